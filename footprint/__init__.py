@@ -1,0 +1,55 @@
+"""footprint: electricity, CO2e, water and cost of AI compute, unit-checked and sourced.
+
+Quick start::
+
+    import footprint as fp
+    r = fp.estimate(fp.GpuJob("H100-SXM", gpu_hours="39.3e6 h"), region="US", year=2023)
+    r.co2e.to("tCO2e"); r.water.to("m^3"); r.to_frame()
+
+Names are resolved lazily so that ``import footprint`` (and ``footprint --help``)
+stays fast: nothing is read and no unit registry is built until first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+#: Public name -> module that defines it.
+_EXPORTS = {
+    "estimate": "footprint.engine",
+    "Footprint": "footprint.engine",
+    "GpuJob": "footprint.workloads",
+    "Site": "footprint.site",
+    "site_factors": "footprint.site",
+    "Factor": "footprint.provenance",
+    "get_accelerator": "footprint.hardware",
+    "list_accelerators": "footprint.hardware",
+    "find_zone": "footprint.grid",
+    "grid_intensity": "footprint.grid",
+    "ewif": "footprint.water",
+    "facility_factors": "footprint.facility",
+    "FootprintError": "footprint.errors",
+    "InputError": "footprint.errors",
+    "UnitError": "footprint.errors",
+    "UnknownNameError": "footprint.errors",
+    "MissingDataError": "footprint.errors",
+    "DataError": "footprint.errors",
+    "Q_": "footprint.units",
+    "ureg": "footprint.units",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'footprint' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + __all__)

@@ -1,0 +1,75 @@
+"""The ``footprint`` command line: a root group with one subcommand per workflow.
+
+Subcommands live in ``footprint/commands/`` and are imported only when run (or
+listed), and they import the numeric stack only inside their functions, so
+``footprint --help`` stays fast. Every error a user can cause ends as a
+one-line message and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+__all__ = ["main", "cli", "CliError"]
+
+#: Subcommand name -> (module in footprint.commands, one-line help).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "estimate": ("estimate", "Electricity, CO2e and water of a job on accelerators."),
+    "accelerators": ("accelerators", "List or search the accelerator catalogue."),
+    "regions": ("regions", "List or search zones with their latest factors."),
+}
+
+
+class CliError(click.ClickException):
+    """A usage or input error: one line on stderr, exit code 2."""
+
+    exit_code = 2
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module = importlib.import_module(f"footprint.commands.{COMMANDS[cmd_name][0]}")
+        command: click.Command = module.command
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Static help lines: listing the commands imports none of them.
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, help_) for name, (_, help_) in COMMANDS.items()])
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from footprint.errors import FootprintError
+
+        try:
+            return super().invoke(ctx)
+        except FootprintError as exc:
+            raise CliError(str(exc)) from None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="footprint", prog_name="footprint")
+def cli() -> None:
+    """Electricity, CO2e, water and cost of AI compute, with every factor sourced.
+
+    \b
+    Examples:
+      footprint estimate --accelerator H100-SXM --gpu-hours 39.3e6 --region US --year 2023
+      footprint estimate --gpu A100-80GB --count 384 --hours "3.5 months" --region FR --format json
+      footprint accelerators --search h100
+      footprint regions --search fra
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``footprint`` script and ``python -m footprint``."""
+    cli.main(args=argv, prog_name="footprint")

@@ -1,0 +1,1 @@
+"""Subcommands of the ``footprint`` CLI, one module each (see footprint.cli.COMMANDS)."""

@@ -1,0 +1,182 @@
+"""The orchestrator: a workload at a site -> electricity, CO2e and water, with provenance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from footprint import units
+from footprint.accounting import CANONICAL_UNITS, account
+from footprint.errors import InputError
+from footprint.provenance import Factor
+from footprint.site import Site, site_factors
+from footprint.workloads import GpuJob, power_factors
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["Footprint", "estimate", "RESULT_KEYS"]
+
+#: Result quantities of every footprint, in the order they are shown.
+RESULT_KEYS = (
+    "accelerator_hours",
+    "it_energy",
+    "facility_energy",
+    "co2e",
+    "water",
+    "water_onsite",
+    "water_offsite",
+)
+
+_FORMULAS = {
+    "accelerator_hours": "accelerator-hours of the workload",
+    "it_energy": "accelerator_hours x (power + host_power)",
+    "facility_energy": "it_energy x pue",
+    "co2e": "facility_energy x intensity (location-based)",
+    "water": "water_onsite + water_offsite",
+    "water_onsite": "it_energy x wue",
+    "water_offsite": "facility_energy x ewif",
+}
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """Result of an estimate: quantities, the factors behind them, inputs and notes.
+
+    Attributes
+    ----------
+    results : dict[str, Quantity]
+        ``it_energy``, ``facility_energy`` [kWh], ``co2e`` [kgCO2e] (operational,
+        location-based), ``water``, ``water_onsite``, ``water_offsite`` [L],
+        ``accelerator_hours`` [h].
+    factors : dict[str, Factor]
+        Every factor used (power, host_power, pue, intensity, wue, ewif).
+    inputs : dict[str, str]
+        The inputs as given.
+    notes : list[str]
+        Substitutions and assumptions, in plain words.
+    """
+
+    results: dict[str, Any]
+    factors: dict[str, Factor]
+    inputs: dict[str, str]
+    notes: list[str] = field(default_factory=list)
+
+    def __getattr__(self, name: str) -> Any:
+        results = self.__dict__.get("results", {})
+        if name in results:
+            return results[name]
+        raise AttributeError(f"{type(self).__name__!r} has no attribute {name!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract: ``results``, ``factors``, ``inputs``, ``notes``."""
+        results = {}
+        for key, q in self.results.items():
+            unit = CANONICAL_UNITS.get(key)
+            value = q.to(unit) if unit else q
+            results[key] = {"value": float(value.magnitude), "unit": units.format_unit(value.units)}
+        return {
+            "results": results,
+            "factors": {name: f.to_dict() for name, f in self.factors.items()},
+            "inputs": dict(self.inputs),
+            "notes": list(self.notes),
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every step and factor as a table, with formula or provenance per row."""
+        import pandas as pd
+
+        rows = []
+        for key, q in self.results.items():
+            unit = CANONICAL_UNITS.get(key, units.format_unit(q.units))
+            rows.append(
+                {
+                    "kind": "result",
+                    "name": key,
+                    "value": float(q.m_as(unit)),
+                    "unit": unit,
+                    "how": _FORMULAS.get(key, ""),
+                    "origin": "derived",
+                    "zone": None,
+                    "year": None,
+                    "dataset": None,
+                    "note": "",
+                }
+            )
+        for name, f in self.factors.items():
+            d = f.to_dict()
+            rows.append(
+                {
+                    "kind": "factor",
+                    "name": name,
+                    "value": d["value"],
+                    "unit": d["unit"],
+                    "how": f.source,
+                    "origin": f.origin,
+                    "zone": f.zone,
+                    "year": f.year,
+                    "dataset": f.dataset,
+                    "note": f.note,
+                }
+            )
+        return pd.DataFrame(rows)
+
+
+def _site(site: Site | None, region: str | None, year: int | None) -> Site:
+    if site is None:
+        return Site(region=region, year=year)
+    if region is not None or year is not None:
+        raise InputError("give region and year either inside site=Site(...) or as keywords")
+    return site
+
+
+def estimate(
+    job: GpuJob,
+    site: Site | None = None,
+    *,
+    region: str | None = None,
+    year: int | None = None,
+) -> Footprint:
+    """Electricity, CO2e and water of ``job`` run at ``site``.
+
+    Parameters
+    ----------
+    job : GpuJob
+        What runs (accelerator, accelerator-hours, power settings).
+    site : Site, optional
+        Where it runs, with any factor overrides. ``region`` and ``year`` are a
+        shorthand for ``Site(region=..., year=...)``.
+
+    Returns
+    -------
+    Footprint
+        Quantities with their factors (value, unit, zone, year, source), the
+        inputs and notes on every substitution.
+
+    Examples
+    --------
+    >>> import footprint as fp
+    >>> r = fp.estimate(fp.GpuJob("H100-SXM", gpu_hours="39.3e6 h"), region="US", year=2023)
+    >>> r.co2e.to("tCO2e")  # doctest: +SKIP
+    """
+    if not isinstance(job, GpuJob):
+        raise InputError(f"job: expected a GpuJob, got {type(job).__name__}")
+    site = _site(site, region, year)
+    sf = site_factors(site)
+    power, host = power_factors(job)
+    factors = {"power": power, "host_power": host, **sf.as_dict()}
+    mags = account(
+        job.accelerator_hours.m_as("h"),
+        power.value.m_as("W"),
+        host.value.m_as("W"),
+        sf.pue.value.m_as(""),
+        sf.wue.value.m_as("L/kWh"),
+        sf.ewif.value.m_as("L/kWh"),
+        sf.intensity.value.m_as("gCO2e/kWh"),
+    )
+    Q_ = units.Q_
+    results = {key: Q_(mags[key], CANONICAL_UNITS[key]) for key in RESULT_KEYS}
+    notes = list(sf.notes)
+    notes.extend(f.note for f in (power, host) if f.note and f.origin == "default")
+    inputs = {**job.inputs(), **site.inputs(), "zone": sf.zone}
+    return Footprint(results=results, factors=factors, inputs=inputs, notes=notes)

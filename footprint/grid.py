@@ -1,0 +1,144 @@
+"""Grid zones and their carbon intensity of electricity, by year.
+
+Zones are countries (ISO 3166-1 alpha-2 codes) and aggregates (``WORLD``, ``EU``,
+continents...) from ``datasets/zones.csv``; sub-national zones come from
+``datasets/zones_subnational.csv`` where present. Intensities are in
+gCO2e per kWh generated, from ``datasets/grid_intensity*.csv``, each row with its
+dataset, basis (lifecycle or direct) and source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from footprint import units
+from footprint.data import choose_year, datasets_dir, read_records
+from footprint.errors import MissingDataError, UnknownNameError
+from footprint.hardware import normalise_name
+from footprint.provenance import Factor
+
+__all__ = [
+    "Zone",
+    "DEFAULT_ZONE",
+    "all_zones",
+    "find_zone",
+    "grid_intensity",
+    "intensity_years",
+]
+
+#: Zone used when the user names none: the World average of Ember's data
+#: (Our World in Data, "Carbon intensity of electricity"), reported as a note.
+DEFAULT_ZONE = "WORLD"
+
+#: Zone tables, most general first; later tables add sub-national zones.
+ZONE_TABLES = ("zones", "zones_subnational")
+#: Intensity tables in order of preference when two cover the same zone and year.
+INTENSITY_TABLES = ("grid_intensity", "grid_intensity_subnational")
+
+
+@dataclass(frozen=True)
+class Zone:
+    """A grid zone: a country, an aggregate or a sub-national zone."""
+
+    code: str
+    name: str
+    kind: str
+    parent: str
+    iso3: str
+    aliases: tuple[str, ...]
+    source: str
+
+
+def _present(tables: tuple[str, ...]) -> list[str]:
+    root = datasets_dir()
+    return [t for t in tables if (root / f"{t}.csv").is_file()]
+
+
+@cache
+def all_zones() -> dict[str, Zone]:
+    """Every known zone by code."""
+    zones: dict[str, Zone] = {}
+    for table in _present(ZONE_TABLES):
+        for row in read_records(table):
+            zones[row["zone"]] = Zone(
+                code=row["zone"],
+                name=row.get("name", ""),
+                kind=row.get("kind", ""),
+                parent=row.get("parent", "") or "",
+                iso3=row.get("iso3", "") or "",
+                aliases=tuple(a.strip() for a in row.get("aliases", "").split(";") if a.strip()),
+                source=row.get("source", ""),
+            )
+    return zones
+
+
+@cache
+def _zone_keys() -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for zone in all_zones().values():
+        for label in (zone.code, zone.name, zone.iso3, *zone.aliases):
+            if label:
+                keys.setdefault(normalise_name(label), zone.code)
+    return keys
+
+
+def find_zone(name: str) -> Zone:
+    """The zone named ``name``: its code, ISO-3 code, English name or an alias."""
+    code = _zone_keys().get(normalise_name(name))
+    if code is None:
+        zones = all_zones().values()
+        choices = [label for z in zones for label in (z.code, z.name)]
+        raise UnknownNameError("region", name, choices, hint="`footprint regions` lists them")
+    return all_zones()[code]
+
+
+@cache
+def _intensity_index() -> dict[str, dict[int, dict[str, str]]]:
+    index: dict[str, dict[int, dict[str, str]]] = {}
+    for table in _present(INTENSITY_TABLES):
+        for row in read_records(table):
+            series = index.setdefault(row["zone"], {})
+            year = int(row["year"])
+            if year not in series:  # earlier tables take precedence
+                series[year] = {**row, "table": table}
+    return index
+
+
+def intensity_years(zone: str) -> list[int]:
+    """Years with an intensity for ``zone`` (a zone code), ascending."""
+    return sorted(_intensity_index().get(zone, {}))
+
+
+def grid_intensity(zone: str, year: int | None = None, *, strict_year: bool = False) -> Factor:
+    """Location-based carbon intensity of electricity for ``zone`` in ``year``.
+
+    Parameters
+    ----------
+    zone : str
+        Zone code (see :func:`find_zone` to resolve names).
+    year : int, optional
+        Year of the factor; ``None`` takes the newest available. A missing year is
+        replaced by the nearest one with a note, or raises if ``strict_year``.
+
+    Returns
+    -------
+    Factor
+        ``intensity`` in gCO2e/kWh with dataset, zone, year, basis and source.
+    """
+    series = _intensity_index().get(zone)
+    if not series:
+        raise MissingDataError(f"grid intensity: no data for zone {zone!r}")
+    used, note = choose_year(list(series), year, f"grid intensity of {zone}", strict_year)
+    row = series[used]
+    return Factor(
+        name="intensity",
+        value=units.Q_(float(row["intensity_g_per_kwh"]), "gCO2e/kWh"),
+        origin="dataset",
+        source=row.get("source", ""),
+        dataset=f"{row['table']}.csv:{row.get('dataset', '')}",
+        zone=zone,
+        year=used,
+        note=note,
+        extra={"basis": row.get("basis", "")},
+    )

@@ -1,0 +1,161 @@
+"""The accelerator catalogue: TDP, memory, bandwidth and peak FLOP/s of GPUs and TPUs.
+
+Data: ``datasets/accelerators.csv`` (see ``datasets/SOURCES.md``), one row per
+accelerator with a source on every row. Names match case-insensitively and
+ignore spaces, hyphens and underscores, so ``h100 sxm`` finds ``H100-SXM``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from footprint import units
+from footprint.data import optional_float, read_records
+from footprint.errors import DataError, UnknownNameError
+
+__all__ = ["Accelerator", "get_accelerator", "list_accelerators", "normalise_name"]
+
+TABLE = "accelerators"
+
+
+def normalise_name(name: str) -> str:
+    """Key used to match names and aliases: lower case, no spaces, hyphens, underscores."""
+    return re.sub(r"[\s\-_/.]+", "", name.strip().lower())
+
+
+@dataclass(frozen=True)
+class Accelerator:
+    """One accelerator of the catalogue; quantities carry units."""
+
+    name: str
+    vendor: str
+    family: str
+    form_factor: str
+    tdp: Any
+    memory: Any
+    memory_bandwidth: Any
+    peak_bf16: Any
+    peak_fp8: Any
+    peak_fp32: Any
+    release_year: int | None
+    die_area_mm2: float | None
+    process_nm: float | None
+    aliases: tuple[str, ...]
+    source: str
+    source_url: str
+    notes: str
+
+    @classmethod
+    def from_record(cls, row: dict[str, str]) -> Accelerator:
+        Q_ = units.Q_
+
+        def q(col: str, unit: str) -> Any:
+            value = optional_float(row.get(col, ""))
+            return None if value is None else Q_(value, unit)
+
+        year = optional_float(row.get("release_year", ""))
+        return cls(
+            name=row["name"],
+            vendor=row.get("vendor", ""),
+            family=row.get("family", ""),
+            form_factor=row.get("form_factor", ""),
+            tdp=q("tdp_w", "W"),
+            memory=q("memory_gb", "GB"),
+            memory_bandwidth=q("memory_bandwidth_gb_per_s", "GB/s"),
+            peak_bf16=q("peak_bf16_dense_tflop_per_s", "TFLOP/s"),
+            peak_fp8=q("peak_fp8_dense_tflop_per_s", "TFLOP/s"),
+            peak_fp32=q("peak_fp32_tflop_per_s", "TFLOP/s"),
+            release_year=None if year is None else int(year),
+            die_area_mm2=optional_float(row.get("die_area_mm2", "")),
+            process_nm=optional_float(row.get("process_nm", "")),
+            aliases=tuple(a.strip() for a in row.get("aliases", "").split(";") if a.strip()),
+            source=row.get("source", ""),
+            source_url=row.get("source_url", ""),
+            notes=row.get("notes", ""),
+        )
+
+
+@cache
+def _index() -> tuple[dict[str, Accelerator], dict[str, str]]:
+    by_name: dict[str, Accelerator] = {}
+    keys: dict[str, str] = {}
+    for row in read_records(TABLE):
+        acc = Accelerator.from_record(row)
+        by_name[acc.name] = acc
+        for label in (acc.name, *acc.aliases):
+            key = normalise_name(label)
+            if keys.get(key, acc.name) != acc.name:
+                raise DataError(f"{TABLE}.csv: {label!r} names both {keys[key]} and {acc.name}")
+            keys[key] = acc.name
+    return by_name, keys
+
+
+def get_accelerator(name: str) -> Accelerator:
+    """The accelerator called ``name`` (canonical name or alias).
+
+    Raises
+    ------
+    UnknownNameError
+        With close matches among names and aliases.
+    """
+    by_name, keys = _index()
+    hit = keys.get(normalise_name(name))
+    if hit is None:
+        choices = [label for acc in by_name.values() for label in (acc.name, *acc.aliases)]
+        raise UnknownNameError(
+            "accelerator", name, choices, hint="`footprint accelerators` lists them"
+        )
+    return by_name[hit]
+
+
+def list_accelerators(search: str | None = None) -> list[Accelerator]:
+    """All accelerators, or those whose name, alias, vendor or family contain ``search``."""
+    accs = list(_index()[0].values())
+    if not search:
+        return accs
+    needle = normalise_name(search)
+    return [
+        a
+        for a in accs
+        if any(needle in normalise_name(s) for s in (a.name, a.vendor, a.family, *a.aliases))
+    ]
+
+
+#: Host (CPU, memory, network, fans) power counted per accelerator by default: one
+#: 8-accelerator server draws 1.2 kW besides its accelerators, i.e. 150 W each.
+#: Source: EcoLogits LLM inference methodology (SERVER_POWER = 1.2 kW,
+#: SERVER_GPUS = 8; ecologits 0.11.3, MPL-2.0, see datasets/SOURCES.md).
+#: ``host_power="0 W"`` turns the host model off (as model cards do).
+HOST_POWER_PER_ACCELERATOR_W = 1200.0 / 8
+
+#: Default average draw as a fraction of TDP. Green Algorithms (Lannelongue et al.
+#: 2021, Adv. Sci. 8, 2100707) defaults its usage factor to 1.0, and model cards
+#: (Llama 2/3/3.1) multiply GPU-hours by TDP; so does footprint unless told otherwise.
+DEFAULT_UTILIZATION = 1.0
+
+
+def accelerator_table(search: str | None = None) -> Any:
+    """The catalogue (or the matches of ``search``) as a DataFrame with unit-suffixed columns."""
+    import pandas as pd
+
+    def m(q: Any, unit: str) -> float | None:
+        return None if q is None else round(float(q.m_as(unit)), 6)
+
+    rows = [
+        {
+            "name": a.name,
+            "vendor": a.vendor,
+            "tdp_w": m(a.tdp, "W"),
+            "memory_gb": m(a.memory, "GB"),
+            "memory_bandwidth_gb_per_s": m(a.memory_bandwidth, "GB/s"),
+            "peak_bf16_dense_tflop_per_s": m(a.peak_bf16, "TFLOP/s"),
+            "release_year": a.release_year,
+            "aliases": "; ".join(a.aliases),
+            "source": a.source,
+        }
+        for a in list_accelerators(search)
+    ]
+    return pd.DataFrame(rows)

@@ -1,0 +1,96 @@
+"""Factors with their provenance: every number in a result says where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from footprint import units
+
+Origin = Literal["user", "dataset", "default", "derived"]
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One input factor of a footprint, with the value and where it came from.
+
+    Attributes
+    ----------
+    name : str
+        Canonical factor name (``intensity``, ``pue``, ``wue``, ``ewif``, ``power``...).
+    value : pint.Quantity
+        The value used, in footprint's registry.
+    origin : {"user", "dataset", "default", "derived"}
+        Given by the user, looked up in a curated dataset, a documented named
+        default, or computed from other factors.
+    source : str
+        Citation of the primary source (or "given by the user").
+    dataset : str, optional
+        Curated file and dataset id the value came from.
+    zone, year : optional
+        Zone and year of the value, where it depends on them.
+    note : str
+        Substitutions or assumptions behind the value.
+    """
+
+    name: str
+    value: Any
+    origin: Origin
+    source: str
+    dataset: str | None = None
+    zone: str | None = None
+    year: int | None = None
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def with_value(self, value: Any) -> Factor:
+        """Same provenance, another value (e.g. a sample of an uncertain factor)."""
+        return Factor(
+            self.name,
+            value,
+            self.origin,
+            self.source,
+            self.dataset,
+            self.zone,
+            self.year,
+            self.note,
+            dict(self.extra),
+        )
+
+    def with_note(self, note: str) -> Factor:
+        """Same factor with ``note`` put before any note it already has."""
+        return Factor(
+            self.name,
+            self.value,
+            self.origin,
+            self.source,
+            self.dataset,
+            self.zone,
+            self.year,
+            "; ".join(filter(None, [note, self.note])),
+            dict(self.extra),
+        )
+
+    def to_dict(self, unit: str | None = None) -> dict[str, Any]:
+        """JSON-ready dict: value (float) in ``unit`` (or the factor's own unit) and provenance."""
+        q = self.value.to(unit) if unit else self.value
+        out: dict[str, Any] = {
+            "value": float(q.magnitude),
+            "unit": units.format_unit(q.units),
+            "origin": self.origin,
+            "source": self.source,
+        }
+        for key in ("dataset", "zone", "year"):
+            val = getattr(self, key)
+            if val is not None:
+                out[key] = val
+        if self.note:
+            out["note"] = self.note
+        out.update(self.extra)
+        return out
+
+
+def user_factor(name: str, value: Any, option: str | None = None) -> Factor:
+    """A factor the user gave explicitly (echoed as such in every output)."""
+    how = f"given by the user ({option})" if option else "given by the user"
+    return Factor(name=name, value=value, origin="user", source=how)

@@ -1,0 +1,216 @@
+"""The one pint registry of footprint, and parsing of user-given quantities.
+
+The registry is pint's default registry plus ``units.txt`` beside this module
+(CO2e as its own dimension, counting dimensions for request, token and FLOP,
+currencies as separate dimensions). It is created on first use, never at
+import time, so ``footprint --help`` stays fast::
+
+    >>> from footprint import units
+    >>> units.Q_(414, "gCO2e/kWh") * units.Q_(2, "kWh")
+    <Quantity(828, 'gram_CO2e')>
+
+Public functions of footprint take and return quantities of this registry.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from numbers import Real
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from footprint.errors import InputError, UnitError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pint
+
+__all__ = [
+    "get_registry",
+    "DIMENSIONS",
+    "parse_quantity",
+    "check_dimension",
+    "magnitude",
+]
+
+DEFINITIONS = Path(__file__).with_name("units.txt")
+
+#: Named dimensions used in messages and checks: name -> (pint dimensionality, example unit).
+DIMENSIONS: dict[str, tuple[str, str]] = {
+    "power": ("[power]", "W"),
+    "energy": ("[energy]", "kWh"),
+    "time": ("[time]", "h"),
+    "co2e": ("[co2e]", "kgCO2e"),
+    "intensity": ("[co2e] / [energy]", "gCO2e/kWh"),
+    "water": ("[volume]", "L"),
+    "water_intensity": ("[volume] / [energy]", "L/kWh"),
+    "dimensionless": ("", ""),
+    "mass": ("[mass]", "kg"),
+    "flop": ("[computation]", "FLOP"),
+    "flop_rate": ("[computation] / [time]", "TFLOP/s"),
+    "memory": ("[information]", "GB"),
+    "request_rate": ("[request] / [time]", "request/day"),
+    "requests": ("[request]", "request"),
+    "tokens": ("[token]", "token"),
+}
+
+
+def _cache_folder() -> str | None:
+    """pint's on-disk cache of parsed definitions (about 4x faster registry creation).
+
+    ``FOOTPRINT_UNIT_CACHE=0`` turns it off; pint falls back to parsing when the
+    user cache directory is not writable.
+    """
+    import os
+
+    return None if os.environ.get("FOOTPRINT_UNIT_CACHE", "1") == "0" else ":auto:"
+
+
+@cache
+def get_registry() -> pint.UnitRegistry:
+    """Create (once) and return footprint's unit registry."""
+    import pint
+
+    registry: pint.UnitRegistry = pint.UnitRegistry(
+        autoconvert_offset_to_baseunit=True,
+        on_redefinition="raise",
+        cache_folder=_cache_folder(),
+    )
+    registry.load_definitions(str(DEFINITIONS))
+    registry.formatter.default_format = "~P"
+    return registry
+
+
+def __getattr__(name: str) -> Any:
+    # ``units.ureg`` and ``units.Q_`` resolve lazily to keep import cheap.
+    if name == "ureg":
+        return get_registry()
+    if name == "Q_":
+        return get_registry().Quantity
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _dimensionality(dimension: str) -> Any:
+    registry = get_registry()
+    spec = DIMENSIONS[dimension][0]
+    return registry.get_dimensionality(spec) if spec else registry.dimensionless.dimensionality
+
+
+def check_dimension(q: Any, dimension: str, name: str) -> None:
+    """Raise :class:`UnitError` unless quantity ``q`` has the named ``dimension``."""
+    expected = _dimensionality(dimension)
+    if q.dimensionality != expected:
+        example = DIMENSIONS[dimension][1] or "a plain number"
+        raise UnitError(
+            f"{name}: expected {dimension.replace('_', ' ')} (e.g. {example}), got {q:~P} "
+            f"with dimension {q.dimensionality}"
+        )
+
+
+def parse_quantity(
+    value: Any,
+    dimension: str,
+    default_unit: str | None,
+    name: str,
+    *,
+    mass_means_co2e: bool = False,
+    allow_zero: bool = True,
+    allow_negative: bool = False,
+) -> pint.Quantity:
+    """Turn ``value`` (Quantity, number or string like ``"700 W"``) into a checked Quantity.
+
+    Parameters
+    ----------
+    value : pint.Quantity, float or str
+        What the user gave. A bare number (or a string holding only a number)
+        takes ``default_unit``.
+    dimension : str
+        Key of :data:`DIMENSIONS` the result must have.
+    default_unit : str or None
+        Unit for bare numbers; ``None`` means a unit is required.
+    name : str
+        Name of the input, used in error messages (e.g. ``"--power"``).
+    mass_means_co2e : bool
+        Accept a plain mass unit as CO2e mass (so ``"414 g/kWh"`` is read as
+        gCO2e/kWh). Only for inputs that can only be a CO2e quantity.
+    allow_zero, allow_negative : bool
+        Range checks on the magnitude; NaN and infinity are always rejected.
+    """
+    registry = get_registry()
+    q = _to_quantity(value, default_unit, name, registry)
+    if mass_means_co2e and dimension in {"intensity", "co2e"}:
+        q = _mass_as_co2e(q, registry)
+    check_dimension(q, dimension, name)
+    check_magnitude(q.magnitude, name, allow_zero=allow_zero, allow_negative=allow_negative)
+    return q
+
+
+def check_magnitude(
+    m: Any, name: str, *, allow_zero: bool = True, allow_negative: bool = False
+) -> None:
+    """Reject NaN, infinite, negative (and optionally zero) magnitudes with a clear message."""
+    if isinstance(m, bool) or not isinstance(m, Real):
+        raise InputError(f"{name}: expected a number, got {m!r}")
+    x = float(m)
+    if math.isnan(x) or math.isinf(x):
+        raise InputError(f"{name}: expected a finite number, got {x}")
+    if x < 0 and not allow_negative:
+        raise InputError(f"{name}: must not be negative, got {m}")
+    if x == 0 and not allow_zero:
+        raise InputError(f"{name}: must be greater than zero, got {m}")
+
+
+def _to_quantity(value: Any, default_unit: str | None, name: str, registry: Any) -> Any:
+    import pint
+
+    if isinstance(value, registry.Quantity):
+        return value
+    if isinstance(value, pint.Quantity):
+        raise UnitError(f"{name}: quantity from another unit registry; use footprint.units.Q_")
+    if isinstance(value, Real) and not isinstance(value, bool):
+        if default_unit is None:
+            raise UnitError(f"{name}: a unit is required (e.g. {value} h), got a bare number")
+        return registry.Quantity(float(value), default_unit)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise UnitError(f"{name}: empty value")
+        try:
+            number = float(text)
+        except ValueError:
+            number = None
+        if number is not None:
+            return _to_quantity(number, default_unit, name, registry)
+        try:
+            q = registry.Quantity(text)
+        except Exception as exc:  # pint raises several types for bad strings
+            raise UnitError(f"{name}: cannot read {value!r} as a quantity ({exc})") from None
+        if not isinstance(q, registry.Quantity):
+            return _to_quantity(float(q), default_unit, name, registry)
+        return q
+    raise InputError(f"{name}: expected a number or a quantity string, got {value!r}")
+
+
+def _mass_as_co2e(q: Any, registry: Any) -> Any:
+    """Read a plain mass in ``q`` as CO2e mass: g/kWh -> gCO2e/kWh, t -> tCO2e."""
+    for plain, co2e in (("g/kWh", "gCO2e/kWh"), ("g", "gCO2e")):
+        if q.is_compatible_with(plain):
+            return registry.Quantity(q.m_as(plain), co2e)
+    return q
+
+
+def magnitude(q: Any, unit: str) -> float:
+    """Magnitude of ``q`` in ``unit`` as a float (for canonical outputs)."""
+    return float(q.m_as(unit))
+
+
+def format_unit(u: Any) -> str:
+    """Short, conventional unit label: pint's ``~P`` with litres written ``L`` (``mL``)."""
+    import re
+
+    text = format(u, "~P")
+    return (
+        ""
+        if text == "dimensionless"
+        else re.sub(r"(?<![A-Za-z])([mkM]?)l(?![A-Za-z])", r"\1L", text)
+    )

@@ -1,0 +1,144 @@
+"""Workloads: what runs. A job on accelerators (``GpuJob``) is the core workload.
+
+Inference volumes and training-from-FLOPs workloads reduce to accelerator-hours
+at a power draw, so that one engine (:func:`footprint.estimate`) accounts for
+all of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from footprint import units
+from footprint.errors import InputError
+from footprint.hardware import (
+    DEFAULT_UTILIZATION,
+    HOST_POWER_PER_ACCELERATOR_W,
+    Accelerator,
+    get_accelerator,
+)
+from footprint.provenance import Factor, Origin, user_factor
+
+__all__ = ["GpuJob", "power_factors"]
+
+
+@dataclass(frozen=True)
+class GpuJob:
+    """A job on accelerators: which accelerator, for how long, at what draw.
+
+    Give either ``gpu_hours`` (accelerator-hours in total) or ``count`` and
+    ``duration`` (wall-clock time), not both.
+
+    Parameters
+    ----------
+    accelerator : str
+        Name or alias from the catalogue (``footprint accelerators``).
+    gpu_hours : Quantity, str or float, optional
+        Accelerator-time [h]; bare numbers are hours.
+    count : int, optional
+        Number of accelerators running for ``duration``.
+    duration : Quantity, str or float, optional
+        Wall-clock time [h]; bare numbers are hours ("3.5 months" works).
+    utilization : float, optional
+        Average draw as a fraction of TDP, in (0, 1]; default 1.0.
+    power : Quantity, str or float, optional
+        Average draw per accelerator [W]; replaces TDP x utilization.
+    host_power : Quantity, str or float, optional
+        Host share per accelerator [W]; default 150 W, "0 W" turns it off.
+    """
+
+    accelerator: str
+    gpu_hours: Any = None
+    count: int | None = None
+    duration: Any = None
+    utilization: float | None = None
+    power: Any = None
+    host_power: Any = None
+    _resolved: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        resolved = self._resolved
+        resolved["accelerator"] = get_accelerator(self.accelerator)
+        resolved["accelerator_hours"] = self._accelerator_hours()
+        if self.utilization is not None:
+            units.check_magnitude(self.utilization, "utilization", allow_zero=False)
+            if self.utilization > 1:
+                raise InputError(
+                    f"utilization: expected a fraction of TDP in (0, 1], got {self.utilization}"
+                )
+        for name in ("power", "host_power"):
+            value = getattr(self, name)
+            if value is not None:
+                resolved[name] = units.parse_quantity(value, "power", "W", name)
+        if "power" in resolved and self.utilization is not None:
+            raise InputError("give either power or utilization, not both")
+
+    def _accelerator_hours(self) -> Any:
+        if self.gpu_hours is not None:
+            if self.count is not None or self.duration is not None:
+                raise InputError("give either gpu_hours or count and duration, not both")
+            return units.parse_quantity(self.gpu_hours, "time", "h", "gpu_hours").to("h")
+        if self.count is None or self.duration is None:
+            raise InputError("give gpu_hours, or both count and duration")
+        units.check_magnitude(self.count, "count", allow_zero=False)
+        if int(self.count) != self.count:
+            raise InputError(f"count: expected a whole number of accelerators, got {self.count}")
+        duration = units.parse_quantity(self.duration, "time", "h", "duration")
+        return (duration * int(self.count)).to("h")
+
+    @property
+    def hardware(self) -> Accelerator:
+        """The catalogue entry of the accelerator."""
+        return self._resolved["accelerator"]  # type: ignore[no-any-return]
+
+    @property
+    def accelerator_hours(self) -> Any:
+        """Accelerator-hours of the job [h]."""
+        return self._resolved["accelerator_hours"]
+
+    def inputs(self) -> dict[str, str]:
+        """The job's inputs as given, for echoing in results."""
+        out = {"accelerator": self.hardware.name}
+        for key in ("gpu_hours", "count", "duration", "utilization", "power", "host_power"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = str(value)
+        out["accelerator_hours"] = f"{self.accelerator_hours.m:g} h"
+        return out
+
+
+def power_factors(job: GpuJob) -> tuple[Factor, Factor]:
+    """Average accelerator power and host power per accelerator, with provenance."""
+    acc = job.hardware
+    resolved = job._resolved
+    if "power" in resolved:
+        power = user_factor("power", resolved["power"].to("W"), "power")
+    else:
+        if acc.tdp is None:
+            raise InputError(f"{acc.name} has no TDP in the catalogue; give power")
+        util = DEFAULT_UTILIZATION if job.utilization is None else float(job.utilization)
+        origin: Origin = "default" if job.utilization is None else "derived"
+        note = f"TDP {acc.tdp.m:g} W x utilization {util:g}" + (
+            " (default: Green Algorithms usage factor 1.0)" if job.utilization is None else ""
+        )
+        power = Factor(
+            name="power",
+            value=(acc.tdp * util).to("W"),
+            origin=origin,
+            source=f"TDP: {acc.source}" + (f" <{acc.source_url}>" if acc.source_url else ""),
+            dataset="accelerators.csv",
+            note=note,
+            extra={"accelerator": acc.name, "utilization": util},
+        )
+    if "host_power" in resolved:
+        host = user_factor("host_power", resolved["host_power"].to("W"), "host_power")
+    else:
+        host = Factor(
+            name="host_power",
+            value=units.Q_(HOST_POWER_PER_ACCELERATOR_W, "W"),
+            origin="default",
+            source="EcoLogits methodology: 1.2 kW per 8-accelerator server, excluding accelerators",
+            note="host CPU, memory and network share per accelerator; '0 W' turns it off",
+        )
+    return power, host

@@ -1,0 +1,1 @@
+"""Builders of the curated tables; see scripts/build_datasets.py."""

@@ -10,7 +10,7 @@ from footprint.accounting import CANONICAL_UNITS, account
 from footprint.errors import InputError
 from footprint.provenance import Factor
 from footprint.site import Site, site_factors
-from footprint.workloads import GpuJob, power_factors
+from footprint.workloads import Workload
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -131,7 +131,7 @@ def _site(site: Site | None, region: str | None, year: int | None) -> Site:
 
 
 def estimate(
-    job: GpuJob,
+    job: Workload,
     site: Site | None = None,
     *,
     region: str | None = None,
@@ -141,8 +141,9 @@ def estimate(
 
     Parameters
     ----------
-    job : GpuJob
-        What runs (accelerator, accelerator-hours, power settings).
+    job : Workload
+        What runs: a :class:`~footprint.GpuJob`, or any workload with a
+        ``load()`` method returning a :class:`~footprint.workloads.Load`.
     site : Site, optional
         Where it runs, with any factor overrides. ``region`` and ``year`` are a
         shorthand for ``Site(region=..., year=...)``.
@@ -159,14 +160,15 @@ def estimate(
     >>> r = fp.estimate(fp.GpuJob("H100-SXM", gpu_hours="39.3e6 h"), region="US", year=2023)
     >>> r.co2e.to("tCO2e")  # doctest: +SKIP
     """
-    if not isinstance(job, GpuJob):
-        raise InputError(f"job: expected a GpuJob, got {type(job).__name__}")
+    if not isinstance(job, Workload):
+        raise InputError(f"job: expected a workload such as GpuJob, got {type(job).__name__}")
     site = _site(site, region, year)
     sf = site_factors(site)
-    power, host = power_factors(job)
-    factors = {"power": power, "host_power": host, **sf.as_dict()}
+    load = job.load()
+    power, host = load.power, load.host_power
+    factors = {"power": power, "host_power": host, **load.extra_factors, **sf.as_dict()}
     mags = account(
-        job.accelerator_hours.m_as("h"),
+        load.accelerator_hours.m_as("h"),
         power.value.m_as("W"),
         host.value.m_as("W"),
         sf.pue.value.m_as(""),
@@ -176,7 +178,18 @@ def estimate(
     )
     Q_ = units.Q_
     results = {key: Q_(mags[key], CANONICAL_UNITS[key]) for key in RESULT_KEYS}
-    notes = list(sf.notes)
-    notes.extend(f.note for f in (power, host) if f.note and f.origin == "default")
-    inputs = {**job.inputs(), **site.inputs(), "zone": sf.zone}
+    results.update(per_unit_results(results, load.per_unit))
+    results.update(load.extra_results)
+    notes = [*sf.notes, *load.notes]
+    inputs = {**load.inputs, **site.inputs(), "zone": sf.zone}
     return Footprint(results=results, factors=factors, inputs=inputs, notes=notes)
+
+
+def per_unit_results(results: dict[str, Any], per_unit: dict[str, Any]) -> dict[str, Any]:
+    """``energy_per_<unit>`` (facility energy), ``co2e_per_<unit>``, ``water_per_<unit>``."""
+    out = {}
+    for unit, count in per_unit.items():
+        out[f"energy_per_{unit}"] = (results["facility_energy"] / count).to(f"Wh/{unit}")
+        out[f"co2e_per_{unit}"] = (results["co2e"] / count).to(f"gCO2e/{unit}")
+        out[f"water_per_{unit}"] = (results["water"] / count).to(f"mL/{unit}")
+    return out

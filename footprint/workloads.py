@@ -8,7 +8,7 @@ all of them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from footprint import units
 from footprint.errors import InputError
@@ -20,7 +20,51 @@ from footprint.hardware import (
 )
 from footprint.provenance import Factor, Origin, user_factor
 
-__all__ = ["GpuJob", "power_factors"]
+__all__ = ["GpuJob", "Load", "Workload", "power_factors"]
+
+
+@dataclass(frozen=True)
+class Load:
+    """What a workload asks of the hardware: the engine's only view of any workload.
+
+    Every workload (a GPU job, an inference fleet, a training run from FLOPs)
+    reduces to accelerator-hours at an average power plus a host share, so one
+    engine accounts for all of them.
+
+    Attributes
+    ----------
+    accelerator_hours : Quantity [h]
+    power, host_power : Factor
+        Average draw per accelerator and host share per accelerator [W].
+    inputs : dict[str, str]
+        The workload's inputs as given, echoed in results.
+    notes : tuple[str, ...]
+        Assumptions of the workload model, in plain words.
+    per_unit : dict[str, Quantity]
+        Counts to divide totals by (e.g. ``{"request": 3.65e11 request}``): the
+        engine adds ``energy_per_<unit>``, ``co2e_per_<unit>`` and
+        ``water_per_<unit>`` results.
+    extra_factors : dict[str, Factor]
+        Further factors of the workload model, shown with the site factors.
+    extra_results : dict[str, Quantity]
+        Results the workload computes itself (e.g. implied FLOPs), shown as is.
+    """
+
+    accelerator_hours: Any
+    power: Factor
+    host_power: Factor
+    inputs: dict[str, str]
+    notes: tuple[str, ...] = ()
+    per_unit: dict[str, Any] = field(default_factory=dict)
+    extra_factors: dict[str, Factor] = field(default_factory=dict)
+    extra_results: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Workload(Protocol):
+    """Anything :func:`footprint.estimate` accepts: it states its :class:`Load`."""
+
+    def load(self) -> Load: ...
 
 
 @dataclass(frozen=True)
@@ -96,6 +140,12 @@ class GpuJob:
     def accelerator_hours(self) -> Any:
         """Accelerator-hours of the job [h]."""
         return self._resolved["accelerator_hours"]
+
+    def load(self) -> Load:
+        """Accelerator-hours and power of the job, with provenance (see :class:`Load`)."""
+        power, host = power_factors(self)
+        notes = tuple(f.note for f in (power, host) if f.note and f.origin == "default")
+        return Load(self.accelerator_hours, power, host, self.inputs(), notes)
 
     def inputs(self) -> dict[str, str]:
         """The job's inputs as given, for echoing in results."""

@@ -16,13 +16,14 @@ GHG Protocol Scope 2 Guidance for market-based CO2e)::
     water_onsite     = it_energy x WUE
     water_offsite    = facility_energy x EWIF
     water            = water_onsite + water_offsite
+    cost             = facility_energy x electricity price
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["CANONICAL_UNITS", "account"]
+__all__ = ["CANONICAL_UNITS", "RESULT_KEYS", "account"]
 
 #: Canonical output units of every quantity of a footprint (the JSON contract).
 CANONICAL_UNITS: dict[str, str] = {
@@ -36,6 +37,18 @@ CANONICAL_UNITS: dict[str, str] = {
     "water_offsite": "L",
 }
 
+#: Results that are always present (``cost`` only when a price is known).
+RESULT_KEYS = (
+    "accelerator_hours",
+    "it_energy",
+    "facility_energy",
+    "co2e",
+    "co2e_market",
+    "water",
+    "water_onsite",
+    "water_offsite",
+)
+
 
 def account(
     accelerator_hours_h: Any,
@@ -46,14 +59,19 @@ def account(
     ewif_l_per_kwh: Any,
     intensity_g_per_kwh: Any,
     cfe_share: Any = 0.0,
+    price_per_kwh: Any = None,
 ) -> dict[str, Any]:
-    """Energy, CO2e and water of a workload, in the canonical units of :data:`CANONICAL_UNITS`."""
+    """Energy, CO2e, water (and cost) in the canonical units of :data:`CANONICAL_UNITS`.
+
+    ``price_per_kwh`` is a magnitude in the caller's currency per kWh; ``cost`` is
+    returned in that currency when it is given.
+    """
     it_kwh = accelerator_hours_h * (power_w + host_power_w) / 1000.0
     facility_kwh = it_kwh * pue
     co2e_kg = facility_kwh * intensity_g_per_kwh / 1000.0
     water_onsite_l = it_kwh * wue_l_per_kwh
     water_offsite_l = facility_kwh * ewif_l_per_kwh
-    return {
+    out = {
         "accelerator_hours": accelerator_hours_h,
         "it_energy": it_kwh,
         "facility_energy": facility_kwh,
@@ -63,3 +81,6 @@ def account(
         "water_onsite": water_onsite_l,
         "water_offsite": water_offsite_l,
     }
+    if price_per_kwh is not None:
+        out["cost"] = facility_kwh * price_per_kwh
+    return out

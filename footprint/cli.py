@@ -19,7 +19,8 @@ __all__ = ["main", "cli", "CliError"]
 COMMANDS: dict[str, tuple[str, str]] = {
     "estimate": ("estimate", "Electricity, CO2e and water of a job on accelerators."),
     "accelerators": ("accelerators", "List or search the accelerator catalogue."),
-    "regions": ("regions", "List or search zones with their latest factors."),
+    "regions": ("regions", "List, filter and count regions with their factors."),
+    "explain": ("explain", "Every factor an estimate would use in a region, with licences."),
 }
 
 

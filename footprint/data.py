@@ -115,3 +115,12 @@ def choose_year(
         raise MissingDataError(f"{what}: no data for {year} (available: {span})")
     nearest = min(years, key=lambda y: (abs(y - year), -y))
     return nearest, f"{what}: no data for {year}; nearest year {nearest} used (available: {span})"
+
+
+@cache
+def licence_of(table: str) -> dict[str, str]:
+    """Licence and attribution of curated file ``table`` (e.g. ``grid_intensity.csv``)."""
+    for row in read_records("licences"):
+        if row["file"] == table:
+            return row
+    return {"file": table, "licence": "see datasets/SOURCES.md", "attribution": ""}

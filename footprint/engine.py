@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from footprint import units
-from footprint.accounting import CANONICAL_UNITS, account
+from footprint.accounting import CANONICAL_UNITS, RESULT_KEYS, account
 from footprint.errors import InputError
 from footprint.provenance import Factor
 from footprint.site import Site, site_factors
@@ -15,24 +15,15 @@ from footprint.workloads import Workload
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Footprint", "estimate", "RESULT_KEYS"]
-
-#: Result quantities of every footprint, in the order they are shown.
-RESULT_KEYS = (
-    "accelerator_hours",
-    "it_energy",
-    "facility_energy",
-    "co2e",
-    "water",
-    "water_onsite",
-    "water_offsite",
-)
+__all__ = ["Footprint", "estimate", "per_unit_results"]
 
 _FORMULAS = {
     "accelerator_hours": "accelerator-hours of the workload",
     "it_energy": "accelerator_hours x (power + host_power)",
     "facility_energy": "it_energy x pue",
-    "co2e": "facility_energy x intensity (location-based)",
+    "co2e": "facility_energy x intensity (Scope 2, location-based)",
+    "co2e_market": "facility_energy x (1 - cfe) x intensity (Scope 2, market-based)",
+    "cost": "facility_energy x price",
     "water": "water_onsite + water_offsite",
     "water_onsite": "it_energy x wue",
     "water_offsite": "facility_energy x ewif",
@@ -47,8 +38,9 @@ class Footprint:
     ----------
     results : dict[str, Quantity]
         ``it_energy``, ``facility_energy`` [kWh], ``co2e`` [kgCO2e] (operational,
-        location-based), ``water``, ``water_onsite``, ``water_offsite`` [L],
-        ``accelerator_hours`` [h].
+        Scope 2 location-based), ``co2e_market`` [kgCO2e] (Scope 2 market-based),
+        ``water``, ``water_onsite``, ``water_offsite`` [L], ``accelerator_hours`` [h],
+        and ``cost`` [currency] when a price is known.
     factors : dict[str, Factor]
         Every factor used (power, host_power, pue, intensity, wue, ewif).
     inputs : dict[str, str]
@@ -175,9 +167,13 @@ def estimate(
         sf.wue.value.m_as("L/kWh"),
         sf.ewif.value.m_as("L/kWh"),
         sf.intensity.value.m_as("gCO2e/kWh"),
+        cfe_share=sf.cfe.value.m_as(""),
+        price_per_kwh=None if sf.price is None else sf.price.value.magnitude,
     )
     Q_ = units.Q_
     results = {key: Q_(mags[key], CANONICAL_UNITS[key]) for key in RESULT_KEYS}
+    if sf.price is not None:
+        results["cost"] = Q_(mags["cost"], units.currency_of(sf.price.value))
     results.update(per_unit_results(results, load.per_unit))
     results.update(load.extra_results)
     notes = [*sf.notes, *load.notes]

@@ -34,7 +34,11 @@ DEFAULT_ZONE = "WORLD"
 #: Zone tables, most general first; later tables add sub-national zones.
 ZONE_TABLES = ("zones", "zones_subnational")
 #: Intensity tables in order of preference when two cover the same zone and year.
-INTENSITY_TABLES = ("grid_intensity", "grid_intensity_subnational")
+INTENSITY_TABLES = (
+    "grid_intensity",
+    "grid_intensity_subnational",
+    "share-alike/electricitymaps_yearly",
+)
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,27 @@ def _intensity_index() -> dict[str, dict[int, dict[str, str]]]:
     return index
 
 
+def intensity_series(zone: str) -> dict[int, dict[str, str]]:
+    """Rows of ``zone``'s intensity by year (empty when the zone has none)."""
+    return _intensity_index().get(zone, {})
+
+
+def intensity_factor(row: dict[str, str], zone: str, year: int, note: str = "") -> Factor:
+    """The :class:`Factor` of one intensity row (any intensity table, incl. cloud regions)."""
+    table = row.get("table", "cloud_region_factors")
+    return Factor(
+        name="intensity",
+        value=units.Q_(float(row["intensity_g_per_kwh"]), "gCO2e/kWh"),
+        origin="dataset",
+        source=row.get("source", ""),
+        dataset=f"{table}.csv:{row.get('dataset', '')}",
+        zone=zone,
+        year=year,
+        note=note,
+        extra={"basis": row["basis"]} if row.get("basis") else {},
+    )
+
+
 def intensity_years(zone: str) -> list[int]:
     """Years with an intensity for ``zone`` (a zone code), ascending."""
     return sorted(_intensity_index().get(zone, {}))
@@ -130,15 +155,4 @@ def grid_intensity(zone: str, year: int | None = None, *, strict_year: bool = Fa
     if not series:
         raise MissingDataError(f"grid intensity: no data for zone {zone!r}")
     used, note = choose_year(list(series), year, f"grid intensity of {zone}", strict_year)
-    row = series[used]
-    return Factor(
-        name="intensity",
-        value=units.Q_(float(row["intensity_g_per_kwh"]), "gCO2e/kWh"),
-        origin="dataset",
-        source=row.get("source", ""),
-        dataset=f"{row['table']}.csv:{row.get('dataset', '')}",
-        zone=zone,
-        year=used,
-        note=note,
-        extra={"basis": row.get("basis", "")},
-    )
+    return intensity_factor(series[used], zone, used, note)

@@ -1,50 +1,352 @@
-"""Listing regions with their latest factors (``footprint regions``)."""
+"""Where compute runs: one resolver for countries, aggregates, sub-national zones and cloud regions.
+
+``resolve_region`` accepts, case-insensitively:
+
+- a country: ISO 3166-1 alpha-2 (``FR``) or alpha-3 (``FRA``) code, English name
+  (``France``) or alias (``UK``, ``South Korea``);
+- an aggregate (``WORLD``, ``EU``, ``EUROPE``, ``OECD``...);
+- a sub-national zone: US state (``US-VA``, ``Virginia``), US balancing authority
+  (``US-CAL-CISO``), Canadian province (``CA-QC``), bidding zone (``SE-SE3``);
+- a cloud region written ``provider:code`` (``aws:us-east-1``, ``gcp:europe-west1``,
+  ``azure:westeurope``); a bare code (``us-east-1``) works when one provider has it.
+
+A cloud region maps to its grid zone, its operator (for PUE/WUE defaults) and its
+location. Where the operator publishes its own per-region grid factor and
+carbon-free share (Google does), that factor comes first.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from footprint.errors import MissingDataError
-from footprint.grid import all_zones, grid_intensity, intensity_years
+from footprint.data import optional_float, read_records
+from footprint.errors import InputError, UnknownNameError, suggest
+from footprint.grid import all_zones, find_zone
 from footprint.hardware import normalise_name
-from footprint.water import ewif, mix_years
 
-__all__ = ["zone_table"]
+__all__ = [
+    "Location",
+    "PROVIDERS",
+    "resolve_region",
+    "cloud_regions",
+    "cloud_factor_series",
+    "zone_chain",
+]
+
+#: Cloud providers and the operator whose facility factors their regions use.
+PROVIDERS = {"aws": "aws", "gcp": "google", "azure": "microsoft"}
+#: Provider-name spellings users type.
+_PROVIDER_ALIASES = {
+    "aws": "aws",
+    "amazon": "aws",
+    "gcp": "gcp",
+    "google": "gcp",
+    "googlecloud": "gcp",
+    "azure": "azure",
+    "microsoft": "azure",
+}
+#: Per-region factor datasets in order of preference (operator-published first).
+_CLOUD_DATASET_RANK = ("google-cfe", "ccf")
 
 
-def zone_table(search: str | None = None, kind: str | None = None) -> Any:
-    """Zones with their newest grid intensity and EWIF, as a DataFrame.
+@dataclass(frozen=True)
+class Location:
+    """A resolved region: what the user named and the grid zone behind it.
 
-    Parameters
+    Attributes
     ----------
-    search : str, optional
-        Substring of code, name or alias (case-insensitive).
-    kind : str, optional
-        Only zones of this kind (``country``, ``aggregate``...).
+    id : str
+        Canonical id: a zone code (``FR``, ``US-VA``) or a cloud region (``aws:us-east-1``).
+    kind : str
+        ``country``, ``aggregate``, ``us-state``, ``us-ba``, ``ca-province``,
+        ``bidding-zone`` or ``cloud``.
+    name : str
+        Display name.
+    zone : str
+        Grid zone whose intensity and mix apply.
+    country : str or None
+        ISO-2 country, where one applies.
+    provider, operator : str or None
+        Cloud provider and data-centre operator (for PUE/WUE defaults).
+    latitude, longitude : float or None
+        Location in decimal degrees (cloud regions: the metro area).
+    """
+
+    id: str
+    kind: str
+    name: str
+    zone: str
+    country: str | None = None
+    provider: str | None = None
+    operator: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+    @property
+    def is_cloud(self) -> bool:
+        return self.kind == "cloud"
+
+
+@cache
+def cloud_regions() -> dict[str, dict[str, str]]:
+    """Cloud regions by id (``provider:code``), as rows of ``cloud_regions.csv``."""
+    return {row["region"]: row for row in read_records("cloud_regions")}
+
+
+@cache
+def _cloud_by_code() -> dict[str, list[str]]:
+    codes: dict[str, list[str]] = {}
+    for region_id, row in cloud_regions().items():
+        codes.setdefault(normalise_name(row["code"]), []).append(region_id)
+    return codes
+
+
+@cache
+def cloud_factor_series(region_id: str) -> dict[int, dict[str, str]]:
+    """Per-region factors by year, the operator's own dataset preferred over others."""
+
+    def rank(row: dict[str, str]) -> int:
+        for i, prefix in enumerate(_CLOUD_DATASET_RANK):
+            if row["dataset"].startswith(prefix):
+                return i
+        return len(_CLOUD_DATASET_RANK)
+
+    series: dict[int, dict[str, str]] = {}
+    for row in read_records("cloud_region_factors"):
+        if row["region"] != region_id:
+            continue
+        year = int(row["year"])
+        if year not in series or rank(row) < rank(series[year]):
+            series[year] = row
+    return series
+
+
+def _cloud_location(region_id: str) -> Location:
+    row = cloud_regions()[region_id]
+    return Location(
+        id=region_id,
+        kind="cloud",
+        name=f"{row['display_name']} ({row['provider'].upper()})",
+        zone=row["grid_zone"],
+        country=row["country"] or None,
+        provider=row["provider"],
+        operator=row["operator"] or PROVIDERS.get(row["provider"]),
+        latitude=optional_float(row["latitude"]),
+        longitude=optional_float(row["longitude"]),
+    )
+
+
+def _resolve_cloud(name: str) -> Location | None:
+    text = name.strip().lower()
+    if ":" in text:
+        provider, _, code = text.partition(":")
+        provider = _PROVIDER_ALIASES.get(normalise_name(provider), provider)
+        region_id = f"{provider}:{code.strip()}"
+        if region_id in cloud_regions():
+            return _cloud_location(region_id)
+        pool = [r for r in cloud_regions() if r.startswith(f"{provider}:")] or list(cloud_regions())
+        raise UnknownNameError(
+            "cloud region", name, pool, hint="`footprint regions --kind cloud` lists them"
+        )
+    hits = _cloud_by_code().get(normalise_name(text), [])
+    if len(hits) == 1:
+        return _cloud_location(hits[0])
+    if len(hits) > 1:
+        raise InputError(
+            f"ambiguous region {name!r}: it is a cloud region of several providers; "
+            f"write one of {', '.join(sorted(hits))}"
+        )
+    return None
+
+
+def resolve_region(name: str) -> Location:
+    """Resolve any region name (zone or cloud region) to a :class:`Location`.
+
+    Raises
+    ------
+    UnknownNameError
+        With the closest zone and cloud-region names.
+    InputError
+        When a bare cloud-region code belongs to several providers.
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(f"region: expected a zone or cloud-region name, got {name!r}")
+    zone_hit: Location | None = None
+    try:
+        zone = find_zone(name)
+    except UnknownNameError:
+        pass
+    else:
+        country = zone.code if zone.kind == "country" else (zone.parent or None)
+        zone_hit = Location(zone.code, zone.kind, zone.name, zone.code, country)
+    cloud = _resolve_cloud(name) if (zone_hit is None or ":" in name) else None
+    if cloud is not None:
+        return cloud
+    if zone_hit is not None:
+        return zone_hit
+    labels = [z.code for z in all_zones().values()] + [z.name for z in all_zones().values()]
+    labels += list(cloud_regions())
+    raise UnknownNameError("region", name, labels, hint="`footprint regions` lists them")
+
+
+def zone_chain(zone: str) -> list[str]:
+    """``zone`` and its parents up to the country (never to continents), finest first."""
+    chain = [zone]
+    zones = all_zones()
+    while chain[-1] in zones and zones[chain[-1]].kind not in ("country", "aggregate"):
+        parent = zones[chain[-1]].parent
+        if not parent or parent in chain:
+            break
+        chain.append(parent)
+    return chain
+
+
+def region_suggestions(name: str) -> list[str]:
+    """Close matches of ``name`` among zone codes, names and cloud regions."""
+    labels: list[Any] = [z.code for z in all_zones().values()]
+    labels += [z.name for z in all_zones().values()] + list(cloud_regions())
+    return suggest(name, labels)
+
+
+#: Kinds of region, in the order listings show them.
+KINDS = ("country", "aggregate", "us-state", "us-ba", "ca-province", "bidding-zone", "cloud")
+
+
+def _all_locations() -> list[Location]:
+    locations = []
+    for zone in all_zones().values():
+        country = zone.code if zone.kind == "country" else (zone.parent or None)
+        locations.append(Location(zone.code, zone.kind, zone.name, zone.code, country))
+    locations += [_cloud_location(r) for r in cloud_regions()]
+    return locations
+
+
+def _matches(location: Location, needle: str) -> bool:
+    labels = [location.id, location.name]
+    if location.is_cloud:
+        row = cloud_regions()[location.id]
+        labels += [row["code"], row["city"], row["display_name"]]
+    else:
+        zone = all_zones()[location.id]
+        labels += [zone.iso3, *zone.aliases]
+    return any(needle in normalise_name(x) for x in labels if x)
+
+
+def select_locations(
+    search: str | None = None,
+    kind: str | None = None,
+    provider: str | None = None,
+    country: str | None = None,
+) -> list[Location]:
+    """Locations filtered by substring, kind, cloud provider and country."""
+    if kind is not None and kind not in KINDS:
+        raise UnknownNameError("region kind", kind, KINDS)
+    if provider is not None:
+        given = provider
+        provider = _PROVIDER_ALIASES.get(normalise_name(given))
+        if provider is None:
+            raise UnknownNameError("provider", given, list(PROVIDERS), hint="aws, gcp or azure")
+    country_code = find_zone(country).code if country else None
+    needle = normalise_name(search) if search else ""
+    out = []
+    for loc in _all_locations():
+        if kind and loc.kind != kind:
+            continue
+        if provider and loc.provider != provider:
+            continue
+        if country_code and loc.country != country_code and loc.id != country_code:
+            continue
+        if needle and not _matches(loc, needle):
+            continue
+        out.append(loc)
+    return out
+
+
+def region_table(
+    search: str | None = None,
+    kind: str | None = None,
+    provider: str | None = None,
+    country: str | None = None,
+    year: int | None = None,
+) -> Any:
+    """Regions with the factors an estimate would use there (newest year by default).
+
+    Columns: ``region``, ``name``, ``kind``, ``zone`` (grid zone), ``year`` (of the
+    intensity), ``intensity_g_per_kwh``, ``cfe_share``, ``ewif_l_per_kwh``, ``pue``,
+    ``wue_l_per_kwh``, ``intensity_dataset``.
     """
     import pandas as pd
 
-    needle = normalise_name(search) if search else ""
+    from footprint.errors import MissingDataError
+    from footprint.site import Site, site_factors
+
     rows = []
-    for zone in all_zones().values():
-        if kind and zone.kind != kind:
-            continue
-        labels = (zone.code, zone.name, zone.iso3, *zone.aliases)
-        if needle and not any(needle in normalise_name(x) for x in labels if x):
-            continue
-        row: dict[str, Any] = {"zone": zone.code, "name": zone.name, "kind": zone.kind}
-        years = intensity_years(zone.code)
-        if years:
-            f = grid_intensity(zone.code, years[-1])
-            row.update({"year": years[-1], "intensity_g_per_kwh": round(f.value.m, 1)})
-        else:
-            row.update({"year": None, "intensity_g_per_kwh": None})
+    for loc in select_locations(search, kind, provider, country):
+        row: dict[str, Any] = {
+            "region": loc.id,
+            "name": loc.name,
+            "kind": loc.kind,
+            "zone": loc.zone,
+        }
         try:
-            mix = mix_years(zone.code)
-            w = ewif(zone.code, mix[-1]) if mix else None
+            sf = site_factors(Site(region=loc.id, year=year, price="0 USD/kWh"))
         except MissingDataError:
-            w = None
-        row["ewif_l_per_kwh"] = None if w is None else round(w.value.m, 3)
-        row["ewif_year"] = None if w is None else w.year
+            sf = None
+        if sf is not None:
+            row.update(
+                {
+                    "year": sf.intensity.year,
+                    "intensity_g_per_kwh": round(sf.intensity.value.m, 1),
+                    "cfe_share": sf.cfe.value.m if sf.cfe.origin != "default" else None,
+                    "ewif_l_per_kwh": round(sf.ewif.value.m, 3),
+                    "pue": sf.pue.value.m,
+                    "wue_l_per_kwh": sf.wue.value.m,
+                    "intensity_dataset": (sf.intensity.dataset or "").split(":")[-1],
+                }
+            )
         rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def coverage() -> Any:
+    """Counts of regions by kind, and how many have an intensity and a generation mix."""
+    import pandas as pd
+
+    from footprint.grid import intensity_years
+    from footprint.water import mix_years
+
+    rows = []
+    locations = _all_locations()
+    for kind in KINDS:
+        locs = [loc for loc in locations if loc.kind == kind]
+        if kind == "cloud":
+            for provider in PROVIDERS:
+                sub = [loc for loc in locs if loc.provider == provider]
+                own = sum(1 for loc in sub if cloud_factor_series(loc.id))
+                rows.append(
+                    {
+                        "kind": f"cloud ({provider})",
+                        "regions": len(sub),
+                        "with_own_intensity": own,
+                        "with_mix": None,
+                        "newest_year": max(
+                            (max(cloud_factor_series(loc.id), default=0) for loc in sub),
+                            default=None,
+                        ),
+                    }
+                )
+            continue
+        rows.append(
+            {
+                "kind": kind,
+                "regions": len(locs),
+                "with_own_intensity": sum(1 for loc in locs if intensity_years(loc.zone)),
+                "with_mix": sum(1 for loc in locs if mix_years(loc.zone)),
+                "newest_year": max(
+                    (max(intensity_years(loc.zone), default=0) for loc in locs), default=None
+                ),
+            }
+        )
     return pd.DataFrame(rows)

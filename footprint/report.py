@@ -32,7 +32,9 @@ _LABELS = {
     "accelerator_hours": "Accelerator-hours",
     "it_energy": "IT energy",
     "facility_energy": "Facility energy",
-    "co2e": "CO2e (location-based)",
+    "co2e": "CO2e, location-based",
+    "co2e_market": "CO2e, market-based",
+    "cost": "Electricity cost",
     "water": "Water (total)",
     "water_onsite": "  on-site (WUE)",
     "water_offsite": "  off-site (EWIF)",
@@ -157,13 +159,27 @@ def _table(fp: Footprint) -> str:
     return buf.getvalue()
 
 
+def _integer_columns(df: Any) -> Any:
+    """Float columns holding only whole numbers (years with gaps) as nullable integers."""
+    df = df.copy()
+    for col in df.columns:
+        values = df[col]
+        if values.dtype.kind == "f" and values.notna().any():
+            finite = values.dropna()
+            if (finite == finite.round()).all() and col in ("year", "ewif_year", "release_year"):
+                df[col] = values.astype("Int64")
+    return df
+
+
 def render_frame(df: Any, fmt: str = "table", title: str = "") -> str:
     """A listing (DataFrame) as text in ``fmt``; JSON is a list of records."""
+    df = _integer_columns(df)
     if fmt == "json":
-        return df.to_json(orient="records", indent=2, force_ascii=False)
+        records = json.loads(df.to_json(orient="records"))
+        return json.dumps(records, indent=2, ensure_ascii=False)
     if fmt == "csv":
         return str(df.to_csv(index=False, lineterminator="\n"))
-    shown = df.fillna("").astype(str)
+    shown = df.astype(object).where(df.notna(), "").astype(str)
     if fmt == "markdown":
         head = "| " + " | ".join(shown.columns) + " |"
         rule = "|" + "---|" * len(shown.columns)

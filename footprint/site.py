@@ -1,24 +1,44 @@
 """Where a workload runs: region, year, facility, and any factor the user fixes.
 
 A :class:`Site` groups the location inputs of an estimate. :func:`site_factors`
-turns it into the factors an estimate uses (intensity, PUE, WUE, EWIF), each a
-:class:`~footprint.provenance.Factor` with its source, zone and year; values
-the user gives replace the defaults and are marked ``origin="user"``.
+turns it into the factors an estimate uses (grid intensity, carbon-free share,
+PUE, WUE, EWIF, electricity price), each a :class:`~footprint.provenance.Factor`
+with its source, zone and year; values the user gives replace the defaults and
+are marked ``origin="user"``.
+
+Choice of factors, all reported in the notes:
+
+- intensity: the operator's own per-region factor for a cloud region (Google
+  publishes one), else the finest zone with data (US state, then country); the
+  nearest year when the asked year is missing (``strict_year`` forbids that);
+- PUE and WUE: the operator's (cloud regions, or ``operator=``), else the
+  industry average;
+- EWIF: the zone's generation mix, else its parent zone's;
+- carbon-free share (market-based CO2e): the user's ``cfe``, else the operator's
+  published share (Google), else none (market-based equals location-based);
+- price: the user's ``price``, else the zone's non-household price where open
+  data exist (Eurostat, Europe), else no cost.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from footprint import units
+from footprint.data import choose_year, datasets_dir, read_records
 from footprint.errors import InputError, MissingDataError
 from footprint.facility import facility_factors
-from footprint.grid import DEFAULT_ZONE, all_zones, find_zone, grid_intensity
+from footprint.grid import DEFAULT_ZONE, intensity_factor, intensity_series
 from footprint.provenance import Factor, user_factor
+from footprint.regions import Location, cloud_factor_series, resolve_region, zone_chain
 from footprint.water import HYDRO_TREATMENTS, ewif
 
-__all__ = ["Site", "site_factors", "SiteFactors"]
+__all__ = ["Site", "site_factors", "SiteFactors", "CONSUMERS"]
+
+#: Consumer bands of the price table; data centres buy as non-household consumers.
+CONSUMERS = ("non-household", "household")
 
 
 @dataclass(frozen=True)
@@ -28,17 +48,25 @@ class Site:
     Parameters
     ----------
     region : str, optional
-        Zone name or code (country, aggregate); ``None`` uses the World average.
+        Country (FR, FRA, France), aggregate (WORLD, EU), sub-national zone (US-VA,
+        SE-SE3) or cloud region (aws:us-east-1); ``None`` uses the World average.
     year : int, optional
         Year of the grid, mix and facility data; ``None`` takes the newest.
     operator : str, optional
-        Data-centre operator for PUE/WUE defaults (``industry-average`` if none).
+        Data-centre operator for PUE/WUE defaults (a cloud region sets its own).
     pue : float, optional
         Power usage effectiveness (>= 1) replacing the default.
     wue, ewif : Quantity, str or float, optional
         On-site and off-site water intensity [L/kWh] replacing the defaults.
     intensity : Quantity, str or float, optional
         Grid carbon intensity [gCO2e/kWh] replacing the dataset value.
+    cfe : float, optional
+        Share of electricity covered by carbon-free contracts, in [0, 1]; counts at
+        zero in market-based CO2e.
+    price : Quantity or str, optional
+        Electricity price, e.g. ``"0.12 USD/kWh"``; gives ``cost`` in that currency.
+    consumer : {"non-household", "household"}
+        Price band used when the price comes from the dataset.
     hydro : {"include", "exclude"}
         Whether hydropower evaporation counts in the EWIF.
     strict_year : bool
@@ -52,30 +80,48 @@ class Site:
     wue: Any = None
     ewif: Any = None
     intensity: Any = None
+    cfe: Any = None
+    price: Any = None
+    consumer: str = "non-household"
     hydro: str = "include"
     strict_year: bool = False
 
     def __post_init__(self) -> None:
-        if self.year is not None and (
-            isinstance(self.year, bool)
-            or int(self.year) != self.year
-            or not 1990 <= self.year <= 2100
+        year = self.year
+        if year is not None and (
+            isinstance(year, bool) or int(year) != year or not 1990 <= year <= 2100
         ):
-            raise InputError(
-                f"year: expected a calendar year between 1990 and 2100, got {self.year}"
-            )
+            raise InputError(f"year: expected a calendar year between 1990 and 2100, got {year}")
         if self.hydro not in HYDRO_TREATMENTS:
             raise InputError(f"hydro: expected one of {HYDRO_TREATMENTS}, got {self.hydro!r}")
+        if self.consumer not in CONSUMERS:
+            raise InputError(f"consumer: expected one of {CONSUMERS}, got {self.consumer!r}")
+        if self.cfe is not None:
+            units.check_magnitude(self.cfe, "cfe")
+            if self.cfe > 1:
+                raise InputError(f"cfe: expected a share in [0, 1], got {self.cfe}")
 
     def inputs(self) -> dict[str, str]:
         """The site's inputs as given, for echoing in results."""
         out = {}
-        for key in ("region", "year", "operator", "pue", "wue", "ewif", "intensity"):
+        for key in (
+            "region",
+            "year",
+            "operator",
+            "pue",
+            "wue",
+            "ewif",
+            "intensity",
+            "cfe",
+            "price",
+        ):
             value = getattr(self, key)
             if value is not None:
                 out[key] = str(value)
         if self.hydro != "include":
             out["hydro"] = self.hydro
+        if self.consumer != "non-household":
+            out["consumer"] = self.consumer
         return out
 
 
@@ -88,40 +134,160 @@ class SiteFactors:
     pue: Factor
     wue: Factor
     ewif: Factor
+    cfe: Factor
+    price: Factor | None
     notes: tuple[str, ...]
+    location: Location | None = field(default=None, compare=False)
 
     def as_dict(self) -> dict[str, Factor]:
-        return {"intensity": self.intensity, "pue": self.pue, "wue": self.wue, "ewif": self.ewif}
+        out = {
+            "intensity": self.intensity,
+            "cfe": self.cfe,
+            "pue": self.pue,
+            "wue": self.wue,
+            "ewif": self.ewif,
+        }
+        if self.price is not None:
+            out["price"] = self.price
+        return out
 
 
-def _ewif_with_fallback(zone: str, site: Site) -> Factor:
-    """EWIF of ``zone``, or of its parent zones when it has no generation mix (noted)."""
+def _intensity(location: Location, site: Site) -> Factor:
+    """Grid intensity: operator's per-region factor, then finest zone, then country."""
+    candidates: list[tuple[str, dict[int, dict[str, str]]]] = []
+    if location.is_cloud:
+        candidates.append((location.id, cloud_factor_series(location.id)))
+    chain = zone_chain(location.zone)
+    if location.country and location.country not in chain:
+        chain.append(location.country)
+    candidates += [(z, intensity_series(z)) for z in chain]
+    with_data = [(label, series) for label, series in candidates if series]
+    if not with_data:
+        raise MissingDataError(
+            f"grid intensity: no data for {location.id} (zones tried: {', '.join(chain)}); "
+            "give --intensity"
+        )
+    if site.strict_year and site.year is not None:
+        exact = [(label, s) for label, s in with_data if site.year in s]
+        if not exact:
+            tried = "; ".join(f"{label}: {min(s)}-{max(s)}" for label, s in with_data)
+            raise MissingDataError(f"grid intensity: no data for {site.year} ({tried})")
+        with_data = exact
+    label, series = with_data[0]
+    used, note = choose_year(list(series), site.year, f"grid intensity of {label}")
+    skipped = [c for c, s in candidates[: candidates.index((label, series))] if not s]
+    if skipped:
+        note = "; ".join(
+            filter(None, [f"no grid intensity for {', '.join(skipped)}; {label} used", note])
+        )
+    factor = intensity_factor(series[used], label, used, note)
+    if location.is_cloud and label == location.id:
+        who = "operator-published" if series[used]["dataset"].startswith("google") else "per-region"
+        factor = factor.with_note(f"{who} factor for {location.id} ({series[used]['dataset']})")
+    return factor
+
+
+def _cfe(location: Location, site: Site) -> Factor:
+    if site.cfe is not None:
+        return user_factor("cfe", units.Q_(float(site.cfe), "dimensionless"), "cfe")
+    if location.is_cloud:
+        series = {y: r for y, r in cloud_factor_series(location.id).items() if r.get("cfe_share")}
+        if series:
+            used, note = choose_year(list(series), site.year, f"carbon-free share of {location.id}")
+            row = series[used]
+            return Factor(
+                name="cfe",
+                value=units.Q_(float(row["cfe_share"]), "dimensionless"),
+                origin="dataset",
+                source=row.get("source", ""),
+                dataset=f"cloud_region_factors.csv:{row['dataset']}",
+                zone=location.id,
+                year=used,
+                note="; ".join(
+                    filter(
+                        None,
+                        [
+                            "operator-published hourly carbon-free energy share, counted at zero "
+                            "in market-based CO2e",
+                            note,
+                        ],
+                    )
+                ),
+            )
+    return Factor(
+        name="cfe",
+        value=units.Q_(0.0, "dimensionless"),
+        origin="default",
+        source="no contractual instruments known",
+        note="no carbon-free share known (give --cfe): market-based CO2e equals location-based; "
+        "no residual-mix factors are shipped",
+    )
+
+
+@cache
+def _price_index() -> dict[tuple[str, str], dict[int, dict[str, str]]]:
+    index: dict[tuple[str, str], dict[int, dict[str, str]]] = {}
+    if not (datasets_dir() / "electricity_prices.csv").is_file():
+        return index
+    for row in read_records("electricity_prices"):
+        index.setdefault((row["zone"], row["consumer"]), {})[int(row["year"])] = row
+    return index
+
+
+def _price(location: Location, site: Site, notes: list[str]) -> Factor | None:
+    if site.price is not None:
+        return user_factor("price", units.parse_price(site.price, "price"), "price")
+    chain = zone_chain(location.zone)
+    if location.country and location.country not in chain:
+        chain.append(location.country)
+    for zone in chain:
+        series = _price_index().get((zone, site.consumer))
+        if not series:
+            continue
+        used, note = choose_year(list(series), site.year, f"electricity price of {zone}")
+        row = series[used]
+        return Factor(
+            name="price",
+            value=units.Q_(float(row["price_per_kwh"]), f"{row['currency']}/kWh"),
+            origin="dataset",
+            source=row.get("source", ""),
+            dataset=f"electricity_prices.csv:{row.get('dataset', '')}",
+            zone=zone,
+            year=used,
+            note="; ".join(filter(None, [f"{site.consumer} price, {row.get('taxes', '')}", note])),
+        )
+    notes.append(f"no open electricity price data for {location.id}: give --price for a cost")
+    return None
+
+
+def _ewif_with_fallback(location: Location, site: Site) -> Factor:
+    """EWIF of the location's zone, or of its parent zones when it has no mix (noted)."""
+    chain = zone_chain(location.zone)
+    if location.country and location.country not in chain:
+        chain.append(location.country)
     tried = []
-    code: str | None = zone
-    while code:
+    for code in chain:
         try:
             factor = ewif(code, site.year, hydro=site.hydro, strict_year=site.strict_year)  # type: ignore[arg-type]
         except MissingDataError:
             tried.append(code)
-            code = all_zones()[code].parent if code in all_zones() else None
             continue
         if tried:
-            note = f"no generation mix for {', '.join(tried)}; EWIF of parent zone {code} used"
-            factor = factor.with_note(note)
+            factor = factor.with_note(
+                f"no generation mix for {', '.join(tried)}; EWIF of parent zone {code} used"
+            )
         return factor
-    raise MissingDataError(
-        f"EWIF: no generation mix for {zone} or its parent zones; give --ewif (L/kWh)"
-    )
+    raise MissingDataError(f"EWIF: no generation mix for {' or '.join(chain)}; give --ewif (L/kWh)")
 
 
 def site_factors(site: Site) -> SiteFactors:
     """Resolve ``site`` into the factors an estimate uses, with provenance and notes."""
     notes: list[str] = []
     if site.region is None:
-        zone = DEFAULT_ZONE
+        location = resolve_region(DEFAULT_ZONE)
         notes.append("no region given: World average grid and water factors used")
     else:
-        zone = find_zone(site.region).code
+        location = resolve_region(site.region)
 
     if site.intensity is not None:
         q = units.parse_quantity(
@@ -129,9 +295,10 @@ def site_factors(site: Site) -> SiteFactors:
         )
         intensity = user_factor("intensity", q.to("gCO2e/kWh"), "intensity")
     else:
-        intensity = grid_intensity(zone, site.year, strict_year=site.strict_year)
+        intensity = _intensity(location, site)
 
-    facility = facility_factors(site.operator, site.year, strict_year=site.strict_year)
+    operator = site.operator or location.operator
+    facility = facility_factors(operator, site.year, strict_year=site.strict_year)
     if site.pue is not None:
         q = units.parse_quantity(site.pue, "dimensionless", "dimensionless", "pue")
         if q.m_as("") < 1:
@@ -148,9 +315,14 @@ def site_factors(site: Site) -> SiteFactors:
         q = units.parse_quantity(site.ewif, "water_intensity", "L/kWh", "ewif")
         ewif_factor = user_factor("ewif", q.to("L/kWh"), "ewif")
     else:
-        ewif_factor = _ewif_with_fallback(zone, site)
+        ewif_factor = _ewif_with_fallback(location, site)
+    cfe = _cfe(location, site)
+    price = _price(location, site, notes)
 
-    for factor in (intensity, pue, wue, ewif_factor):
-        if factor.note:
-            notes.append(factor.note)
-    return SiteFactors(zone, intensity, pue, wue, ewif_factor, tuple(notes))
+    for factor in (intensity, cfe, pue, wue, ewif_factor, price):
+        if factor is not None and factor.note:
+            notes.append(
+                f"{factor.name}: {factor.note}" if factor.origin != "user" else factor.note
+            )
+    zone = location.id if location.is_cloud else location.zone
+    return SiteFactors(zone, intensity, pue, wue, ewif_factor, cfe, price, tuple(notes), location)

@@ -30,6 +30,8 @@ __all__ = [
     "DIMENSIONS",
     "parse_quantity",
     "check_dimension",
+    "parse_price",
+    "currency_of",
     "magnitude",
 ]
 
@@ -145,6 +147,35 @@ def parse_quantity(
     return q
 
 
+def currency_of(q: Any) -> str | None:
+    """The currency code of a price per energy (``USD`` for USD/kWh), else ``None``."""
+    dims = dict(q.dimensionality)
+    currencies = [d for d in dims if d.startswith("[currency_")]
+    if len(currencies) != 1 or dims[currencies[0]] != 1:
+        return None
+    rest = {d: p for d, p in dims.items() if d != currencies[0]}
+    energy = dict(get_registry().get_dimensionality("[energy]"))
+    if rest != {d: -p for d, p in energy.items()}:
+        return None
+    return currencies[0][len("[currency_") : -1]
+
+
+def parse_price(value: Any, name: str) -> Any:
+    """An electricity price in one currency per energy, e.g. ``"0.12 USD/kWh"``.
+
+    Currencies are separate dimensions: a price keeps its currency, and nothing
+    converts between currencies.
+    """
+    q = _to_quantity(value, None, name, get_registry())
+    currency = currency_of(q)
+    if currency is None:
+        raise UnitError(
+            f"{name}: expected a price per energy in one currency (e.g. 0.12 USD/kWh), got {q:~P}"
+        )
+    check_magnitude(q.magnitude, name)
+    return q.to(f"{currency}/kWh")
+
+
 def check_magnitude(
     m: Any, name: str, *, allow_zero: bool = True, allow_negative: bool = False
 ) -> None:
@@ -169,7 +200,7 @@ def _to_quantity(value: Any, default_unit: str | None, name: str, registry: Any)
         raise UnitError(f"{name}: quantity from another unit registry; use footprint.units.Q_")
     if isinstance(value, Real) and not isinstance(value, bool):
         if default_unit is None:
-            raise UnitError(f"{name}: a unit is required (e.g. {value} h), got a bare number")
+            raise UnitError(f"{name}: a unit is required, got the bare number {value}")
         return registry.Quantity(float(value), default_unit)
     if isinstance(value, str):
         text = value.strip()

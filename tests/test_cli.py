@@ -200,3 +200,77 @@ def test_help_imports_nothing_heavy():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert out.stdout.strip().splitlines()[-1] == "HEAVY="
+
+
+def test_regions_cloud_filters():
+    r = run("regions", "--kind", "cloud", "--provider", "aws", "--format", "json")
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.output)
+    assert len(rows) >= 20 and all(row["region"].startswith("aws:") for row in rows)
+    assert all(isinstance(row["year"], int) for row in rows)
+
+
+def test_regions_summary():
+    r = run("regions", "--summary", "--format", "json")
+    assert r.exit_code == 0, r.output
+    kinds = {row["kind"] for row in json.loads(r.output)}
+    assert {"country", "aggregate", "cloud (aws)", "cloud (gcp)", "cloud (azure)"} <= kinds
+
+
+def test_regions_bad_provider_exit_2():
+    r = run("regions", "--provider", "ibm")
+    assert r.exit_code == 2 and "aws" in r.output
+
+
+def test_explain_lists_every_factor_with_licence():
+    r = run("explain", "gcp:europe-west1", "--year", "2022", "--format", "json")
+    assert r.exit_code == 0, r.output
+    rows = {row["factor"]: row for row in json.loads(r.output)}
+    assert {"location", "intensity", "cfe", "pue", "wue", "ewif"} <= set(rows)
+    assert rows["intensity"]["value"] == pytest.approx(123)
+    assert rows["intensity"]["licence"] == "Apache-2.0"
+    assert rows["ewif"]["licence"] == "CC BY 4.0"
+
+
+def test_explain_table_has_sources_and_notes():
+    r = run("explain", "aws:us-east-1", "--year", "2023")
+    assert r.exit_code == 0, r.output
+    assert "intensity:" in r.output and "note:" in r.output
+
+
+def test_explain_unknown_region_exit_2():
+    r = run("explain", "gcp:eu-west1")
+    assert r.exit_code == 2 and "gcp:europe-west1" in r.output
+
+
+def test_estimate_cloud_region_market_based_and_cost():
+    r = run(
+        "estimate",
+        "-a",
+        "H100",
+        "--gpu-hours",
+        "1000",
+        "-r",
+        "gcp:europe-west1",
+        "--year",
+        "2022",
+        "--price",
+        "0.1 EUR/kWh",
+        "--format",
+        "json",
+    )
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    res = d["results"]
+    assert res["co2e_market"]["value"] == pytest.approx(res["co2e"]["value"] * 0.2)
+    assert res["cost"]["unit"] == "EUR"
+    assert res["cost"]["value"] == pytest.approx(res["facility_energy"]["value"] * 0.1)
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [(["--price", "0.1 USD"], "--price: expected a price"), (["--cfe", "2"], "--cfe")],
+)
+def test_bad_site_options_exit_2(args, expected):
+    r = run("estimate", "-a", "H100", "--gpu-hours", "10", *args)
+    assert r.exit_code == 2 and expected in r.output

@@ -19,7 +19,7 @@ def test_quick_start_from_issue():
     assert r.water.to("m^3").m > 0
     frame = r.to_frame()
     assert {"result", "factor"} <= set(frame["kind"])
-    assert set(r.factors) == {"power", "host_power", "pue", "wue", "ewif", "intensity"}
+    assert set(r.factors) == {"power", "host_power", "pue", "wue", "ewif", "intensity", "cfe"}
 
 
 def test_formula_chain_with_dataset_factors():

@@ -61,6 +61,23 @@ class QuantityType(click.ParamType):
             raise CliError(str(exc)) from None
 
 
+class PriceType(click.ParamType):
+    """An electricity price in one currency per energy ("0.12 USD/kWh", "25 EUR/MWh")."""
+
+    name = "price"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from footprint import units
+        from footprint.cli import CliError
+        from footprint.errors import FootprintError
+
+        name = param.opts[0] if param is not None and param.opts else "value"
+        try:
+            return units.parse_price(value, name)
+        except FootprintError as exc:
+            raise CliError(str(exc)) from None
+
+
 class FractionType(click.ParamType):
     """A number in (0, 1] (or [0, 1] with ``allow_zero``); "50%" also works."""
 
@@ -113,6 +130,9 @@ SITE_KEYS = (
     "wue",
     "ewif",
     "intensity",
+    "cfe",
+    "price",
+    "consumer",
     "hydro",
     "strict_year",
 )
@@ -124,8 +144,8 @@ def site_options(f: F) -> F:
         click.option(
             "--region",
             "-r",
-            help="Zone: country (FR, FRA, France), aggregate (WORLD, EU). "
-            "Default: World average (reported).",
+            help="Country (FR, FRA, France), aggregate (WORLD, EU), US state (US-VA), "
+            "zone (SE-SE3) or cloud region (aws:us-east-1). Default: World average (reported).",
         ),
         click.option(
             "--year",
@@ -156,6 +176,25 @@ def site_options(f: F) -> F:
             "--intensity",
             type=QuantityType("intensity", "gCO2e/kWh", mass_means_co2e=True),
             help="Grid intensity, e.g. '414 g/kWh'.",
+        ),
+        click.option(
+            "--cfe",
+            type=FractionType(allow_zero=True),
+            help="Carbon-free contracted share in [0, 1] for market-based CO2e "
+            "(default: operator-published where it exists, else 0).",
+        ),
+        click.option(
+            "--price",
+            type=PriceType(),
+            help="Electricity price, e.g. '0.12 USD/kWh'; adds the cost in that currency "
+            "(default: open data where they exist, Europe).",
+        ),
+        click.option(
+            "--consumer",
+            type=click.Choice(["non-household", "household"]),
+            default="non-household",
+            show_default=True,
+            help="Price band used from the price dataset.",
         ),
         click.option(
             "--hydro",

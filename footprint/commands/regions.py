@@ -1,4 +1,4 @@
-"""``footprint regions``: list or search zones with their latest factors."""
+"""``footprint regions``: list, filter and count regions with the factors used there."""
 
 from __future__ import annotations
 
@@ -6,23 +6,45 @@ import click
 
 from footprint.commands._options import echo, format_option
 
+KINDS = ("country", "aggregate", "us-state", "us-ba", "ca-province", "bidding-zone", "cloud")
+
 
 @click.command("regions")
-@click.option("--search", "-s", help="Substring of code, name or alias (e.g. fra, korea).")
-@click.option("--kind", help="Only zones of this kind (country, aggregate...).")
+@click.option("--search", "-s", help="Substring of id, name, alias or city (e.g. fra, virginia).")
+@click.option("--kind", type=click.Choice(KINDS), help="Only regions of this kind.")
+@click.option("--provider", help="Only cloud regions of this provider (aws, gcp, azure).")
+@click.option("--country", help="Only regions in this country (code or name).")
+@click.option("--year", type=click.IntRange(1990, 2100), help="Factors of this year (nearest).")
+@click.option("--summary", is_flag=True, help="Count regions by kind (coverage report).")
 @format_option
-def command(search: str | None, kind: str | None, fmt: str) -> None:
-    """List or search zones with their newest grid intensity and water intensity (EWIF)."""
+def command(
+    search: str | None,
+    kind: str | None,
+    provider: str | None,
+    country: str | None,
+    year: int | None,
+    summary: bool,
+    fmt: str,
+) -> None:
+    """List regions with the intensity, EWIF, PUE, WUE and year an estimate would use.
+
+    \b
+    Examples:
+      footprint regions --search fra
+      footprint regions --kind cloud --provider gcp
+      footprint regions --country US --kind us-state
+      footprint regions --summary
+    """
     from footprint.cli import CliError
-    from footprint.errors import suggest
-    from footprint.grid import all_zones
-    from footprint.regions import zone_table
+    from footprint.regions import coverage, region_suggestions, region_table
     from footprint.report import render_frame
 
-    table = zone_table(search, kind)
+    if summary:
+        echo(render_frame(coverage(), fmt, title="Coverage by kind"))
+        return
+    table = region_table(search, kind, provider, country, year)
     if table.empty:
-        labels = [z.name for z in all_zones().values()] + list(all_zones())
-        hint = suggest(search or kind or "", labels)
+        hint = region_suggestions(search) if search else []
         extra = f"; did you mean {', '.join(hint)}?" if hint else ""
-        raise CliError(f"--search: no region matches {search or kind!r}{extra}")
+        raise CliError(f"--search: no region matches these filters{extra}")
     echo(render_frame(table, fmt, title=f"Regions ({len(table)})"))

@@ -1,0 +1,42 @@
+"""``footprint explain REGION``: every factor an estimate would use there, with its licence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from footprint.commands._options import echo, format_option, site_from_options, site_options
+
+
+@click.command("explain")
+@click.argument("region")
+@site_options
+@format_option
+def command(region: str, fmt: str, **site: Any) -> None:
+    """Print every factor an estimate in REGION would use: value, unit, year, source, licence.
+
+    \b
+    Examples:
+      footprint explain FR
+      footprint explain aws:us-east-1 --year 2023
+      footprint explain gcp:europe-west1 --format json
+    """
+    from footprint.cli import CliError
+    from footprint.explain import explain_table
+    from footprint.report import render_frame
+
+    if site.get("region"):
+        raise CliError("--region: give the region as the argument of explain, not as --region")
+    site["region"] = region
+    table, notes = explain_table(site_from_options(site))
+    if fmt not in ("table", "markdown"):
+        echo(render_frame(table, fmt))
+        return
+    # for people: a compact table, then each factor's source, licence and note in full
+    compact = table[["factor", "value", "unit", "origin", "zone", "year", "licence"]]
+    lines = [render_frame(compact, fmt, title=f"Factors for {region}").rstrip("\n"), ""]
+    for row in table.itertuples():
+        lines.append(f"{row.factor}: {row.source}" + (f" [{row.dataset}]" if row.dataset else ""))
+    lines += [""] + [f"note: {n}" for n in notes]
+    echo("\n".join(lines))

@@ -1,0 +1,201 @@
+"""Region resolution (every alias form, cloud regions), cloud factors and coverage."""
+
+import pytest
+
+import footprint as fp
+from footprint.data import read_records
+from footprint.errors import InputError, UnknownNameError
+from footprint.grid import all_zones
+from footprint.regions import (
+    cloud_factor_series,
+    cloud_regions,
+    coverage,
+    region_table,
+    resolve_region,
+    zone_chain,
+)
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("FR", "FR"),
+        ("fr", "FR"),
+        ("FRA", "FR"),
+        ("France", "FR"),
+        ("france", "FR"),
+        ("UK", "GB"),
+        ("Great Britain", "GB"),
+        ("GBR", "GB"),
+        ("USA", "US"),
+        ("United States", "US"),
+        ("South Korea", "KR"),
+        ("Czechia", "CZ"),
+        ("Czech Republic", "CZ"),
+        ("WORLD", "WORLD"),
+        ("world", "WORLD"),
+        ("EU", "EU"),
+        ("Europe", "EUROPE"),
+        ("NA", "NA"),
+        ("Namibia", "NA"),
+    ],
+)
+def test_country_and_aggregate_forms(name, expected):
+    assert resolve_region(name).id == expected
+
+
+@pytest.mark.parametrize(
+    "name, expected, zone, operator",
+    [
+        ("aws:us-east-1", "aws:us-east-1", "US-VA", "aws"),
+        ("AWS:US-EAST-1", "aws:us-east-1", "US-VA", "aws"),
+        ("amazon:us-east-1", "aws:us-east-1", "US-VA", "aws"),
+        ("gcp:europe-west1", "gcp:europe-west1", "BE", "google"),
+        ("google:europe-west1", "gcp:europe-west1", "BE", "google"),
+        ("azure:westeurope", "azure:westeurope", "NL", "microsoft"),
+        ("Azure:WestEurope", "azure:westeurope", "NL", "microsoft"),
+        ("europe-west1", "gcp:europe-west1", "BE", "google"),  # bare code, one provider
+    ],
+)
+def test_cloud_region_forms(name, expected, zone, operator):
+    loc = resolve_region(name)
+    assert (loc.id, loc.kind, loc.zone, loc.operator) == (expected, "cloud", zone, operator)
+    assert -90 <= loc.latitude <= 90 and -180 <= loc.longitude <= 180
+
+
+def test_unknown_region_suggests():
+    with pytest.raises(UnknownNameError, match="France"):
+        resolve_region("Frnace")
+    with pytest.raises(UnknownNameError, match="aws:us-east-1"):
+        resolve_region("aws:us-east-9")
+
+
+def test_ambiguous_bare_cloud_code():
+    ambiguous = {}
+    for rid, row in cloud_regions().items():
+        ambiguous.setdefault(row["code"], []).append(rid)
+    code = next((c for c, ids in ambiguous.items() if len(ids) > 1), None)
+    if code is None:
+        pytest.skip("no cloud code shared by two providers")
+    with pytest.raises(InputError, match="ambiguous"):
+        resolve_region(code)
+
+
+def test_every_cloud_region_maps_to_a_grid_zone_with_data():
+    zones = all_zones()
+    for rid, row in cloud_regions().items():
+        loc = resolve_region(rid)
+        assert row["country"] in zones, rid
+        chain = zone_chain(loc.zone) + [loc.country]
+        assert any(z in zones for z in chain), rid
+        sf = fp.site_factors(fp.Site(region=rid))
+        assert sf.intensity.value.m > 0 and sf.ewif.value.m >= 0
+
+
+def test_every_cloud_grid_zone_exists():
+    zones = all_zones()
+    missing = sorted({row["grid_zone"] for row in cloud_regions().values()} - set(zones))
+    assert not missing
+
+
+@pytest.mark.parametrize(
+    "region, year, intensity, cfe",
+    # Google Cloud region carbon data (GoogleCloudPlatform/region-carbon-info,
+    # data/yearly/2022.csv and 2024.csv): Google CFE, grid gCO2eq/kWh
+    [
+        ("gcp:europe-west1", 2022, 123, 0.80),
+        ("gcp:europe-north1", 2022, 112, 0.97),
+        ("gcp:us-central1", 2022, 460, 0.92),
+        ("gcp:europe-west1", 2024, 103.37, 0.84),
+        ("gcp:us-central1", 2024, 412.72, 0.87),
+    ],
+)
+def test_gcp_factors_equal_googles_published_values(region, year, intensity, cfe):
+    sf = fp.site_factors(fp.Site(region=region, year=year))
+    assert sf.intensity.value.m_as("gCO2e/kWh") == pytest.approx(intensity)
+    assert sf.intensity.year == year
+    assert "operator-published" in sf.intensity.note
+    assert sf.cfe.value.m == pytest.approx(cfe)
+    assert sf.pue.extra["operator"] == "google"
+
+
+def test_google_dataset_preferred_over_ccf_for_same_year():
+    series = cloud_factor_series("gcp:europe-west1")
+    assert series[2021]["dataset"].startswith("google-cfe")
+
+
+def test_aws_region_uses_ccf_factor_and_operator_pue():
+    # CCF app: US_EAST_1 = 0.000379069 tCO2e/kWh (eGRID2020 SERC)
+    sf = fp.site_factors(fp.Site(region="aws:us-east-1", year=2020))
+    assert sf.intensity.value.m_as("gCO2e/kWh") == pytest.approx(379.069)
+    assert sf.pue.extra["operator"] == "aws"
+    assert sf.cfe.origin == "default" and sf.cfe.value.m == 0
+
+
+def test_market_based_with_operator_cfe():
+    job = fp.GpuJob("H100-SXM", gpu_hours="1000 h")
+    r = fp.estimate(job, fp.Site(region="gcp:europe-west1", year=2022))
+    assert r.co2e_market.m_as("kgCO2e") == pytest.approx(r.co2e.m_as("kgCO2e") * (1 - 0.80))
+
+
+def test_market_based_with_user_cfe_and_default():
+    job = fp.GpuJob("H100-SXM", gpu_hours="1000 h")
+    r = fp.estimate(job, fp.Site(region="FR", year=2022, cfe=0.9))
+    assert r.co2e_market.m_as("kgCO2e") == pytest.approx(r.co2e.m_as("kgCO2e") * 0.1)
+    assert r.factors["cfe"].origin == "user"
+    plain = fp.estimate(job, fp.Site(region="FR", year=2022))
+    assert plain.co2e_market == plain.co2e
+    assert any("market-based CO2e equals location-based" in n for n in plain.notes)
+
+
+@pytest.mark.parametrize("cfe", [-0.1, 1.5, float("nan")])
+def test_bad_cfe(cfe):
+    with pytest.raises(InputError):
+        fp.Site(cfe=cfe)
+
+
+def test_user_price_gives_cost_in_its_currency():
+    job = fp.GpuJob("H100-SXM", gpu_hours="1000 h", host_power="0 W")
+    r = fp.estimate(job, fp.Site(region="US", pue=1.5, price="0.12 USD/kWh"))
+    assert r.cost.m_as("USD") == pytest.approx(1050 * 0.12)
+    assert r.to_dict()["results"]["cost"]["unit"] == "USD"
+
+
+@pytest.mark.parametrize("price", ["0.12 USD", "5 kWh", "12", "-0.1 EUR/kWh"])
+def test_bad_price(price):
+    with pytest.raises(InputError):
+        fp.estimate(fp.GpuJob("H100-SXM", gpu_hours=1), fp.Site(price=price))
+
+
+def test_no_price_is_said():
+    r = fp.estimate(fp.GpuJob("H100-SXM", gpu_hours=1), fp.Site(region="aws:us-east-1"))
+    assert "cost" not in r.results
+    assert any("give --price" in n for n in r.notes)
+
+
+def test_sub_zone_without_mix_uses_parent_ewif():
+    sf = fp.site_factors(fp.Site(region="aws:us-east-1", year=2022))
+    assert sf.ewif.zone == "US"
+    assert "parent zone US" in sf.ewif.note
+
+
+def test_region_table_filters():
+    gcp = region_table(kind="cloud", provider="gcp")
+    assert len(gcp) >= 40 and set(gcp["kind"]) == {"cloud"}
+    assert gcp["region"].str.startswith("gcp:").all()
+    us = region_table(country="US", kind="cloud")
+    assert len(us) >= 20
+    fr = region_table(search="fra")
+    assert "FR" in set(fr["region"])
+
+
+def test_coverage_counts():
+    cov = coverage().set_index("kind")
+    assert cov.loc["country", "with_own_intensity"] >= 200
+    clouds = sum(cov.loc[f"cloud ({p})", "regions"] for p in ("aws", "gcp", "azure"))
+    assert clouds >= 100
+
+
+def test_cloud_regions_table_has_operator_in_datacenters():
+    operators = {r["operator"] for r in read_records("datacenters")}
+    assert {row["operator"] for row in cloud_regions().values()} <= operators

@@ -33,11 +33,14 @@ DEFAULT_ZONE = "WORLD"
 
 #: Zone tables, most general first; later tables add sub-national zones.
 ZONE_TABLES = ("zones", "zones_subnational")
-#: Intensity tables in order of preference when two cover the same zone and year.
+#: Intensity tables in order of preference. Each zone takes its whole series from the
+#: first table that has it, so a series never mixes methods (production-based Ember for
+#: countries; Electricity Maps, consumption-based, for the sub-zones it covers; then the
+#: permissive sub-national tables: eGRID states, Canadian provinces, EIA-930 BAs).
 INTENSITY_TABLES = (
     "grid_intensity",
-    "grid_intensity_subnational",
     "share-alike/electricitymaps_yearly",
+    "grid_intensity_subnational",
 )
 
 
@@ -101,11 +104,11 @@ def find_zone(name: str) -> Zone:
 def _intensity_index() -> dict[str, dict[int, dict[str, str]]]:
     index: dict[str, dict[int, dict[str, str]]] = {}
     for table in _present(INTENSITY_TABLES):
+        series_of_table: dict[str, dict[int, dict[str, str]]] = {}
         for row in read_records(table):
-            series = index.setdefault(row["zone"], {})
-            year = int(row["year"])
-            if year not in series:  # earlier tables take precedence
-                series[year] = {**row, "table": table}
+            series_of_table.setdefault(row["zone"], {})[int(row["year"])] = {**row, "table": table}
+        for zone, series in series_of_table.items():
+            index.setdefault(zone, series)  # the first table with the zone keeps it
     return index
 
 

@@ -72,7 +72,17 @@ class Location:
         Cloud provider and data-centre operator (for PUE/WUE defaults).
     latitude, longitude : float or None
         Location in decimal degrees (cloud regions: the metro area).
+    balancing_authority : str or None
+        Grid balancing authority serving a US cloud region (Electricity Maps id).
     """
+
+    def zones(self) -> list[str]:
+        """Grid zones whose data may apply, finest first: BA, zone, parents, country."""
+        chain = [self.balancing_authority] if self.balancing_authority else []
+        chain += [z for z in zone_chain(self.zone) if z not in chain]
+        if self.country and self.country not in chain:
+            chain.append(self.country)
+        return chain
 
     id: str
     kind: str
@@ -83,6 +93,7 @@ class Location:
     operator: str | None = None
     latitude: float | None = None
     longitude: float | None = None
+    balancing_authority: str | None = None
 
     @property
     def is_cloud(self) -> bool:
@@ -135,6 +146,7 @@ def _cloud_location(region_id: str) -> Location:
         operator=row["operator"] or PROVIDERS.get(row["provider"]),
         latitude=optional_float(row["latitude"]),
         longitude=optional_float(row["longitude"]),
+        balancing_authority=row.get("balancing_authority") or None,
     )
 
 
@@ -211,7 +223,16 @@ def region_suggestions(name: str) -> list[str]:
 
 
 #: Kinds of region, in the order listings show them.
-KINDS = ("country", "aggregate", "us-state", "us-ba", "ca-province", "bidding-zone", "cloud")
+KINDS = (
+    "country",
+    "aggregate",
+    "us-state",
+    "us-ba",
+    "ca-province",
+    "bidding-zone",
+    "grid-region",
+    "cloud",
+)
 
 
 def _all_locations() -> list[Location]:
@@ -330,7 +351,9 @@ def coverage() -> Any:
                         "kind": f"cloud ({provider})",
                         "regions": len(sub),
                         "with_own_intensity": own,
-                        "with_mix": None,
+                        "with_mix": sum(
+                            1 for loc in sub if any(mix_years(z) for z in loc.zones())
+                        ),
                         "newest_year": max(
                             (max(cloud_factor_series(loc.id), default=0) for loc in sub),
                             default=None,

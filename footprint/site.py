@@ -32,7 +32,7 @@ from footprint.errors import InputError, MissingDataError
 from footprint.facility import facility_factors
 from footprint.grid import DEFAULT_ZONE, intensity_factor, intensity_series
 from footprint.provenance import Factor, user_factor
-from footprint.regions import Location, cloud_factor_series, resolve_region, zone_chain
+from footprint.regions import Location, cloud_factor_series, resolve_region
 from footprint.water import HYDRO_TREATMENTS, ewif
 
 __all__ = ["Site", "site_factors", "SiteFactors", "CONSUMERS"]
@@ -153,33 +153,49 @@ class SiteFactors:
 
 
 def _intensity(location: Location, site: Site) -> Factor:
-    """Grid intensity: operator's per-region factor, then finest zone, then country."""
+    """Grid intensity of ``location`` in ``site.year``, with the reason for the choice.
+
+    Candidates, finest first: the operator's per-region factor (cloud regions), the
+    balancing authority, the zone and its parents up to the country. The first
+    candidate with the asked year wins; with no year asked, the newest year of an
+    operator-published series, else the newest year any candidate has. When no
+    candidate has the year, the first candidate with data gives its nearest year
+    (``strict_year`` raises instead). Every choice is written in the note.
+    """
     candidates: list[tuple[str, dict[int, dict[str, str]]]] = []
     if location.is_cloud:
         candidates.append((location.id, cloud_factor_series(location.id)))
-    chain = zone_chain(location.zone)
-    if location.country and location.country not in chain:
-        chain.append(location.country)
-    candidates += [(z, intensity_series(z)) for z in chain]
+    candidates += [(z, intensity_series(z)) for z in location.zones()]
     with_data = [(label, series) for label, series in candidates if series]
     if not with_data:
+        tried = ", ".join(label for label, _ in candidates)
         raise MissingDataError(
-            f"grid intensity: no data for {location.id} (zones tried: {', '.join(chain)}); "
-            "give --intensity"
+            f"grid intensity: no data for {location.id} ({tried}); give --intensity"
         )
-    if site.strict_year and site.year is not None:
-        exact = [(label, s) for label, s in with_data if site.year in s]
-        if not exact:
-            tried = "; ".join(f"{label}: {min(s)}-{max(s)}" for label, s in with_data)
-            raise MissingDataError(f"grid intensity: no data for {site.year} ({tried})")
-        with_data = exact
-    label, series = with_data[0]
-    used, note = choose_year(list(series), site.year, f"grid intensity of {label}")
-    skipped = [c for c, s in candidates[: candidates.index((label, series))] if not s]
-    if skipped:
-        note = "; ".join(
-            filter(None, [f"no grid intensity for {', '.join(skipped)}; {label} used", note])
-        )
+    target = site.year
+    if target is None:
+        operator_series = [
+            s
+            for label, s in with_data
+            if label == location.id and any(r["dataset"].startswith("google") for r in s.values())
+        ]
+        target = max(operator_series[0]) if operator_series else max(max(s) for _, s in with_data)
+    exact = [(label, s) for label, s in with_data if target in s]
+    if exact:
+        label, series = exact[0]
+        used, note = target, ""
+        if site.year is None:
+            note = f"no year given: newest year {target} used"
+    elif site.strict_year:
+        tried = "; ".join(f"{label}: {min(s)}-{max(s)}" for label, s in with_data)
+        raise MissingDataError(f"grid intensity: no data for {target} ({tried})")
+    else:
+        label, series = with_data[0]
+        used, note = choose_year(list(series), target, f"grid intensity of {label}")
+    passed = [c for c, _ in candidates[: [c for c, _ in candidates].index(label)]]
+    if passed:
+        why = "no data" if not exact else f"no {target} data"
+        note = "; ".join(filter(None, [f"{why} for {', '.join(passed)}; {label} used", note]))
     factor = intensity_factor(series[used], label, used, note)
     if location.is_cloud and label == location.id:
         who = "operator-published" if series[used]["dataset"].startswith("google") else "per-region"
@@ -237,10 +253,7 @@ def _price_index() -> dict[tuple[str, str], dict[int, dict[str, str]]]:
 def _price(location: Location, site: Site, notes: list[str]) -> Factor | None:
     if site.price is not None:
         return user_factor("price", units.parse_price(site.price, "price"), "price")
-    chain = zone_chain(location.zone)
-    if location.country and location.country not in chain:
-        chain.append(location.country)
-    for zone in chain:
+    for zone in location.zones():
         series = _price_index().get((zone, site.consumer))
         if not series:
             continue
@@ -262,9 +275,7 @@ def _price(location: Location, site: Site, notes: list[str]) -> Factor | None:
 
 def _ewif_with_fallback(location: Location, site: Site) -> Factor:
     """EWIF of the location's zone, or of its parent zones when it has no mix (noted)."""
-    chain = zone_chain(location.zone)
-    if location.country and location.country not in chain:
-        chain.append(location.country)
+    chain = location.zones()
     tried = []
     for code in chain:
         try:

@@ -23,7 +23,7 @@ from functools import cache
 from typing import Literal
 
 from footprint import units
-from footprint.data import choose_year, read_records
+from footprint.data import choose_year, datasets_dir, read_records
 from footprint.errors import InputError, MissingDataError
 from footprint.provenance import Factor
 
@@ -85,11 +85,21 @@ def ewif_from_mix(
     return weighted / total
 
 
+#: Generation-mix tables; a zone takes its series from the first table that has it.
+MIX_TABLES = ("generation_mix", "generation_mix_subnational")
+
+
 @cache
 def _mix_index() -> dict[str, dict[int, dict[str, str]]]:
     index: dict[str, dict[int, dict[str, str]]] = {}
-    for row in read_records("generation_mix"):
-        index.setdefault(row["zone"], {})[int(row["year"])] = row
+    for table in MIX_TABLES:
+        if not (datasets_dir() / f"{table}.csv").is_file():
+            continue
+        of_table: dict[str, dict[int, dict[str, str]]] = {}
+        for row in read_records(table):
+            of_table.setdefault(row["zone"], {})[int(row["year"])] = {**row, "table": table}
+        for zone, series in of_table.items():
+            index.setdefault(zone, series)
     return index
 
 
@@ -132,7 +142,7 @@ def ewif(
         value=units.Q_(value, "L/kWh"),
         origin="derived",
         source=f"mix: {row.get('source', '')}; water per technology: {wf_source}",
-        dataset=f"generation_mix.csv:{row.get('dataset', '')} x water_factors.csv",
+        dataset=f"{row['table']}.csv:{row.get('dataset', '')} x water_factors.csv",
         zone=zone,
         year=used,
         note=note,

@@ -35,6 +35,7 @@ REGION_COLUMNS = [
     "city",
     "country",
     "grid_zone",
+    "balancing_authority",
     "latitude",
     "longitude",
     "operator",

@@ -70,15 +70,14 @@ def test_unknown_region_suggests():
         resolve_region("aws:us-east-9")
 
 
-def test_ambiguous_bare_cloud_code():
-    ambiguous = {}
-    for rid, row in cloud_regions().items():
-        ambiguous.setdefault(row["code"], []).append(rid)
-    code = next((c for c, ids in ambiguous.items() if len(ids) > 1), None)
-    if code is None:
-        pytest.skip("no cloud code shared by two providers")
+def test_ambiguous_bare_cloud_code(monkeypatch):
+    import footprint.regions as regions
+
+    monkeypatch.setattr(
+        regions, "_cloud_by_code", lambda: {"westeurope": ["aws:westeurope", "azure:westeurope"]}
+    )
     with pytest.raises(InputError, match="ambiguous"):
-        resolve_region(code)
+        resolve_region("westeurope")
 
 
 def test_every_cloud_region_maps_to_a_grid_zone_with_data():
@@ -174,9 +173,41 @@ def test_no_price_is_said():
 
 
 def test_sub_zone_without_mix_uses_parent_ewif():
-    sf = fp.site_factors(fp.Site(region="aws:us-east-1", year=2022))
+    # gcp:us-central2 (Pryor, OK) -> SPP: no generation mix for the BA or the state
+    sf = fp.site_factors(fp.Site(region="gcp:us-central2", year=2022))
     assert sf.ewif.zone == "US"
     assert "parent zone US" in sf.ewif.note
+
+
+def test_balancing_authority_mix_gives_ewif():
+    # aws:us-east-1 (Ashburn, VA) is served by PJM, whose EIA-930 2022 mix is shipped
+    sf = fp.site_factors(fp.Site(region="aws:us-east-1", year=2022))
+    assert sf.ewif.zone == "US-MIDA-PJM" and sf.ewif.year == 2022
+
+
+@pytest.mark.parametrize(
+    "region, year, zone, used_year",
+    [
+        ("aws:us-east-1", 2020, "aws:us-east-1", 2020),  # CCF's per-region eGRID2020 factor
+        ("aws:us-east-1", 2023, "US-MIDA-PJM", 2023),  # balancing authority has the year
+        ("aws:us-east-1", None, "US-MIDA-PJM", 2025),  # newest year any candidate has
+        ("gcp:europe-west1", None, "gcp:europe-west1", 2024),  # operator series first
+        ("US-VA", 2016, "US-VA", 2016),  # eGRID 2016 state factor
+        ("US-VA", 2023, "US", 2023),  # the state lacks 2023: the country has it
+        ("SE-SE3", 2023, "SE-SE3", 2023),
+        ("FR", None, "FR", 2024),  # countries keep one series (Ember via OWID)
+    ],
+)
+def test_intensity_candidate_policy(region, year, zone, used_year):
+    f = fp.site_factors(fp.Site(region=region, year=year)).intensity
+    assert (f.zone, f.year) == (zone, used_year)
+    if zone != region:
+        assert f"{zone} used" in f.note
+
+
+def test_strict_year_without_any_candidate_raises():
+    with pytest.raises(fp.MissingDataError, match="no data for 2030"):
+        fp.site_factors(fp.Site(region="aws:us-east-1", year=2030, strict_year=True))
 
 
 def test_region_table_filters():

@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from footprint.commands._options import echo, format_option
-
-KINDS = ("country", "aggregate", "us-state", "us-ba", "ca-province", "bidding-zone", "cloud")
+from footprint.regions import KINDS
 
 
 @click.command("regions")

@@ -69,6 +69,7 @@ REGION_COLUMNS = [
     "city",
     "country",
     "grid_zone",
+    "balancing_authority",
     "latitude",
     "longitude",
     "operator",
@@ -581,6 +582,36 @@ def _check_grid_zone_against_green_algorithms(sources: Path) -> None:
             raise ValueError(f"{row.provider}:{code}: grid zone {zone} vs Green Algorithms {loc}")
 
 
+#: Balancing authority (Electricity Maps zone id) serving each US metro of a cloud region:
+#: the utility of the data-centre area and the BA or ISO it belongs to (EIA-930 BA list;
+#: utility service territories). Approximate where a metro spans several utilities (noted).
+_US_BALANCING_AUTHORITY: dict[str, tuple[str, str]] = {
+    "Ashburn": ("US-MIDA-PJM", "Dominion Energy Virginia, a PJM member"),
+    "Blue Ridge": ("US-MIDA-PJM", "Dominion Energy Virginia, a PJM member"),
+    "Boydton": ("US-MIDA-PJM", "Dominion Energy Virginia / Mecklenburg Electric Coop., PJM"),
+    "Columbus": ("US-MIDA-PJM", "AEP Ohio, a PJM member"),
+    "Dublin": ("US-MIDA-PJM", "AEP Ohio, a PJM member"),
+    "Chicago": ("US-MIDA-PJM", "ComEd, a PJM member"),
+    "Seattle": ("US-NW-SCL", "Seattle City Light"),
+    "Quincy": ("US-NW-GCPD", "Grant County PUD"),
+    "San Francisco": ("US-CAL-CISO", "PG&E / Silicon Valley Power, CAISO area"),
+    "Los Angeles": ("US-CAL-CISO", "CAISO area (approximate: the city proper is LADWP)"),
+    "Portland": ("US-NW-BPAT", "Umatilla Electric / Bonneville Power Administration area"),
+    "The Dalles": ("US-NW-BPAT", "Northern Wasco County PUD, BPA area"),
+    "Des Moines": ("US-MIDW-MISO", "MidAmerican Energy, a MISO member"),
+    "Council Bluffs": ("US-MIDW-MISO", "MidAmerican Energy, a MISO member"),
+    "Atlanta": ("US-SE-SOCO", "Georgia Power, Southern Company BA"),
+    "San Antonio": ("US-TEX-ERCO", "CPS Energy, ERCOT"),
+    "Dallas": ("US-TEX-ERCO", "Oncor area, ERCOT"),
+    "Cheyenne": ("US-NW-WACM", "Cheyenne Light / Black Hills, WACM BA"),
+    "Phoenix": ("US-SW-AZPS", "Arizona Public Service area (approximate: SRP serves part)"),
+    "Pryor": ("US-CENT-SWPP", "Grand River Dam Authority, Southwest Power Pool"),
+    "Moncks Corner": ("US-CAR-SC", "Santee Cooper (South Carolina Public Service Authority)"),
+    "Salt Lake City": ("US-NW-PACE", "Rocky Mountain Power, PacifiCorp East"),
+    "Las Vegas": ("US-NW-NEVP", "NV Energy (Nevada Power)"),
+}
+
+
 def build_cloud_regions(sources: Path) -> pd.DataFrame:
     """One row per AWS / Azure / GCP region named in any raw source."""
     found = _source_regions(sources)
@@ -598,6 +629,12 @@ def build_cloud_regions(sources: Path) -> pd.DataFrame:
         notes = [f"coordinates: GeoNames {geonameid} ({city})"]
         if note:
             notes.insert(0, note)
+        ba = ""
+        if country == "US":
+            if city not in _US_BALANCING_AUTHORITY:
+                raise ValueError(f"{region}: no balancing authority curated for {city}")
+            ba, why = _US_BALANCING_AUTHORITY[city]
+            notes.append(f"balancing authority: {why}")
         rows.append(
             {
                 "region": region,
@@ -607,6 +644,7 @@ def build_cloud_regions(sources: Path) -> pd.DataFrame:
                 "city": city,
                 "country": country,
                 "grid_zone": zone,
+                "balancing_authority": ba,
                 "latitude": lat,
                 "longitude": lon,
                 "operator": OPERATOR_OF_PROVIDER[provider],

@@ -17,13 +17,21 @@ GHG Protocol Scope 2 Guidance for market-based CO2e)::
     water_offsite    = facility_energy x EWIF
     water            = water_onsite + water_offsite
     cost             = facility_energy x electricity price
+    embodied_rate    = (embodied_accelerator + embodied_host)
+                       / (lifetime x life_utilization)            (per accelerator-hour)
+    embodied_co2e    = accelerator_hours x embodied_rate
+    total_co2e       = co2e + embodied_co2e
+
+Embodied (manufacturing) CO2e is amortised over the accelerator-hours the
+hardware delivers in its life (after Luccioni et al. 2022 for BLOOM and
+EcoLogits): ``embodied_host`` is the accelerator's share of its server.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["CANONICAL_UNITS", "RESULT_KEYS", "account"]
+__all__ = ["CANONICAL_UNITS", "RESULT_KEYS", "EMBODIED_KEYS", "account", "embodied_rate"]
 
 #: Canonical output units of every quantity of a footprint (the JSON contract).
 CANONICAL_UNITS: dict[str, str] = {
@@ -32,9 +40,47 @@ CANONICAL_UNITS: dict[str, str] = {
     "facility_energy": "kWh",
     "co2e": "kgCO2e",
     "co2e_market": "kgCO2e",
+    "embodied_co2e": "kgCO2e",
+    "total_co2e": "kgCO2e",
     "water": "L",
     "water_onsite": "L",
     "water_offsite": "L",
+    # Per-unit results of workloads (engine.per_unit_results) and inference/training views.
+    "energy_per_request": "Wh/request",
+    "co2e_per_request": "gCO2e/request",
+    "water_per_request": "mL/request",
+    "energy_per_token": "Wh/token",
+    "co2e_per_token": "gCO2e/token",
+    "water_per_token": "mL/token",
+    "energy_per_day": "kWh/day",
+    "co2e_per_day": "kgCO2e/day",
+    "water_per_day": "L/day",
+    "energy_per_month": "kWh/month",
+    "co2e_per_month": "kgCO2e/month",
+    "water_per_month": "L/month",
+    "energy_per_year": "kWh/year",
+    "co2e_per_year": "kgCO2e/year",
+    "water_per_year": "L/year",
+    "energy_per_user_month": "kWh/user/month",
+    "co2e_per_user_month": "kgCO2e/user/month",
+    "water_per_user_month": "L/user/month",
+    "requests": "request",
+    "output_tokens": "token",
+    "accelerators_per_replica": "dimensionless",
+    "replicas": "dimensionless",
+    "accelerators": "dimensionless",
+    "throughput_per_replica": "request/s",
+    "request_latency": "s",
+    "busy_accelerator_hours": "h",
+    "idle_accelerator_hours": "h",
+    "published_energy_per_request": "Wh/request",
+    "published_co2e_per_request": "gCO2e/request",
+    "published_water_per_request": "mL/request",
+    "training_flops": "FLOP",
+    "implied_mfu": "dimensionless",
+    "published_accelerator_hours": "h",
+    "published_implied_mfu": "dimensionless",
+    "duration": "day",
 }
 
 #: Results that are always present (``cost`` only when a price is known).
@@ -50,6 +96,38 @@ RESULT_KEYS = (
 )
 
 
+#: Results present when embodied emissions are counted.
+EMBODIED_KEYS = ("embodied_co2e", "total_co2e")
+
+
+def embodied_rate(
+    embodied_accelerator_kg: Any,
+    embodied_host_kg: Any,
+    lifetime_h: Any,
+    life_utilization: Any,
+) -> Any:
+    """Embodied CO2e per accelerator-hour [kgCO2e/h]: manufacturing over the hours used.
+
+    Parameters
+    ----------
+    embodied_accelerator_kg : float or ndarray
+        Manufacturing CO2e of one accelerator [kgCO2e].
+    embodied_host_kg : float or ndarray
+        The accelerator's share of its server's manufacturing CO2e [kgCO2e].
+    lifetime_h : float or ndarray
+        Service life of the hardware [h].
+    life_utilization : float or ndarray
+        Share of that life the hardware is in use [1], in (0, 1].
+
+    Returns
+    -------
+    float or ndarray
+        ``(embodied_accelerator + embodied_host) / (lifetime x life_utilization)``
+        [kgCO2e/h].
+    """
+    return (embodied_accelerator_kg + embodied_host_kg) / (lifetime_h * life_utilization)
+
+
 def account(
     accelerator_hours_h: Any,
     power_w: Any,
@@ -60,11 +138,17 @@ def account(
     intensity_g_per_kwh: Any,
     cfe_share: Any = 0.0,
     price_per_kwh: Any = None,
+    embodied_accelerator_kg: Any = None,
+    embodied_host_kg: Any = None,
+    lifetime_h: Any = None,
+    life_utilization: Any = None,
 ) -> dict[str, Any]:
     """Energy, CO2e, water (and cost) in the canonical units of :data:`CANONICAL_UNITS`.
 
     ``price_per_kwh`` is a magnitude in the caller's currency per kWh; ``cost`` is
-    returned in that currency when it is given.
+    returned in that currency when it is given. With the four embodied arguments
+    (see :func:`embodied_rate`), ``embodied_co2e`` and ``total_co2e`` [kgCO2e] are
+    added; ``co2e`` stays the operational figure.
     """
     it_kwh = accelerator_hours_h * (power_w + host_power_w) / 1000.0
     facility_kwh = it_kwh * pue
@@ -83,4 +167,11 @@ def account(
     }
     if price_per_kwh is not None:
         out["cost"] = facility_kwh * price_per_kwh
+    embodied = (embodied_accelerator_kg, embodied_host_kg, lifetime_h, life_utilization)
+    if any(x is not None for x in embodied):
+        if any(x is None for x in embodied):
+            raise ValueError("account: give all four embodied arguments or none")
+        embodied_kg = accelerator_hours_h * embodied_rate(*embodied)
+        out["embodied_co2e"] = embodied_kg
+        out["total_co2e"] = co2e_kg + embodied_kg
     return out

@@ -21,6 +21,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "accelerators": ("accelerators", "List or search the accelerator catalogue."),
     "regions": ("regions", "List, filter and count regions with their factors."),
     "explain": ("explain", "Every factor an estimate would use in a region, with licences."),
+    "infer": ("infer", "Serving a language model: per request, per token, per day, per user."),
+    "train": ("train", "A training run from its FLOPs (6ND or a count), MFU and accelerator."),
+    "compare": ("compare", "One workload in many regions: ranked table, chart, equivalents."),
+    "trend": ("trend", "Carbon and water intensity of a region's electricity over the years."),
+    "project": ("project", "Project a footprint over years: growth, efficiency, grid trend."),
+    "report": ("report", "Markdown or HTML report of a TOML scenario of several workloads."),
+    "hourly": ("hourly", "A job or load profile accounted hour by hour, with on-site solar."),
+    "schedule": ("schedule", "Best start time of a flexible job: least CO2e in a window."),
+    "solar": ("solar", "Annual and monthly yield of an on-site PV array (pvlib)."),
+    "batch": ("batch", "Footprints of every job of a job log (CSV, Parquet, sacct), summarised."),
 }
 
 

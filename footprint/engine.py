@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from footprint import units
-from footprint.accounting import CANONICAL_UNITS, RESULT_KEYS, account
+from footprint.accounting import CANONICAL_UNITS, EMBODIED_KEYS, RESULT_KEYS, account
 from footprint.errors import InputError
 from footprint.provenance import Factor
 from footprint.site import Site, site_factors
@@ -14,6 +14,9 @@ from footprint.workloads import Workload
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+
+    from footprint.embodied import Embodied
+    from footprint.uncertainty import Uncertainty
 
 __all__ = ["Footprint", "estimate", "per_unit_results"]
 
@@ -27,6 +30,9 @@ _FORMULAS = {
     "water": "water_onsite + water_offsite",
     "water_onsite": "it_energy x wue",
     "water_offsite": "facility_energy x ewif",
+    "embodied_co2e": "accelerator_hours x (embodied_accelerator + embodied_host) "
+    "/ (lifetime x life_utilization)",
+    "total_co2e": "co2e + embodied_co2e",
 }
 
 
@@ -40,19 +46,29 @@ class Footprint:
         ``it_energy``, ``facility_energy`` [kWh], ``co2e`` [kgCO2e] (operational,
         Scope 2 location-based), ``co2e_market`` [kgCO2e] (Scope 2 market-based),
         ``water``, ``water_onsite``, ``water_offsite`` [L], ``accelerator_hours`` [h],
-        and ``cost`` [currency] when a price is known.
+        ``cost`` [currency] when a price is known, and, when embodied emissions are
+        counted, ``embodied_co2e`` (manufacturing, amortised) and ``total_co2e``
+        (``co2e`` + ``embodied_co2e``) [kgCO2e].
     factors : dict[str, Factor]
-        Every factor used (power, host_power, pue, intensity, wue, ewif).
+        Every factor used (power, host_power, pue, intensity, wue, ewif, and the embodied
+        factors), each with its range (``Factor.spread``) where it is uncertain.
     inputs : dict[str, str]
         The inputs as given.
     notes : list[str]
         Substitutions and assumptions, in plain words.
+    ranges : dict[str, tuple[Quantity, Quantity]]
+        ``(low, high)`` of results when uncertainty was propagated (else empty).
+    uncertainty : dict, optional
+        Method, samples, seed, percentiles and the sensitivity ranking
+        (:func:`footprint.uncertainty.propagate`).
     """
 
     results: dict[str, Any]
     factors: dict[str, Factor]
     inputs: dict[str, str]
     notes: list[str] = field(default_factory=list)
+    ranges: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    uncertainty: dict[str, Any] | None = None
 
     def __getattr__(self, name: str) -> Any:
         results = self.__dict__.get("results", {})
@@ -61,18 +77,60 @@ class Footprint:
         raise AttributeError(f"{type(self).__name__!r} has no attribute {name!r}")
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON contract: ``results``, ``factors``, ``inputs``, ``notes``."""
+        """The JSON contract: ``results``, ``factors``, ``inputs``, ``notes``.
+
+        With uncertainty, each result with a range adds ``low`` and ``high`` (same unit
+        as ``value``) and the dict adds ``uncertainty`` (method and sensitivity).
+        """
         results = {}
         for key, q in self.results.items():
             unit = CANONICAL_UNITS.get(key)
             value = q.to(unit) if unit else q
             results[key] = {"value": float(value.magnitude), "unit": units.format_unit(value.units)}
-        return {
+            if key in self.ranges:
+                low, high = self.ranges[key]
+                results[key]["low"] = float(low.m_as(value.units))
+                results[key]["high"] = float(high.m_as(value.units))
+        out = {
             "results": results,
             "factors": {name: f.to_dict() for name, f in self.factors.items()},
             "inputs": dict(self.inputs),
             "notes": list(self.notes),
         }
+        if self.uncertainty is not None:
+            out["uncertainty"] = self.uncertainty
+        return out
+
+    def breakdown(self) -> dict[str, Any]:
+        """Total CO2e split as BLOOM's footprint was (Luccioni et al. 2022) [kgCO2e].
+
+        ``accelerators`` (draw of the accelerators, the "dynamic" part), ``host`` (host
+        share: CPUs, memory, network, idle nodes), ``facility`` (cooling and other overhead,
+        PUE - 1) and ``embodied`` (manufacturing, amortised); they sum to ``total_co2e``
+        (``co2e`` without embodied emissions). Computed with the one copy of the formulas.
+        """
+        f = self.factors
+        hours = self.results["accelerator_hours"].m_as("h")
+        power, host = f["power"].value.m_as("W"), f["host_power"].value.m_as("W")
+        intensity = f["intensity"].value.m_as("gCO2e/kWh")
+
+        def co2e(power_w: float, host_w: float, pue: float) -> float:
+            return float(account(hours, power_w, host_w, pue, 0.0, 0.0, intensity)["co2e"])
+
+        accelerators = co2e(power, 0.0, 1.0)
+        it_part = co2e(power, host, 1.0)
+        host_part = it_part - accelerators
+        total = co2e(power, host, f["pue"].value.m_as(""))
+        embodied = (
+            self.results["embodied_co2e"].m_as("kgCO2e") if "embodied_co2e" in self.results else 0.0
+        )
+        parts = {
+            "accelerators": accelerators,
+            "host": host_part,
+            "facility": total - it_part,
+            "embodied": embodied,
+        }
+        return {k: units.Q_(v, "kgCO2e") for k, v in parts.items()}
 
     def to_frame(self) -> pd.DataFrame:
         """Every step and factor as a table, with formula or provenance per row."""
@@ -81,11 +139,14 @@ class Footprint:
         rows = []
         for key, q in self.results.items():
             unit = CANONICAL_UNITS.get(key, units.format_unit(q.units))
+            low, high = self.ranges.get(key, (None, None))
             rows.append(
                 {
                     "kind": "result",
                     "name": key,
                     "value": float(q.m_as(unit)),
+                    "low": None if low is None else float(low.m_as(unit)),
+                    "high": None if high is None else float(high.m_as(unit)),
                     "unit": unit,
                     "how": _FORMULAS.get(key, ""),
                     "origin": "derived",
@@ -102,6 +163,8 @@ class Footprint:
                     "kind": "factor",
                     "name": name,
                     "value": d["value"],
+                    "low": d["low"] if f.spread is not None else None,
+                    "high": d["high"] if f.spread is not None else None,
                     "unit": d["unit"],
                     "how": f.source,
                     "origin": f.origin,
@@ -128,6 +191,8 @@ def estimate(
     *,
     region: str | None = None,
     year: int | None = None,
+    embodied: Embodied | bool | None = None,
+    uncertainty: Uncertainty | bool | None = None,
 ) -> Footprint:
     """Electricity, CO2e and water of ``job`` run at ``site``.
 
@@ -139,11 +204,19 @@ def estimate(
     site : Site, optional
         Where it runs, with any factor overrides. ``region`` and ``year`` are a
         shorthand for ``Site(region=..., year=...)``.
+    embodied : Embodied or bool, optional
+        Embodied (manufacturing) emissions: counted by default (``None``/``True``) with
+        the defaults of :mod:`footprint.embodied`, or with an
+        :class:`~footprint.Embodied` that replaces some of them; ``False`` leaves them
+        out (no ``embodied_co2e`` and ``total_co2e`` results).
+    uncertainty : Uncertainty or bool, optional
+        ``True`` or an :class:`~footprint.Uncertainty` adds low/high ranges to the
+        results and a sensitivity ranking (:func:`footprint.uncertainty.propagate`).
 
     Returns
     -------
     Footprint
-        Quantities with their factors (value, unit, zone, year, source), the
+        Quantities with their factors (value, unit, zone, year, source, range), the
         inputs and notes on every substitution.
 
     Examples
@@ -151,7 +224,11 @@ def estimate(
     >>> import footprint as fp
     >>> r = fp.estimate(fp.GpuJob("H100-SXM", gpu_hours="39.3e6 h"), region="US", year=2023)
     >>> r.co2e.to("tCO2e")  # doctest: +SKIP
+    >>> r = fp.estimate(fp.GpuJob("H100-SXM", gpu_hours=1000), uncertainty=True)
+    >>> r.ranges["total_co2e"]  # doctest: +SKIP
     """
+    from footprint.uncertainty import quantity, with_spreads
+
     if not isinstance(job, Workload):
         raise InputError(f"job: expected a workload such as GpuJob, got {type(job).__name__}")
     site = _site(site, region, year)
@@ -159,6 +236,10 @@ def estimate(
     load = job.load()
     power, host = load.power, load.host_power
     factors = {"power": power, "host_power": host, **load.extra_factors, **sf.as_dict()}
+    emb = _embodied(embodied, job, load)
+    if emb is not None:
+        factors.update(emb.as_dict())
+    factors = with_spreads(factors, site)
     mags = account(
         load.accelerator_hours.m_as("h"),
         power.value.m_as("W"),
@@ -169,16 +250,55 @@ def estimate(
         sf.intensity.value.m_as("gCO2e/kWh"),
         cfe_share=sf.cfe.value.m_as(""),
         price_per_kwh=None if sf.price is None else sf.price.value.magnitude,
+        **({} if emb is None else emb.magnitudes()),
     )
     Q_ = units.Q_
-    results = {key: Q_(mags[key], CANONICAL_UNITS[key]) for key in RESULT_KEYS}
+    keys = RESULT_KEYS + (EMBODIED_KEYS if emb is not None else ())
+    results = {key: quantity(mags[key], CANONICAL_UNITS[key]) for key in keys}
     if sf.price is not None:
         results["cost"] = Q_(mags["cost"], units.currency_of(sf.price.value))
     results.update(per_unit_results(results, load.per_unit))
     results.update(load.extra_results)
-    notes = [*sf.notes, *load.notes]
+    notes = [*sf.notes, *load.notes, *(() if emb is None else emb.notes)]
     inputs = {**load.inputs, **site.inputs(), "zone": sf.zone}
-    return Footprint(results=results, factors=factors, inputs=inputs, notes=notes)
+    if embodied is False:
+        notes.append("embodied (manufacturing) emissions not counted")
+    elif embodied is not None and not isinstance(embodied, bool):
+        inputs.update(embodied.inputs())
+    fp = Footprint(results=results, factors=factors, inputs=inputs, notes=notes)
+    if uncertainty is None or uncertainty is False:
+        return fp
+    from footprint.uncertainty import Uncertainty as _Uncertainty
+    from footprint.uncertainty import propagate
+
+    if uncertainty is True:
+        spec = _Uncertainty()
+    elif isinstance(uncertainty, _Uncertainty):
+        spec = uncertainty
+    else:
+        raise InputError(
+            f"uncertainty: expected True, False or an Uncertainty, got {type(uncertainty).__name__}"
+        )
+    return propagate(fp, load, spec)
+
+
+def _embodied(embodied: Any, job: Any, load: Any) -> Any:
+    """The embodied factors of the workload, or ``None`` when they are not counted."""
+    if embodied is False:
+        return None
+    from footprint.embodied import Embodied as _Embodied
+    from footprint.embodied import embodied_factors, workload_accelerator
+
+    if embodied is None or embodied is True:
+        spec = _Embodied()
+    elif isinstance(embodied, _Embodied):
+        spec = embodied
+    else:
+        raise InputError(
+            f"embodied: expected True, False or an Embodied, got {type(embodied).__name__}"
+        )
+    accelerator = None if "accelerator" in spec._parsed else workload_accelerator(job, load)
+    return embodied_factors(spec, accelerator)
 
 
 def per_unit_results(results: dict[str, Any], per_unit: dict[str, Any]) -> dict[str, Any]:
@@ -188,4 +308,6 @@ def per_unit_results(results: dict[str, Any], per_unit: dict[str, Any]) -> dict[
         out[f"energy_per_{unit}"] = (results["facility_energy"] / count).to(f"Wh/{unit}")
         out[f"co2e_per_{unit}"] = (results["co2e"] / count).to(f"gCO2e/{unit}")
         out[f"water_per_{unit}"] = (results["water"] / count).to(f"mL/{unit}")
+        if "total_co2e" in results:
+            out[f"total_co2e_per_{unit}"] = (results["total_co2e"] / count).to(f"gCO2e/{unit}")
     return out

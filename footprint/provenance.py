@@ -9,6 +9,45 @@ from footprint import units
 
 Origin = Literal["user", "dataset", "default", "derived"]
 
+#: Distributions a :class:`Spread` can take (sampled by :mod:`footprint.uncertainty`).
+DISTRIBUTIONS = ("triangular", "uniform")
+
+
+@dataclass(frozen=True)
+class Spread:
+    """The uncertainty of a factor: a plausible range around its value.
+
+    Attributes
+    ----------
+    low, high : pint.Quantity
+        Bounds of the range, in units compatible with the factor's value. For a
+        ``triangular`` distribution they are its minimum and maximum and the
+        factor's value is the mode; for ``uniform`` every value between them is
+        equally likely.
+    distribution : {"triangular", "uniform"}
+        How :mod:`footprint.uncertainty` samples the factor.
+    source : str
+        Where the range comes from (a dataset's low/high columns, a documented
+        spread in ``datasets/uncertainty.csv``...).
+    """
+
+    low: Any
+    high: Any
+    distribution: str = "triangular"
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if self.distribution not in DISTRIBUTIONS:
+            raise ValueError(
+                f"distribution: expected one of {DISTRIBUTIONS}, got {self.distribution!r}"
+            )
+        if self.low > self.high:
+            raise ValueError(f"spread: low {self.low} is above high {self.high}")
+
+    def to(self, unit: Any) -> Spread:
+        """The same spread with its bounds in ``unit``."""
+        return Spread(self.low.to(unit), self.high.to(unit), self.distribution, self.source)
+
 
 @dataclass(frozen=True)
 class Factor:
@@ -31,6 +70,11 @@ class Factor:
         Zone and year of the value, where it depends on them.
     note : str
         Substitutions or assumptions behind the value.
+    extra : dict
+        Further details shown with the factor (operator, basis, accelerator...).
+    spread : Spread, optional
+        Its uncertainty (low/high and distribution); ``None`` for an exact value,
+        such as any value the user gives.
     """
 
     name: str
@@ -42,6 +86,22 @@ class Factor:
     year: int | None = None
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    spread: Spread | None = field(default=None, compare=False)
+
+    def with_spread(self, spread: Spread | None) -> Factor:
+        """Same factor with another uncertainty (``None``: exact)."""
+        return Factor(
+            self.name,
+            self.value,
+            self.origin,
+            self.source,
+            self.dataset,
+            self.zone,
+            self.year,
+            self.note,
+            dict(self.extra),
+            spread,
+        )
 
     def with_value(self, value: Any) -> Factor:
         """Same provenance, another value (e.g. a sample of an uncertain factor)."""
@@ -55,6 +115,7 @@ class Factor:
             self.year,
             self.note,
             dict(self.extra),
+            self.spread,
         )
 
     def with_note(self, note: str) -> Factor:
@@ -69,10 +130,15 @@ class Factor:
             self.year,
             "; ".join(filter(None, [note, self.note])),
             dict(self.extra),
+            self.spread,
         )
 
     def to_dict(self, unit: str | None = None) -> dict[str, Any]:
-        """JSON-ready dict: value (float) in ``unit`` (or the factor's own unit) and provenance."""
+        """JSON-ready dict: value (float) in ``unit`` (or the factor's own unit) and provenance.
+
+        With a :class:`Spread`, ``low``, ``high`` (same unit as ``value``),
+        ``distribution`` and ``spread_source`` are added.
+        """
         q = self.value.to(unit) if unit else self.value
         out: dict[str, Any] = {
             "value": float(q.magnitude),
@@ -87,6 +153,13 @@ class Factor:
         if self.note:
             out["note"] = self.note
         out.update(self.extra)
+        if self.spread is not None:
+            spread = self.spread.to(q.units)
+            out["low"] = float(spread.low.magnitude)
+            out["high"] = float(spread.high.magnitude)
+            out["distribution"] = spread.distribution
+            if spread.source:
+                out["spread_source"] = spread.source
         return out
 
 

@@ -1,7 +1,10 @@
 """Rendering results for people and scripts: table, JSON, CSV and Markdown.
 
 JSON and CSV carry canonical units (kWh, kgCO2e, L) so scripts can rely on
-them; the table and Markdown scale each quantity to a readable unit.
+them; the table and Markdown scale each quantity to a readable unit. With
+uncertainty, results show their low-high range (JSON: ``low``/``high`` beside
+``value``) and a sensitivity table ranks the inputs; factors with a range show
+it in every format.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import csv
 import io
 import json
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 from footprint import units
@@ -38,7 +42,12 @@ _LABELS = {
     "water": "Water (total)",
     "water_onsite": "  on-site (WUE)",
     "water_offsite": "  off-site (EWIF)",
+    "embodied_co2e": "CO2e, embodied (manufacturing)",
+    "total_co2e": "CO2e, total (operational + embodied)",
 }
+
+#: Metrics of the sensitivity ranking, with their labels.
+_SENSITIVITY_LABELS = {"co2e": "CO2e", "energy": "facility energy", "water": "water"}
 
 
 def format_number(x: float) -> str:
@@ -49,43 +58,125 @@ def format_number(x: float) -> str:
     return f"{x:,.{digits}f}"
 
 
-def readable(q: Any) -> str:
-    """``q`` in the unit of its ladder that gives a magnitude between 1 and 1000."""
+def _readable_unit(q: Any) -> Any:
+    """The unit of ``q``'s ladder that gives a magnitude between 1 and 1000."""
     ladder = next((v for k, v in _LADDERS.items() if q.check(k)), None)
     if ladder is None:
-        return f"{format_number(float(q.magnitude))} {units.format_unit(q.units)}"
-    chosen = q.to(ladder[0])
+        return q.units
+    chosen = ladder[0]
     for unit in ladder:
-        candidate = q.to(unit)
-        if abs(candidate.magnitude) >= 1 or unit == ladder[0]:
-            chosen = candidate
-    return f"{format_number(float(chosen.magnitude))} {units.format_unit(chosen.units)}"
+        if abs(q.to(unit).magnitude) >= 1:
+            chosen = unit
+    return chosen
+
+
+def _unit_label(text: str) -> str:
+    """A unit label for people: pint's ``a`` (annum) written ``year``."""
+    return re.sub(r"(?<![A-Za-z])a(?![A-Za-z])", "year", text)
+
+
+def readable(q: Any) -> str:
+    """``q`` in the unit of its ladder that gives a magnitude between 1 and 1000."""
+    chosen = q.to(_readable_unit(q))
+    label = _unit_label(units.format_unit(chosen.units))
+    return f"{format_number(float(chosen.magnitude))} {label}".strip()
+
+
+def readable_range(q: Any, low: Any, high: Any) -> str:
+    """``low - high`` in the readable unit of ``q`` (so the range reads beside the value)."""
+    unit = _readable_unit(q)
+    lo, hi = (float(x.to(unit).magnitude) for x in (low, high))
+    label = _unit_label(units.format_unit(q.to(unit).units))
+    return f"{format_number(lo)} – {format_number(hi)} {label}".strip()
 
 
 def _factor_value(d: dict[str, Any]) -> str:
-    return f"{format_number(d['value'])} {d['unit']}".strip()
+    text = f"{format_number(d['value'])} {_unit_label(d['unit'])}".strip()
+    if "distribution" in d:  # a factor with a range (Spread)
+        text += f" [{format_number(d['low'])} – {format_number(d['high'])}]"
+    return text
 
 
-def render(fp: Footprint, fmt: str = "table") -> str:
-    """``fp`` as text in format ``fmt`` (one of :data:`FORMATS`)."""
+def _interval_label(fp: Footprint) -> str:
+    info = fp.uncertainty or {}
+    lo, hi = info.get("percentiles", [5, 95])
+    return f"Range (P{lo:g}–P{hi:g})"
+
+
+def _sensitivity_rows(fp: Footprint, metric: str = "co2e") -> list[list[str]]:
+    """Rows of the sensitivity table: factor, range of the input, variance share, swing."""
+    rows = []
+    for row in (fp.uncertainty or {}).get("sensitivity", {}).get(metric, []):
+        unit = _unit_label(row["input_unit"])
+        span = (
+            f"{format_number(row['input_low'])} – {format_number(row['input_high'])} {unit}"
+        ).strip()
+        swing = f"{format_number(row['swing'])} {row['unit']}".strip()
+        rows.append([row["factor"], span, f"{row['variance_share']:.0%}", swing])
+    return rows
+
+
+def _metric_label(fp: Footprint) -> str:
+    return "total CO2e" if "total_co2e" in fp.results else "CO2e"
+
+
+def render(fp: Footprint, fmt: str = "table", *, breakdown: bool = False) -> str:
+    """``fp`` as text in format ``fmt`` (one of :data:`FORMATS`).
+
+    ``breakdown`` adds the split of total CO2e into accelerators, host, facility overhead
+    and embodied (:meth:`footprint.engine.Footprint.breakdown`, as in BLOOM's footprint):
+    a ``breakdown`` object in JSON, ``breakdown`` rows in CSV, a table otherwise.
+    """
     if fmt == "json":
-        return json.dumps(fp.to_dict(), indent=2, ensure_ascii=False)
+        data = fp.to_dict()
+        if breakdown:
+            data["breakdown"] = {
+                part: {"value": float(q.m_as("kgCO2e")), "unit": "kgCO2e", "share": share}
+                for part, q, share in _breakdown_parts(fp)
+            }
+        return json.dumps(data, indent=2, ensure_ascii=False)
     if fmt == "csv":
-        return _csv(fp)
+        return _csv(fp, breakdown)
     if fmt == "markdown":
-        return _markdown(fp)
+        return _markdown(fp, breakdown)
     if fmt == "table":
-        return _table(fp)
+        return _table(fp, breakdown)
     raise ValueError(f"format: expected one of {FORMATS}, got {fmt!r}")
 
 
-def _csv(fp: Footprint) -> str:
+_BREAKDOWN_LABELS = {
+    "accelerators": "accelerators (dynamic draw)",
+    "host": "host share (CPUs, memory, idle nodes)",
+    "facility": "facility overhead (PUE - 1)",
+    "embodied": "embodied (manufacturing)",
+}
+
+
+def _breakdown_parts(fp: Footprint) -> list[tuple[str, Any, float]]:
+    """(part, CO2e, share of the total) for :meth:`Footprint.breakdown`."""
+    parts = fp.breakdown()
+    total = sum(float(q.m_as("kgCO2e")) for q in parts.values())
+    return [
+        (name, q, float(q.m_as("kgCO2e")) / total if total else 0.0) for name, q in parts.items()
+    ]
+
+
+def _breakdown_rows(fp: Footprint) -> list[list[str]]:
+    return [
+        [_BREAKDOWN_LABELS[name], readable(q), f"{share:.1%}"]
+        for name, q, share in _breakdown_parts(fp)
+    ]
+
+
+def _csv(fp: Footprint, breakdown: bool = False) -> str:
     data = fp.to_dict()
     buf = io.StringIO()
     cols = [
         "section",
         "name",
         "value",
+        "low",
+        "high",
         "unit",
         "origin",
         "zone",
@@ -104,6 +195,33 @@ def _csv(fp: Footprint) -> str:
         writer.writerow({"section": "input", "name": key, "value": value})
     for note in data["notes"]:
         writer.writerow({"section": "note", "note": note})
+    sensitivity = data.get("uncertainty", {}).get("sensitivity", {})
+    for metric, rows in sensitivity.items():
+        for row in rows:
+            writer.writerow(
+                {
+                    "section": f"sensitivity:{metric}",
+                    "name": row["factor"],
+                    "value": row["variance_share"],
+                    "low": row["input_low"],
+                    "high": row["input_high"],
+                    "unit": row["input_unit"],
+                    "note": f"swing {row['swing']:.6g} {row['unit']} (input low to high)",
+                }
+            )
+    if "uncertainty" in data:
+        writer.writerow({"section": "note", "note": data["uncertainty"]["note"]})
+    if breakdown:
+        for part, q, share in _breakdown_parts(fp):
+            writer.writerow(
+                {
+                    "section": "breakdown",
+                    "name": part,
+                    "value": float(q.m_as("kgCO2e")),
+                    "unit": "kgCO2e",
+                    "note": f"{share:.4f} of the total",
+                }
+            )
     return buf.getvalue()
 
 
@@ -124,19 +242,40 @@ def _factor_rows(fp: Footprint) -> list[list[str]]:
     return rows
 
 
-def _markdown(fp: Footprint) -> str:
-    lines = ["| Quantity | Value |", "|---|---|"]
+def _markdown(fp: Footprint, breakdown: bool = False) -> str:
+    if fp.ranges:
+        lines = [f"| Quantity | Value | {_interval_label(fp)} |", "|---|---|---|"]
+    else:
+        lines = ["| Quantity | Value |", "|---|---|"]
     for key, q in fp.results.items():
-        lines.append(f"| {_LABELS.get(key, key).strip()} | {readable(q)} |")
+        cells = [_LABELS.get(key, key).strip(), readable(q)]
+        if fp.ranges:
+            cells.append(readable_range(q, *fp.ranges[key]) if key in fp.ranges else "")
+        lines.append("| " + " | ".join(cells) + " |")
+    if breakdown:
+        label = _metric_label(fp)
+        lines += ["", f"| {label[0].upper()}{label[1:]} by part | Value | Share |", "|---|---|---|"]
+        lines += ["| " + " | ".join(row) + " |" for row in _breakdown_rows(fp)]
     lines += ["", "| Factor | Value | Origin | Zone, year | Source |", "|---|---|---|---|---|"]
     for row in _factor_rows(fp):
         lines.append("| " + " | ".join(cell.replace("|", "/") for cell in row) + " |")
+    if fp.uncertainty is not None:
+        lines += [
+            "",
+            f"Sensitivity of {_metric_label(fp)} (inputs ranked by share of variance):",
+            "",
+            "| Input | Range | Share of variance | Swing (low to high) |",
+            "|---|---|---|---|",
+        ]
+        for row in _sensitivity_rows(fp):
+            lines.append("| " + " | ".join(row) + " |")
+        lines += ["", f"Ranges: {fp.uncertainty['note']}."]
     if fp.notes:
         lines += ["", "Notes:", *[f"- {n}" for n in fp.notes]]
     return "\n".join(lines) + "\n"
 
 
-def _table(fp: Footprint) -> str:
+def _table(fp: Footprint, breakdown: bool = False) -> str:
     from rich.console import Console
     from rich.table import Table
 
@@ -145,15 +284,40 @@ def _table(fp: Footprint) -> str:
     results = Table(title="Footprint", title_justify="left")
     results.add_column("Quantity")
     results.add_column("Value", justify="right")
+    if fp.ranges:
+        results.add_column(_interval_label(fp), justify="right")
     for key, q in fp.results.items():
-        results.add_row(_LABELS.get(key, key), readable(q))
+        cells = [_LABELS.get(key, key), readable(q)]
+        if fp.ranges:
+            cells.append(readable_range(q, *fp.ranges[key]) if key in fp.ranges else "")
+        results.add_row(*cells)
     console.print(results)
+    if breakdown:
+        label = _metric_label(fp)
+        parts = Table(title=f"{label[0].upper()}{label[1:]} by part", title_justify="left")
+        parts.add_column("Part")
+        parts.add_column("Value", justify="right")
+        parts.add_column("Share", justify="right")
+        for row in _breakdown_rows(fp):
+            parts.add_row(*row)
+        console.print(parts)
     factors = Table(title="Factors", title_justify="left")
     for col in ("Factor", "Value", "Origin", "Zone, year", "Source"):
         factors.add_column(col, overflow="fold")
     for row in _factor_rows(fp):
         factors.add_row(*row)
     console.print(factors)
+    if fp.uncertainty is not None:
+        sens = Table(
+            title=f"Sensitivity of {_metric_label(fp)} (inputs ranked by share of variance)",
+            title_justify="left",
+        )
+        for col in ("Input", "Range", "Share of variance", "Swing (low to high)"):
+            sens.add_column(col, justify="left" if col in ("Input", "Range") else "right")
+        for row in _sensitivity_rows(fp):
+            sens.add_row(*row)
+        console.print(sens)
+        console.print(f"ranges: {fp.uncertainty['note']}", highlight=False, soft_wrap=True)
     for note in fp.notes:
         console.print(f"note: {note}", highlight=False, soft_wrap=True)
     return buf.getvalue()

@@ -54,6 +54,7 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
     "request_rate": ("[request] / [time]", "request/day"),
     "requests": ("[request]", "request"),
     "tokens": ("[token]", "token"),
+    "angle": ("", "deg"),
 }
 
 

@@ -19,7 +19,9 @@ def test_quick_start_from_issue():
     assert r.water.to("m^3").m > 0
     frame = r.to_frame()
     assert {"result", "factor"} <= set(frame["kind"])
-    assert set(r.factors) == {"power", "host_power", "pue", "wue", "ewif", "intensity", "cfe"}
+    operational = {"power", "host_power", "pue", "wue", "ewif", "intensity", "cfe"}
+    embodied = {"embodied_accelerator", "embodied_host", "lifetime", "life_utilization"}
+    assert set(r.factors) == operational | embodied
 
 
 def test_formula_chain_with_dataset_factors():

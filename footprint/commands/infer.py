@@ -1,0 +1,271 @@
+"""``footprint infer``: electricity, CO2e, water and cost of serving a language model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from footprint.commands._options import (
+    FractionType,
+    QuantityType,
+    echo,
+    format_option,
+    site_from_options,
+    site_options,
+)
+
+#: Same names as ``footprint.inference.PRECISIONS`` (kept literal: no heavy import here).
+PRECISION_CHOICES = ("fp32", "fp16", "bf16", "fp8", "int8", "int4")
+
+
+@click.command("infer")
+@click.option(
+    "--model",
+    "-m",
+    "models",
+    multiple=True,
+    help="Model name or alias (see --list-models); repeat to compare models.",
+)
+@click.option(
+    "--params",
+    type=float,
+    help="Total parameters in billions, for a model outside the catalogue.",
+)
+@click.option(
+    "--active-params",
+    type=float,
+    help="Active parameters per token in billions (mixture of experts; with --params).",
+)
+@click.option(
+    "--requests",
+    "-n",
+    help="Volume: a rate ('1e9 request/day', '5e6 request/month') or a total ('2e6 request'; "
+    "bare numbers are totals).",
+)
+@click.option("--users", type=float, help="Number of users (with --requests-per-user).")
+@click.option(
+    "--requests-per-user",
+    help="Requests per user per time, e.g. '10 request/day' (a rate; with --users).",
+)
+@click.option(
+    "--output-tokens",
+    help="Tokens generated per request, e.g. 300 (required except for presets).",
+)
+@click.option("--input-tokens", help="Prompt tokens per request, e.g. 500. Default 0.")
+@click.option(
+    "--energy-model",
+    "-e",
+    "energy_models",
+    multiple=True,
+    help="ecologits (default), roofline or preset:NAME (see --list-presets); repeat to "
+    "compare energy models.",
+)
+@click.option(
+    "--accelerator",
+    "--gpu",
+    "-a",
+    "accelerator",
+    default="H100-SXM",
+    show_default=True,
+    help="Serving accelerator (see `footprint accelerators`).",
+)
+@click.option(
+    "--gpus",
+    type=click.IntRange(min=1),
+    help="Accelerators per model replica. Default: what the weights need (EcoLogits rule).",
+)
+@click.option(
+    "--precision",
+    type=click.Choice(PRECISION_CHOICES),
+    default="bf16",
+    show_default=True,
+    help="Weight precision (memory, GPU count; roofline peak).",
+)
+@click.option(
+    "--batch",
+    type=click.IntRange(min=1),
+    help="Concurrent requests per replica. Default 64 (EcoLogits).",
+)
+@click.option(
+    "--fleet-utilization",
+    type=FractionType(),
+    help="Busy share of provisioned capacity in (0, 1]; idle capacity draws --idle-power. "
+    "Default 1.0.",
+)
+@click.option(
+    "--period",
+    type=QuantityType("time", "h", allow_zero=False),
+    help="Accounting period of a rate. Default '1 year'.",
+)
+@click.option(
+    "--power",
+    type=QuantityType("power", "W"),
+    help="Busy draw per accelerator for the roofline model. Default TDP.",
+)
+@click.option(
+    "--idle-power",
+    type=QuantityType("power", "W"),
+    help="Draw of an idle provisioned accelerator. Default 0.2 x TDP.",
+)
+@click.option(
+    "--host-power",
+    type=QuantityType("power", "W"),
+    help="Host share per accelerator. Default 150 W; '0 W' turns it off.",
+)
+@click.option("--mbu", type=FractionType(), help="Roofline: share of peak HBM bandwidth (0.7).")
+@click.option("--mfu", type=FractionType(), help="Roofline: share of peak FLOP/s (0.5).")
+@click.option("--list-models", is_flag=True, help="List the model catalogue and exit.")
+@click.option("--list-presets", is_flag=True, help="List the published per-request figures.")
+@click.option("--search", "-s", help="Substring to filter --list-models.")
+@site_options
+@format_option
+def command(
+    models: tuple[str, ...],
+    params: float | None,
+    active_params: float | None,
+    requests: str | None,
+    users: float | None,
+    requests_per_user: str | None,
+    output_tokens: str | None,
+    input_tokens: str | None,
+    energy_models: tuple[str, ...],
+    accelerator: str,
+    gpus: int | None,
+    precision: str,
+    batch: int | None,
+    fleet_utilization: float | None,
+    period: Any,
+    power: Any,
+    idle_power: Any,
+    host_power: Any,
+    mbu: float | None,
+    mfu: float | None,
+    list_models: bool,
+    list_presets: bool,
+    search: str | None,
+    fmt: str,
+    **site: Any,
+) -> None:
+    """Electricity, CO2e, water and cost of serving a language model.
+
+    Give a model, a volume (a rate such as '1e9 request/day', or --users with
+    --requests-per-user) and the tokens per request. Three energy models: an empirical
+    per-token fit (ecologits, default), a first-principles roofline model, and published
+    per-request figures (preset:NAME). Results: energy per request and per output token,
+    totals per day, month and year, then CO2e, water and cost as for any job. Several
+    --model or --energy-model values give a comparison table.
+
+    \b
+    Examples:
+      footprint infer -m llama-3.1-8b -n "1e9 request/day" --input-tokens 500 \\
+          --output-tokens 300 --region US
+      footprint infer -m llama-3.2-1b -m llama-3.1-8b -m llama-3.1-70b -m llama-3.1-405b \\
+          -n "1e9 request/day" --output-tokens 300 -e ecologits -e roofline
+      footprint infer -m gpt-4o --users 1e6 --requests-per-user "20 request/day" \\
+          --output-tokens 400 --price "0.12 USD/kWh"
+      footprint infer -e preset:google-gemini-2025 -n "1e9 request/day" --pue 1.09
+      footprint infer --list-models --search llama
+    """
+    from footprint.cli import CliError
+    from footprint.report import render, render_frame
+
+    if list_models or list_presets:
+        _listing(list_models, list_presets, search, fmt)
+        return
+    from footprint import inference
+    from footprint.models import custom_model
+
+    if params is not None:
+        if models:
+            raise CliError("--params: give either --model or --params, not both")
+        chosen: list[Any] = [custom_model(params, active_params)]
+    elif active_params is not None:
+        raise CliError("--active-params: needs --params (the total) for a custom model")
+    else:
+        chosen = list(models)
+    ems = list(energy_models) or ["ecologits"]
+    if not chosen and not all(e.strip().lower().startswith("preset:") for e in ems):
+        raise CliError("--model: give a model (see --list-models), --params, or a preset")
+    common = _workload_options(
+        requests=requests,
+        users=users,
+        requests_per_user=requests_per_user,
+        output_tokens=output_tokens,
+        input_tokens=input_tokens,
+        accelerator=accelerator,
+        gpus=gpus,
+        precision=precision,
+        batch=batch,
+        fleet_utilization=fleet_utilization,
+        period=period,
+        power=power,
+        idle_power=idle_power,
+        host_power=host_power,
+        mbu=mbu,
+        mfu=mfu,
+    )
+    site_obj = site_from_options(site)
+    runs = len(ems) * max(len(chosen), 1)
+    if runs == 1:
+        workload = inference.InferenceWorkload(
+            model=chosen[0] if chosen else None, energy_model=ems[0], **common
+        )
+        echo(render(inference.estimate_inference(workload, site_obj), fmt))
+        return
+    table = inference.compare_inference(chosen, ems, site_obj, **common)
+    if fmt in ("table", "markdown"):
+        from footprint.report import format_number
+
+        table = table.apply(lambda col: col.map(format_number) if col.dtype.kind == "f" else col)
+    echo(render_frame(table, fmt, title="Inference: models and energy models on the same volume"))
+    if fmt in ("table", "markdown"):
+        for note in table.attrs.get("notes", []):
+            echo(f"note: {note}")
+
+
+def _workload_options(**options: Any) -> dict[str, Any]:
+    """Parse the volume and token options here, so errors name the CLI option."""
+    from footprint.cli import CliError
+    from footprint.errors import FootprintError
+    from footprint.inference import parse_rate, parse_requests, parse_tokens
+
+    out = dict(options)
+    try:
+        # Validated here so that errors name the option; passed on as given (echoed).
+        if options["requests"] is not None:
+            parse_requests(options["requests"], "--requests")
+        if options["requests_per_user"] is not None:
+            parse_rate(options["requests_per_user"], "--requests-per-user")
+        if options["output_tokens"] is not None:
+            out["output_tokens"] = parse_tokens(
+                options["output_tokens"], "--output-tokens", allow_zero=False
+            )
+        if options["input_tokens"] is not None:
+            out["input_tokens"] = parse_tokens(options["input_tokens"], "--input-tokens")
+        else:
+            out["input_tokens"] = 0
+        if options["users"] is not None and options["requests_per_user"] is None:
+            raise CliError("--users: give --requests-per-user too (e.g. '10 request/day')")
+    except FootprintError as exc:
+        raise CliError(str(exc)) from None
+    return out
+
+
+def _listing(models: bool, presets: bool, search: str | None, fmt: str) -> None:
+    from footprint.cli import CliError
+    from footprint.errors import suggest
+    from footprint.inference import preset_table
+    from footprint.models import list_models, model_table
+    from footprint.report import render_frame
+
+    if models:
+        table = model_table(search)
+        if table.empty:
+            hint = suggest(search or "", [m.name for m in list_models()])
+            extra = f"; did you mean {', '.join(hint)}?" if hint else ""
+            raise CliError(f"--search: no model matches {search!r}{extra}")
+        echo(render_frame(table, fmt, title=f"Models ({len(table)})"))
+    if presets:
+        table = preset_table()
+        echo(render_frame(table, fmt, title=f"Published per-request figures ({len(table)})"))

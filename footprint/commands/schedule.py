@@ -1,0 +1,142 @@
+"""``footprint schedule``: the start time of a flexible job that emits least CO2e."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from footprint.commands._hourly_options import (
+    GRID_KEYS,
+    SOLAR_KEYS,
+    grid_from,
+    grid_options,
+    solar_from,
+    solar_options,
+    workload_from,
+    workload_options,
+)
+from footprint.commands._options import (
+    QuantityType,
+    echo,
+    format_option,
+    site_from_options,
+    site_options,
+)
+
+
+@click.command("schedule")
+@click.option(
+    "--hours",
+    "--duration",
+    "duration",
+    type=QuantityType("time", "h", allow_zero=False),
+    required=True,
+    help="How long the job runs: '6', '36 h', '2 days'.",
+)
+@workload_options
+@click.option(
+    "--window-start",
+    "--from",
+    "window_start",
+    required=True,
+    help="Earliest start, ISO 8601 ('2022-07-01T00:00'; naive = the region's local time).",
+)
+@click.option("--window-end", "--until", "window_end", help="Latest end, ISO 8601.")
+@click.option(
+    "--within",
+    type=QuantityType("time", "h", allow_zero=False),
+    help="Window length from --window-start instead of --window-end: '48 h', '7 days'.",
+)
+@click.option(
+    "--step",
+    type=QuantityType("time", "h", allow_zero=False),
+    default="1 h",
+    show_default=True,
+    help="Spacing of candidate starts: '15 min', '1 h'.",
+)
+@click.option("--now", help="Reference start for the saving (default: --window-start).")
+@site_options
+@grid_options
+@solar_options
+@click.option("--curve", is_flag=True, help="Also print CO2e for every candidate start.")
+@format_option
+def command(
+    duration: Any,
+    window_start: str,
+    window_end: str | None,
+    within: Any,
+    step: Any,
+    now: str | None,
+    curve: bool,
+    fmt: str,
+    **options: Any,
+) -> None:
+    """Find the start that minimises a flexible job's CO2e within a window.
+
+    CO2e counts the grid energy the job draws after on-site PV, hour by hour, at each
+    hour's intensity. Shows the best and worst start, the saving against starting
+    now, and (--curve) CO2e for every candidate start.
+
+    \b
+    Examples:
+      footprint schedule --region aws:us-west-1 --hours 6 --power 500 \\
+          --window-start 2022-07-01T00:00 --within "3 days"
+      footprint schedule --grid-zone ERCO --hours 12 -a H100-SXM --count 256 \\
+          --from 2022-03-01T00:00Z --until 2022-03-08T00:00Z --curve --format csv
+      footprint schedule --region gcp:us-east4 --hours 4 --power 800 \\
+          --from 2022-06-01T00:00 --within "2 days" --pv-capacity "1 MWp" --clearness 0.75
+    """
+    import pandas as pd
+
+    from footprint.cli import CliError
+    from footprint.report import render, render_frame
+    from footprint.scheduling import schedule
+
+    if (window_end is None) == (within is None):
+        raise CliError("--window-end: give either --window-end or --within")
+    site = site_from_options(options)
+    if within is not None:
+        try:
+            first = pd.Timestamp(window_start)
+        except (ValueError, TypeError):
+            raise CliError(f"--window-start: cannot read {window_start!r} (ISO 8601)") from None
+        window_end = (first + pd.Timedelta(hours=float(within.m_as("h")))).isoformat()
+    job = workload_from(options, duration)
+    solar = solar_from({k: options[k] for k in SOLAR_KEYS}, site.region)
+    grid_opts = {k: options[k] for k in GRID_KEYS}
+    result = schedule(
+        duration,
+        job,
+        window_start,
+        window_end,
+        site,
+        grid=grid_from(grid_opts),
+        solar=solar,
+        step=step,
+        now=now,
+        surplus=options["surplus"],
+        timezone=options["timezone"],
+        grid_year=options["grid_year"],
+    )
+    if fmt == "json":
+        import json
+
+        echo(json.dumps(result.to_dict(curve=curve), indent=2, ensure_ascii=False))
+        return
+    if fmt == "csv" and curve:
+        echo(render_frame(result.curve, "csv"))
+        return
+    rows = [
+        {
+            "choice": name,
+            "start (local)": c["start_local"],
+            "end (local)": c["end_local"],
+            "CO2e (kg)": round(c["co2e_kg"], 3),
+        }
+        for name, c in result.choices.items()
+    ]
+    echo(render_frame(pd.DataFrame(rows), fmt, title="Start times"))
+    echo(render(result, fmt))
+    if curve:
+        echo(render_frame(result.curve.round(3), fmt, title="CO2e by start"))

@@ -1,0 +1,78 @@
+"""``footprint solar``: annual and monthly generation of an on-site PV array (pvlib)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from footprint.commands._hourly_options import SOLAR_KEYS, solar_from, solar_options
+from footprint.commands._options import echo, format_option
+
+
+@click.command("solar")
+@click.option(
+    "--region",
+    "-r",
+    help="Cloud region whose metro hosts the array (aws:us-west-1...); or --latitude/--longitude.",
+)
+@solar_options
+@click.option(
+    "--year",
+    type=click.IntRange(1900, 2100),
+    default=2022,
+    show_default=True,
+    help="Calendar year simulated (typical-year weather is laid onto it).",
+)
+@click.option("--monthly", is_flag=True, help="Also print the monthly split.")
+@format_option
+def command(region: str | None, year: int, monthly: bool, fmt: str, **options: Any) -> None:
+    """Annual yield of a PV array: energy, specific yield, capacity factor, clear-sky bound.
+
+    pvlib's PVWatts chain: solar position, Ineichen clear sky x a sourced clear-sky
+    index (or a TMY3/TMY2/EPW/PVGIS weather file), Perez transposition, cell
+    temperature, PVWatts DC and inverter.
+
+    \b
+    Examples:
+      footprint solar --pv-capacity "1 MWp" --latitude 36.1 --longitude -79.95
+      footprint solar --pv-capacity 500 --region aws:us-west-1 --clearness 0.8 --monthly
+      footprint solar --pv-capacity 100 --weather-file 723170TYA.CSV --format json
+    """
+    import json
+
+    from footprint.report import format_number, readable, render_frame
+    from footprint.solar import annual_yield
+
+    solar = solar_from({k: options[k] for k in SOLAR_KEYS}, region, required=True)
+    result = annual_yield(solar, year)
+    if fmt == "json":
+        data = result.to_dict()
+        if monthly:
+            data["monthly"] = result.monthly.to_dict(orient="records")
+        echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    if fmt == "csv" and monthly:
+        echo(render_frame(result.monthly, "csv"))
+        return
+    import pandas as pd
+
+    rows = [
+        {"quantity": key, "value": readable(q) if q.dimensionality else format_number(q.m)}
+        for key, q in result.results.items()
+    ]
+    factors = [
+        {
+            "factor": name,
+            "value": f"{format_number(f.to_dict()['value'])} {f.to_dict()['unit']}".strip(),
+            "origin": f.origin,
+            "source": f.source,
+        }
+        for name, f in result.factors.items()
+    ]
+    echo(render_frame(pd.DataFrame(rows), fmt, title="PV yield"))
+    echo(render_frame(pd.DataFrame(factors), fmt, title="Factors"))
+    if monthly:
+        echo(render_frame(result.monthly.round(1), fmt, title="By month (UTC)"))
+    for note in result.notes:
+        echo(f"note: {note}")

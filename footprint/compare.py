@@ -1,0 +1,802 @@
+"""Regional comparison: one workload (or several) evaluated in many zones at once.
+
+:func:`compare` resolves the site factors of every zone once (grid intensity, carbon-free
+share, PUE, WUE, EWIF, price, each with provenance, through :func:`footprint.site_factors`),
+then evaluates every workload in every zone with ONE call of
+:func:`footprint.accounting.account` on NumPy arrays (workloads x zones), so all ~200
+countries take a fraction of a second. The result is a pandas DataFrame with one row per
+zone and unit-aware columns (pint-pandas, footprint's registry)::
+
+    >>> import footprint as fp
+    >>> from footprint.compare import compare, to_markdown
+    >>> job = fp.GpuJob("H100-SXM", gpu_hours="1e6 h")
+    >>> df = compare(job, regions=["FR", "SE", "US-CA", "aws:us-east-1", "TW"], year=2023)
+    >>> df[["region", "co2e", "rank", "ratio_to_best"]]  # doctest: +SKIP
+
+Columns
+-------
+``region``, ``name``, ``kind``, ``zone`` (grid zone), ``country``; ``year`` (of the
+intensity), ``ewif_year`` (of the generation mix); factors ``intensity`` [gCO2e/kWh],
+``cfe`` (carbon-free contracted share) [1], ``ewif`` [L/kWh], ``pue`` [1], ``wue``
+[L/kWh]; results ``it_energy``, ``facility_energy`` [kWh], ``co2e`` (location-based),
+``co2e_market`` (market-based) [kgCO2e], ``water_onsite``, ``water_offsite``, ``water``
+[L]; ``price`` [currency/kWh] and ``cost`` [currency] where a price is known (one pair
+per currency, ``cost_EUR`` etc., when zones price in several currencies); ``rank`` (1 =
+lowest ``metric``) and ``ratio_to_best`` (``metric`` / lowest ``metric``);
+``intensity_dataset``.
+
+``df.attrs`` holds ``workload`` (a description), ``metric``, ``notes`` (substitutions,
+skipped zones) and ``sources`` (the dataset and citation behind each factor).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from footprint import units
+from footprint.errors import InputError, MissingDataError, UnknownNameError
+from footprint.workloads import Workload
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from footprint.regions import Location
+    from footprint.site import Site, SiteFactors
+
+__all__ = [
+    "compare",
+    "grouped_notes",
+    "METRICS",
+    "COLUMN_UNITS",
+    "describe_workload",
+    "sort_comparison",
+    "plain",
+    "to_csv",
+    "to_markdown",
+    "to_records",
+    "display_frame",
+    "register_units",
+]
+
+#: Columns a comparison can be ranked by (lower is better), with their labels.
+METRICS: dict[str, str] = {
+    "co2e": "CO2e, location-based",
+    "co2e_market": "CO2e, market-based",
+    "water": "Water consumed (on-site + off-site)",
+    "water_onsite": "Water consumed on-site",
+    "water_offsite": "Water consumed off-site",
+    "facility_energy": "Facility energy",
+    "cost": "Electricity cost",
+    "intensity": "Grid carbon intensity",
+    "ewif": "Water intensity of electricity (EWIF)",
+}
+
+#: Canonical unit of every quantity column (``price``/``cost`` take their currency).
+COLUMN_UNITS: dict[str, str] = {
+    "intensity": "gCO2e/kWh",
+    "cfe": "dimensionless",
+    "ewif": "L/kWh",
+    "pue": "dimensionless",
+    "wue": "L/kWh",
+    "it_energy": "kWh",
+    "facility_energy": "kWh",
+    "co2e": "kgCO2e",
+    "co2e_market": "kgCO2e",
+    "water_onsite": "L",
+    "water_offsite": "L",
+    "water": "L",
+}
+
+_RESULT_COLUMNS = (
+    "it_energy",
+    "facility_energy",
+    "co2e",
+    "co2e_market",
+    "water_onsite",
+    "water_offsite",
+    "water",
+)
+
+#: Suffixes of plain (unit-free) export columns.
+_PLAIN_NAMES = {
+    "intensity": "intensity_g_per_kwh",
+    "cfe": "cfe_share",
+    "ewif": "ewif_l_per_kwh",
+    "pue": "pue",
+    "wue": "wue_l_per_kwh",
+    "it_energy": "it_energy_kwh",
+    "facility_energy": "facility_energy_kwh",
+    "co2e": "co2e_kg",
+    "co2e_market": "co2e_market_kg",
+    "water_onsite": "water_onsite_l",
+    "water_offsite": "water_offsite_l",
+    "water": "water_l",
+}
+
+#: Number of zones up to which every per-zone note is kept (beyond: a summary).
+_DETAILED_NOTES = 12
+
+
+def register_units() -> Any:
+    """Make pint-pandas use footprint's registry (done at call time, never at import)."""
+    import pint_pandas
+
+    registry = units.get_registry()
+    if pint_pandas.PintType.ureg is not registry:
+        pint_pandas.PintType.ureg = registry
+    return registry
+
+
+def describe_workload(workload: Any) -> str:
+    """A short description of a workload for titles (``1,000,000 H100-SXM-hours``)."""
+    describe = getattr(workload, "describe", None)
+    if callable(describe):
+        return str(describe())
+    name = getattr(workload, "name", None)
+    if isinstance(name, str) and name:
+        return name
+    from footprint.workloads import GpuJob
+
+    if isinstance(workload, GpuJob):
+        hours = workload.accelerator_hours.m_as("h")
+        return f"{hours:,.0f} {workload.hardware.name}-hours"
+    load = workload.load()
+    hours = load.accelerator_hours.m_as("h")
+    inputs = load.inputs
+    kind = {"InferenceWorkload": "serving", "TrainingRun": "training"}.get(
+        type(workload).__name__, type(workload).__name__
+    )
+    what = " ".join(str(inputs[k]) for k in ("model", "requests") if inputs.get(k))
+    acc = inputs.get("accelerator", "accelerator")
+    return f"{kind} {what} ({hours:,.0f} {acc}-hours)".replace("  ", " ")
+
+
+@dataclass(frozen=True)
+class _Zone:
+    location: Location
+    factors: SiteFactors
+
+
+def _split_regions(regions: str | Iterable[str]) -> list[str]:
+    items = regions.split(",") if isinstance(regions, str) else list(regions)
+    names = [str(r).strip() for r in items if str(r).strip()]
+    if not names:
+        raise InputError("regions: give at least one region")
+    return names
+
+
+def _locations(
+    regions: str | Iterable[str] | None,
+    kind: str | None,
+    provider: str | None,
+    country: str | None,
+    notes: list[str],
+) -> tuple[list[Location], bool]:
+    """The locations to compare, and whether the user named them one by one."""
+    from footprint.regions import resolve_region, select_locations
+
+    if regions is not None:
+        if kind or provider or country:
+            raise InputError("regions: give either a list of regions or kind/provider/country")
+        seen: dict[str, Location] = {}
+        for name in _split_regions(regions):
+            loc = resolve_region(name)
+            seen.setdefault(loc.id, loc)
+        return list(seen.values()), True
+    if kind is None and provider is None and country is None:
+        kind = "country"
+        notes.append("no regions given: every country compared")
+    locations = select_locations(kind=kind, provider=provider, country=country)
+    if not locations:
+        raise InputError("regions: no region matches these filters")
+    return locations, False
+
+
+def _zone_factors(
+    locations: Sequence[Location], template: Site, explicit: bool, notes: list[str]
+) -> list[_Zone]:
+    from footprint.site import site_factors
+
+    zones: list[_Zone] = []
+    skipped: list[str] = []
+    per_zone: list[tuple[str, str]] = []
+    for loc in locations:
+        try:
+            sf = site_factors(replace(template, region=loc.id))
+        except MissingDataError as exc:
+            if explicit:
+                raise MissingDataError(f"{loc.id}: {exc}") from None
+            skipped.append(f"{loc.id} ({exc})")
+            continue
+        zones.append(_Zone(loc, sf))
+        per_zone += [(loc.id, n) for n in sf.notes]
+    if skipped:
+        notes.append(f"{len(skipped)} region(s) left out for lack of data: " + "; ".join(skipped))
+    if len(zones) <= _DETAILED_NOTES:
+        notes += [f"{region}: {note}" for region, note in per_zone]
+    else:
+        notes += _summarise_notes(zones, per_zone)
+    return zones
+
+
+def _summarise_notes(zones: list[_Zone], per_zone: list[tuple[str, str]]) -> list[str]:
+    """Many zones: each distinct note once, its zone code generalised, with a count."""
+    codes = {z.location.id: {z.location.id, z.location.zone, z.factors.zone} for z in zones}
+    counts: Counter[str] = Counter()
+    for region, note in per_zone:
+        text = note
+        for code in sorted(codes[region], key=len, reverse=True):
+            text = text.replace(f" {code}:", " <zone>:").replace(f" {code};", " <zone>;")
+            text = text.replace(f" {code} ", " <zone> ").replace(f"for {code}", "for <zone>")
+        text = re.sub(r" \(available: [^)]*\)", "", text)
+        text = re.sub(r"nearest year \d{4} used", "nearest year used", text)
+        counts[text] += 1
+    out = []
+    for text, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        where = "every zone" if n == len(zones) else f"{n} of {len(zones)} zones"
+        column = {"intensity": "year", "ewif": "ewif_year"}.get(text.split(":", 1)[0])
+        see = f"; years used in the {column} column" if column else ""
+        out.append(f"{text} ({where}{see})")
+    return out
+
+
+def _template(site: Site | None, year: int | None, strict_year: bool | None) -> Site:
+    from footprint.site import Site
+
+    template = site if site is not None else Site()
+    if template.region is not None:
+        raise InputError("site: leave region empty; the comparison sets it for each zone")
+    if year is not None:
+        if site is not None and site.year is not None and site.year != year:
+            raise InputError("year: given both as year= and in site=Site(year=...)")
+        template = replace(template, year=year)
+    if strict_year is not None:
+        template = replace(template, strict_year=strict_year)
+    return template
+
+
+def _loads(workloads: Workload | Sequence[Workload]) -> tuple[list[Any], list[Any]]:
+    items: list[Any] = list(workloads) if isinstance(workloads, (list, tuple)) else [workloads]
+    if not items:
+        raise InputError("workload: give at least one workload")
+    for w in items:
+        if not isinstance(w, Workload):
+            raise InputError(
+                f"workload: expected a workload such as GpuJob, got {type(w).__name__}"
+            )
+    return items, [w.load() for w in items]
+
+
+def compare(
+    workload: Workload | Sequence[Workload],
+    regions: str | Iterable[str] | None = None,
+    *,
+    year: int | None = None,
+    kind: str | None = None,
+    provider: str | None = None,
+    country: str | None = None,
+    site: Site | None = None,
+    metric: str = "co2e",
+    sort: str | None = None,
+    ascending: bool | None = None,
+    top: int | None = None,
+    bottom: int | None = None,
+    strict_year: bool | None = None,
+) -> pd.DataFrame:
+    """Footprint of ``workload`` in each zone, one row per zone, ranked by ``metric``.
+
+    Parameters
+    ----------
+    workload : Workload or sequence of Workload
+        What runs (a :class:`~footprint.GpuJob`, a training run, an inference fleet,
+        anything with ``load()``); several workloads are summed per zone.
+    regions : str or iterable of str, optional
+        Zones and cloud regions (``"FR,SE,US-CA,aws:us-east-1,TW"`` or a list). A
+        region without data raises :class:`MissingDataError`.
+    year : int, optional
+        Data year (nearest year per zone when missing, reported in ``year``); ``None``
+        takes each zone's newest.
+    kind, provider, country : str, optional
+        Select zones instead of listing them: a region kind (``country``, ``us-state``,
+        ``cloud``...), a cloud provider (``gcp``), a country. Zones without data are
+        left out and listed in ``attrs["notes"]``. Nothing given: every country.
+    site : Site, optional
+        Overrides applied in every zone (``operator``, ``pue``, ``wue``, ``cfe``,
+        ``price``, ``hydro``...); its ``region`` must be empty.
+    metric : str
+        Column that ranks the zones (lower is better): one of :data:`METRICS`.
+    sort : str, optional
+        Column to sort the rows by (default ``metric``); any column works.
+    ascending : bool, optional
+        Sort order (default: ascending, best first).
+    top, bottom : int, optional
+        Keep only the best (lowest ``metric``) or worst N zones.
+    strict_year : bool, optional
+        Fail instead of taking the nearest year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per zone with pint-pandas columns (see the module docstring), ``rank``
+        and ``ratio_to_best``; ``attrs`` holds ``workload``, ``metric``, ``notes`` and
+        ``sources``.
+    """
+    import numpy as np
+
+    from footprint.accounting import account
+
+    if metric not in METRICS:
+        raise UnknownNameError("metric", metric, list(METRICS))
+    if top is not None and bottom is not None:
+        raise InputError("top: give either top or bottom, not both")
+    for name, n in (("top", top), ("bottom", bottom)):
+        if n is not None and (isinstance(n, bool) or int(n) != n or n < 1):
+            raise InputError(f"{name}: expected a positive whole number, got {n}")
+    notes: list[str] = []
+    items, loads = _loads(workload)
+    template = _template(site, year, strict_year)
+    locations, explicit = _locations(regions, kind, provider, country, notes)
+    zones = _zone_factors(locations, template, explicit, notes)
+    if not zones:
+        raise MissingDataError("compare: no selected region has the data an estimate needs")
+
+    registry = units.get_registry()
+
+    def column(name: str, unit: str) -> Any:
+        # parse the unit once; converting to a Unit object skips pint's string parser
+        target = registry.Unit(unit)
+        return np.array([getattr(z.factors, name).value.m_as(target) for z in zones], dtype=float)
+
+    intensity = column("intensity", "gCO2e/kWh")
+    pue = column("pue", "dimensionless")
+    wue = column("wue", "L/kWh")
+    ewif = column("ewif", "L/kWh")
+    cfe = column("cfe", "dimensionless")
+    currencies = [
+        None if z.factors.price is None else units.currency_of(z.factors.price.value) for z in zones
+    ]
+    price = np.array(
+        [np.nan if z.factors.price is None else z.factors.price.value.magnitude for z in zones],
+        dtype=float,
+    )
+    hours = np.array([ld.accelerator_hours.m_as("h") for ld in loads], dtype=float)
+    power = np.array([ld.power.value.m_as("W") for ld in loads], dtype=float)
+    host = np.array([ld.host_power.value.m_as("W") for ld in loads], dtype=float)
+    # ONE evaluation of the formulas: workloads along axis 0, zones along axis 1
+    mags = account(
+        hours[:, None],
+        power[:, None],
+        host[:, None],
+        pue[None, :],
+        wue[None, :],
+        ewif[None, :],
+        intensity[None, :],
+        cfe_share=cfe[None, :],
+        price_per_kwh=price[None, :],
+    )
+    shape = (len(loads), len(zones))
+    totals = {
+        key: np.broadcast_to(np.asarray(mags[key], dtype=float), shape).sum(axis=0)
+        for key in (*_RESULT_COLUMNS, "cost")
+    }
+
+    df = _frame(zones, intensity, cfe, ewif, pue, wue, totals, price, currencies)
+    _rank(df, metric, notes)
+    df.attrs.update(
+        {
+            "workload": "; ".join(describe_workload(w) for w in items),
+            "metric": metric,
+            "notes": notes + _workload_notes(loads),
+            "sources": _sources(zones, loads),
+            "year": template.year,
+        }
+    )
+    df = sort_comparison(df, sort or metric, ascending)
+    if top is not None or bottom is not None:
+        by_rank = df.sort_values("rank", kind="stable")
+        picked = by_rank.head(int(top)) if top is not None else by_rank.tail(int(bottom or 0))
+        df = df.loc[df.index.isin(picked.index)]
+    return df.reset_index(drop=True)
+
+
+def _frame(
+    zones: list[_Zone],
+    intensity: Any,
+    cfe: Any,
+    ewif: Any,
+    pue: Any,
+    wue: Any,
+    totals: dict[str, Any],
+    price: Any,
+    currencies: list[str | None],
+) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+    import pint_pandas
+
+    register_units()
+
+    def q(values: Any, unit: str) -> Any:
+        return pint_pandas.PintArray(np.asarray(values, dtype=float), dtype=f"pint[{unit}]")
+
+    data: dict[str, Any] = {
+        "region": [z.location.id for z in zones],
+        "name": [z.location.name for z in zones],
+        "kind": [z.location.kind for z in zones],
+        "zone": [z.factors.zone if z.location.is_cloud else z.location.zone for z in zones],
+        "country": [z.location.country or "" for z in zones],
+        "year": pd.array([z.factors.intensity.year for z in zones], dtype="Int64"),
+        "ewif_year": pd.array([z.factors.ewif.year for z in zones], dtype="Int64"),
+        "intensity": q(intensity, COLUMN_UNITS["intensity"]),
+        "cfe": q(cfe, COLUMN_UNITS["cfe"]),
+        "ewif": q(ewif, COLUMN_UNITS["ewif"]),
+        "pue": q(pue, COLUMN_UNITS["pue"]),
+        "wue": q(wue, COLUMN_UNITS["wue"]),
+    }
+    for key in _RESULT_COLUMNS:
+        data[key] = q(totals[key], COLUMN_UNITS[key])
+    present = sorted({c for c in currencies if c})
+    for cur in present:
+        mask = np.array([c == cur for c in currencies])
+        suffix = "" if len(present) == 1 else f"_{cur}"
+        data[f"price{suffix}"] = q(np.where(mask, price, np.nan), f"{cur}/kWh")
+        data[f"cost{suffix}"] = q(np.where(mask, totals["cost"], np.nan), cur)
+    data["intensity_dataset"] = [(z.factors.intensity.dataset or "").split(":")[-1] for z in zones]
+    return pd.DataFrame(data)
+
+
+def _magnitudes(df: pd.DataFrame, col: str) -> Any:
+    import numpy as np
+
+    series = df[col]
+    if hasattr(series, "pint"):
+        return np.asarray(series.pint.magnitude, dtype=float)
+    return np.asarray(series, dtype=float)
+
+
+def _rank(df: pd.DataFrame, metric: str, notes: list[str]) -> None:
+    import numpy as np
+    import pandas as pd
+
+    col = metric
+    if metric == "cost":
+        costs = [c for c in df.columns if c == "cost" or c.startswith("cost_")]
+        if len(costs) != 1:
+            raise InputError(
+                "metric cost: needs one electricity price currency for every zone "
+                + ("(none known; give a price)" if not costs else f"(found {', '.join(costs)})")
+            )
+        col = costs[0]
+    values = _magnitudes(df, col)
+    known = ~np.isnan(values)
+    if not known.any():
+        raise MissingDataError(f"metric {metric}: no zone has a value")
+    if (~known).any():
+        missing = ", ".join(df.loc[~known, "region"])
+        notes.append(f"{metric} unknown for {missing}: ranked last, no ratio")
+    ranks = pd.Series(values).rank(method="min", na_option="keep")
+    df["rank"] = ranks.round().astype("Int64").array
+    best = np.nanmin(values)
+    if best > 0:
+        ratio = values / best
+    else:
+        ratio = np.full_like(values, np.nan)
+        notes.append(f"ratio_to_best: the best {metric} is 0, so ratios are undefined")
+    df["ratio_to_best"] = pd.array(ratio, dtype="Float64")
+
+
+def _workload_notes(loads: list[Any]) -> list[str]:
+    seen: list[str] = []
+    for load in loads:
+        for note in load.notes:
+            if note not in seen:
+                seen.append(note)
+    return seen
+
+
+def _sources(zones: list[_Zone], loads: list[Any]) -> dict[str, list[str]]:
+    """Dataset and citation behind each factor (deduplicated, in order of first use)."""
+    out: dict[str, list[str]] = {}
+
+    def add(name: str, factor: Any) -> None:
+        if factor is None:
+            return
+        label = " ".join(filter(None, [factor.dataset and f"[{factor.dataset}]", factor.source]))
+        bucket = out.setdefault(name, [])
+        if label and label not in bucket:
+            bucket.append(label)
+
+    for load in loads:
+        add("power", load.power)
+        add("host_power", load.host_power)
+        for name, factor in load.extra_factors.items():
+            add(name, factor)
+    for z in zones:
+        for name, factor in z.factors.as_dict().items():
+            add(name, factor)
+    return out
+
+
+def grouped_notes(df: pd.DataFrame) -> list[str]:
+    """The comparison's notes with per-region repeats merged: ``"FR, SE: ewif: ..."``."""
+    regions = list(df["region"])
+    grouped: dict[str, list[str]] = {}
+    for note in df.attrs.get("notes", []):
+        head, _, rest = note.partition(": ")
+        if head in regions and rest:
+            text = re.sub(r"(?<![\w:-])" + re.escape(head) + r"(?![\w-]|:\w)", "<region>", rest)
+            text = re.sub(
+                r"nearest year \d{4} used \(available: [^)]*\)", "nearest year used", text
+            )
+            grouped.setdefault(text, []).append(head)
+        else:
+            grouped.setdefault(note, [])
+    out = []
+    for text, heads in grouped.items():
+        if not heads:
+            out.append(text)
+        elif len(heads) == len(regions) and len(regions) > 1:
+            out.append(f"every region: {text}")
+        else:
+            out.append(f"{', '.join(heads)}: {text}")
+    return out
+
+
+def sort_comparison(df: pd.DataFrame, by: str, ascending: bool | None = None) -> pd.DataFrame:
+    """``df`` sorted by column ``by`` (quantity or not), best first by default.
+
+    Unknown columns raise :class:`UnknownNameError` with the closest names. Rows
+    without a value go last.
+    """
+    import numpy as np
+
+    if by not in df.columns:
+        raise UnknownNameError("column", by, [str(c) for c in df.columns])
+    asc = True if ascending is None else bool(ascending)
+    series = df[by]
+    if hasattr(series, "pint"):
+        key = np.asarray(series.pint.magnitude, dtype=float)
+        order = np.argsort(np.where(np.isnan(key), np.inf if asc else -np.inf, key), kind="stable")
+        if not asc:
+            order = order[::-1]
+            # keep NaN last when descending, too
+            nan = np.isnan(key[order])
+            order = np.concatenate([order[~nan], order[nan]])
+        out = df.iloc[order]
+    else:
+        out = df.sort_values(by, ascending=asc, kind="stable", na_position="last")
+    out = out.reset_index(drop=True)
+    out.attrs = dict(df.attrs)
+    return out
+
+
+# --- exports -------------------------------------------------------------------------------
+
+
+def _unit_of(series: Any) -> str:
+    return units.format_unit(series.pint.units)
+
+
+def _is_quantity(series: Any) -> bool:
+    return hasattr(series, "pint") and str(series.dtype).startswith("pint[")
+
+
+def plain(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` without units: quantity columns as floats named with their unit.
+
+    ``co2e`` -> ``co2e_kg``, ``intensity`` -> ``intensity_g_per_kwh``, ``cost`` ->
+    ``cost_eur`` (in the column's currency)...
+    """
+    import pandas as pd
+
+    out = {}
+    for col in df.columns:
+        series = df[col]
+        if _is_quantity(series):
+            base = col.split("_")[0] if col.startswith(("price_", "cost_")) else col
+            if base in ("price", "cost"):
+                cur = units.currency_of(units.Q_(1, series.pint.units) / units.Q_(1, "kWh"))
+                cur = cur or _unit_of(series).split("/")[0]
+                name = f"price_{cur.lower()}_per_kwh" if base == "price" else f"cost_{cur.lower()}"
+                out[name] = series.pint.magnitude.astype(float)
+            else:
+                unit = COLUMN_UNITS.get(col)
+                values = series.pint.to(unit) if unit else series
+                out[_PLAIN_NAMES.get(col, col)] = values.pint.magnitude.astype(float)
+        else:
+            out[col] = series
+    result = pd.DataFrame(out)
+    result.attrs = dict(df.attrs)
+    return result
+
+
+def to_csv(df: pd.DataFrame, path: Any = None) -> str | None:
+    """CSV of :func:`plain` (canonical units in the column names); to ``path`` if given."""
+    text = plain(df).to_csv(index=False, lineterminator="\n", float_format="%.6g")
+    if path is None:
+        return str(text)
+    from pathlib import Path
+
+    Path(path).write_text(text, encoding="utf-8")
+    return None
+
+
+def to_records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-ready records; every quantity as ``{"value": float, "unit": str}``.
+
+    Missing values are ``None``.
+    """
+    import numpy as np
+
+    cols = {}
+    for col in df.columns:
+        series = df[col]
+        if _is_quantity(series):
+            unit = COLUMN_UNITS.get(col)
+            values = series.pint.to(unit) if unit else series
+            mags = np.asarray(values.pint.magnitude, dtype=float)
+            label = _unit_of(values)
+            cols[col] = [
+                None if math.isnan(m) else {"value": float(m), "unit": label} for m in mags
+            ]
+        else:
+            cols[col] = [None if _missing(v) else _native(v) for v in series]
+    return [{col: cols[col][i] for col in df.columns} for i in range(len(df))]
+
+
+def _missing(v: Any) -> bool:
+    import pandas as pd
+
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _native(v: Any) -> Any:
+    if hasattr(v, "item"):
+        return v.item()
+    return v
+
+
+#: Readable unit ladders for display (one unit per column).
+_LADDERS = {
+    "[energy]": ("Wh", "kWh", "MWh", "GWh", "TWh"),
+    "[co2e]": ("gCO2e", "kgCO2e", "tCO2e", "ktCO2e", "MtCO2e"),
+    "[volume]": ("mL", "L", "m^3", "hm^3"),
+}
+
+
+def _display_unit(series: Any) -> str:
+    """The unit of the ladder in which the column's largest value is between 1 and 1000."""
+    import numpy as np
+
+    q_units = series.pint.units
+    registry = units.get_registry()
+    ladder = next(
+        (lad for dim, lad in _LADDERS.items() if registry.Quantity(1, q_units).check(dim)),
+        None,
+    )
+    if ladder is None:
+        return str(q_units)
+    mags = np.abs(np.asarray(series.pint.magnitude, dtype=float))
+    mags = mags[~np.isnan(mags)]
+    biggest = float(mags.max()) if mags.size else 0.0
+    chosen = ladder[0]
+    for unit in ladder:
+        if registry.Quantity(biggest, q_units).m_as(unit) >= 1:
+            chosen = unit
+    return chosen
+
+
+#: Columns shown to people by default, in order.
+DISPLAY_COLUMNS = (
+    "rank",
+    "region",
+    "name",
+    "year",
+    "intensity",
+    "cfe",
+    "ewif",
+    "pue",
+    "wue",
+    "facility_energy",
+    "co2e",
+    "co2e_market",
+    "water_onsite",
+    "water_offsite",
+    "water",
+    "cost",
+    "ratio_to_best",
+)
+
+
+#: Short headers of the terminal table.
+_SHORT = {
+    "intensity": "intensity",
+    "facility_energy": "energy",
+    "co2e_market": "co2e mkt",
+    "water_onsite": "water on",
+    "water_offsite": "water off",
+}
+
+#: Columns of the terminal table (the rest are in csv, json and markdown).
+COMPACT_COLUMNS = (
+    "rank",
+    "region",
+    "name",
+    "year",
+    "intensity",
+    "cfe",
+    "ewif",
+    "pue",
+    "wue",
+    "facility_energy",
+    "co2e",
+    "co2e_market",
+    "water",
+    "cost",
+    "ratio_to_best",
+)
+
+
+def display_frame(
+    df: pd.DataFrame, columns: Sequence[str] | None = None, *, compact: bool = False
+) -> pd.DataFrame:
+    """Strings for people: each quantity column in one readable unit named in its header.
+
+    ``compact`` (terminal tables): short two-line headers, and ``cfe``/``co2e_market``
+    only when some region has a carbon-free share.
+    """
+    if compact and columns is None:
+        columns = list(COMPACT_COLUMNS)
+        if "cfe" in df.columns and not (_magnitudes(df, "cfe") > 0).any():
+            columns = [c for c in columns if c not in ("cfe", "co2e_market")]
+    import pandas as pd
+
+    from footprint.report import format_number
+
+    wanted = list(columns) if columns is not None else list(DISPLAY_COLUMNS)
+    cols = []
+    for col in wanted:
+        if col in df.columns:
+            cols.append(col)
+        elif col in ("cost", "price"):
+            cols += [c for c in df.columns if c.startswith(f"{col}_")]
+    out = {}
+    for col in cols:
+        series = df[col]
+        if _is_quantity(series):
+            unit = _display_unit(series)
+            values = series.pint.to(unit).pint.magnitude.astype(float)
+            label = units.format_unit(units.get_registry().Unit(unit))
+            name = _SHORT.get(col, col) if compact else col
+            sep = "\n" if compact else " "
+            header = f"{name}{sep}[{label}]" if label else name
+            if col == "cfe":
+                values = values * 100
+                header = f"cfe{sep}[%]"
+            out[header] = ["" if math.isnan(v) else format_number(v) for v in values]
+        elif col == "ratio_to_best":
+            out["x best"] = ["" if _missing(v) else f"{float(v):.2f}" for v in series]
+        else:
+            out[col] = ["" if _missing(v) else str(v) for v in series]
+    return pd.DataFrame(out)
+
+
+def to_markdown(df: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
+    """A Markdown table of :func:`display_frame` (units in the headers)."""
+    shown = display_frame(df, columns)
+    head = "| " + " | ".join(shown.columns) + " |"
+    numeric = [
+        c not in ("region", "name", "kind", "zone", "country", "intensity_dataset")
+        for c in shown.columns
+    ]
+    rule = "|" + "".join("---:|" if n else "---|" for n in numeric)
+    body = ["| " + " | ".join(str(v).replace("|", "/") for v in row) + " |" for row in shown.values]
+    return "\n".join([head, rule, *body]) + "\n"

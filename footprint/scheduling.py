@@ -1,0 +1,396 @@
+"""Carbon-aware scheduling: when to run a flexible job so that it emits least.
+
+A job of known duration and constant power may start anywhere in a window. For every
+candidate start, its CO2e is the grid energy it draws (after on-site PV) times each
+hour's intensity, exactly as :func:`footprint.hourly.account_hourly` counts it. With
+constant power, the load in an hour is ``f x L`` (``f`` the fraction of the hour the
+job runs, ``L = P x PUE x 1 h``), so the job's grid draw in that hour is
+``f x max(L - pv_h, 0)``: linear in ``f``. The CO2e of a start ``s`` is therefore the
+integral over ``[s, s + D)`` of a step function of time, computed for every candidate
+at once from its cumulative sum (exact for any start, not only whole hours).
+
+:func:`schedule` returns the full curve (a DataFrame), the best and the worst start,
+and the saving against starting now.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from footprint import units
+from footprint.accounting import account
+from footprint.engine import Footprint
+from footprint.errors import InputError
+from footprint.hourly import (
+    SURPLUS_TREATMENTS,
+    HourlyGrid,
+    _annual_site,
+    _check_timezone,
+    _parse_time,
+    _zone_for_region,
+    find_hourly_zone,
+    hourly_grid,
+    hourly_zones,
+    iso_local,
+    iso_utc,
+    region_timezone,
+)
+from footprint.provenance import Factor
+
+if TYPE_CHECKING:  # pragma: no cover
+    from footprint.site import Site
+    from footprint.solar import OnSiteSolar
+
+__all__ = ["Schedule", "schedule", "MAX_CANDIDATES", "SCHEDULE_UNITS"]
+
+#: Upper bound on candidate starts (a year at one-minute steps is 525,600): guards
+#: against a step typed in the wrong unit.
+MAX_CANDIDATES = 600_000
+
+#: Canonical units of schedule results (the JSON contract).
+SCHEDULE_UNITS = {
+    "facility_energy": "kWh",
+    "co2e_best": "kgCO2e",
+    "co2e_worst": "kgCO2e",
+    "co2e_now": "kgCO2e",
+    "co2e_annual": "kgCO2e",
+    "saving": "kgCO2e",
+    "saving_share": "",
+    "spread": "kgCO2e",
+    "solar_used_best": "kWh",
+}
+
+
+@dataclass(frozen=True)
+class Schedule(Footprint):
+    """Result of :func:`schedule`.
+
+    Attributes
+    ----------
+    results : dict[str, Quantity]
+        ``co2e_best``, ``co2e_worst``, ``co2e_now``, ``saving`` (now - best),
+        ``saving_share``, ``spread`` (worst - best), ``co2e_annual`` (the annual
+        method: timing ignored), ``facility_energy``, ``solar_used_best``.
+    choices : dict[str, dict]
+        ``best``, ``worst``, ``now``: start (UTC and local), end, CO2e, grid energy.
+    curve : DataFrame
+        One row per candidate start.
+    """
+
+    choices: Any = None
+    curve: Any = None
+
+    def to_dict(self, curve: bool = False) -> dict[str, Any]:
+        """The JSON contract plus ``choices`` (and the ``curve`` records when asked)."""
+        results = {}
+        for key, q in self.results.items():
+            unit = SCHEDULE_UNITS.get(key)
+            value = q.to(unit) if unit is not None else q
+            results[key] = {"value": float(value.magnitude), "unit": units.format_unit(value.units)}
+        out: dict[str, Any] = {
+            "results": results,
+            "choices": self.choices,
+            "factors": {name: f.to_dict() for name, f in self.factors.items()},
+            "inputs": dict(self.inputs),
+            "notes": list(self.notes),
+        }
+        if curve:
+            out["curve"] = self.curve.to_dict(orient="records")
+        return out
+
+
+def _it_power_kw(power: Any, duration_h: float) -> tuple[float, dict[str, Factor], dict[str, str]]:
+    """IT power [kW] from a power quantity or a workload run over ``duration_h``."""
+    if hasattr(power, "load"):
+        load = power.load()
+        kwh = (
+            float(load.accelerator_hours.m_as("h"))
+            * (float(load.power.value.m_as("W")) + float(load.host_power.value.m_as("W")))
+            / 1000.0
+        )
+        factors = {"power": load.power, "host_power": load.host_power, **load.extra_factors}
+        return kwh / duration_h, factors, dict(load.inputs)
+    kw = float(units.parse_quantity(power, "power", "kW", "power", allow_zero=False).m_as("kW"))
+    return kw, {}, {"power": str(power)}
+
+
+def schedule(
+    duration: Any,
+    power: Any,
+    window_start: Any,
+    window_end: Any,
+    site: Site | None = None,
+    *,
+    grid: HourlyGrid | str | None = None,
+    solar: OnSiteSolar | None = None,
+    step: Any = "1 h",
+    now: Any = None,
+    surplus: str = "ignore",
+    timezone: str | None = None,
+    grid_year: int | None = None,
+) -> Schedule:
+    """The start in ``[window_start, window_end - duration]`` that minimises CO2e.
+
+    Parameters
+    ----------
+    duration : Quantity, str or float
+        Wall-clock run time [h].
+    power : Quantity, str or float, or a workload
+        Constant IT draw [kW] (bare numbers are kW), or a workload such as
+        :class:`~footprint.GpuJob` whose energy is spread over ``duration``.
+    window_start, window_end : str or Timestamp
+        The window (ISO 8601). Times without a UTC offset are read in ``timezone``,
+        else in the region's local time (noted).
+    site : Site, optional
+        Region and factor overrides; PUE and WUE come from it as in
+        :func:`footprint.estimate`.
+    grid : HourlyGrid or str, optional
+        Hourly data (zone name or series); default: the region's hourly zone.
+    solar : OnSiteSolar, optional
+        On-site PV, which serves the job first.
+    step : Quantity or str
+        Spacing of candidate starts; default 1 h.
+    now : optional
+        The reference start for the saving; default ``window_start``.
+    surplus : {"ignore", "offset"}
+        Credit PV output the job cannot use while it runs (default: no).
+    timezone : str, optional
+        IANA zone for naive inputs and local times in the output.
+    grid_year : int, optional
+        Year of hourly data; default the window's (nearest available, noted).
+
+    Returns
+    -------
+    Schedule
+        Best, worst and now, the saving, and the full curve.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from footprint.site import site_factors
+
+    if surplus not in SURPLUS_TREATMENTS:
+        raise InputError(f"surplus: expected one of {SURPLUS_TREATMENTS}, got {surplus!r}")
+    notes: list[str] = []
+    region = site.region if site is not None else None
+
+    zone = None
+    if isinstance(grid, HourlyGrid):
+        series = grid
+        zone = hourly_zones().get(grid.zone)
+    else:
+        if grid is not None:
+            zone = find_hourly_zone(grid)
+        elif region is not None:
+            zone, why = _zone_for_region(region)
+            if why:
+                notes.append(why)
+        else:
+            raise InputError(
+                "scheduling needs hourly grid data: give a region inside an hourly zone "
+                f"({', '.join(hourly_zones())}) or grid=..."
+            )
+        series = None
+
+    tz, why_tz = (
+        (_check_timezone(timezone), f"local time: {timezone} (given)")
+        if timezone
+        else region_timezone(region, zone)
+    )
+    naive_tz = tz
+    start = _parse_time(window_start, "window_start", naive_tz)
+    end = _parse_time(window_end, "window_end", naive_tz)
+    for name, value in (("window_start", window_start), ("window_end", window_end)):
+        if pd.Timestamp(value).tzinfo is None:
+            notes.append(f"{name} {value} read in {naive_tz} (no UTC offset given)")
+    if end <= start:
+        raise InputError("window_end must come after window_start")
+    duration_q = units.parse_quantity(duration, "time", "h", "duration", allow_zero=False)
+    dur_h = float(duration_q.m_as("h"))
+    span_h = (end - start).total_seconds() / 3600.0
+    if dur_h > span_h + 1e-9:
+        raise InputError(
+            f"duration {dur_h:g} h does not fit in the window ({span_h:g} h from "
+            f"{start.isoformat()} to {end.isoformat()})"
+        )
+    step_h = float(units.parse_quantity(step, "time", "h", "step", allow_zero=False).m_as("h"))
+    count = int(np.floor((span_h - dur_h) / step_h + 1e-9)) + 1
+    if count > MAX_CANDIDATES:
+        raise InputError(f"step {step}: {count:,} candidate starts (at most {MAX_CANDIDATES:,})")
+    offsets_h = np.arange(count) * step_h
+    now_ts = start if now is None else _parse_time(now, "now", naive_tz)
+    now_h = (now_ts - start).total_seconds() / 3600.0
+    if now_h < -1e-9 or now_h > span_h - dur_h + 1e-9:
+        raise InputError(f"now {now_ts.isoformat()}: the job would not fit in the window from then")
+
+    hours = pd.date_range(start.floor("h"), end.ceil("h"), freq="h", inclusive="left")
+    if series is None:
+        wanted = grid_year if grid_year is not None else int(start.year)
+        series = hourly_grid(zone.code, wanted, strict_year=bool(site and site.strict_year))  # type: ignore[union-attr]
+    notes += list(series.notes)
+    rows, more = series.at(hours)
+    notes += more
+    sf = site_factors(_annual_site(site, zone, series.year))
+    notes += [n for n in sf.notes if n not in notes]
+    pue = float(sf.pue.value.m_as(""))
+    wue = float(sf.wue.value.m_as("L/kWh"))
+    intensity = series.intensity[rows]
+    hourly_ewif = series.ewif(sf.ewif.extra.get("hydro", "include") if sf.ewif.extra else "include")
+    if (site is not None and site.ewif is not None) or hourly_ewif is None:
+        ewif_h = np.full(len(rows), float(sf.ewif.value.m_as("L/kWh")))
+    else:
+        ewif_h = hourly_ewif[rows]
+
+    kw, power_factors, power_inputs = _it_power_kw(power, dur_h)
+    full_hour = account(1.0, kw * 1000.0, 0.0, pue, wue, ewif_h, intensity)
+    load_kwh = full_hour["facility_energy"]  # L: facility energy of a full hour
+    solar_factors: dict[str, Factor] = {}
+    if solar is not None:
+        run = solar.run(hours)
+        pv = run.frame["energy_kwh"].to_numpy(float)
+        solar_factors = dict(run.factors)
+        notes += [n for n in run.notes if n not in notes]
+        notes.append("on-site PV serves the job first, hour by hour")
+    else:
+        pv = np.zeros(len(hours))
+    used_full = np.minimum(pv, load_kwh)
+    grid_full = load_kwh - used_full
+    drawn = account(1.0, grid_full * 1000.0, 0.0, 1.0, 0.0, ewif_h, intensity)
+    per_hour_co2e = drawn["co2e"]
+    if surplus == "offset":
+        spare = account(1.0, (pv - used_full) * 1000.0, 0.0, 1.0, 0.0, ewif_h, intensity)
+        per_hour_co2e = per_hour_co2e - spare["co2e"]
+        notes.append("PV surplus during the job's hours credited at the hour's intensity")
+
+    # Cumulative integrals of the hourly step functions, in hours from ``hours[0]``.
+    edges = np.arange(len(hours) + 1, dtype=float)
+    origin = (start - hours[0]).total_seconds() / 3600.0
+
+    def window_sums(values: Any, at: Any) -> Any:
+        cumulative = np.concatenate([[0.0], np.cumsum(values)])
+        return np.interp(at + dur_h, edges, cumulative) - np.interp(at, edges, cumulative)
+
+    at = origin + offsets_h
+    co2e = window_sums(per_hour_co2e, at)
+    grid_kwh = window_sums(grid_full, at)
+    used_kwh = window_sums(used_full, at)
+    water_offsite = window_sums(drawn["water_offsite"], at)
+    at_now = np.array([origin + now_h])
+    co2e_now = float(window_sums(per_hour_co2e, at_now)[0])
+
+    starts = start + pd.to_timedelta(offsets_h, unit="h")
+    curve = pd.DataFrame(
+        {
+            "start_utc": iso_utc(starts),
+            "start_local": iso_local(starts, tz),
+            "co2e_kg": co2e,
+            "grid_kwh": grid_kwh,
+            "solar_used_kwh": used_kwh,
+            "water_offsite_l": water_offsite,
+            "intensity_g_per_kwh": np.divide(
+                co2e * 1000.0, grid_kwh, out=np.zeros_like(co2e), where=grid_kwh > 0
+            ),
+            "saving_vs_now_kg": co2e_now - co2e,
+        }
+    )
+    best_i = int(np.argmin(co2e))  # earliest among equal minima
+    worst_i = int(np.argmax(co2e))
+    facility_kwh = kw * dur_h * pue
+    annual = account(
+        1.0,
+        kw * dur_h * 1000.0,
+        0.0,
+        pue,
+        wue,
+        float(sf.ewif.value.m_as("L/kWh")),
+        float(sf.intensity.value.m_as("gCO2e/kWh")),
+    )
+
+    def choice(i: int | None, label: str) -> dict[str, Any]:
+        if i is None:
+            ts = now_ts
+            value, g, u = co2e_now, None, None
+        else:
+            ts = starts[i]
+            value, g, u = float(co2e[i]), float(grid_kwh[i]), float(used_kwh[i])
+        span = pd.DatetimeIndex([ts, ts + pd.Timedelta(hours=dur_h)])
+        local = iso_local(span, tz)
+        out: dict[str, Any] = {
+            "start_utc": str(iso_utc(span)[0]),
+            "start_local": str(local[0]),
+            "end_local": str(local[1]),
+            "co2e_kg": value,
+        }
+        if g is not None:
+            out["grid_kwh"] = g
+            out["solar_used_kwh"] = u
+        out["label"] = label
+        return out
+
+    Q_ = units.Q_
+    saving = co2e_now - float(co2e[best_i])
+    results = {
+        "facility_energy": Q_(facility_kwh, "kWh"),
+        "co2e_best": Q_(float(co2e[best_i]), "kgCO2e"),
+        "co2e_worst": Q_(float(co2e[worst_i]), "kgCO2e"),
+        "co2e_now": Q_(co2e_now, "kgCO2e"),
+        "saving": Q_(saving, "kgCO2e"),
+        "saving_share": Q_(saving / co2e_now if co2e_now else 0.0, ""),
+        "spread": Q_(float(co2e[worst_i] - co2e[best_i]), "kgCO2e"),
+        "co2e_annual": Q_(float(annual["co2e"]), "kgCO2e"),
+        "solar_used_best": Q_(float(used_kwh[best_i]), "kWh"),
+    }
+    choices = {
+        "best": choice(best_i, "lowest CO2e (earliest if tied)"),
+        "worst": choice(worst_i, "highest CO2e"),
+        "now": choice(None, "reference start (now)"),
+    }
+    hourly_factor = Factor(
+        name="intensity_hourly",
+        value=Q_(float(np.mean(intensity)), "gCO2e/kWh"),
+        origin="dataset" if series.year is not None else "user",
+        source=series.source,
+        dataset=series.dataset,
+        zone=series.zone,
+        year=series.year,
+        note=f"time mean over the window's {len(hours)} hours ({series.basis})",
+        extra={"min": float(intensity.min()), "max": float(intensity.max())},
+    )
+    factors = {
+        **power_factors,
+        "pue": sf.pue,
+        "wue": sf.wue,
+        "intensity": sf.intensity,
+        "ewif": sf.ewif,
+        "intensity_hourly": hourly_factor,
+        **solar_factors,
+    }
+    notes.append(why_tz)
+    notes.append(
+        f"{count} candidate starts every {step_h:g} h; CO2e counts grid energy after on-site PV"
+        + (" and credits surplus" if surplus == "offset" else "")
+    )
+    inputs = {
+        **power_inputs,
+        "duration": str(duration),
+        "it_power": f"{kw:.6g} kW",
+        "window_start": start.isoformat(),
+        "window_end": end.isoformat(),
+        "step": str(step),
+        "now": now_ts.isoformat(),
+        **(site.inputs() if site is not None else {}),
+        **(solar.inputs() if solar is not None else {}),
+        "hourly_zone": series.zone,
+        "hourly_year": str(series.year) if series.year is not None else "series",
+        "surplus": surplus,
+        "timezone": tz,
+    }
+    return Schedule(
+        results=results,
+        factors=factors,
+        inputs=inputs,
+        notes=list(dict.fromkeys(n for n in notes if n)),
+        choices=choices,
+        curve=curve,
+    )

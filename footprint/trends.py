@@ -1,0 +1,677 @@
+"""Trends and growth: a region's grid over the years, and a workload projected forward.
+
+Three tools:
+
+- :func:`trend` - carbon intensity and water intensity (EWIF) of a region's electricity,
+  year by year, with the change in percent against the first year and year on year.
+- :func:`percent_change`, :func:`describe_change`, :func:`annual_rate` and
+  :func:`growth_change` - the arithmetic behind statements such as "emissions +48% since
+  2019": given two totals they give the change; given growth assumptions they give the
+  change those assumptions imply.
+- :func:`project` - a workload's yearly footprint from a base year on, under volume
+  growth, efficiency gain and a grid trajectory (the data's history, then a stated
+  extrapolation: ``"linear"``, ``"constant"`` or a fixed annual rate), with the change
+  against the base year. The formulas are :func:`footprint.accounting.account`'s, called
+  once on arrays of years.
+
+Projection model, for year ``y`` and base year ``y0`` (``n = y - y0``)::
+
+    work(y)        = work(y0) x (1 + volume_growth)^n
+    energy/work(y) = energy/work(y0) x (1 - efficiency_gain)^n
+    intensity(y), ewif(y) = data of year y while the zone has data,
+                            then the extrapolation from the last year with data
+    PUE, WUE, carbon-free share, price = the site's factors of the base year (held)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from footprint import units
+from footprint.errors import InputError, MissingDataError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from footprint.regions import Location
+    from footprint.site import Site
+    from footprint.workloads import Workload
+
+__all__ = [
+    "trend",
+    "trend_summary",
+    "percent_change",
+    "describe_change",
+    "annual_rate",
+    "growth_change",
+    "Growth",
+    "GRID_METHODS",
+    "project",
+    "project_totals",
+]
+
+#: Grid extrapolation methods after the last year with data (or give a rate: -0.03).
+GRID_METHODS = ("linear", "constant")
+
+#: Years of history the linear extrapolation fits by default.
+DEFAULT_FIT_YEARS = 5
+
+
+# --- arithmetic of change -----------------------------------------------------------------
+
+
+def _ratio(base: Any, current: Any) -> float:
+    if hasattr(base, "dimensionality") or hasattr(current, "dimensionality"):
+        if not (hasattr(base, "dimensionality") and hasattr(current, "dimensionality")):
+            raise InputError("percent change: give both values as quantities, or both as numbers")
+        if base.dimensionality != current.dimensionality:
+            raise InputError(
+                f"percent change: {base:~P} and {current:~P} are not the same kind of quantity"
+            )
+        b, c = float(base.magnitude), float(current.to(base.units).magnitude)
+    else:
+        b, c = float(base), float(current)
+    for name, x in (("base", b), ("current", c)):
+        units.check_magnitude(x, name, allow_negative=True)
+    if b == 0:
+        raise InputError(
+            "percent change: the base value is zero, so a relative change is undefined"
+        )
+    return c / b
+
+
+def percent_change(base: Any, current: Any) -> float:
+    """Relative change from ``base`` to ``current`` in percent (``+48.0`` for x1.48).
+
+    Parameters
+    ----------
+    base, current : Quantity or float
+        Two values of the same quantity (units converted), e.g. 9.67 and 14.3 MtCO2e.
+    """
+    return (_ratio(base, current) - 1.0) * 100.0
+
+
+def annual_rate(base: Any, current: Any, years: float) -> float:
+    """Compound annual rate of change in percent that turns ``base`` into ``current``."""
+    if years <= 0:
+        raise InputError(f"years: expected a positive span, got {years}")
+    ratio = _ratio(base, current)
+    if ratio <= 0:
+        raise InputError("annual rate: base and current must have the same sign")
+    return (ratio ** (1.0 / years) - 1.0) * 100.0
+
+
+def _signed(pct: float, digits: int = 0) -> str:
+    text = f"{pct:+.{digits}f}%"
+    return text.replace("+0%", "0%").replace("-0%", "0%")
+
+
+def describe_change(
+    base: Any,
+    current: Any,
+    since: int | None = None,
+    until: int | None = None,
+    digits: int = 0,
+) -> str:
+    """The change in words: ``"+48% since 2019"`` (with the compound rate when years given).
+
+    Parameters
+    ----------
+    base, current : Quantity or float
+        The two totals.
+    since, until : int, optional
+        Years of ``base`` and ``current``; with both, the compound annual rate is added.
+    digits : int
+        Decimals of the percentage.
+    """
+    text = _signed(percent_change(base, current), digits)
+    if since is not None:
+        text += f" since {since}"
+    if since is not None and until is not None and until > since:
+        rate = annual_rate(base, current, until - since)
+        text += f" ({_signed(rate, 1)} a year compound over {until - since} years)"
+    return text
+
+
+def growth_change(
+    years: float,
+    volume_growth: float = 0.0,
+    efficiency_gain: float = 0.0,
+    intensity_change: float = 0.0,
+) -> float:
+    """Change in percent of a footprint after ``years`` of constant annual rates.
+
+    ``(1 + volume_growth)^n x (1 - efficiency_gain)^n x (1 + intensity_change)^n - 1``,
+    rates as fractions per year (0.3 = +30 %/yr; ``intensity_change=-0.03`` is a grid
+    getting 3 % cleaner each year).
+    """
+    if efficiency_gain >= 1:
+        raise InputError(f"efficiency_gain: expected a fraction below 1, got {efficiency_gain}")
+    if volume_growth <= -1 or intensity_change <= -1:
+        raise InputError("growth rates: a yearly change of -100% or less is not a rate")
+    factor = ((1 + volume_growth) * (1 - efficiency_gain) * (1 + intensity_change)) ** years
+    return (factor - 1.0) * 100.0
+
+
+# --- grid series --------------------------------------------------------------------------
+
+
+def _intensity_series(
+    location: Location, start: int | None = None, end: int | None = None
+) -> tuple[str, dict[int, dict[str, str]], list[str]]:
+    """The intensity series of a location that covers most years of ``start``-``end``.
+
+    Candidates in order of preference: the operator's per-region series (cloud regions),
+    then the finest zone up to the country. A series is never spliced with another; ties
+    go to the preferred candidate.
+    """
+    from footprint.grid import intensity_series
+    from footprint.regions import cloud_factor_series
+
+    candidates: list[tuple[str, dict[int, dict[str, str]]]] = []
+    if location.is_cloud:
+        candidates.append((location.id, cloud_factor_series(location.id)))
+    candidates += [(z, intensity_series(z)) for z in location.zones()]
+    lo = -10_000 if start is None else start
+    hi = 10_000 if end is None else end
+
+    def coverage(series: dict[int, dict[str, str]]) -> int:
+        return sum(1 for y in series if lo <= y <= hi)
+
+    with_data = [(label, series) for label, series in candidates if series]
+    if not with_data:
+        raise MissingDataError(f"grid intensity: no data for {location.id}")
+    label, series = max(with_data, key=lambda c: coverage(c[1]))  # first wins ties
+    notes = []
+    preferred = with_data[0][0]
+    if label != preferred:
+        notes.append(
+            f"intensity series of {label} used: it covers more of the years than "
+            f"{preferred}'s ({coverage(series)} vs {coverage(with_data[0][1])} years)"
+        )
+    return label, series, notes
+
+
+def _mix_zone(location: Location, start: int | None, end: int | None) -> str | None:
+    """The zone whose generation mix covers most years of ``start``-``end`` (finest on ties)."""
+    from footprint.water import mix_years
+
+    lo = -10_000 if start is None else start
+    hi = 10_000 if end is None else end
+    with_mix = [(z, sum(1 for y in mix_years(z) if lo <= y <= hi)) for z in location.zones()]
+    with_mix = [(z, n) for z, n in with_mix if mix_years(z)]
+    if not with_mix:
+        return None
+    return max(with_mix, key=lambda zn: zn[1])[0]
+
+
+def _grid_history(
+    region: str, hydro: str = "include", start: int | None = None, end: int | None = None
+) -> tuple[Location, dict[int, float], dict[int, float], dict[str, str], list[str]]:
+    """Yearly intensity [gCO2e/kWh] and EWIF [L/kWh] of a region, with their sources."""
+    from footprint.regions import resolve_region
+    from footprint.water import ewif, mix_years
+
+    location = resolve_region(region)
+    label, series, notes = _intensity_series(location, start, end)
+    intensity = {y: float(row["intensity_g_per_kwh"]) for y, row in series.items()}
+    newest = series[max(series)]
+    table = newest.get("table", "cloud_region_factors")
+    sources = {
+        "intensity": f"[{table}.csv:{newest.get('dataset', '')}] {newest.get('source', '')}",
+        "intensity_zone": label,
+    }
+    if label not in (location.zone, location.id):
+        notes.append(f"intensity of {label} used for {location.id}")
+    mix_zone = _mix_zone(location, start, end)
+    ewifs: dict[int, float] = {}
+    if mix_zone is None:
+        notes.append(f"no generation mix for {location.id}: no EWIF")
+    else:
+        if mix_zone != location.zone:
+            notes.append(f"EWIF of {mix_zone} used for {location.id}")
+        for y in mix_years(mix_zone):
+            factor = ewif(mix_zone, y, hydro=hydro, strict_year=True)  # type: ignore[arg-type]
+            ewifs[y] = factor.value.m_as("L/kWh")
+            sources["ewif"] = f"[{factor.dataset}] {factor.source}"
+        sources["ewif_zone"] = mix_zone
+    return location, intensity, ewifs, sources, notes
+
+
+def trend(
+    region: str,
+    start: int | None = None,
+    end: int | None = None,
+    *,
+    hydro: str = "include",
+) -> pd.DataFrame:
+    """Carbon intensity and water intensity of ``region``'s electricity, year by year.
+
+    Parameters
+    ----------
+    region : str
+        Any region :func:`footprint.regions.resolve_region` accepts.
+    start, end : int, optional
+        First and last year (default: the data's first and last year).
+    hydro : {"include", "exclude"}
+        Hydropower evaporation in the EWIF.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``region``, ``year``, ``intensity`` [gCO2e/kWh], ``intensity_change_pct`` (against
+        the first year of the table with a value), ``intensity_yoy_pct``, ``ewif``
+        [L/kWh], ``ewif_change_pct``, ``ewif_yoy_pct``. ``attrs``: ``region``, ``notes``,
+        ``sources``, ``summary`` (first/last year and value, change, compound annual rate
+        per quantity).
+    """
+    import numpy as np
+    import pandas as pd
+    import pint_pandas
+
+    from footprint.compare import register_units
+
+    if start is not None and end is not None and start > end:
+        raise InputError(f"--from {start} is after --to {end}")
+    location, intensity, ewifs, sources, notes = _grid_history(region, hydro, start, end)
+    years_all = sorted(set(intensity) | set(ewifs))
+    lo = start if start is not None else years_all[0]
+    hi = end if end is not None else years_all[-1]
+    years = [y for y in range(lo, hi + 1) if y in intensity or y in ewifs]
+    if not years:
+        span = f"{years_all[0]}-{years_all[-1]}"
+        raise MissingDataError(f"trend: no data for {location.id} in {lo}-{hi} (data: {span})")
+    missing = [y for y in range(lo, hi + 1) if y not in intensity]
+    if missing:
+        notes.append(f"no grid intensity for {location.id} in {_years(missing)}")
+    missing_mix = [y for y in range(lo, hi + 1) if y not in ewifs]
+    if missing_mix and ewifs:
+        notes.append(f"no generation mix (EWIF) for {location.id} in {_years(missing_mix)}")
+    register_units()
+    out: dict[str, Any] = {
+        "region": [location.id] * len(years),
+        "year": pd.array(years, dtype="Int64"),
+    }
+    summary: dict[str, Any] = {}
+    for name, data, unit in (("intensity", intensity, "gCO2e/kWh"), ("ewif", ewifs, "L/kWh")):
+        values = np.array([data.get(y, np.nan) for y in years], dtype=float)
+        out[name] = pint_pandas.PintArray(values, dtype=f"pint[{unit}]")
+        known = ~np.isnan(values)
+        first = values[known][0] if known.any() else np.nan
+        out[f"{name}_change_pct"] = pd.array((values / first - 1) * 100, dtype="Float64")
+        prev = np.concatenate([[np.nan], values[:-1]])
+        consecutive = np.concatenate([[False], np.diff(years) == 1])
+        yoy = np.where(consecutive, (values / prev - 1) * 100, np.nan)
+        out[f"{name}_yoy_pct"] = pd.array(yoy, dtype="Float64")
+        if known.any():
+            ys = [y for y, k in zip(years, known, strict=True) if k]
+            last = values[known][-1]
+            summary[name] = {
+                "unit": unit,
+                "first_year": ys[0],
+                "first": float(first),
+                "last_year": ys[-1],
+                "last": float(last),
+                "change_pct": float((last / first - 1) * 100) if first else math.nan,
+                "annual_rate_pct": (
+                    annual_rate(first, last, ys[-1] - ys[0])
+                    if ys[-1] > ys[0] and first > 0 and last > 0
+                    else math.nan
+                ),
+            }
+    df = pd.DataFrame(out)
+    df.attrs.update(
+        {
+            "region": location.id,
+            "name": location.name,
+            "notes": notes,
+            "sources": sources,
+            "summary": summary,
+            "hydro": hydro,
+        }
+    )
+    return df
+
+
+def _years(years: list[int]) -> str:
+    """``[2001, 2002, 2003, 2007]`` -> ``"2001-2003, 2007"``."""
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def trend_summary(df: pd.DataFrame) -> list[str]:
+    """One sentence per quantity: ``intensity of FR: 80.1 -> 55.3 gCO2e/kWh, -31% ...``."""
+    from footprint.report import format_number
+
+    lines = []
+    labels = {"intensity": "carbon intensity", "ewif": "water intensity (EWIF)"}
+    for name, s in df.attrs.get("summary", {}).items():
+        rate = s["annual_rate_pct"]
+        tail = "" if math.isnan(rate) else f" ({_signed(rate, 1)} a year compound)"
+        change = "" if math.isnan(s["change_pct"]) else _signed(s["change_pct"])
+        unit = units.format_unit(units.get_registry().Unit(s["unit"]))
+        lines.append(
+            f"{labels[name]} of {df.attrs['region']}: {format_number(s['first'])} "
+            f"({s['first_year']}) -> {format_number(s['last'])} {unit} "
+            f"({s['last_year']}), {change} since {s['first_year']}{tail}"
+        )
+    return lines
+
+
+# --- projection ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Growth:
+    """Assumptions of a projection, as yearly rates (fractions).
+
+    Parameters
+    ----------
+    volume_growth : float
+        Yearly change of the work done (0.3 = +30 % a year).
+    efficiency_gain : float
+        Yearly reduction of energy per unit of work (0.1 = 10 % less a year), in [0, 1).
+    grid : {"linear", "constant"} or float
+        Grid after the last year with data: the least-squares slope of the last
+        ``fit_years`` years continued from the last value (``"linear"``, floored at
+        zero), the last value held (``"constant"``), or a yearly rate (``-0.03`` = 3 %
+        cleaner a year) applied to intensity and EWIF.
+    fit_years : int
+        Years of history the linear extrapolation fits.
+    """
+
+    volume_growth: float = 0.0
+    efficiency_gain: float = 0.0
+    grid: str | float = "linear"
+    fit_years: int = DEFAULT_FIT_YEARS
+
+    def __post_init__(self) -> None:
+        units.check_magnitude(self.volume_growth, "volume_growth", allow_negative=True)
+        units.check_magnitude(self.efficiency_gain, "efficiency_gain", allow_negative=True)
+        if self.volume_growth <= -1:
+            raise InputError(f"volume_growth: expected more than -100%, got {self.volume_growth}")
+        if self.efficiency_gain >= 1:
+            raise InputError(
+                f"efficiency_gain: expected a fraction below 1, got {self.efficiency_gain}"
+            )
+        if isinstance(self.grid, str):
+            if self.grid not in GRID_METHODS:
+                from footprint.errors import UnknownNameError
+
+                raise UnknownNameError(
+                    "grid extrapolation",
+                    self.grid,
+                    GRID_METHODS,
+                    hint="or a yearly rate such as -0.03",
+                )
+        else:
+            units.check_magnitude(self.grid, "grid", allow_negative=True)
+            if self.grid <= -1:
+                raise InputError(f"grid: a yearly change must be above -100%, got {self.grid}")
+        if (
+            isinstance(self.fit_years, bool)
+            or int(self.fit_years) != self.fit_years
+            or (self.fit_years < 2)
+        ):
+            raise InputError(f"fit_years: expected a whole number >= 2, got {self.fit_years}")
+
+    def describe(self) -> str:
+        """The assumptions in words."""
+        grid = (
+            f"grid {self.grid}"
+            + (
+                f" (slope of the last {self.fit_years} years of data)"
+                if self.grid == "linear"
+                else ""
+            )
+            if isinstance(self.grid, str)
+            else f"grid {_signed(float(self.grid) * 100, 1)} a year"
+        )
+        return (
+            f"volume {_signed(self.volume_growth * 100, 1)} a year, energy per unit of work "
+            f"{_signed(-self.efficiency_gain * 100, 1)} a year, {grid} after the last data year"
+        )
+
+
+def _extend(
+    history: dict[int, float], years: list[int], growth: Growth, what: str
+) -> tuple[list[float], list[str], list[str]]:
+    """Values for ``years``: history where present, then the extrapolation (with basis)."""
+    import numpy as np
+
+    if not history:
+        return [math.nan] * len(years), ["no data"] * len(years), [f"{what}: no data"]
+    known = sorted(history)
+    last = known[-1]
+    notes: list[str] = []
+    values, basis = [], []
+    slope = 0.0
+    if growth.grid == "linear":
+        fit = [y for y in known if y > last - growth.fit_years]
+        if len(fit) >= 2:
+            slope = float(np.polyfit(fit, [history[y] for y in fit], 1)[0])
+            notes.append(
+                f"{what} after {last}: least-squares slope of {fit[0]}-{fit[-1]} "
+                f"({slope:+.4g} per year) continued from {last}'s value"
+            )
+        else:
+            notes.append(f"{what} after {last}: too few years to fit a slope; held constant")
+    elif growth.grid == "constant":
+        notes.append(f"{what} after {last}: {last}'s value held constant")
+    else:
+        notes.append(f"{what} after {last}: {_signed(float(growth.grid) * 100, 1)} a year")
+    floored = False
+    for y in years:
+        if y in history:
+            values.append(history[y])
+            basis.append("data")
+            continue
+        if y < known[0]:
+            raise MissingDataError(f"{what}: no data before {known[0]} (asked for {y})")
+        if y < last:  # a gap inside the history: nearest year
+            near = min(known, key=lambda k: (abs(k - y), -k))
+            values.append(history[near])
+            basis.append(f"data {near}")
+            notes.append(f"{what}: no data for {y}; {near} used")
+            continue
+        n = y - last
+        if growth.grid == "linear":
+            v = history[last] + slope * n
+            if v < 0:
+                v, floored = 0.0, True
+        elif growth.grid == "constant":
+            v = history[last]
+        else:
+            v = history[last] * (1 + float(growth.grid)) ** n
+        values.append(v)
+        basis.append("extrapolated")
+    if floored:
+        notes.append(f"{what}: the linear extrapolation reaches zero; floored at zero")
+    return values, basis, notes
+
+
+def project(
+    workload: Workload,
+    region: str | None = None,
+    *,
+    base_year: int,
+    end_year: int,
+    growth: Growth | None = None,
+    site: Site | None = None,
+) -> pd.DataFrame:
+    """Yearly footprint of ``workload`` from ``base_year`` to ``end_year``.
+
+    Parameters
+    ----------
+    workload : Workload
+        The base-year workload (its accelerator-hours are the base year's work).
+    region : str, optional
+        Where it runs (or give ``site`` with a region).
+    base_year, end_year : int
+        First and last year of the projection.
+    growth : Growth, optional
+        Volume growth, efficiency gain and grid extrapolation (default: no growth, no
+        gain, linear grid).
+    site : Site, optional
+        Overrides (operator, PUE, WUE, cfe, price...). A fixed ``intensity`` or ``ewif``
+        replaces the grid history: it is the base-year value, then follows a rate
+        ``grid`` or stays constant.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year``, ``volume_index``, ``efficiency_index`` (energy per unit of work, base 1),
+        ``intensity``, ``intensity_basis`` (``data`` or ``extrapolated``), ``ewif``,
+        ``ewif_basis``, ``facility_energy``, ``co2e``, ``co2e_market``, ``water``
+        (pint-pandas), ``co2e_change_pct``, ``energy_change_pct``, ``water_change_pct``
+        (against the base year). ``attrs``: ``notes``, ``assumptions``, ``region``.
+    """
+    import numpy as np
+    import pandas as pd
+    import pint_pandas
+
+    from footprint.accounting import account
+    from footprint.compare import describe_workload, register_units
+    from footprint.site import Site, site_factors
+
+    growth = growth or Growth()
+    if end_year < base_year:
+        raise InputError(f"end year {end_year} is before the base year {base_year}")
+    site = site or Site()
+    if region is not None:
+        if site.region is not None and site.region != region:
+            raise InputError("region: given both as region= and in site=Site(region=...)")
+        site = replace(site, region=region)
+    if site.region is None:
+        raise InputError("region: a projection needs a region (its grid history)")
+    if site.year is not None and site.year != base_year:
+        raise InputError("site year: the projection sets the year; leave Site.year empty")
+    sf = site_factors(replace(site, year=base_year))
+    notes = [n for n in sf.notes if not n.startswith(("intensity:", "ewif:"))]
+    years = list(range(base_year, end_year + 1))
+    n = np.arange(len(years), dtype=float)
+    volume = (1 + growth.volume_growth) ** n
+    efficiency = (1 - growth.efficiency_gain) ** n
+
+    location, hist_i, hist_w, sources, hist_notes = _grid_history(site.region, site.hydro)
+    notes += hist_notes
+    if sf.intensity.origin == "user":
+        hist_i = {base_year: sf.intensity.value.m_as("gCO2e/kWh")}
+        notes.append("intensity given by the user: base-year value, no grid history")
+    if sf.ewif.origin == "user":
+        hist_w = {base_year: sf.ewif.value.m_as("L/kWh")}
+        notes.append("EWIF given by the user: base-year value, no history")
+    intensity, i_basis, i_notes = _extend(hist_i, years, growth, "intensity")
+    ewif, w_basis, w_notes = _extend(hist_w, years, growth, "EWIF")
+    notes += i_notes + w_notes
+    notes.append(
+        "PUE, WUE, carbon-free share and price held at their base-year values "
+        f"(PUE {sf.pue.value.m_as(''):g}, WUE {sf.wue.value.m_as('L/kWh'):g} L/kWh)"
+    )
+
+    load = workload.load()
+    price = None if sf.price is None else sf.price.value.magnitude
+    mags = account(
+        load.accelerator_hours.m_as("h") * volume * efficiency,
+        load.power.value.m_as("W"),
+        load.host_power.value.m_as("W"),
+        sf.pue.value.m_as(""),
+        sf.wue.value.m_as("L/kWh"),
+        np.asarray(ewif, dtype=float),
+        np.asarray(intensity, dtype=float),
+        cfe_share=sf.cfe.value.m_as(""),
+        price_per_kwh=price,
+    )
+    register_units()
+
+    def q(values: Any, unit: str) -> Any:
+        arr = np.broadcast_to(np.asarray(values, dtype=float), (len(years),))
+        return pint_pandas.PintArray(np.array(arr), dtype=f"pint[{unit}]")
+
+    out: dict[str, Any] = {
+        "year": pd.array(years, dtype="Int64"),
+        "volume_index": pd.array(volume, dtype="Float64"),
+        "efficiency_index": pd.array(efficiency, dtype="Float64"),
+        "intensity": q(intensity, "gCO2e/kWh"),
+        "intensity_basis": i_basis,
+        "ewif": q(ewif, "L/kWh"),
+        "ewif_basis": w_basis,
+        "facility_energy": q(mags["facility_energy"], "kWh"),
+        "co2e": q(mags["co2e"], "kgCO2e"),
+        "co2e_market": q(mags["co2e_market"], "kgCO2e"),
+        "water": q(mags["water"], "L"),
+    }
+    if sf.price is not None:
+        out["cost"] = q(mags["cost"], str(units.currency_of(sf.price.value)))
+    for name, key in (("co2e", "co2e"), ("energy", "facility_energy"), ("water", "water")):
+        values = np.broadcast_to(np.asarray(mags[key], dtype=float), (len(years),))
+        base = values[0]
+        change = (values / base - 1) * 100 if base else np.full(len(years), np.nan)
+        out[f"{name}_change_pct"] = pd.array(change, dtype="Float64")
+    df = pd.DataFrame(out)
+    df.attrs.update(
+        {
+            "workload": describe_workload(workload),
+            "region": location.id,
+            "base_year": base_year,
+            "end_year": end_year,
+            "assumptions": growth.describe(),
+            "notes": notes + list(load.notes),
+            "sources": sources,
+        }
+    )
+    return df
+
+
+def project_totals(
+    base: Any,
+    base_year: int,
+    end_year: int,
+    growth: Growth | None = None,
+) -> pd.DataFrame:
+    """A total (e.g. a company's MtCO2e) projected with constant yearly rates.
+
+    Volume growth and efficiency gain as in :class:`Growth`; ``growth.grid`` must be a
+    rate (or ``"constant"``): without a region there is no grid history to extend.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year``, ``value`` (pint-pandas, the unit of ``base``), ``change_pct`` against
+        the base year; ``attrs["assumptions"]``.
+    """
+    import numpy as np
+    import pandas as pd
+    import pint_pandas
+
+    from footprint.compare import register_units
+
+    growth = growth or Growth(grid="constant")
+    if growth.grid == "linear":
+        raise InputError("grid: a total has no grid history; give a yearly rate or 'constant'")
+    if not hasattr(base, "dimensionality"):
+        raise InputError("base: give a quantity such as '9.67 MtCO2e'")
+    if end_year < base_year:
+        raise InputError(f"end year {end_year} is before the base year {base_year}")
+    rate = 0.0 if growth.grid == "constant" else float(growth.grid)
+    n = np.arange(end_year - base_year + 1, dtype=float)
+    factor = ((1 + growth.volume_growth) * (1 - growth.efficiency_gain) * (1 + rate)) ** n
+    register_units()
+    unit = str(base.units)
+    df = pd.DataFrame(
+        {
+            "year": pd.array(range(base_year, end_year + 1), dtype="Int64"),
+            "value": pint_pandas.PintArray(float(base.magnitude) * factor, dtype=f"pint[{unit}]"),
+            "change_pct": pd.array((factor - 1) * 100, dtype="Float64"),
+        }
+    )
+    assumptions = growth.describe().replace(" after the last data year", "")
+    df.attrs.update({"assumptions": assumptions, "base_year": base_year})
+    return df

@@ -1,0 +1,215 @@
+"""Regional comparison: ranks and ratios checked by hand, consistency with estimate(), exports."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import footprint as fp
+from footprint import units
+from footprint.cli import cli
+from footprint.compare import (
+    compare,
+    display_frame,
+    plain,
+    sort_comparison,
+    to_csv,
+    to_markdown,
+    to_records,
+)
+from footprint.errors import InputError, MissingDataError, UnknownNameError
+from footprint.grid import grid_intensity
+from footprint.site import Site
+
+# 1,000 h at 1,000 W with no host share and PUE 1: 1,000 kWh, so kgCO2e = gCO2e/kWh.
+UNIT_JOB = fp.GpuJob("H100-SXM", gpu_hours="1000 h", power="1000 W", host_power="0 W")
+UNIT_SITE = Site(pue=1.0, wue="0 L/kWh")
+
+
+def test_rank_and_ratio_by_hand():
+    df = compare(UNIT_JOB, "TW,FR,SE", year=2022, site=UNIT_SITE)
+    g = {z: grid_intensity(z, 2022).value.m_as("gCO2e/kWh") for z in ("FR", "SE", "TW")}
+    # hand check: kgCO2e equals the zone's gCO2e/kWh; ranks follow the intensities
+    assert list(df["region"]) == sorted(g, key=g.get)
+    assert list(df["rank"]) == [1, 2, 3]
+    co2e = dict(zip(df["region"], df["co2e"].pint.to("kgCO2e").pint.magnitude, strict=True))
+    for zone, intensity in g.items():
+        assert co2e[zone] == pytest.approx(intensity, rel=1e-12)
+    best = min(g.values())
+    ratios = dict(zip(df["region"], df["ratio_to_best"], strict=True))
+    for zone, intensity in g.items():
+        assert ratios[zone] == pytest.approx(intensity / best, rel=1e-12)
+    assert df["facility_energy"].pint.to("kWh").pint.magnitude.tolist() == [1000.0] * 3
+
+
+def test_each_row_equals_a_single_estimate():
+    """The vectorised comparison and the engine agree zone by zone, on every result."""
+    job = fp.GpuJob("A100-80GB", count=64, duration="3 days")
+    regions = ["FR", "SE", "US-CA", "aws:us-east-1", "gcp:europe-west1", "TW"]
+    df = compare(job, regions, year=2023)
+    for row in df.itertuples():
+        r = fp.estimate(job, Site(region=row.region, year=2023))
+        for key in ("facility_energy", "co2e", "co2e_market", "water_onsite", "water_offsite"):
+            got = getattr(row, key)
+            assert got.m_as(r.results[key].units) == pytest.approx(r.results[key].magnitude)
+        assert row.year == r.factors["intensity"].year
+
+
+def test_several_workloads_add_up():
+    a = fp.GpuJob("H100-SXM", gpu_hours="100 h")
+    b = fp.GpuJob("A100-80GB", gpu_hours="300 h", utilization=0.5)
+    both = compare([a, b], "FR,DE", year=2022)
+    one = compare(a, "FR,DE", year=2022)
+    two = compare(b, "FR,DE", year=2022)
+    for col in ("co2e", "water", "facility_energy"):
+        total = one[col].pint.magnitude.to_numpy() + two[col].pint.magnitude.to_numpy()
+        np.testing.assert_allclose(both[col].pint.magnitude.to_numpy(), total)
+
+
+def test_unit_aware_columns():
+    df = compare(UNIT_JOB, ["FR", "SE"], year=2022)
+    assert df["intensity"].pint.units == units.get_registry().Unit("gCO2e/kWh")
+    assert df["co2e"].pint.to("tCO2e").pint.magnitude.iloc[0] > 0
+    assert df.attrs["metric"] == "co2e"
+    assert "1,000 H100-SXM-hours" in df.attrs["workload"]
+    assert any("Ember" in s for s in df.attrs["sources"]["intensity"])
+
+
+def test_sort_by_any_column_and_top_bottom():
+    df = compare(UNIT_JOB, "TW,FR,SE,PL,NO", year=2022, site=UNIT_SITE)
+    by_name = sort_comparison(df, "name")
+    assert list(by_name["name"]) == sorted(df["name"])
+    by_water = sort_comparison(df, "water", ascending=False)
+    w = by_water["water"].pint.magnitude.to_numpy()
+    assert (np.diff(w) <= 0).all()
+    top = compare(UNIT_JOB, "TW,FR,SE,PL,NO", year=2022, site=UNIT_SITE, top=2)
+    assert list(top["rank"]) == [1, 2]
+    bottom = compare(UNIT_JOB, "TW,FR,SE,PL,NO", year=2022, site=UNIT_SITE, bottom=2)
+    assert set(bottom["region"]) == {"TW", "PL"}
+    ranked_by_water = compare(UNIT_JOB, "TW,FR,SE", year=2022, metric="water")
+    assert ranked_by_water.loc[ranked_by_water["rank"] == 1, "water"].iloc[0] == min(
+        ranked_by_water["water"]
+    )
+    with pytest.raises(UnknownNameError, match="water"):
+        sort_comparison(df, "watr")
+
+
+def test_market_based_ranking_with_carbon_free_share():
+    df = compare(UNIT_JOB, "gcp:europe-north2,gcp:europe-west1", metric="co2e_market")
+    assert (df["cfe"].pint.magnitude > 0).all()
+    market = df["co2e_market"].pint.magnitude.to_numpy()
+    location = df["co2e"].pint.magnitude.to_numpy()
+    assert (market <= location).all()
+
+
+def test_selection_by_kind_provider_and_missing_data():
+    gcp = compare(UNIT_JOB, provider="gcp")
+    assert all(r.startswith("gcp:") for r in gcp["region"])
+    everything = compare(UNIT_JOB)
+    assert len(everything) > 190
+    assert any("every country" in n for n in everything.attrs["notes"])
+    assert any("left out for lack of data" in n for n in everything.attrs["notes"])
+    with pytest.raises(MissingDataError, match="BM"):
+        compare(UNIT_JOB, "FR,BM")  # named one by one: no silent skip
+    with pytest.raises(UnknownNameError):
+        compare(UNIT_JOB, "FR,Atlantis")
+    with pytest.raises(InputError):
+        compare(UNIT_JOB, "FR", top=2, bottom=2)
+    with pytest.raises(InputError, match="region"):
+        compare(UNIT_JOB, "FR", site=Site(region="DE"))
+
+
+def test_plain_exports():
+    df = compare(UNIT_JOB, "FR,SE,DE", year=2022, site=UNIT_SITE)
+    p = plain(df)
+    for col in ("intensity_g_per_kwh", "co2e_kg", "water_l", "facility_energy_kwh", "rank"):
+        assert col in p.columns
+    assert "price_eur_per_kwh" in p.columns and "cost_eur" in p.columns
+    records = to_records(df)
+    assert records[0]["co2e"]["unit"] == "kgCO2e"
+    assert records[0]["water"]["unit"] == "L"
+    json.dumps(records)  # JSON-ready
+    text = to_csv(df)
+    assert text.splitlines()[0].startswith("region,name,kind")
+    md = to_markdown(df)
+    assert "co2e [kgCO2e]" in md and md.count("\n") == len(df) + 2
+    shown = display_frame(df, compact=True)
+    assert "x best" in shown.columns
+
+
+def test_pint_pandas_registered_only_at_call_time():
+    code = "import sys, footprint.compare; print('pint_pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# --- CLI -----------------------------------------------------------------------------------
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_cli_compare_table_json_csv(tmp_path):
+    base = ["compare", "-a", "H100-SXM", "--gpu-hours", "1e6", "--regions", "FR,SE,TW"]
+    r = run(*base, "--year", "2022")
+    assert r.exit_code == 0, r.output
+    assert "Best: SE" in r.output and "tCO2e" in r.output and "km by an average" in r.output
+    r = run(*base, "--format", "json", "--equivalences")
+    d = json.loads(r.output)
+    assert [row["rank"] for row in d["rows"]] == [1, 2, 3]
+    assert d["equivalences"]["items"][0]["key"] == "car_km"
+    r = run(*base, "--format", "csv", "--sort", "water", "--descending")
+    assert r.exit_code == 0 and r.output.startswith("region,")
+    chart = tmp_path / "c.svg"
+    r = run(*base, "--plot", str(chart))
+    assert r.exit_code == 0 and chart.stat().st_size > 1000
+
+
+def test_cli_compare_reuses_infer_and_train_options():
+    r = run(
+        "compare",
+        "infer",
+        "-m",
+        "llama-3.1-8b",
+        "-n",
+        "1e9 request/day",
+        "--output-tokens",
+        "300",
+        "--regions",
+        "FR,IN",
+        "--format",
+        "json",
+    )
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    assert d["rows"][0]["region"] == "FR" and "llama-3.1-8b" in d["workload"]
+    r = run(
+        "compare",
+        "train",
+        "-a",
+        "H100-SXM",
+        "-m",
+        "llama-3-70b",
+        "--tokens",
+        "15T",
+        "--gpu-hours",
+        "6.4e6",
+        "--regions",
+        "FR,US",
+        "--format",
+        "csv",
+    )
+    assert r.exit_code == 0, r.output
+
+
+def test_cli_compare_errors_exit_2():
+    r = run("compare", "-a", "H100-SXM", "--gpu-hours", "10", "--regions", "FR", "--kind", "cloud")
+    assert r.exit_code == 2
+    r = run("compare", "-a", "H100-SXM", "--gpu-hours", "10", "--regions", "FR", "--sort", "x")
+    assert r.exit_code == 2 and "unknown column" in r.output
+    r = run("compare", "-a", "H100-SXM", "--gpu-hours", "10", "--regions", "FR", "--plot", "a.gif")
+    assert r.exit_code == 2

@@ -1,0 +1,69 @@
+"""Charts: written, non-empty, readable on their own (title, units, source note)."""
+
+import pytest
+
+import footprint as fp
+from footprint.compare import compare
+from footprint.errors import InputError
+from footprint.plots import (
+    projection_chart,
+    ranked_bar_chart,
+    save,
+    svg_text,
+    trend_chart,
+)
+from footprint.trends import Growth, project, trend
+
+JOB = fp.GpuJob("H100-SXM", gpu_hours="1e6 h")
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    return compare(JOB, "FR,SE,US-CA,aws:us-east-1,TW", year=2023)
+
+
+def _texts(fig):
+    return [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+
+
+def test_ranked_bar_chart_png_and_svg(tmp_path, comparison):
+    fig = ranked_bar_chart(comparison)
+    texts = " ".join(_texts(fig))
+    assert "1,000,000 H100-SXM-hours" in texts  # the title names the workload
+    assert "[tCO2e]" in texts  # the axis has units
+    assert "Sources:" in texts and "Our World in Data" in texts  # source note
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0].startswith("SE") and labels[-1].startswith("TW")  # ranked, best on top
+    png = save(fig, tmp_path / "c.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+    svg = save(fig, tmp_path / "c.svg")
+    assert svg.stat().st_size > 5_000 and "<svg" in svg.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.png", "c.svg"]  # no temp left
+
+
+def test_svg_text_is_deterministic(comparison):
+    a, b = (
+        svg_text(ranked_bar_chart(comparison, "water")),
+        svg_text(ranked_bar_chart(comparison, "water")),
+    )
+    assert a == b and a.startswith("<svg")
+
+
+def test_trend_and_projection_charts(tmp_path):
+    t = save(trend_chart(trend("DE", 2010, 2024)), tmp_path / "t.png")
+    assert t.stat().st_size > 10_000
+    df = project(JOB, "US", base_year=2023, end_year=2030, growth=Growth(0.3, 0.1))
+    fig = projection_chart(df)
+    assert any("Assumptions" in s for s in _texts(fig))
+    assert save(fig, tmp_path / "p.svg").stat().st_size > 5_000
+
+
+def test_bad_file_names(tmp_path, comparison):
+    fig = ranked_bar_chart(comparison)
+    with pytest.raises(InputError, match=".png or .svg"):
+        save(fig, tmp_path / "c.gif")
+    with pytest.raises(InputError, match="does not exist"):
+        save(fig, tmp_path / "missing" / "c.png")
+    with pytest.raises(InputError):
+        ranked_bar_chart(comparison, "nope")

@@ -1,0 +1,151 @@
+"""Scenario files (line-precise errors), reports (golden Markdown, HTML with charts)."""
+
+import os
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import footprint.reporting as reporting
+from footprint.cli import cli
+from footprint.scenario import ScenarioError, load_scenario, parse_scenario, run_scenario
+
+DATA = Path(__file__).resolve().parent / "data"
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = DATA / "golden_report.md"
+
+VALID = """\
+[settings]
+region = "FR"
+year = 2022
+
+[[workload]]
+name = "job"
+type = "gpu_job"
+accelerator = "H100-SXM"
+gpu_hours = "1000 h"
+"""
+
+
+def test_golden_markdown_report():
+    result = run_scenario(load_scenario(DATA / "golden_scenario.toml"))
+    text = reporting.render_markdown(result).replace(str(DATA), "tests/data")
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_report_content_and_totals():
+    result = run_scenario(load_scenario(DATA / "golden_scenario.toml"))
+    fps = result.footprints
+    total = sum(f.co2e.m_as("kgCO2e") for f in fps.values())
+    assert result.totals["co2e"].m_as("kgCO2e") == pytest.approx(total)
+    # the fine-tune runs in SE with its own PUE; pre-training in FR with the shared one
+    assert fps["fine-tune"].factors["pue"].value.m == 1.2
+    assert fps["fine-tune"].inputs["zone"] == "SE"
+    assert fps["pre-training"].factors["pue"].value.m == 1.1
+    md = reporting.render_markdown(result)
+    for heading in (
+        "## Totals",
+        "## Workloads",
+        "## Regional comparison",
+        "## Factors and sources",
+        "## Publish",
+    ):
+        assert heading in md
+    assert "Olympic swimming pools" in md
+    assert "footprint" in reporting.publish_paragraph(result)
+
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_html_report_parses_and_holds_charts(tmp_path):
+    result = run_scenario(load_scenario(DATA / "golden_scenario.toml"))
+    out = reporting.write_report(result, tmp_path / "r.html")
+    text = out.read_text(encoding="utf-8")
+    parser = _Collect()
+    parser.feed(text)
+    parser.close()
+    tags = [t for t, _ in parser.tags]
+    assert tags.count("svg") >= 2 and tags.count("table") >= 4
+    # nothing fetched over the network: no scripts, stylesheets, images or remote hrefs
+    assert not any(t in ("script", "link", "img", "iframe") for t in tags)
+    for _, attrs in parser.tags:
+        for key in ("src", "href"):
+            assert not str(attrs.get(key, "")).startswith(("http:", "https:", "//"))
+    assert text == reporting.render_html(result)  # deterministic
+
+
+def test_write_is_atomic(tmp_path, monkeypatch):
+    result = run_scenario(parse_scenario(VALID))
+    target = tmp_path / "r.md"
+    target.write_text("old report")
+
+    def boom(_):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(reporting, "render_markdown", boom)
+    with pytest.raises(RuntimeError):
+        reporting.write_report(result, target)
+    assert target.read_text() == "old report"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.md"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("[settings\nregion = 'FR'\n", 1, "invalid TOML"),
+        (VALID.replace('gpu_hours = "1000 h"', 'gpu_hours = "3 W"'), 9, "expected time"),
+        (VALID.replace('type = "gpu_job"', 'type = "gpu_jb"'), 7, "did you mean 'gpu_job'"),
+        (VALID.replace("year = 2022", "yaer = 2022"), 3, "unknown key 'yaer'"),
+        (VALID.replace("year = 2022", 'year = "2022"'), 3, "expected a calendar year"),
+        (VALID.replace('region = "FR"', 'region = "Atlantis"'), 2, "unknown region"),
+        (VALID + 'colour = "red"\n', 10, "unknown key 'colour'"),
+        (VALID + "[workload.overrides]\npue = 0.5\n", 11, "at least 1"),
+        (VALID + VALID.split("\n", 4)[4], 11, "duplicate workload name"),
+        ('[settings]\nregion = "FR"\n', None, "no workload"),
+        (VALID.replace('gpu_hours = "1000 h"', 'gpu_hours = "1000 h"\ncount = 4'), 9, "either"),
+    ],
+)
+def test_errors_name_the_line(text, line, message):
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario(text, "s.toml")
+    assert err.value.line == line
+    assert message in str(err.value)
+    assert str(err.value).startswith(f"s.toml:{line}:" if line else "s.toml:")
+
+
+def test_example_scenario_loads():
+    s = load_scenario(ROOT / "examples" / "llm_project.toml")
+    assert [w.type for w in s.workloads] == ["training", "fine_tune", "inference"]
+    assert s.compare[:2] == ["FR", "SE"]
+
+
+def test_cli_report(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "report.html"
+    r = runner.invoke(cli, ["report", str(DATA / "golden_scenario.toml"), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert out.read_text().startswith("<!DOCTYPE html>")
+    r = runner.invoke(cli, ["report", str(DATA / "golden_scenario.toml")])
+    assert r.output.startswith("# Golden test scenario")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(VALID.replace('"1000 h"', '"1000 W"'))
+    target = tmp_path / "bad.md"
+    r = runner.invoke(cli, ["report", str(bad), "--out", str(target)])
+    assert r.exit_code == 2 and f"{bad}:9:" in r.output
+    assert not target.exists()
+    r = runner.invoke(cli, ["report", str(bad), "--check"])
+    assert r.exit_code == 2
+    r = runner.invoke(
+        cli, ["report", str(DATA / "golden_scenario.toml"), "--out", str(tmp_path / "r.pdf")]
+    )
+    assert r.exit_code == 2 and ".md or .html" in r.output

@@ -50,6 +50,16 @@ _LABELS = {
 _SENSITIVITY_LABELS = {"co2e": "CO2e", "energy": "facility energy", "water": "water"}
 
 
+def result_label(key: str) -> str:
+    """Readable label of a result key (``co2e_per_request`` -> ``CO2e per request``)."""
+    if key in _LABELS:
+        return _LABELS[key]
+    words = key.replace("_", " ")
+    for raw, nice in (("total co2e", "total CO2e"), ("co2e", "CO2e"), ("mfu", "MFU")):
+        words = words.replace(raw, nice)
+    return words[:1].upper() + words[1:]
+
+
 def format_number(x: float) -> str:
     """A number with 4 significant digits and thousands separators."""
     if x == 0 or not math.isfinite(x):
@@ -248,7 +258,7 @@ def _markdown(fp: Footprint, breakdown: bool = False) -> str:
     else:
         lines = ["| Quantity | Value |", "|---|---|"]
     for key, q in fp.results.items():
-        cells = [_LABELS.get(key, key).strip(), readable(q)]
+        cells = [result_label(key).strip(), readable(q)]
         if fp.ranges:
             cells.append(readable_range(q, *fp.ranges[key]) if key in fp.ranges else "")
         lines.append("| " + " | ".join(cells) + " |")
@@ -287,7 +297,7 @@ def _table(fp: Footprint, breakdown: bool = False) -> str:
     if fp.ranges:
         results.add_column(_interval_label(fp), justify="right")
     for key, q in fp.results.items():
-        cells = [_LABELS.get(key, key), readable(q)]
+        cells = [result_label(key), readable(q)]
         if fp.ranges:
             cells.append(readable_range(q, *fp.ranges[key]) if key in fp.ranges else "")
         results.add_row(*cells)

@@ -55,7 +55,12 @@ def result_label(key: str) -> str:
     if key in _LABELS:
         return _LABELS[key]
     words = key.replace("_", " ")
-    for raw, nice in (("total co2e", "total CO2e"), ("co2e", "CO2e"), ("mfu", "MFU")):
+    for raw, nice in (
+        ("total co2e", "total CO2e"),
+        ("co2e", "CO2e"),
+        ("mfu", "MFU"),
+        ("flops", "FLOPs"),
+    ):
         words = words.replace(raw, nice)
     return words[:1].upper() + words[1:]
 

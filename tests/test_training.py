@@ -196,7 +196,7 @@ def test_cli_train_table_and_errors():
         "10000",
     )
     assert r.exit_code == 0, r.output
-    assert "training_flops" in r.output and "duration" in r.output
+    assert "Training FLOPs" in r.output and "Duration" in r.output
     bad = run("train", "-a", "H100-SXM", "--params", "7e9", "--tokens", "1T", "--mfu", "1.5")
     assert bad.exit_code == 2 and "(0, 1]" in bad.output
     bad = run("train", "-a", "H100-SXM", "--params", "7e9")

@@ -1,0 +1,235 @@
+"""The Dask engine of ``footprint batch``: the same per-chunk computation, as Dask tasks.
+
+Imported only with ``--engine dask`` (``pip install 'footprint[dask]'``). A
+Parquet dataset is cut into pieces of consecutive row groups
+(:class:`footprint.batch.ParquetPiece`, the same pieces the pandas engine reads
+one after the other); each piece is one task that reads it, runs
+:func:`footprint.batch.process_chunk` and writes its results and rejects as
+part files. Only the summary parts, exact integer sums, come back to the
+client, so a dataset larger than memory (or than one machine, with a
+``dask.distributed`` scheduler and a shared file system) goes through with a
+piece per worker in memory. Results are identical to the pandas engine's: the
+rows are computed by the same function, and the summary's sums are exact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from footprint.batch import (
+    BatchOptions,
+    ParquetPiece,
+    Plan,
+    Resolver,
+    Summary,
+    SummaryPart,
+    TableSink,
+    _output_kind,
+    _ParquetSource,
+    _remove,
+    _replace,
+    _Source,
+    _temp_beside,
+    process_chunk,
+    read_piece,
+)
+from footprint.errors import InputError
+
+__all__ = ["run_dask", "SCHEDULERS"]
+
+#: Local Dask schedulers; anything else is taken as a ``dask.distributed`` address.
+SCHEDULERS = ("threads", "processes", "synchronous")
+
+
+def _require_dask() -> Any:
+    try:
+        import dask
+    except ImportError:
+        raise InputError(
+            "--engine dask needs Dask, which footprint does not install by default: "
+            "pip install 'footprint[dask]'"
+        ) from None
+    return dask
+
+
+def _task(
+    piece: ParquetPiece,
+    header: list[str],
+    plan: Plan,
+    resolver: Resolver,
+    number: int,
+    results_dir: str | None,
+    results_kind: str,
+    rejects_dir: str | None,
+    rejects_kind: str,
+) -> SummaryPart:
+    """One piece: read, process, write its part files; return only its summary part."""
+    part = process_chunk(read_piece(piece, header), plan, resolver)
+    for directory, kind, which, frame in (
+        (results_dir, results_kind, "results", part.results),
+        (rejects_dir, rejects_kind, "rejects", part.rejects),
+    ):
+        if directory is None:
+            continue
+        sink = TableSink(Path(directory) / f"part-{number:05d}.{kind}", plan, which)
+        try:
+            sink.write(frame)
+            sink.commit()
+        except BaseException:
+            sink.abort()
+            raise
+    return part.summary
+
+
+class _DirectorySink:
+    """Part files in a temporary directory; commit makes them the output.
+
+    A Parquet output becomes the directory itself (a dataset of part files,
+    read back with ``pandas.read_parquet``); a CSV output is the parts joined
+    into one file, the header once.
+    """
+
+    def __init__(self, path: Path, tmp_dir: Path, kind: str) -> None:
+        self.path = path
+        self.tmp_dir = tmp_dir
+        self.kind = kind
+        self.joined: Path | None = None
+
+    def close(self) -> None:
+        if self.kind != "csv" or self.joined is not None:
+            return
+        parts = sorted(self.tmp_dir.glob("part-*.csv"))
+        joined = _temp_beside(self.path)
+        with joined.open("wb") as out:
+            for i, part in enumerate(parts):
+                with part.open("rb") as fh:
+                    header = fh.readline()
+                    if i == 0:
+                        out.write(header)
+                    shutil.copyfileobj(fh, out)
+        self.joined = joined
+
+    def commit(self) -> None:
+        self.close()
+        if self.kind == "csv":
+            assert self.joined is not None
+            _replace(self.joined, self.path)
+            _remove(self.tmp_dir)
+        else:
+            _replace(self.tmp_dir, self.path)
+
+    def abort(self) -> None:
+        _remove(self.tmp_dir)
+        if self.joined is not None:
+            _remove(self.joined)
+
+
+def run_dask(
+    source: _Source,
+    plan: Plan,
+    resolver: Resolver,
+    summary: Summary,
+    paths: dict[str, Path | None],
+    scheduler: str,
+    progress: Callable[[int, int | None], None] | None,
+    options: BatchOptions,
+) -> list[Any]:
+    """Process every piece of a Parquet dataset as a Dask task; return uncommitted sinks.
+
+    Parameters
+    ----------
+    source : Parquet source from :func:`footprint.batch.open_source`.
+    plan, resolver, summary : as for the pandas engine; ``summary`` receives every part.
+    paths : dict
+        ``results`` and ``rejects`` output paths (either may be None).
+    scheduler : str
+        ``threads``, ``processes``, ``synchronous`` or a ``dask.distributed``
+        scheduler address (workers must see the output directory).
+    progress : callable, optional
+        ``progress(rows_done, rows_total)`` as tasks finish (local schedulers).
+    """
+    dask = _require_dask()
+    if not isinstance(source, _ParquetSource):
+        raise InputError(
+            "--engine dask reads Parquet (a file or a directory of them); for CSV or sacct "
+            "input use --engine pandas, which streams in chunks with bounded memory"
+        )
+    sinks: list[_DirectorySink] = []
+    client = None
+    try:
+        dirs: dict[str, tuple[str | None, str]] = {}
+        for which in ("results", "rejects"):
+            path = paths[which]
+            if path is None:
+                dirs[which] = (None, "csv")
+                continue
+            kind = _output_kind(path, f"--{which}")
+            tmp = _temp_beside(path, directory=True)
+            sinks.append(_DirectorySink(path, tmp, kind))
+            dirs[which] = (str(tmp), kind)
+        tasks = [
+            dask.delayed(_task)(
+                piece,
+                source.header,
+                plan,
+                resolver,
+                i,
+                dirs["results"][0],
+                dirs["results"][1],
+                dirs["rejects"][0],
+                dirs["rejects"][1],
+                dask_key_name=f"footprint-batch-{i}",
+            )
+            for i, piece in enumerate(source.pieces)
+        ]
+        kwargs: dict[str, Any] = {}
+        if scheduler in SCHEDULERS:
+            kwargs["scheduler"] = scheduler
+        else:
+            try:
+                from dask.distributed import Client
+            except ImportError:
+                raise InputError(
+                    f"--scheduler {scheduler}: expected {', '.join(SCHEDULERS)} or the address "
+                    "of a dask.distributed scheduler (pip install distributed)"
+                ) from None
+            client = Client(scheduler)
+        with _progress(progress, source.total_rows(), scheduler in SCHEDULERS):
+            parts = dask.compute(*tasks, **kwargs)
+        for part in parts:
+            summary.add(part)
+    except BaseException:
+        for sink in sinks:
+            sink.abort()
+        raise
+    finally:
+        if client is not None:
+            client.close()
+    return list(sinks)
+
+
+@contextlib.contextmanager
+def _progress(
+    progress: Callable[[int, int | None], None] | None, total: int | None, local: bool
+) -> Any:
+    """Report rows done as tasks finish (local schedulers run Dask callbacks)."""
+    if progress is None or not local:
+        yield
+        return
+    from dask.callbacks import Callback
+
+    done = [0]
+    report = progress
+
+    class _Rows(Callback):  # type: ignore[misc]
+        def _posttask(self, key: Any, result: Any, dsk: Any, state: Any, worker: Any) -> None:
+            if isinstance(result, SummaryPart):
+                done[0] += result.rows_in
+                report(done[0], total)
+
+    with _Rows():
+        yield

@@ -9,6 +9,8 @@ at import time: every table is loaded on first use and cached.
 from __future__ import annotations
 
 import csv
+import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -124,3 +126,23 @@ def licence_of(table: str) -> dict[str, str]:
         if row["file"] == table:
             return row
     return {"file": table, "licence": "see datasets/SOURCES.md", "attribution": ""}
+
+
+def normalise_name(name: str) -> str:
+    """Key used to match names and aliases: lower case, no spaces, hyphens, underscores."""
+    return re.sub(r"[\s\-_/.]+", "", name.strip().lower())
+
+
+def name_index(table: str, entries: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
+    """Map every normalised name and alias of ``entries`` to its canonical name.
+
+    Raises :class:`DataError` when one label would name two entries of ``table``.
+    """
+    keys: dict[str, str] = {}
+    for name, aliases in entries:
+        for label in (name, *aliases):
+            key = normalise_name(label)
+            if keys.get(key, name) != name:
+                raise DataError(f"{table}.csv: {label!r} names both {keys[key]} and {name}")
+            keys[key] = name
+    return keys

@@ -7,23 +7,17 @@ ignore spaces, hyphens and underscores, so ``h100 sxm`` finds ``H100-SXM``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from footprint import units
-from footprint.data import optional_float, read_records
-from footprint.errors import DataError, UnknownNameError
+from footprint.data import name_index, normalise_name, optional_float, read_records
+from footprint.errors import UnknownNameError
 
 __all__ = ["Accelerator", "get_accelerator", "list_accelerators", "normalise_name"]
 
 TABLE = "accelerators"
-
-
-def normalise_name(name: str) -> str:
-    """Key used to match names and aliases: lower case, no spaces, hyphens, underscores."""
-    return re.sub(r"[\s\-_/.]+", "", name.strip().lower())
 
 
 @dataclass(frozen=True)
@@ -80,17 +74,8 @@ class Accelerator:
 
 @cache
 def _index() -> tuple[dict[str, Accelerator], dict[str, str]]:
-    by_name: dict[str, Accelerator] = {}
-    keys: dict[str, str] = {}
-    for row in read_records(TABLE):
-        acc = Accelerator.from_record(row)
-        by_name[acc.name] = acc
-        for label in (acc.name, *acc.aliases):
-            key = normalise_name(label)
-            if keys.get(key, acc.name) != acc.name:
-                raise DataError(f"{TABLE}.csv: {label!r} names both {keys[key]} and {acc.name}")
-            keys[key] = acc.name
-    return by_name, keys
+    by_name = {acc.name: acc for acc in map(Accelerator.from_record, read_records(TABLE))}
+    return by_name, name_index(TABLE, ((a.name, a.aliases) for a in by_name.values()))
 
 
 def get_accelerator(name: str) -> Accelerator:

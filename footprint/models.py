@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from footprint.data import optional_float, read_records
+from footprint.data import name_index, normalise_name, optional_float, read_records
 from footprint.errors import DataError, InputError, UnknownNameError
-from footprint.hardware import normalise_name
 
 __all__ = ["LlmModel", "get_model", "list_models", "model_table", "custom_model"]
 
@@ -189,17 +188,8 @@ def custom_model(
 
 @cache
 def _index() -> tuple[dict[str, LlmModel], dict[str, str]]:
-    by_name: dict[str, LlmModel] = {}
-    keys: dict[str, str] = {}
-    for row in read_records(TABLE):
-        model = LlmModel.from_record(row)
-        by_name[model.name] = model
-        for label in (model.name, *model.aliases):
-            key = normalise_name(label)
-            if keys.get(key, model.name) != model.name:
-                raise DataError(f"{TABLE}.csv: {label!r} names both {keys[key]} and {model.name}")
-            keys[key] = model.name
-    return by_name, keys
+    by_name = {m.name: m for m in map(LlmModel.from_record, read_records(TABLE))}
+    return by_name, name_index(TABLE, ((m.name, m.aliases) for m in by_name.values()))
 
 
 def get_model(name: str | LlmModel) -> LlmModel:

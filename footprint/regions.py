@@ -351,9 +351,7 @@ def coverage() -> Any:
                         "kind": f"cloud ({provider})",
                         "regions": len(sub),
                         "with_own_intensity": own,
-                        "with_mix": sum(
-                            1 for loc in sub if any(mix_years(z) for z in loc.zones())
-                        ),
+                        "with_mix": sum(1 for loc in sub if any(mix_years(z) for z in loc.zones())),
                         "newest_year": max(
                             (max(cloud_factor_series(loc.id), default=0) for loc in sub),
                             default=None,

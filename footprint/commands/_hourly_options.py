@@ -92,8 +92,8 @@ def solar_options(f: F) -> F:
             click.option(
                 "--clearness",
                 help="Annual clear-sky index for clear-sky weather: a number in (0, 1] or a "
-                "reference site (greensboro-nc, miami-fl, sand-point-ak). Default: the "
-                "reference site within 50 km, if any.",
+                "site id of solar_clearness.csv (e.g. greensboro-nc, phoenix-az). Default: the "
+                "sourced row for the cloud region, else a reference site within 50 km.",
             ),
             click.option(
                 "--weather-file",

@@ -219,7 +219,9 @@ def _render(df: Any, fmt: str, with_equivalences: bool) -> str:
     if spread is not None:
         best, worst = spread["best"], spread["worst"]
         ratio = worst["ratio_to_best"]
-        times = f" ({float(ratio):.1f}x)" if ratio == ratio and ratio is not None else ""
+        import pandas as pd
+
+        times = "" if ratio is None or pd.isna(ratio) else f" ({float(ratio):.1f}x)"
         lines += [
             "",
             f"Best: {best['region']} ({best['name']}); worst: {worst['region']} "

@@ -1,0 +1,1233 @@
+"""Hour-by-hour accounting: hourly grid intensity and mix, load profiles, on-site solar.
+
+Annual averages hide a large daily swing in grid intensity. This module accounts for a
+job hour by hour:
+
+- **hourly grid data** (:func:`hourly_grid`): lifecycle carbon intensity and generation
+  mix for every hour of a year, for the zones of ``datasets/hourly/zones.csv`` (US
+  balancing authorities, EIA-930), read from compact gzip CSVs; hourly EWIF from the
+  hourly mix with :func:`footprint.water.ewif_from_mix`. Your own hourly series (a CSV
+  of timestamp and intensity) works too (:meth:`HourlyGrid.from_csv`).
+- **load profiles** (:class:`LoadProfile`): a job's start, duration and power, a
+  workload such as :class:`~footprint.GpuJob`, or a CSV of timestamp and power; every
+  profile is turned into the IT energy of each UTC hour by integrating its power steps
+  exactly, so energy is conserved whatever the sampling.
+- **accounting** (:func:`account_hourly`): facility energy = IT energy x PUE per hour;
+  on-site PV (:mod:`footprint.solar`) serves the load first; the grid supplies the rest;
+  CO2e and off-site water follow the hourly intensity and EWIF. The result shows the
+  hourly figure next to footprint's annual-average figure and their difference.
+
+Time: data and computation use the start of each hour in UTC; outputs add the local
+time of the region (cloud region or zone time zone, IANA), or of ``timezone=``.
+
+Formulas (written once; CO2e and water through :func:`footprint.accounting.account`)::
+
+    facility_h   = it_h x PUE
+    solar_used_h = min(pv_h, facility_h)            (energy balance, every hour)
+    grid_h       = facility_h - solar_used_h
+    surplus_h    = pv_h - solar_used_h              (exported; no credit unless asked)
+    co2e         = sum_h grid_h x intensity_h       (- surplus_h x intensity_h if offset)
+    water        = it x WUE + sum_h grid_h x EWIF_h
+"""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from footprint import units
+from footprint.accounting import account
+from footprint.data import choose_year, datasets_dir, read_records
+from footprint.engine import Footprint
+from footprint.errors import DataError, InputError, MissingDataError, UnknownNameError
+from footprint.hardware import normalise_name
+from footprint.provenance import Factor
+from footprint.water import (
+    HYDRO_TREATMENTS,
+    TECHNOLOGIES,
+    HydroTreatment,
+    ewif_from_mix,
+    technology_factors,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    import pandas as pd
+
+    from footprint.site import Site, SiteFactors
+    from footprint.solar import OnSiteSolar
+
+__all__ = [
+    "HourlyZone",
+    "HourlyGrid",
+    "LoadProfile",
+    "HourlyFootprint",
+    "SURPLUS_TREATMENTS",
+    "HOURLY_UNITS",
+    "hourly_zones",
+    "find_hourly_zone",
+    "hourly_grid",
+    "region_timezone",
+    "hour_of_year",
+    "energy_balance",
+    "account_hourly",
+]
+
+#: What happens to PV output the load cannot use: ``ignore`` (exported, no credit;
+#: the default, as GHG Protocol Scope 2 location-based accounting counts only energy
+#: consumed) or ``offset`` (credited at the hour's grid intensity).
+SURPLUS_TREATMENTS = ("ignore", "offset")
+
+#: Canonical units of hourly results (the JSON contract).
+HOURLY_UNITS: dict[str, str] = {
+    "it_energy": "kWh",
+    "facility_energy": "kWh",
+    "grid_energy": "kWh",
+    "solar_generation": "kWh",
+    "solar_used": "kWh",
+    "solar_surplus": "kWh",
+    "solar_share": "",
+    "co2e": "kgCO2e",
+    "co2e_annual": "kgCO2e",
+    "co2e_difference": "kgCO2e",
+    "co2e_difference_share": "",
+    "co2e_no_solar": "kgCO2e",
+    "co2e_flat": "kgCO2e",
+    "co2e_timing": "kgCO2e",
+    "co2e_solar_avoided": "kgCO2e",
+    "co2e_surplus_credit": "kgCO2e",
+    "water": "L",
+    "water_onsite": "L",
+    "water_offsite": "L",
+    "water_annual": "L",
+    "water_solar_avoided": "L",
+}
+
+_SHARE_COLUMNS = [f"{t}_share" for t in TECHNOLOGIES]
+
+
+# --- zones and time zones -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HourlyZone:
+    """A zone with hourly grid data.
+
+    Attributes
+    ----------
+    code : str
+        Zone id, as in ``zones_subnational.csv`` (``US-CAL-CISO``).
+    eia_code : str
+        EIA-930 balancing-authority code (``CISO``).
+    name, country, timezone : str
+        Display name, ISO-2 country, IANA time zone for local times.
+    years : tuple[int, ...]
+        Years with hourly data.
+    dataset, source : str
+        Provenance.
+    """
+
+    code: str
+    eia_code: str
+    name: str
+    country: str
+    timezone: str
+    years: tuple[int, ...]
+    dataset: str
+    source: str
+
+
+@cache
+def hourly_zones() -> dict[str, HourlyZone]:
+    """Zones with hourly grid data, by zone id."""
+    zones = {}
+    for row in read_records("hourly/zones"):
+        zones[row["zone"]] = HourlyZone(
+            code=row["zone"],
+            eia_code=row["eia_code"],
+            name=row["name"],
+            country=row["country"],
+            timezone=row["timezone"],
+            years=tuple(int(y) for y in row["years"].split(";") if y),
+            dataset=row["dataset"],
+            source=row["source"],
+        )
+    return zones
+
+
+@cache
+def _cloud_rows() -> dict[str, dict[str, str]]:
+    return {row["region"]: row for row in read_records("hourly/cloud_regions")}
+
+
+@cache
+def _resolve(region: str) -> Any:
+    """``footprint.regions.resolve_region``, cached (it is called for zone and time zone)."""
+    from footprint.regions import resolve_region
+
+    return resolve_region(region)
+
+
+def find_hourly_zone(name: str) -> HourlyZone:
+    """The hourly zone named ``name``: zone id, EIA code or name (case-insensitive)."""
+    key = normalise_name(name)
+    for zone in hourly_zones().values():
+        if key in {
+            normalise_name(zone.code),
+            normalise_name(zone.eia_code),
+            normalise_name(zone.name),
+        }:
+            return zone
+    choices = [z.code for z in hourly_zones().values()] + [
+        z.eia_code for z in hourly_zones().values()
+    ]
+    raise UnknownNameError("hourly zone", name, choices, hint="zones with hourly grid data")
+
+
+def _ba_reason(region_id: str) -> str:
+    """Why the region's balancing authority is what ``cloud_regions.csv`` says (its notes)."""
+    from footprint.regions import cloud_regions
+
+    notes = cloud_regions().get(region_id, {}).get("notes", "")
+    for part in notes.split(";"):
+        part = part.strip()
+        if part.startswith("balancing authority:"):
+            return part.removeprefix("balancing authority:").strip()
+    return ""
+
+
+def _zone_for_region(region: str) -> tuple[HourlyZone, str]:
+    """Hourly zone of a region (zone or cloud region) and how it was chosen.
+
+    The first of the location's grid zones, finest first (``Location.zones()``: the
+    balancing authority of a US cloud region as in ``cloud_regions.csv``, then the zone and
+    its parents), that has an hourly file.
+    """
+    location = _resolve(region)
+    zones = hourly_zones()
+    chain = location.zones()
+    for code in chain:
+        if code not in zones:
+            continue
+        zone = zones[code]
+        if code == location.id:
+            return zone, ""
+        if code == location.balancing_authority:
+            reason = _ba_reason(location.id)
+            how = "its balancing authority in cloud_regions.csv"
+            if reason:
+                how += f" ({reason})"
+        else:
+            skipped = chain[: chain.index(code)]
+            how = f"grid zone {code} of {location.id}" + (
+                f" ({', '.join(skipped)}: no hourly file)" if skipped else ""
+            )
+        return zone, f"hourly zone {zone.code} used for {location.id}: {how}"
+    raise MissingDataError(
+        f"no hourly grid data for {location.id}: none of its grid zones "
+        f"({', '.join(chain)}) has an hourly file (hourly zones are {', '.join(zones)}); give "
+        "a grid zone (grid=, --grid-zone) or an hourly series (--grid-file)"
+    )
+
+
+def region_timezone(region: str | None, zone: HourlyZone | None = None) -> tuple[str, str]:
+    """IANA time zone for local times: the cloud region's, else the hourly zone's.
+
+    Returns
+    -------
+    (timezone, why) : tuple[str, str]
+    """
+    if region is not None:
+        location = _resolve(region)
+        row = _cloud_rows().get(location.id)
+        if row is not None:
+            return row["timezone"], f"local time of {location.id} ({row['timezone']}, IANA)"
+        if location.zone in hourly_zones():
+            zone = hourly_zones()[location.zone]
+    if zone is not None:
+        return zone.timezone, f"local time of {zone.code} ({zone.timezone}, IANA)"
+    return "UTC", "local time not known: UTC shown"
+
+
+def _check_timezone(name: str) -> str:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            f"timezone: unknown IANA time zone {name!r} (e.g. 'UTC', 'Europe/Paris', "
+            "'America/New_York')"
+        ) from None
+    return name
+
+
+# --- the hourly time axis -------------------------------------------------------------------
+
+
+def hour_of_year(times: Any) -> Any:
+    """Hour of a non-leap year (0-8759) of each UTC hour; 29 February maps to the 28th.
+
+    The key that lays a year of hourly data (grid or typical-year weather) onto any
+    calendar year: same month, day and UTC hour.
+    """
+    import numpy as np
+
+    month = np.asarray(times.month)
+    day = np.asarray(times.day)
+    day = np.where((month == 2) & (day == 29), 28, day)
+    starts = np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334])
+    return (starts[month - 1] + day - 1) * 24 + np.asarray(times.hour)
+
+
+def iso_utc(times: Any) -> Any:
+    """``2022-07-01T16:00Z`` strings for tz-aware times (vectorised)."""
+    import numpy as np
+
+    naive = times.tz_convert("UTC").tz_localize(None).to_numpy("datetime64[m]")
+    return np.char.add(np.datetime_as_string(naive, unit="m"), "Z")
+
+
+def iso_local(times: Any, timezone: str) -> Any:
+    """ISO 8601 local times with their UTC offset (``2022-07-01T09:00-07:00``), vectorised."""
+    import numpy as np
+
+    local = times.tz_convert(timezone)
+    wall = local.tz_localize(None).to_numpy("datetime64[m]")
+    utc = times.tz_convert("UTC").tz_localize(None).to_numpy("datetime64[m]")
+    minutes = (wall - utc).astype(int)
+    sign = np.where(minutes < 0, "-", "+")
+    hh, mm = np.divmod(np.abs(minutes), 60)
+    offset = np.char.add(
+        np.char.add(sign, np.char.zfill(hh.astype(str), 2)),
+        np.char.add(":", np.char.zfill(mm.astype(str), 2)),
+    )
+    return np.char.add(np.datetime_as_string(wall, unit="m"), offset)
+
+
+def _parse_time(value: Any, name: str, timezone: str | None) -> pd.Timestamp:
+    """A tz-aware UTC timestamp; naive values are read in ``timezone`` (required)."""
+    import pandas as pd
+
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise InputError(f"{name}: cannot read {value!r} as a date and time (ISO 8601)") from None
+    if ts is pd.NaT:
+        raise InputError(f"{name}: missing date and time")
+    if ts.tzinfo is None:
+        if timezone is None:
+            raise InputError(
+                f"{name}: {value!r} has no UTC offset; write e.g. '2022-07-01T09:00Z' or "
+                "'2022-07-01T09:00-07:00', or give its time zone"
+            )
+        try:
+            ts = ts.tz_localize(_check_timezone(timezone), ambiguous="raise", nonexistent="raise")
+        except (ValueError, TypeError) as exc:  # DST gap or overlap
+            raise InputError(f"{name}: {value!r} in {timezone}: {exc}") from None
+    return ts.tz_convert("UTC")
+
+
+def _naive_note(name: str, value: Any, timezone: str | None) -> tuple[str, ...]:
+    import pandas as pd
+
+    if timezone is not None and pd.Timestamp(value).tzinfo is None:
+        return (f"{name} {value} read in {timezone} (no UTC offset given)",)
+    return ()
+
+
+def _hours_between(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
+    """Hour starts (UTC) of every hour that [start, end) touches."""
+    import pandas as pd
+
+    first = start.floor("h")
+    last = end.ceil("h")
+    return pd.date_range(first, last, freq="h", inclusive="left")
+
+
+def _integrate_steps(
+    breaks_ns: np.ndarray, power_kw: np.ndarray, hours: pd.DatetimeIndex
+) -> np.ndarray:
+    """Energy [kWh] in each hour of ``hours`` of a power step function.
+
+    ``power_kw[i]`` holds on ``[breaks[i], breaks[i+1])``; cumulative energy is
+    piecewise linear between breaks, so interpolating it at hour boundaries is exact.
+    """
+    import numpy as np
+
+    seconds = (breaks_ns - breaks_ns[0]) / 1e9
+    cumulative = np.concatenate([[0.0], np.cumsum(power_kw * np.diff(seconds) / 3600.0)])
+    edges = np.asarray(hours.as_unit("ns").asi8, dtype=np.int64)
+    edges = np.append(edges, edges[-1] + 3_600_000_000_000) if len(edges) else edges
+    at_edges = np.interp((edges - breaks_ns[0]) / 1e9, seconds, cumulative)
+    return np.diff(at_edges)
+
+
+# --- load profiles --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadProfile:
+    """A workload's IT energy in each UTC hour.
+
+    Build with :meth:`from_job`, :meth:`from_workload`, :meth:`from_series` or
+    :meth:`from_csv`. Hours are contiguous; energy per hour is exact for any sampling
+    (power is held constant from each timestamp to the next).
+
+    Attributes
+    ----------
+    hours : pandas.DatetimeIndex
+        Hour starts, UTC.
+    it_kwh : numpy.ndarray
+        IT energy in each hour [kWh].
+    coverage : numpy.ndarray
+        Fraction of each hour inside [start, end): on-site PV can serve the load only
+        then (PV output is taken as even within the hour).
+    start, end : pandas.Timestamp
+        When the load begins and ends (UTC).
+    inputs : dict[str, str]
+    notes : tuple[str, ...]
+    factors : dict[str, Factor]
+        Power factors when the profile comes from a workload.
+    """
+
+    hours: Any
+    it_kwh: Any
+    start: Any
+    end: Any
+    coverage: Any = None
+    inputs: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    factors: dict[str, Factor] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.coverage is None:
+            object.__setattr__(self, "coverage", _coverage(self.start, self.end, self.hours))
+
+    @property
+    def it_energy(self) -> Any:
+        """Total IT energy [kWh]."""
+        return units.Q_(float(self.it_kwh.sum()), "kWh")
+
+    @property
+    def duration(self) -> Any:
+        """Span from start to end [h]."""
+        return units.Q_((self.end - self.start).total_seconds() / 3600.0, "h")
+
+    @classmethod
+    def from_job(
+        cls, start: Any, duration: Any, power: Any, *, timezone: str | None = None
+    ) -> LoadProfile:
+        """A constant draw from ``start`` for ``duration``.
+
+        Parameters
+        ----------
+        start : str, datetime or Timestamp
+            ISO 8601 with an offset (``2022-07-01T09:00Z``), or naive with ``timezone``.
+        duration : Quantity, str or float
+            Wall-clock time [h]; bare numbers are hours.
+        power : Quantity, str or float
+            Total IT draw of the job [kW]; bare numbers are kW.
+        timezone : str, optional
+            IANA zone for a naive ``start``.
+        """
+        import numpy as np
+        import pandas as pd
+
+        t0 = _parse_time(start, "start", timezone)
+        hours_q = units.parse_quantity(duration, "time", "h", "duration", allow_zero=False)
+        kw = units.parse_quantity(power, "power", "kW", "power").m_as("kW")
+        t1 = t0 + pd.Timedelta(seconds=float(hours_q.m_as("s")))
+        breaks = np.array([t0.value, t1.value], dtype=np.int64)
+        hours = _hours_between(t0, t1)
+        energy = _integrate_steps(breaks, np.array([kw]), hours)
+        inputs = {"start": t0.isoformat(), "duration": str(duration), "power": str(power)}
+        notes = _naive_note("start", start, timezone)
+        return cls(hours, energy, t0, t1, inputs=inputs, notes=notes)
+
+    @classmethod
+    def from_workload(
+        cls,
+        job: Any,
+        start: Any,
+        duration: Any = None,
+        *,
+        timezone: str | None = None,
+    ) -> LoadProfile:
+        """A workload (e.g. :class:`~footprint.GpuJob`) run from ``start`` at constant draw.
+
+        The IT energy is the engine's (accelerator-hours x (power + host power)), spread
+        evenly over the wall-clock ``duration`` (default: the job's own ``duration``).
+        """
+        load = job.load()
+        wall = duration if duration is not None else getattr(job, "duration", None)
+        if wall is None:
+            raise InputError(
+                "duration: give the wall-clock duration of the workload (its "
+                "accelerator-hours alone do not say how long it runs)"
+            )
+        wall_h = units.parse_quantity(wall, "time", "h", "duration", allow_zero=False)
+        it_kwh = (
+            float(load.accelerator_hours.m_as("h"))
+            * (float(load.power.value.m_as("W")) + float(load.host_power.value.m_as("W")))
+            / 1000.0
+        )
+        kw = it_kwh / float(wall_h.m_as("h"))
+        profile = cls.from_job(start, wall_h, units.Q_(kw, "kW"), timezone=timezone)
+        inputs = {**load.inputs, **profile.inputs, "power": f"{kw:.6g} kW (IT, from the workload)"}
+        factors = {"power": load.power, "host_power": load.host_power, **load.extra_factors}
+        notes = (*profile.notes, *load.notes)
+        return replace(profile, inputs=inputs, notes=notes, factors=factors)
+
+    @classmethod
+    def from_series(
+        cls,
+        timestamps: Any,
+        power: Any,
+        *,
+        timezone: str | None = None,
+        end: Any = None,
+    ) -> LoadProfile:
+        """Power samples: ``power[i]`` holds from ``timestamps[i]`` to the next timestamp.
+
+        Parameters
+        ----------
+        timestamps : sequence
+            Increasing times; with UTC offsets, or naive with ``timezone``.
+        power : Quantity array or sequence of float
+            IT power [kW] (bare numbers are kW); finite, not negative.
+        end : optional
+            When the last sample ends; default: one median sample interval later (noted).
+        """
+        import numpy as np
+        import pandas as pd
+
+        try:
+            idx = pd.DatetimeIndex(pd.to_datetime(list(timestamps), utc=False))
+        except (ValueError, TypeError) as exc:
+            raise InputError(f"profile: cannot read the timestamps ({exc})") from None
+        if len(idx) < 1:
+            raise InputError("profile: no samples")
+        if idx.tz is None:
+            if timezone is None:
+                raise InputError(
+                    "profile: timestamps have no UTC offset; give their time zone (e.g. "
+                    "timezone='UTC' or 'Europe/Paris') or write offsets ('...T09:00Z')"
+                )
+            try:
+                idx = idx.tz_localize(
+                    _check_timezone(timezone), ambiguous="raise", nonexistent="raise"
+                )
+            except (ValueError, TypeError) as exc:
+                raise InputError(f"profile: timestamps in {timezone}: {exc}") from None
+            read_in: tuple[str, ...] = (f"profile timestamps read in {timezone} (no UTC offset)",)
+        else:
+            read_in = ()
+        idx = idx.tz_convert("UTC")
+        if hasattr(power, "m_as"):
+            units.check_dimension(power, "power", "profile power")
+            kw = np.asarray(power.m_as("kW"), dtype=float)
+        else:
+            kw = np.asarray(power, dtype=float)
+        if kw.shape != (len(idx),):
+            raise InputError(f"profile: {len(idx)} timestamps but {kw.size} power values")
+        if not np.isfinite(kw).all() or (kw < 0).any():
+            raise InputError("profile: power values must be finite and not negative")
+        steps = np.diff(idx.as_unit("ns").asi8)
+        if (steps <= 0).any():
+            raise InputError("profile: timestamps must be strictly increasing")
+        notes = list(read_in)
+        if end is None:
+            if len(idx) < 2:
+                raise InputError("profile: one sample needs an end time")
+            last = int(np.median(steps))
+            end_ts = idx[-1] + pd.Timedelta(last, unit="ns")
+            notes.append(
+                f"profile: the last sample is held for the median interval "
+                f"({pd.Timedelta(last, unit='ns')})"
+            )
+        else:
+            end_ts = _parse_time(end, "end", timezone)
+            if end_ts <= idx[-1]:
+                raise InputError("profile: end must come after the last timestamp")
+        breaks = np.append(idx.as_unit("ns").asi8, end_ts.value).astype(np.int64)
+        hours = _hours_between(idx[0], end_ts)
+        energy = _integrate_steps(breaks, kw, hours)
+        inputs = {"samples": str(len(idx)), "start": idx[0].isoformat(), "end": end_ts.isoformat()}
+        return cls(hours, energy, idx[0], end_ts, inputs=inputs, notes=tuple(notes))
+
+    @classmethod
+    def from_csv(
+        cls,
+        path: str | Path,
+        *,
+        timestamp_column: str | None = None,
+        power_column: str | None = None,
+        unit: str | None = None,
+        timezone: str | None = None,
+        end: Any = None,
+    ) -> LoadProfile:
+        """A CSV of timestamp and power (one row per sample).
+
+        The power unit comes from ``unit``, else from the column name (``power_kw``,
+        ``power_w``, ``power [kW]``, ``power (MW)``); a column without a unit is an error.
+        Timestamps need UTC offsets unless ``timezone`` is given.
+        """
+        import pandas as pd
+
+        file = Path(path)
+        if not file.is_file():
+            raise InputError(f"profile: file {str(path)!r} not found")
+        try:
+            table = pd.read_csv(file)
+        except (OSError, ValueError, pd.errors.ParserError) as exc:
+            raise InputError(f"profile: cannot read {file.name} ({exc})") from None
+        if table.empty:
+            raise InputError(f"profile: {file.name} has no rows")
+        cols = list(table.columns)
+        tcol = timestamp_column or next(
+            (
+                c
+                for c in cols
+                if normalise_name(str(c)) in {"timestamp", "time", "datetime", "date"}
+            ),
+            cols[0],
+        )
+        if tcol not in table:
+            raise UnknownNameError("profile column", tcol, cols)
+        pcol = power_column or next((c for c in cols if "power" in str(c).lower()), None)
+        if pcol is None:
+            others = [c for c in cols if c != tcol]
+            if len(others) != 1:
+                raise InputError(
+                    f"profile: which column is power? give power_column (columns: {cols})"
+                )
+            pcol = others[0]
+        if pcol not in table:
+            raise UnknownNameError("profile column", pcol, cols)
+        unit_text = unit or _unit_from_name(str(pcol))
+        if unit_text is None:
+            raise InputError(
+                f"profile: column {pcol!r} names no unit; rename it (power_kw, power_w) or give "
+                "the unit"
+            )
+        try:
+            values = pd.to_numeric(table[pcol], errors="raise").to_numpy(float)
+        except (ValueError, TypeError):
+            raise InputError(f"profile: column {pcol!r} holds non-numbers") from None
+        power = units.Q_(values, unit_text)
+        units.check_dimension(power, "power", f"profile column {pcol!r}")
+        profile = cls.from_series(table[tcol], power, timezone=timezone, end=end)
+        inputs = {"profile": file.name, "power_column": f"{pcol} [{unit_text}]", **profile.inputs}
+        return replace(profile, inputs=inputs)
+
+
+def _coverage(start: Any, end: Any, hours: Any) -> Any:
+    """Fraction of each hour of ``hours`` that lies inside [start, end)."""
+    import numpy as np
+
+    breaks = np.array([start.value, end.value], dtype=np.int64)
+    return _integrate_steps(breaks, np.array([1.0]), hours)
+
+
+def _unit_from_name(name: str) -> str | None:
+    import re
+
+    text = name.strip()
+    bracket = re.search(r"[\[(]\s*([^\])]+?)\s*[\])]\s*$", text)
+    if bracket:
+        return bracket.group(1)
+    suffix = re.search(r"_(w|kw|mw|gw)$", text.lower())
+    if suffix:
+        return {"w": "W", "kw": "kW", "mw": "MW", "gw": "GW"}[suffix.group(1)]
+    return None
+
+
+# --- hourly grid data -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HourlyGrid:
+    """A year (or span) of hourly grid data.
+
+    Attributes
+    ----------
+    zone : str
+        Zone id or label.
+    year : int or None
+        Data year (None for a user series spanning years).
+    hours : pandas.DatetimeIndex
+        Hour starts, UTC.
+    intensity : numpy.ndarray
+        Carbon intensity of each hour [gCO2e/kWh].
+    shares : numpy.ndarray or None
+        Generation shares per technology (hours x 9, order of
+        :data:`footprint.water.TECHNOLOGIES`), for hourly EWIF.
+    generation_mwh : numpy.ndarray or None
+        In-area generation in each hour (weights for the annual mean).
+    estimated : numpy.ndarray
+        True where the hour was gap-filled.
+    source, dataset : str
+        Provenance; ``basis`` is ``lifecycle`` or as stated by the user.
+    """
+
+    zone: str
+    year: int | None
+    hours: Any
+    intensity: Any
+    shares: Any = None
+    generation_mwh: Any = None
+    estimated: Any = None
+    source: str = ""
+    dataset: str = ""
+    basis: str = "lifecycle"
+    notes: tuple[str, ...] = ()
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def ewif(self, hydro: str = "include") -> Any:
+        """Hourly EWIF [L/kWh] from the hourly mix (None without shares)."""
+        import numpy as np
+
+        if self.shares is None:
+            return None
+        key = f"ewif-{hydro}"
+        if key not in self._cache:
+            if hydro not in HYDRO_TREATMENTS:
+                raise InputError(f"hydro: expected one of {HYDRO_TREATMENTS}, got {hydro!r}")
+            treatment: HydroTreatment = "exclude" if hydro == "exclude" else "include"
+            factors = technology_factors()
+            self._cache[key] = np.array(
+                [
+                    ewif_from_mix(dict(zip(TECHNOLOGIES, row, strict=True)), factors, treatment)
+                    for row in self.shares
+                ]
+            )
+        return self._cache[key]
+
+    def mean_intensity(self) -> float:
+        """Generation-weighted mean intensity [gCO2e/kWh] (time mean without weights)."""
+        import numpy as np
+
+        if self.generation_mwh is None:
+            return float(np.mean(self.intensity))
+        return float(np.sum(self.intensity * self.generation_mwh) / np.sum(self.generation_mwh))
+
+    def at(self, hours: Any) -> tuple[Any, list[str]]:
+        """Row index of the data hour for each requested hour, and notes.
+
+        Exact hours are used where the data have them; otherwise the same month, day and
+        UTC hour of the data year (noted). A user series spanning years must cover every
+        requested hour.
+        """
+        import numpy as np
+
+        position = self.hours.get_indexer(hours)
+        if (position >= 0).all():
+            return position, []
+        if self.year is None:
+            missing = int((position < 0).sum())
+            raise MissingDataError(
+                f"hourly grid {self.zone}: {missing} of the {len(hours)} hours are not in the "
+                f"series ({self.hours[0]:%Y-%m-%d %H:%M} to {self.hours[-1]:%Y-%m-%d %H:%M} UTC)"
+            )
+        keys = hour_of_year(self.hours)
+        lookup = np.full(8760, -1, dtype=int)
+        lookup[keys[::-1]] = np.arange(len(keys))[::-1]  # first occurrence wins
+        want = hour_of_year(hours)
+        rows = np.where(position >= 0, position, lookup[want])
+        if (rows < 0).any():
+            raise MissingDataError(
+                f"hourly grid {self.zone} {self.year}: hours of the year missing"
+            )
+        years = sorted(set(hours[position < 0].year))
+        shown = ", ".join(str(y) for y in years)
+        note = (
+            f"hourly grid {self.zone}: data of {self.year} laid onto hours of {shown} by month, "
+            "day and UTC hour (weekday patterns and the year's weather differ)"
+        )
+        if ((hours.month == 2) & (hours.day == 29)).any():
+            note += "; 29 February takes 28 February's data"
+        return rows, [note]
+
+    def frame(self) -> pd.DataFrame:
+        """The series as a DataFrame (hour start UTC; intensity; EWIF; shares)."""
+        import pandas as pd
+
+        out = pd.DataFrame({"intensity_g_per_kwh": self.intensity}, index=self.hours)
+        out.index.name = "hour_start_utc"
+        if self.shares is not None:
+            out["ewif_l_per_kwh"] = self.ewif()
+            for i, tech in enumerate(TECHNOLOGIES):
+                out[f"{tech}_share"] = self.shares[:, i]
+        if self.estimated is not None:
+            out["estimated"] = self.estimated
+        return out
+
+    @classmethod
+    def from_csv(
+        cls,
+        path: str | Path,
+        *,
+        timestamp_column: str | None = None,
+        intensity_column: str | None = None,
+        timezone: str | None = None,
+        zone: str = "user series",
+        basis: str = "as given",
+    ) -> HourlyGrid:
+        """Your own hourly intensity series: CSV of hour-start timestamp and gCO2e/kWh.
+
+        Technology share columns (``gas_share``...) give hourly EWIF when present.
+        """
+        import numpy as np
+        import pandas as pd
+
+        file = Path(path)
+        if not file.is_file():
+            raise InputError(f"grid file {str(path)!r} not found")
+        try:
+            table = pd.read_csv(file)
+        except (OSError, ValueError, pd.errors.ParserError) as exc:
+            raise InputError(f"grid file: cannot read {file.name} ({exc})") from None
+        cols = list(table.columns)
+        tcol = timestamp_column or next(
+            (c for c in cols if "time" in str(c).lower() or "date" in str(c).lower()), cols[0]
+        )
+        icol = intensity_column or next((c for c in cols if "intensity" in str(c).lower()), None)
+        if icol is None or icol not in table or tcol not in table:
+            raise InputError(
+                f"grid file {file.name}: give the timestamp and intensity columns (columns: {cols})"
+            )
+        stamps = pd.to_datetime(table[tcol], utc=False)
+        idx = pd.DatetimeIndex(stamps)
+        if idx.tz is None:
+            if timezone is None:
+                raise InputError(
+                    f"grid file {file.name}: timestamps have no UTC offset; give their time zone"
+                )
+            try:
+                idx = idx.tz_localize(
+                    _check_timezone(timezone), ambiguous="raise", nonexistent="raise"
+                )
+            except (ValueError, TypeError) as exc:
+                raise InputError(
+                    f"grid file {file.name}: timestamps in {timezone}: {exc}"
+                ) from None
+        idx = idx.tz_convert("UTC")
+        if not (idx == idx.floor("h")).all() or (np.diff(idx.as_unit("ns").asi8) <= 0).any():
+            raise InputError(f"grid file {file.name}: expected increasing whole-hour timestamps")
+        intensity = pd.to_numeric(table[icol], errors="coerce").to_numpy(float)
+        if not np.isfinite(intensity).all() or (intensity < 0).any():
+            raise InputError(f"grid file {file.name}: intensities must be numbers >= 0")
+        shares = None
+        if all(c in table for c in _SHARE_COLUMNS):
+            shares = table[_SHARE_COLUMNS].to_numpy(float)
+        return cls(
+            zone=zone,
+            year=None,
+            hours=idx,
+            intensity=intensity,
+            shares=shares,
+            estimated=np.zeros(len(idx), dtype=bool),
+            source=f"hourly series given by the user: {file.name} ({icol}, read as gCO2e/kWh)",
+            dataset=file.name,
+            basis=basis,
+        )
+
+
+def _hourly_path(zone: str, year: int) -> Path:
+    return datasets_dir() / "hourly" / f"{zone}_{year}.csv.gz"
+
+
+@cache
+def _load(zone: str, year: int) -> HourlyGrid:
+    import pandas as pd
+
+    path = _hourly_path(zone, year)
+    if not path.is_file():
+        raise DataError(f"hourly grid file missing: {path.name} in {path.parent}")
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        table = pd.read_csv(fh)
+    hours = pd.DatetimeIndex(pd.to_datetime(table["timestamp_utc"], utc=True))
+    meta = hourly_zones()[zone]
+    return HourlyGrid(
+        zone=zone,
+        year=year,
+        hours=hours,
+        intensity=table["intensity_g_per_kwh"].to_numpy(float),
+        shares=table[_SHARE_COLUMNS].to_numpy(float),
+        generation_mwh=table["generation_mwh"].to_numpy(float),
+        estimated=table["estimated"].to_numpy(int).astype(bool),
+        source=meta.source,
+        dataset=f"hourly/{path.name}:{meta.dataset}",
+        basis="lifecycle",
+    )
+
+
+def hourly_grid(zone: str, year: int | None = None, *, strict_year: bool = False) -> HourlyGrid:
+    """Hourly intensity and mix of ``zone`` (id, EIA code or name) in ``year``.
+
+    A year without data takes the nearest year with a note (``strict_year`` raises).
+    """
+    meta = find_hourly_zone(zone)
+    used, note = choose_year(meta.years, year, f"hourly grid of {meta.code}", strict_year)
+    grid = _load(meta.code, used)
+    return replace(grid, notes=(note,)) if note else grid
+
+
+# --- accounting -----------------------------------------------------------------------------
+
+
+def energy_balance(load_kwh: Any, pv_kwh: Any, coverage: Any = 1.0) -> tuple[Any, Any, Any]:
+    """Split each hour's load between on-site PV and the grid.
+
+    Parameters
+    ----------
+    load_kwh, pv_kwh : array-like
+        Facility energy of the load and PV output in each hour [kWh].
+    coverage : array-like or float
+        Fraction of each hour during which the load runs (PV produced outside it
+        cannot serve it).
+
+    Returns
+    -------
+    (solar_used, grid, surplus) : arrays [kWh]
+        ``solar_used = min(pv x coverage, load)``, ``grid = load - solar_used``,
+        ``surplus = pv - solar_used``; so ``solar_used + grid == load`` and
+        ``solar_used + surplus == pv`` in every hour.
+    """
+    import numpy as np
+
+    load = np.asarray(load_kwh, dtype=float)
+    pv = np.asarray(pv_kwh, dtype=float)
+    share = np.clip(np.asarray(coverage, dtype=float), 0.0, 1.0)
+    if (load < 0).any() or (pv < 0).any():
+        raise InputError("energy balance: load and PV energy must not be negative")
+    used = np.minimum(pv * share, load)
+    return used, load - used, pv - used
+
+
+@dataclass(frozen=True)
+class HourlyFootprint(Footprint):
+    """Result of :func:`account_hourly`: totals, factors, inputs, notes and the hours.
+
+    ``results`` hold the hourly-accounted figures (``co2e``, ``water``...), the
+    annual-method figures (``co2e_annual``, ``water_annual``) and their difference,
+    decomposed as::
+
+        co2e - co2e_annual = (co2e_flat - co2e_annual)      data and basis: the hourly
+                                                            series' annual mean vs the
+                                                            annual factor
+                           + co2e_timing                    when the load runs
+                             (= co2e_no_solar - co2e_flat)
+                           - co2e_solar_avoided             on-site PV
+                           - co2e_surplus_credit            exported PV, if credited
+
+    ``hourly`` is the hour-by-hour table (UTC and local time).
+    """
+
+    hourly: Any = None
+
+    def to_dict(self, hourly: bool = False) -> dict[str, Any]:
+        """The JSON contract (``results``, ``factors``, ``inputs``, ``notes``), plus
+        ``hourly`` records when asked."""
+        results = {}
+        for key, q in self.results.items():
+            unit = HOURLY_UNITS.get(key)
+            value = q.to(unit) if unit is not None else q
+            results[key] = {"value": float(value.magnitude), "unit": units.format_unit(value.units)}
+        out: dict[str, Any] = {
+            "results": results,
+            "factors": {name: f.to_dict() for name, f in self.factors.items()},
+            "inputs": dict(self.inputs),
+            "notes": list(self.notes),
+        }
+        if hourly:
+            out["hourly"] = self.hourly.to_dict(orient="records")
+        return out
+
+
+def _annual_site(site: Site | None, zone: HourlyZone | None, year: int | None) -> Site:
+    from footprint.site import Site
+
+    site = site or Site()
+    changes: dict[str, Any] = {}
+    if site.region is None and zone is not None:
+        changes["region"] = zone.code
+    if site.year is None and year is not None:
+        changes["year"] = year
+    return replace(site, **changes) if changes else site
+
+
+def account_hourly(
+    profile: LoadProfile,
+    site: Site | None = None,
+    *,
+    grid: HourlyGrid | str | None = None,
+    solar: OnSiteSolar | None = None,
+    surplus: str = "ignore",
+    timezone: str | None = None,
+    grid_year: int | None = None,
+) -> HourlyFootprint:
+    """Account ``profile`` hour by hour, with on-site solar, against the annual method.
+
+    Parameters
+    ----------
+    profile : LoadProfile
+        IT energy per UTC hour.
+    site : Site, optional
+        Region, year and factor overrides (PUE, WUE, EWIF...) as for
+        :func:`footprint.estimate`; the annual-method figure uses it unchanged.
+    grid : HourlyGrid or str, optional
+        Hourly data: a zone name (``CISO``, ``US-CAL-CISO``) or a series; default: the
+        hourly zone of ``site.region`` (a zone, or a cloud region inside one).
+    solar : OnSiteSolar, optional
+        PV array, site and weather (:func:`footprint.solar.on_site_solar`).
+    surplus : {"ignore", "offset"}
+        PV output the load cannot use: not credited (default) or credited at the
+        hour's grid intensity.
+    timezone : str, optional
+        IANA zone for local times in the output (default: the region's).
+    grid_year : int, optional
+        Year of hourly data; default the profile's year (nearest available, noted).
+
+    Returns
+    -------
+    HourlyFootprint
+        Results [kWh, kgCO2e, L], factors with provenance, notes, and the hourly table.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from footprint.site import site_factors
+
+    if surplus not in SURPLUS_TREATMENTS:
+        raise InputError(f"surplus: expected one of {SURPLUS_TREATMENTS}, got {surplus!r}")
+    if not isinstance(profile, LoadProfile):
+        raise InputError(f"profile: expected a LoadProfile, got {type(profile).__name__}")
+    notes: list[str] = list(profile.notes)
+    region = site.region if site is not None else None
+
+    zone: HourlyZone | None = None
+    if isinstance(grid, HourlyGrid):
+        series = grid
+        if grid.zone in hourly_zones():
+            zone = hourly_zones()[grid.zone]
+    else:
+        if grid is not None:
+            zone = find_hourly_zone(grid)
+        elif region is not None:
+            zone, why = _zone_for_region(region)
+            if why:
+                notes.append(why)
+        else:
+            raise InputError(
+                "hourly accounting needs hourly grid data: give a region inside an hourly zone "
+                f"({', '.join(hourly_zones())}) or grid=..."
+            )
+        wanted = grid_year if grid_year is not None else int(profile.start.year)
+        series = hourly_grid(zone.code, wanted, strict_year=bool(site and site.strict_year))
+    notes += list(series.notes)
+    rows, more = series.at(profile.hours)
+    notes += more
+
+    sf: SiteFactors = site_factors(_annual_site(site, zone, series.year))
+    notes += [n for n in sf.notes if n not in notes]
+    if site is not None and site.intensity is not None:
+        notes.append(
+            "the intensity given applies to the annual-method figure; the hourly figure uses "
+            "the hourly series"
+        )
+
+    pue = float(sf.pue.value.m_as(""))
+    wue = float(sf.wue.value.m_as("L/kWh"))
+    intensity = series.intensity[rows]
+    hourly_ewif = series.ewif(sf.ewif.extra.get("hydro", "include") if sf.ewif.extra else "include")
+    if site is not None and site.ewif is not None:
+        ewif_h = np.full(len(rows), float(sf.ewif.value.m_as("L/kWh")))
+        notes.append("EWIF given by the user applies to every hour")
+    elif hourly_ewif is None:
+        ewif_h = np.full(len(rows), float(sf.ewif.value.m_as("L/kWh")))
+        notes.append(f"hourly series has no mix: annual EWIF of {sf.ewif.zone} used every hour")
+    else:
+        ewif_h = hourly_ewif[rows]
+
+    it = np.asarray(profile.it_kwh, dtype=float)
+    # Every hour as a one-hour "job" drawing its mean power: the shared formulas.
+    base = account(1.0, it * 1000.0, 0.0, pue, wue, ewif_h, intensity)
+    facility = base["facility_energy"]
+
+    solar_factors: dict[str, Factor] = {}
+    solar_inputs: dict[str, str] = {}
+    if solar is not None:
+        run = solar.run(profile.hours)
+        pv = run.frame["energy_kwh"].to_numpy(float)
+        solar_factors = dict(run.factors)
+        solar_inputs = solar.inputs()
+        notes += [n for n in run.notes if n not in notes]
+        notes.append(
+            "on-site PV serves this load first, hour by hour; its output is attributed to "
+            "this load only"
+        )
+    else:
+        pv = np.zeros(len(it))
+    used, grid_kwh, spare = energy_balance(facility, pv, profile.coverage)
+    drawn = account(1.0, grid_kwh * 1000.0, 0.0, 1.0, 0.0, ewif_h, intensity)
+    # only PV produced while the load runs can be credited as displacing grid power
+    creditable = np.clip(pv * np.asarray(profile.coverage) - used, 0.0, None)
+    credit = account(1.0, creditable * 1000.0, 0.0, 1.0, 0.0, ewif_h, intensity)
+    credit_kg = float(credit["co2e"].sum()) if surplus == "offset" else 0.0
+    if surplus == "ignore" and spare.sum() > 0:
+        notes.append("PV surplus (exported) earns no credit; surplus='offset' credits it")
+    elif surplus == "offset":
+        notes.append(
+            "PV surplus produced while the load runs is credited at each hour's grid "
+            "intensity (avoided emissions)"
+        )
+
+    # The annual method: footprint estimate's factors on the same facility energy.
+    annual_intensity = float(sf.intensity.value.m_as("gCO2e/kWh"))
+    annual = account(
+        1.0,
+        float(it.sum()) * 1000.0,
+        0.0,
+        pue,
+        wue,
+        float(sf.ewif.value.m_as("L/kWh")),
+        annual_intensity,
+    )
+
+    # The same energy at the hourly series' own annual mean: isolates the timing effect
+    # (co2e_no_solar - co2e_flat) from the data/basis difference (co2e_flat - co2e_annual).
+    flat = account(1.0, float(it.sum()) * 1000.0, 0.0, pue, wue, 0.0, series.mean_intensity())
+    co2e_flat = float(flat["co2e"])
+
+    Q_ = units.Q_
+    co2e = float(drawn["co2e"].sum()) - credit_kg
+    co2e_annual = float(annual["co2e"])
+    water_onsite = float(base["water_onsite"].sum())
+    water_offsite = float(drawn["water_offsite"].sum())
+    facility_total = float(facility.sum())
+    results = {
+        "it_energy": Q_(float(it.sum()), "kWh"),
+        "facility_energy": Q_(facility_total, "kWh"),
+        "grid_energy": Q_(float(grid_kwh.sum()), "kWh"),
+        "solar_generation": Q_(float(pv.sum()), "kWh"),
+        "solar_used": Q_(float(used.sum()), "kWh"),
+        "solar_surplus": Q_(float(spare.sum()), "kWh"),
+        "solar_share": Q_(float(used.sum()) / facility_total if facility_total else 0.0, ""),
+        "co2e": Q_(co2e, "kgCO2e"),
+        "co2e_annual": Q_(co2e_annual, "kgCO2e"),
+        "co2e_difference": Q_(co2e - co2e_annual, "kgCO2e"),
+        "co2e_difference_share": Q_((co2e - co2e_annual) / co2e_annual if co2e_annual else 0.0, ""),
+        "co2e_no_solar": Q_(float(base["co2e"].sum()), "kgCO2e"),
+        "co2e_flat": Q_(co2e_flat, "kgCO2e"),
+        "co2e_timing": Q_(float(base["co2e"].sum()) - co2e_flat, "kgCO2e"),
+        "co2e_solar_avoided": Q_(float(base["co2e"].sum() - drawn["co2e"].sum()), "kgCO2e"),
+        "co2e_surplus_credit": Q_(credit_kg, "kgCO2e"),
+        "water": Q_(water_onsite + water_offsite, "L"),
+        "water_onsite": Q_(water_onsite, "L"),
+        "water_offsite": Q_(water_offsite, "L"),
+        "water_annual": Q_(float(annual["water"]), "L"),
+        "water_solar_avoided": Q_(float(base["water_offsite"].sum() - water_offsite), "L"),
+    }
+
+    weights = facility if facility_total > 0 else np.ones(len(facility))
+    seen = float(np.sum(intensity * weights) / np.sum(weights))
+    estimated = int(series.estimated[rows].sum()) if series.estimated is not None else 0
+    hourly_factor = Factor(
+        name="intensity_hourly",
+        value=Q_(seen, "gCO2e/kWh"),
+        origin="dataset" if series.year is not None else "user",
+        source=series.source,
+        dataset=series.dataset,
+        zone=series.zone,
+        year=series.year,
+        note=f"load-weighted mean of {len(rows)} hourly values ({series.basis})",
+        extra={
+            "min": float(intensity.min()),
+            "max": float(intensity.max()),
+            "hours": len(rows),
+            "estimated_hours": estimated,
+        },
+    )
+    series_mean = Factor(
+        name="intensity_hourly_mean",
+        value=Q_(series.mean_intensity(), "gCO2e/kWh"),
+        origin="derived",
+        source=series.source,
+        dataset=series.dataset,
+        zone=series.zone,
+        year=series.year,
+        note="generation-weighted mean of the whole hourly series: the timing effect is "
+        "co2e_no_solar minus facility energy x this value",
+    )
+    ewif_seen = Factor(
+        name="ewif_hourly",
+        value=Q_(float(np.sum(ewif_h * weights) / np.sum(weights)), "L/kWh"),
+        origin="derived",
+        source=f"hourly mix of {series.zone} x water per technology (water_factors.csv)"
+        if hourly_ewif is not None and (site is None or site.ewif is None)
+        else sf.ewif.source,
+        dataset=series.dataset,
+        zone=series.zone,
+        year=series.year,
+        note="load-weighted mean of the hourly EWIF",
+    )
+    if estimated:
+        notes.append(f"{estimated} of the hours use gap-filled (estimated) grid data")
+    factors: dict[str, Factor] = {
+        **profile.factors,
+        "pue": sf.pue,
+        "wue": sf.wue,
+        "intensity": sf.intensity,
+        "ewif": sf.ewif,
+        "intensity_hourly": hourly_factor,
+        "intensity_hourly_mean": series_mean,
+        "ewif_hourly": ewif_seen,
+        **solar_factors,
+    }
+
+    tz, why = (
+        (_check_timezone(timezone), f"local time: {timezone} (given)")
+        if timezone
+        else region_timezone(region, zone)
+    )
+    notes.append(why)
+    table = pd.DataFrame(
+        {
+            "hour_start_utc": iso_utc(profile.hours),
+            "hour_start_local": iso_local(profile.hours, tz),
+            "it_energy_kwh": it,
+            "facility_energy_kwh": facility,
+            "solar_kwh": pv,
+            "solar_used_kwh": used,
+            "grid_kwh": grid_kwh,
+            "surplus_kwh": spare,
+            "intensity_g_per_kwh": intensity,
+            "ewif_l_per_kwh": ewif_h,
+            "co2e_kg": drawn["co2e"] - (credit["co2e"] if surplus == "offset" else 0.0),
+            "co2e_annual_method_kg": facility * annual_intensity / 1000.0,
+            "water_offsite_l": drawn["water_offsite"],
+            "grid_hour_utc": iso_utc(series.hours[rows]),
+            "estimated": series.estimated[rows] if series.estimated is not None else False,
+        }
+    )
+    inputs = {
+        **profile.inputs,
+        **(site.inputs() if site is not None else {}),
+        **solar_inputs,
+        "hourly_zone": series.zone,
+        "hourly_year": str(series.year) if series.year is not None else "series",
+        "surplus": surplus,
+        "timezone": tz,
+    }
+    return HourlyFootprint(
+        results=results,
+        factors=factors,
+        inputs=inputs,
+        notes=list(dict.fromkeys(n for n in notes if n)),
+        hourly=table,
+    )

@@ -52,6 +52,7 @@ import re
 import tempfile
 import threading
 import warnings
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from difflib import get_close_matches
@@ -445,7 +446,7 @@ def _require_pyarrow(what: str) -> Any:
     return pyarrow
 
 
-class _Source:
+class _Source(ABC):
     """A job log: its kind, its header (raw column names) and its rows in chunks."""
 
     kind: str = "csv"
@@ -456,8 +457,9 @@ class _Source:
     def total_rows(self) -> int | None:
         return None
 
+    @abstractmethod
     def chunks(self, size: int) -> Iterator[RawChunk]:
-        raise NotImplementedError
+        """The source's rows as chunks of at most ``size`` raw rows."""
 
 
 class _CsvSource(_Source):

@@ -77,7 +77,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from functools import cache
-from numbers import Real
 from typing import TYPE_CHECKING, Any
 
 from footprint import units
@@ -414,29 +413,6 @@ def _parse_energy_model(spec: str) -> tuple[str, Preset | None]:
 # --------------------------------------------------------------------------------------
 
 
-def _as_quantity(value: Any, default_unit: str, name: str) -> Any:
-    """``value`` as a Quantity of footprint's registry; bare numbers take ``default_unit``."""
-    Q_ = units.Q_
-    if isinstance(value, Q_):
-        return value
-    if isinstance(value, Real) and not isinstance(value, bool):
-        return Q_(float(value), default_unit)
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            raise UnitError(f"{name}: empty value")
-        try:
-            return Q_(float(text), default_unit)
-        except ValueError:
-            pass
-        try:
-            q = Q_(text)
-        except Exception as exc:  # pint raises several types for bad strings
-            raise UnitError(f"{name}: cannot read {value!r} as a quantity ({exc})") from None
-        return q if isinstance(q, Q_) else Q_(float(q), default_unit)
-    raise InputError(f"{name}: expected a number or a quantity string, got {value!r}")
-
-
 def _has_time(q: Any) -> bool:
     return "[time]" in dict(q.dimensionality)
 
@@ -447,7 +423,7 @@ def parse_requests(value: Any, name: str = "requests") -> tuple[Any, bool]:
     Bare numbers are totals. Returns the quantity (``request/s`` or ``request``) and
     whether it is a rate.
     """
-    q = _as_quantity(value, "request", name)
+    q = units.to_quantity(value, "request", name)
     if q.dimensionless:
         q = units.Q_(q.m_as(""), "request")
     elif q.check("1/[time]"):
@@ -466,7 +442,7 @@ def parse_requests(value: Any, name: str = "requests") -> tuple[Any, bool]:
 
 def parse_rate(value: Any, name: str) -> Any:
     """A per-entity rate that must carry a time unit (``"10 request/day"``) [request/s]."""
-    q = _as_quantity(value, "request", name)
+    q = units.to_quantity(value, "request", name)
     if not _has_time(q):
         raise UnitError(
             f"{name}: a rate is needed, with a time unit (e.g. '10 request/day'); "
@@ -483,7 +459,7 @@ def parse_tokens(value: Any, name: str, *, allow_zero: bool = True) -> float:
 
     A rate (``"300 token/s"``) is rejected: tokens per request are a count.
     """
-    q = _as_quantity(value, "token", name)
+    q = units.to_quantity(value, "token", name)
     if _has_time(q):
         raise UnitError(
             f"{name}: tokens per request are a count, not a rate; got {q:~P} "
@@ -710,7 +686,7 @@ class InferenceWorkload:
                 raise InputError("give either requests or users with requests_per_user, not both")
             if self.users is None or self.requests_per_user is None:
                 raise InputError("give both users and requests_per_user")
-            users = _as_quantity(self.users, "user", "users")
+            users = units.to_quantity(self.users, "user", "users")
             if not (users.dimensionless or users.check("[user]")):
                 raise UnitError(f"users: expected a number of users, got {users:~P}")
             n_users = users.m_as("") if users.dimensionless else users.m_as("user")

@@ -31,6 +31,7 @@ __all__ = [
     "parse_quantity",
     "check_dimension",
     "parse_price",
+    "to_quantity",
     "currency_of",
     "magnitude",
 ]
@@ -140,7 +141,7 @@ def parse_quantity(
         Range checks on the magnitude; NaN and infinity are always rejected.
     """
     registry = get_registry()
-    q = _to_quantity(value, default_unit, name, registry)
+    q = to_quantity(value, default_unit, name)
     if mass_means_co2e and dimension in {"intensity", "co2e"}:
         q = _mass_as_co2e(q, registry)
     check_dimension(q, dimension, name)
@@ -167,7 +168,7 @@ def parse_price(value: Any, name: str) -> Any:
     Currencies are separate dimensions: a price keeps its currency, and nothing
     converts between currencies.
     """
-    q = _to_quantity(value, None, name, get_registry())
+    q = to_quantity(value, None, name)
     currency = currency_of(q)
     if currency is None:
         raise UnitError(
@@ -192,9 +193,15 @@ def check_magnitude(
         raise InputError(f"{name}: must be greater than zero, got {m}")
 
 
-def _to_quantity(value: Any, default_unit: str | None, name: str, registry: Any) -> Any:
+def to_quantity(value: Any, default_unit: str | None, name: str) -> Any:
+    """``value`` (Quantity, number or string) as a Quantity of footprint's registry.
+
+    Bare numbers (or strings holding only a number) take ``default_unit``; no
+    dimension or range check (see :func:`parse_quantity` for those).
+    """
     import pint
 
+    registry = get_registry()
     if isinstance(value, registry.Quantity):
         return value
     if isinstance(value, pint.Quantity):
@@ -212,13 +219,13 @@ def _to_quantity(value: Any, default_unit: str | None, name: str, registry: Any)
         except ValueError:
             number = None
         if number is not None:
-            return _to_quantity(number, default_unit, name, registry)
+            return to_quantity(number, default_unit, name)
         try:
-            q = registry.Quantity(text)
+            q: Any = registry.Quantity(text)
         except Exception as exc:  # pint raises several types for bad strings
             raise UnitError(f"{name}: cannot read {value!r} as a quantity ({exc})") from None
         if not isinstance(q, registry.Quantity):
-            return _to_quantity(float(q), default_unit, name, registry)
+            return to_quantity(float(q), default_unit, name)
         return q
     raise InputError(f"{name}: expected a number or a quantity string, got {value!r}")
 

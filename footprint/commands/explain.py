@@ -6,12 +6,17 @@ from typing import Any
 
 import click
 
-from footprint.commands._options import echo, format_option, site_from_options, site_options
+from footprint.commands._options import (
+    echo,
+    format_option,
+    site_from_options,
+    site_options_except,
+)
 
 
 @click.command("explain")
 @click.argument("region")
-@site_options
+@site_options_except("region")
 @format_option
 def command(region: str, fmt: str, **site: Any) -> None:
     """Print every factor an estimate in REGION would use: value, unit, year, source, licence.
@@ -22,12 +27,9 @@ def command(region: str, fmt: str, **site: Any) -> None:
       footprint explain aws:us-east-1 --year 2023
       footprint explain gcp:europe-west1 --format json
     """
-    from footprint.cli import CliError
     from footprint.explain import explain_table
     from footprint.report import render_frame
 
-    if site.get("region"):
-        raise CliError("--region: give the region as the argument of explain, not as --region")
     site["region"] = region
     table, notes = explain_table(site_from_options(site))
     if fmt not in ("table", "markdown"):

@@ -89,7 +89,7 @@ from footprint.hardware import (
     get_accelerator,
 )
 from footprint.models import LlmModel, get_model
-from footprint.provenance import Factor, user_factor
+from footprint.provenance import Factor, Spread, user_factor
 from footprint.workloads import Load
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -1095,6 +1095,9 @@ class InferenceWorkload:
                     "whole replicas; give fleet_utilization for headroom"
                 )
         factors.update(prof.factors)
+        if model is not None and model.is_range and r["kind"] != "preset":
+            central_kwh = provisioned_h * (avg_w + host.value.m_as("W")) / 1000.0
+            factors["accelerator_hours"] = self._parameter_range(model, provisioned_h, central_kwh)
         if prof.sizing:
             extra["accelerators_per_replica"] = Q_(n, "dimensionless")
             if replicas is not None:
@@ -1126,6 +1129,48 @@ class InferenceWorkload:
             per_unit=per_unit,
             extra_factors=factors,
             extra_results=extra,
+        )
+
+    def _parameter_range(self, model: LlmModel, hours: float, central_kwh: float) -> Factor:
+        """Accelerator-hours with the range a closed model's parameter estimate implies.
+
+        The workload is re-run with the low and the high active-parameter estimate
+        (totals scaled alike); each bound is the IT energy of that run expressed as
+        accelerator-hours at this run's power, so :mod:`footprint.uncertainty` samples
+        it as the range of accelerator-hours (sizing and fit included, not a linear
+        guess).
+        """
+        Q_ = units.Q_
+        bounds = []
+        for params_b in (model.params_low_b, model.params_high_b):
+            assert params_b is not None  # is_range
+            scale = params_b / model.active_params_b
+            variant = replace(
+                model,
+                active_params_b=params_b,
+                total_params_b=model.total_params_b * scale,
+                params_low_b=None,
+                params_high_b=None,
+            )
+            load = replace(self, model=variant).load()
+            kwh = (
+                load.accelerator_hours.m_as("h")
+                * (load.power.value.m_as("W") + load.host_power.value.m_as("W"))
+                / 1000.0
+            )
+            bounds.append(hours * kwh / central_kwh)
+        low, high = min(bounds + [hours]), max(bounds + [hours])
+        return Factor(
+            name="accelerator_hours",
+            value=Q_(hours, "h"),
+            origin="derived",
+            source=f"parameter estimate of {model.name}: {model.source}",
+            note=(
+                f"{model.name}: active parameters {model.params_low_b:g}-"
+                f"{model.params_high_b:g}B (midpoint {model.active_params_b:g}B used); the "
+                "range is the energy of the low and high runs, as accelerator-hours"
+            ),
+            spread=Spread(Q_(low, "h"), Q_(high, "h"), "uniform", source=model.source),
         )
 
     def _idle_factor(self, acc: Accelerator) -> Factor:

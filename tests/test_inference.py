@@ -657,3 +657,20 @@ def test_precision_choices_match_library():
 def test_help_lists_infer_and_train():
     r = run("--help")
     assert "infer" in r.output and "train" in r.output
+
+
+def test_closed_model_parameter_range_flows_into_uncertainty():
+    """A closed model's estimated parameter range (EcoLogits) widens the result ranges:
+    the workload is re-run at the low and high estimates, and the accelerator-hours
+    factor carries that range into the Monte Carlo propagation (issue 6)."""
+    closed = fp.InferenceWorkload("gpt-4o", "1e9 request/day", output_tokens=300)
+    r = fp.estimate(closed, region="US", uncertainty=fp.Uncertainty(samples=2000, seed=0))
+    hours = r.factors["accelerator_hours"]
+    assert hours.spread is not None
+    assert hours.spread.low < hours.value < hours.spread.high
+    low, high = r.ranges["co2e"]
+    assert low < r.co2e < high
+    ranked = [row["factor"] for row in r.uncertainty["sensitivity"]["co2e"]]
+    assert "accelerator_hours" in ranked[:2]
+    open_model = fp.InferenceWorkload("llama-3.1-8b", "1e9 request/day", output_tokens=300)
+    assert "accelerator_hours" not in fp.estimate(open_model, region="US").factors

@@ -90,6 +90,12 @@ def _zone_keys() -> dict[str, str]:
     return keys
 
 
+def lookup_zone(name: str) -> Zone | None:
+    """The zone named ``name`` (code, ISO-3 code, English name or alias), else ``None``."""
+    code = _zone_keys().get(normalise_name(name))
+    return None if code is None else all_zones()[code]
+
+
 def find_zone(name: str) -> Zone:
     """The zone named ``name``: its code, ISO-3 code, English name or an alias."""
     code = _zone_keys().get(normalise_name(name))

@@ -23,7 +23,7 @@ from typing import Any
 
 from footprint.data import optional_float, read_records
 from footprint.errors import InputError, UnknownNameError, suggest
-from footprint.grid import all_zones, find_zone
+from footprint.grid import all_zones, find_zone, lookup_zone
 from footprint.hardware import normalise_name
 
 __all__ = [
@@ -185,19 +185,17 @@ def resolve_region(name: str) -> Location:
     """
     if not isinstance(name, str) or not name.strip():
         raise InputError(f"region: expected a zone or cloud-region name, got {name!r}")
-    zone_hit: Location | None = None
-    try:
-        zone = find_zone(name)
-    except UnknownNameError:
-        pass
-    else:
+    if ":" in name:
+        cloud = _resolve_cloud(name)
+        assert cloud is not None  # a provider:code name resolves or raises
+        return cloud
+    zone = lookup_zone(name)
+    if zone is not None:
         country = zone.code if zone.kind == "country" else (zone.parent or None)
-        zone_hit = Location(zone.code, zone.kind, zone.name, zone.code, country)
-    cloud = _resolve_cloud(name) if (zone_hit is None or ":" in name) else None
+        return Location(zone.code, zone.kind, zone.name, zone.code, country)
+    cloud = _resolve_cloud(name)
     if cloud is not None:
         return cloud
-    if zone_hit is not None:
-        return zone_hit
     labels = [z.code for z in all_zones().values()] + [z.name for z in all_zones().values()]
     labels += list(cloud_regions())
     raise UnknownNameError("region", name, labels, hint="`footprint regions` lists them")

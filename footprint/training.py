@@ -24,6 +24,7 @@ the host share (150 W per accelerator by default).
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,10 +117,8 @@ def _count(value: Any, name: str, unit: str) -> float:
         text = value.strip().lower().replace(",", "")
         scale = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
         if text and text[-1] in scale:
-            try:
+            with contextlib.suppress(ValueError):
                 return _positive(float(text[:-1]) * scale[text[-1]], name)
-            except ValueError:
-                pass
         try:
             return _positive(float(text), name)
         except ValueError:

@@ -49,7 +49,6 @@ import lzma
 import math
 import os
 import re
-import tempfile
 import threading
 import warnings
 from abc import ABC, abstractmethod
@@ -475,8 +474,10 @@ class _CsvSource(_Source):
             raise InputError(f"{path}: cannot read ({exc})") from None
         line = first.rstrip("\r\n")
         if not line.strip():
-            raise InputError(f"{path}: malformed header: the file is empty or its first line is")
-        self.delimiter = delimiter or _sniff_delimiter(line, kind)
+            raise InputError(
+                f"{path}: malformed header: the file is empty or its first line is blank"
+            )
+        self.delimiter = _check_delimiter(delimiter) or _sniff_delimiter(line, kind)
         names = next(csv.reader([line], delimiter=self.delimiter))
         self.trailing = bool(names) and names[-1] == "" and len(names) > 1
         if self.trailing:  # sacct --parsable ends every line with the delimiter
@@ -658,6 +659,19 @@ def _assign_rows(cursor: int, n: int, bad: list[int]) -> np.ndarray:
     if len(skip):
         span = span[~np.isin(span, skip)]
     return span[:n]
+
+
+def _check_delimiter(delimiter: str | None) -> str | None:
+    """``--delimiter`` as one character (``\\t`` or ``tab`` for a tab), or None."""
+    if delimiter is None:
+        return None
+    named = {"\\t": "\t", "tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+    value = named.get(delimiter.lower(), delimiter)
+    if len(value) != 1 or value in '\r\n"':
+        raise InputError(
+            f"--delimiter: expected one character such as ',' ';' '|' or '\\t', got {delimiter!r}"
+        )
+    return value
 
 
 def _sniff_delimiter(line: str, kind: str) -> str:
@@ -2908,6 +2922,21 @@ class Summary:
         )
 
     @property
+    def unpriced_jobs(self) -> int:
+        """Accepted jobs whose site has no electricity price (left out of the cost)."""
+        return sum(jobs for jobs, info in self.sites.values() if info.currency is None)
+
+    def cost_note(self) -> str | None:
+        """Says that the cost total leaves out jobs without a price, when some are priced."""
+        n = self.unpriced_jobs
+        if not n or not self.cost_columns:
+            return None
+        return (
+            f"cost: {n:,} of {self.rows_out:,} jobs have no electricity price (no open price "
+            "data for their region; --price gives one): the cost totals leave them out"
+        )
+
+    @property
     def cost_columns(self) -> list[str]:
         """``cost_<currency>`` of every currency met (costs never mix currencies)."""
         return sorted(k for k in self.total if k.startswith("cost_"))
@@ -2978,7 +3007,7 @@ class Summary:
             "units": units,
             "rejected_by_reason": dict(sorted(self.reasons.items(), key=lambda kv: -kv[1])),
             "sites": self.sites_list(),
-            "notes": list(self.notes),
+            "notes": list(self.notes) + [n for n in [self.cost_note()] if n],
         }
 
 
@@ -3133,25 +3162,31 @@ def to_arrow(frame: pd.DataFrame, schema: Any) -> Any:
 
 
 def _temp_beside(path: Path, directory: bool = False) -> Path:
-    if directory:
-        return Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    return Path(tmp)
+    """A temporary file or folder beside ``path``; an unwritable folder is an InputError."""
+    from footprint.report import temp_file_beside
+
+    tmp: Path = temp_file_beside(path, str(path), directory=directory)
+    return tmp
 
 
 def _replace(tmp: Path, path: Path) -> None:
-    """Move ``tmp`` to ``path`` atomically (a directory replaces a directory)."""
+    """Move ``tmp`` to ``path`` atomically (a directory replaces a directory).
+
+    The result gets the permissions of a normally created file or folder (or of the
+    file it replaces), not the temporary file's owner-only ones.
+    """
+    from footprint.report import publish_file
+
     if tmp.is_dir() and path.exists():
         old = _temp_beside(path, directory=True)
         old.rmdir()
         os.replace(path, old)
-        os.replace(tmp, path)
+        publish_file(tmp, path)
         _remove(old)
     else:
         if path.is_dir():
             _remove(path)
-        os.replace(tmp, path)
+        publish_file(tmp, path)
 
 
 def _remove(path: Path) -> None:
@@ -3331,6 +3366,9 @@ def render_summary(
     if summary.reasons:
         ranked = sorted(summary.reasons.items(), key=lambda kv: -kv[1])
         lines.append("rejected by reason: " + ", ".join(f"{c} {k:,}" for c, k in ranked))
+    cost_note = summary.cost_note()
+    if cost_note:
+        lines.append(f"note: {cost_note}")
     for key, value in (outputs or {}).items():
         lines.append(f"{key}: {value}")
     return "\n".join(lines) + "\n"

@@ -224,6 +224,32 @@ def _zone_factors(
     return zones
 
 
+def _shared_intensity_notes(zones: list[_Zone]) -> list[str]:
+    """Regions that take the same parent zone's intensity (no data of their own for the
+    year) tie on intensity; say so, with the years their own data cover."""
+    from footprint.grid import intensity_years
+
+    shared: dict[tuple[str, Any], list[list[int]]] = {}
+    for z in zones:
+        factor, loc = z.factors.intensity, z.location
+        if factor.origin != "dataset" or factor.zone in (loc.zone, loc.id):
+            continue
+        own = intensity_years(loc.zone) if loc.zone else []
+        if own:
+            shared.setdefault((str(factor.zone), factor.year), []).append(own)
+    notes = []
+    for (zone, year), owns in shared.items():
+        if len(owns) < 2:
+            continue
+        first, last = min(min(o) for o in owns), max(max(o) for o in owns)
+        span = str(first) if first == last else f"{first}-{last}"
+        notes.append(
+            f"{len(owns)} regions have no grid intensity of their own for {year} and take "
+            f"{zone}'s, so they tie on it; their own data cover {span} (give --year)"
+        )
+    return notes
+
+
 def _summarise_notes(zones: list[_Zone], per_zone: list[tuple[str, str]]) -> list[str]:
     """Many zones: each distinct note once, its zone code generalised, with a count."""
     codes = {z.location.id: {z.location.id, z.location.zone, z.factors.zone} for z in zones}
@@ -280,7 +306,7 @@ def compare(
     kind: str | None = None,
     provider: str | None = None,
     country: str | None = None,
-    site: Site | None = None,
+    site: Site | Sequence[Site] | None = None,
     metric: str = "co2e",
     sort: str | None = None,
     ascending: bool | None = None,
@@ -305,9 +331,12 @@ def compare(
         Select zones instead of listing them: a region kind (``country``, ``us-state``,
         ``cloud``...), a cloud provider (``gcp``), a country. Zones without data are
         left out and listed in ``attrs["notes"]``. Nothing given: every country.
-    site : Site, optional
+    site : Site or sequence of Site, optional
         Overrides applied in every zone (``operator``, ``pue``, ``wue``, ``cfe``,
-        ``price``, ``hydro``...); its ``region`` must be empty.
+        ``price``, ``hydro``...); its ``region`` must be empty. A sequence gives one
+        Site per workload (workloads with their own overrides); the factor columns
+        then hold energy-weighted values (``pue`` = facility / IT energy...) when the
+        workloads' factors differ in a zone.
     metric : str
         Column that ranks the zones (lower is better): one of :data:`METRICS`.
     sort : str, optional
@@ -339,61 +368,112 @@ def compare(
             raise InputError(f"{name}: expected a positive whole number, got {n}")
     notes: list[str] = []
     items, loads = _loads(workload)
-    template = _template(site, year, strict_year)
+    sites: list[Site | None] = []
+    if isinstance(site, (list, tuple)):
+        sites += site
+    else:
+        sites.append(site)  # type: ignore[arg-type]
+    if len(sites) not in (1, len(items)):
+        raise InputError(
+            f"site: give one Site, or one per workload ({len(items)}), got {len(sites)}"
+        )
+    templates: list[Site] = []  # the distinct templates, in order of first use
+    which: list[int] = []  # template of each workload
+    for s in sites * (len(items) if len(sites) == 1 else 1):
+        t = _template(s, year, strict_year)
+        if t not in templates:
+            templates.append(t)
+        which.append(templates.index(t))
     locations, explicit = _locations(regions, kind, provider, country, notes)
-    zones = _zone_factors(locations, template, explicit, notes)
+    per_template = [_zone_factors(locations, t, explicit, notes) for t in templates]
+    notes[:] = list(dict.fromkeys(notes))  # the same note from several templates once
+    common = set.intersection(*({z.location.id for z in zs} for zs in per_template))
+    per_template = [[z for z in zs if z.location.id in common] for zs in per_template]
+    zones = per_template[0]
     if not zones:
         raise MissingDataError("compare: no selected region has the data an estimate needs")
+    notes += _shared_intensity_notes(zones)
 
     registry = units.get_registry()
 
     def column(name: str, unit: str) -> Any:
-        # parse the unit once; converting to a Unit object skips pint's string parser
+        # parse the unit once; converting to a Unit object skips pint's string parser;
+        # one row per template, one column per zone
         target = registry.Unit(unit)
-        return np.array([getattr(z.factors, name).value.m_as(target) for z in zones], dtype=float)
+        return np.array(
+            [[getattr(z.factors, name).value.m_as(target) for z in zs] for zs in per_template],
+            dtype=float,
+        )
 
     intensity = column("intensity", "gCO2e/kWh")
     pue = column("pue", "dimensionless")
     wue = column("wue", "L/kWh")
     ewif = column("ewif", "L/kWh")
     cfe = column("cfe", "dimensionless")
-    currencies = [
-        None if z.factors.price is None else units.currency_of(z.factors.price.value) for z in zones
+    currency_rows = [
+        [None if z.factors.price is None else units.currency_of(z.factors.price.value) for z in zs]
+        for zs in per_template
     ]
     price = np.array(
-        [np.nan if z.factors.price is None else z.factors.price.value.magnitude for z in zones],
+        [
+            [np.nan if z.factors.price is None else z.factors.price.value.magnitude for z in zs]
+            for zs in per_template
+        ],
         dtype=float,
     )
     hours = np.array([ld.accelerator_hours.m_as("h") for ld in loads], dtype=float)
     power = np.array([ld.power.value.m_as("W") for ld in loads], dtype=float)
     host = np.array([ld.host_power.value.m_as("W") for ld in loads], dtype=float)
+    rows = np.asarray(which)
     # ONE evaluation of the formulas: workloads along axis 0, zones along axis 1
     mags = account(
         hours[:, None],
         power[:, None],
         host[:, None],
-        pue[None, :],
-        wue[None, :],
-        ewif[None, :],
-        intensity[None, :],
-        cfe_share=cfe[None, :],
-        price_per_kwh=price[None, :],
+        pue[rows],
+        wue[rows],
+        ewif[rows],
+        intensity[rows],
+        cfe_share=cfe[rows],
+        price_per_kwh=price[rows],
     )
     shape = (len(loads), len(zones))
     totals = {
         key: np.broadcast_to(np.asarray(mags[key], dtype=float), shape).sum(axis=0)
         for key in (*_RESULT_COLUMNS, "cost")
     }
+    # a zone's cost is known when every workload there is priced in one currency
+    used_rows = [currency_rows[t] for t in sorted(set(which))]
+    currencies: list[str | None] = []
+    for z in range(len(zones)):
+        found = {row[z] for row in used_rows}
+        currencies.append(found.pop() if len(found) == 1 else None)
+    unpriced = np.array([c is None for c in currencies])
+    totals["cost"] = np.where(unpriced, np.nan, totals["cost"])
+    if len(templates) == 1:
+        factors = (intensity[0], cfe[0], ewif[0], pue[0], wue[0], price[0])
+    else:
+        factors = _weighted_factors(totals, currencies)
+        if any(len({row[z] for row in used_rows}) > 1 for z in range(len(zones))):
+            notes.append(
+                "cost: left out where the workloads' prices are in different currencies "
+                "or missing for some of them"
+            )
+        notes.append(
+            "the workloads have different site overrides: intensity, cfe, ewif, pue, wue "
+            "and price are energy-weighted over them (pue = facility / IT energy, "
+            "intensity = CO2e / facility energy...)"
+        )
 
-    df = _frame(zones, intensity, cfe, ewif, pue, wue, totals, price, currencies)
+    df = _frame(zones, *factors, totals, currencies)
     _rank(df, metric, notes)
     df.attrs.update(
         {
             "workload": "; ".join(describe_workload(w) for w in items),
             "metric": metric,
             "notes": notes + _workload_notes(loads),
-            "sources": _sources(zones, loads),
-            "year": template.year,
+            "sources": _sources([z for zs in per_template for z in zs], loads),
+            "year": templates[0].year,
         }
     )
     df = sort_comparison(df, sort or metric, ascending)
@@ -404,6 +484,32 @@ def compare(
     return df.reset_index(drop=True)
 
 
+def _weighted_factors(totals: dict[str, Any], currencies: list[str | None]) -> tuple[Any, ...]:
+    """Per-zone factors of workloads with different overrides: the ratios of the totals.
+
+    ``intensity`` = CO2e / facility energy, ``cfe`` = 1 - market / location CO2e,
+    ``ewif`` = off-site water / facility energy, ``pue`` = facility / IT energy,
+    ``wue`` = on-site water / IT energy, ``price`` = cost / facility energy (NaN
+    where a denominator is zero or the cost is unknown).
+    """
+    import numpy as np
+
+    def ratio(num: Any, den: Any) -> Any:
+        num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
+
+    facility, it = totals["facility_energy"], totals["it_energy"]
+    intensity = ratio(totals["co2e"] * 1000.0, facility)
+    cfe = 1.0 - ratio(totals["co2e_market"], totals["co2e"])
+    ewif = ratio(totals["water_offsite"], facility)
+    pue = ratio(facility, it)
+    wue = ratio(totals["water_onsite"], it)
+    known = np.array([c is not None for c in currencies])
+    weighted_price = np.where(known, ratio(totals["cost"], facility), np.nan)
+    return intensity, cfe, ewif, pue, wue, weighted_price
+
+
 def _frame(
     zones: list[_Zone],
     intensity: Any,
@@ -411,8 +517,8 @@ def _frame(
     ewif: Any,
     pue: Any,
     wue: Any,
-    totals: dict[str, Any],
     price: Any,
+    totals: dict[str, Any],
     currencies: list[str | None],
 ) -> pd.DataFrame:
     import numpy as np

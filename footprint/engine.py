@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from footprint.embodied import Embodied
     from footprint.uncertainty import Uncertainty
 
-__all__ = ["Footprint", "estimate", "per_unit_results"]
+__all__ = ["Footprint", "canonical_unit", "estimate", "per_unit_results"]
 
 _FORMULAS = {
     "accelerator_hours": "accelerator-hours of the workload",
@@ -84,7 +85,7 @@ class Footprint:
         """
         results = {}
         for key, q in self.results.items():
-            unit = CANONICAL_UNITS.get(key)
+            unit = canonical_unit(key)
             value = q.to(unit) if unit else q
             results[key] = {"value": float(value.magnitude), "unit": units.format_unit(value.units)}
             if key in self.ranges:
@@ -138,7 +139,7 @@ class Footprint:
 
         rows = []
         for key, q in self.results.items():
-            unit = CANONICAL_UNITS.get(key, units.format_unit(q.units))
+            unit = canonical_unit(key) or units.format_unit(q.units)
             low, high = self.ranges.get(key, (None, None))
             rows.append(
                 {
@@ -175,6 +176,18 @@ class Footprint:
                 }
             )
         return pd.DataFrame(rows)
+
+
+def canonical_unit(key: str) -> str | None:
+    """The fixed unit of result ``key`` in the JSON and CSV contract, ``None`` if it has none.
+
+    ``total_co2e_per_<unit>`` takes the unit of ``co2e_per_<unit>`` (gCO2e/request,
+    kgCO2e/day...), so operational and total CO2e per unit are in the same unit.
+    """
+    unit = CANONICAL_UNITS.get(key)
+    if unit is None and key.startswith("total_co2e_per_"):
+        unit = CANONICAL_UNITS.get(key.removeprefix("total_"))
+    return unit
 
 
 def _site(site: Site | None, region: str | None, year: int | None) -> Site:
@@ -259,6 +272,7 @@ def estimate(
         results["cost"] = Q_(mags["cost"], units.currency_of(sf.price.value))
     results.update(per_unit_results(results, load.per_unit))
     results.update(load.extra_results)
+    _check_finite(results, load)
     notes = [*sf.notes, *load.notes, *(() if emb is None else emb.notes)]
     inputs = {**load.inputs, **site.inputs(), "zone": sf.zone}
     if embodied is False:
@@ -280,6 +294,25 @@ def estimate(
             f"uncertainty: expected True, False or an Uncertainty, got {type(uncertainty).__name__}"
         )
     return propagate(fp, load, spec)
+
+
+def _check_finite(results: dict[str, Any], load: Any) -> None:
+    """Refuse results that overflowed to infinity (JSON has no number for them)."""
+    overflow = [
+        key
+        for key, q in results.items()
+        if not all(math.isfinite(float(m)) for m in _flat(getattr(q, "magnitude", q)))
+    ]
+    if overflow:
+        raise InputError(
+            f"{', '.join(overflow)}: too large to compute (beyond 1e308); check the size "
+            f"of the inputs (accelerator-hours {load.accelerator_hours.m_as('h'):g} h, "
+            f"power {load.power.value.m_as('W'):g} W)"
+        )
+
+
+def _flat(m: Any) -> list[Any]:
+    return list(m.ravel()) if hasattr(m, "ravel") else [m]
 
 
 def _embodied(embodied: Any, job: Any, load: Any) -> Any:

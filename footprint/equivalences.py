@@ -276,6 +276,7 @@ def equivalences(
     Parameters
     ----------
     co2e : Quantity [kgCO2e], optional
+        Quantities, or bare numbers in the unit in brackets; not negative.
         -> km by an average passenger car (European factor for European countries,
         else the US EPA factor) and one-way economy flights New York-San Francisco.
     energy : Quantity [kWh], optional
@@ -300,13 +301,15 @@ def equivalences(
     zone = _country(country)
     code = zone.code if zone is not None else None
     out: list[Equivalence] = []
+    # quantities (bare numbers in kgCO2e, kWh, L), finite and not negative: an everyday
+    # equivalent of a negative or NaN amount means nothing
     if co2e is not None:
-        units.check_dimension(co2e, "co2e", "co2e")
+        co2e = units.parse_quantity(co2e, "co2e", "kgCO2e", "co2e", mass_means_co2e=True)
         europe = zone is not None and (zone.code in _EUROPE or zone.parent in _EUROPE)
         out.append(_distance(co2e, "car_km", "EU" if europe else "US"))
         out.append(_equivalence("flight_nyc_sfo", "WORLD", co2e))
     if energy is not None:
-        units.check_dimension(energy, "energy", "energy")
+        energy = units.parse_quantity(energy, "energy", "kWh", "energy")
         if _has("household_electricity", code):
             out.append(_equivalence("household_electricity", str(code), energy))
         elif _has("per_capita_electricity", code):
@@ -316,7 +319,7 @@ def equivalences(
         if zone is not None and zone.code in _generation_index():
             out.append(country_share(energy, zone.code, year))
     if water is not None:
-        units.check_dimension(water, "water", "water")
+        water = units.parse_quantity(water, "water", "L", "water")
         out.append(_equivalence("drinking_water", "WORLD", water))
         out.append(_equivalence("olympic_pool", "WORLD", water))
     return out

@@ -6,6 +6,8 @@ from typing import Any
 
 from footprint import units
 from footprint.data import licence_of
+from footprint.grid import all_zones
+from footprint.regions import cloud_regions
 from footprint.site import Site, site_factors
 
 __all__ = ["explain_table"]
@@ -15,7 +17,8 @@ def explain_table(site: Site) -> tuple[Any, list[str]]:
     """The factors of ``site`` as a DataFrame, and the notes on their choice.
 
     Columns: ``factor``, ``value``, ``unit``, ``origin``, ``zone``, ``year``,
-    ``dataset``, ``source``, ``licence``, ``note``.
+    ``dataset``, ``source``, ``licence``, ``note``. Where no electricity price is known,
+    a ``price`` row without value says so.
     """
     import pandas as pd
 
@@ -23,6 +26,18 @@ def explain_table(site: Site) -> tuple[Any, list[str]]:
     rows: list[dict[str, Any]] = []
     loc = sf.location
     if loc is not None:
+        if loc.is_cloud:
+            file, row_source = "cloud_regions.csv", cloud_regions()[loc.id].get("source", "")
+        else:
+            # countries and aggregates come from zones.csv; US states, balancing
+            # authorities, provinces and bidding zones from zones_subnational.csv
+            zone = all_zones()[loc.zone]
+            national = zone.kind in ("country", "aggregate")
+            file = "zones.csv" if national else "zones_subnational.csv"
+            row_source = zone.source
+        where = f"grid zone {loc.zone}"
+        if loc.latitude is not None and loc.longitude is not None:
+            where += f", {loc.latitude:.3f}, {loc.longitude:.3f}"
         rows.append(
             {
                 "factor": "location",
@@ -31,12 +46,9 @@ def explain_table(site: Site) -> tuple[Any, list[str]]:
                 "origin": "dataset",
                 "zone": sf.zone,
                 "year": None,
-                "dataset": "cloud_regions.csv" if loc.is_cloud else "zones.csv",
-                "source": f"grid zone {loc.zone}"
-                + (f", {loc.latitude:.3f}, {loc.longitude:.3f}" if loc.latitude else ""),
-                "licence": licence_of("cloud_regions.csv" if loc.is_cloud else "zones.csv")[
-                    "licence"
-                ],
+                "dataset": file,
+                "source": "; ".join(filter(None, [where, row_source])),
+                "licence": licence_of(file)["licence"],
                 "note": "",
             }
         )
@@ -55,6 +67,22 @@ def explain_table(site: Site) -> tuple[Any, list[str]]:
                 "source": f.source,
                 "licence": licence,
                 "note": f.note,
+            }
+        )
+    if sf.price is None:
+        # no cost without a price: said in every format, not only in the notes
+        rows.append(
+            {
+                "factor": "price",
+                "value": None,
+                "unit": "",
+                "origin": "",
+                "zone": sf.zone,
+                "year": None,
+                "dataset": None,
+                "source": "no open electricity price data for this zone; give --price",
+                "licence": "",
+                "note": "no cost is computed without a price",
             }
         )
     frame = pd.DataFrame(rows)

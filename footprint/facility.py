@@ -20,7 +20,14 @@ from footprint.errors import UnknownNameError
 from footprint.hardware import normalise_name
 from footprint.provenance import Factor
 
-__all__ = ["DEFAULT_OPERATOR", "operators", "facility_factors", "FacilityFactors"]
+__all__ = [
+    "DEFAULT_OPERATOR",
+    "operators",
+    "find_operator",
+    "facility_factor",
+    "facility_factors",
+    "FacilityFactors",
+]
 
 #: Operator whose factors apply when neither the user nor the region names one.
 DEFAULT_OPERATOR = "industry-average"
@@ -47,7 +54,14 @@ def operators() -> list[str]:
     return sorted(_index())
 
 
-def _find_operator(name: str) -> str:
+def find_operator(name: str) -> str:
+    """The canonical name of operator ``name`` (case, spaces and hyphens ignored).
+
+    Raises
+    ------
+    UnknownNameError
+        With close matches among the operators of ``datacenters.csv``.
+    """
     keys = {normalise_name(op): op for op in _index()}
     hit = keys.get(normalise_name(name))
     if hit is None:
@@ -91,8 +105,26 @@ def facility_factors(
     operator: str | None = None, year: int | None = None, *, strict_year: bool = False
 ) -> FacilityFactors:
     """PUE and WUE of ``operator``'s facilities in ``year`` (nearest year noted)."""
-    op = _find_operator(operator or DEFAULT_OPERATOR)
     return FacilityFactors(
-        pue=_factor(op, year, "pue", "pue", "dimensionless", strict_year),
-        wue=_factor(op, year, "wue_l_per_kwh", "wue", "L/kWh", strict_year),
+        pue=facility_factor("pue", operator, year, strict_year=strict_year),
+        wue=facility_factor("wue", operator, year, strict_year=strict_year),
     )
+
+
+#: Column and unit of each facility factor in ``datacenters.csv``.
+_COLUMNS = {"pue": ("pue", "dimensionless"), "wue": ("wue_l_per_kwh", "L/kWh")}
+
+
+def facility_factor(
+    name: str, operator: str | None = None, year: int | None = None, *, strict_year: bool = False
+) -> Factor:
+    """One facility factor, ``"pue"`` [1] or ``"wue"`` [L/kWh], of ``operator`` in ``year``.
+
+    Looking up only the factor an estimate needs keeps ``strict_year`` from failing on
+    a factor the user gave (``--pue`` with ``--strict-year`` needs no PUE data).
+    """
+    if name not in _COLUMNS:
+        raise ValueError(f"facility factor: expected one of {tuple(_COLUMNS)}, got {name!r}")
+    column, unit = _COLUMNS[name]
+    op = find_operator(operator or DEFAULT_OPERATOR)
+    return _factor(op, year, column, name, unit, strict_year)

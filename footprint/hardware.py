@@ -13,7 +13,7 @@ from typing import Any
 
 from footprint import units
 from footprint.data import name_index, normalise_name, optional_float, read_records
-from footprint.errors import UnknownNameError
+from footprint.errors import InputError, UnknownNameError
 
 __all__ = ["Accelerator", "get_accelerator", "list_accelerators", "normalise_name"]
 
@@ -83,9 +83,16 @@ def get_accelerator(name: str) -> Accelerator:
 
     Raises
     ------
+    InputError
+        When ``name`` is not a non-empty string.
     UnknownNameError
         With close matches among names and aliases.
     """
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(
+            f"accelerator: expected an accelerator name such as H100-SXM "
+            f"(`footprint accelerators` lists them), got {name!r}"
+        )
     by_name, keys = _index()
     hit = keys.get(normalise_name(name))
     if hit is None:

@@ -42,7 +42,7 @@ from footprint import units
 from footprint.accounting import account
 from footprint.data import choose_year, datasets_dir, read_records
 from footprint.engine import Footprint
-from footprint.errors import DataError, InputError, MissingDataError, UnknownNameError
+from footprint.errors import DataError, InputError, MissingDataError, UnitError, UnknownNameError
 from footprint.hardware import normalise_name
 from footprint.provenance import Factor
 from footprint.water import (
@@ -233,6 +233,20 @@ def _zone_for_region(region: str) -> tuple[HourlyZone, str]:
     )
 
 
+def _outside_note(zone: HourlyZone, region: str | None) -> list[str]:
+    """A note when an hourly zone given by name is not one of the region's grid zones."""
+    if region is None:
+        return []
+    location = _resolve(region)
+    if zone.code in location.zones():
+        return []
+    return [
+        f"hourly zone {zone.code} is not a grid zone of {location.id} "
+        f"({', '.join(location.zones())}): the hourly figures use {zone.code}'s grid, the "
+        f"annual-method figures and PUE/WUE {location.id}'s"
+    ]
+
+
 def region_timezone(region: str | None, zone: HourlyZone | None = None) -> tuple[str, str]:
     """IANA time zone for local times: the cloud region's, else the hourly zone's.
 
@@ -263,6 +277,77 @@ def _check_timezone(name: str) -> str:
             "'America/New_York')"
         ) from None
     return name
+
+
+def _dst_message(exc: Exception, timezone: str) -> str:
+    """A DST error of pandas in words (without its keyword-argument advice)."""
+    import re
+
+    text = str(exc)
+    found = re.search(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?", text)
+    when = found.group(0) if found else "a time"
+    if "nonexistent" in text:
+        what = f"{when} does not exist in {timezone} (clocks go forward)"
+    elif "dst" in text.lower() or "ambiguous" in text.lower():
+        what = f"{when} happens twice in {timezone} (clocks go back)"
+    else:
+        return f"{text} ({timezone})"
+    return f"{what}; write times with their UTC offset (ISO 8601, e.g. '...T01:30-04:00')"
+
+
+#: A UTC offset (or Z) at the end of an ISO 8601 time.
+_OFFSET = r"(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$"
+
+
+def _parse_stamps(values: Any, what: str) -> pd.DatetimeIndex:
+    """Timestamps of a file: all with UTC offsets (any mix of offsets, e.g. across a DST
+    change, converted to UTC) or all without (returned naive). Errors name the row."""
+    import re
+    import warnings
+
+    import numpy as np
+    import pandas as pd
+
+    items = list(values)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "could not infer format"
+            return pd.DatetimeIndex(pd.to_datetime(items, utc=False))
+    except (ValueError, TypeError, OverflowError):
+        pass
+    for i, v in enumerate(items, start=1):  # the first unreadable value, by row
+        try:
+            readable = pd.Timestamp(v) is not pd.NaT
+        except (ValueError, TypeError, OverflowError):
+            readable = False
+        if not readable:
+            raise InputError(f"{what}: cannot read {v!r} (row {i}) as a date and time (ISO 8601)")
+    texts = [str(v).strip() for v in items]
+    aware = np.array(
+        [
+            v.tzinfo is not None if isinstance(v, pd.Timestamp) else bool(re.search(_OFFSET, t))
+            for v, t in zip(items, texts, strict=True)
+        ]
+    )
+    if aware.all():
+        return pd.DatetimeIndex(pd.to_datetime(texts, utc=True))
+    if aware.any():
+        first = int(np.argmin(aware))
+        raise InputError(
+            f"{what}: some timestamps have a UTC offset and others not (row {first + 1}: "
+            f"{texts[first]!r}); write all with offsets, or none and give their time zone"
+        )
+    raise InputError(f"{what}: cannot read the timestamps as dates and times (ISO 8601)")
+
+
+def _localize(idx: pd.DatetimeIndex, timezone: str, what: str) -> pd.DatetimeIndex:
+    """Naive local times in ``timezone`` as aware times; a repeated hour at the end of
+    summer time is resolved by order (``infer``), a time that does not exist fails."""
+    tz = _check_timezone(timezone)
+    try:
+        return idx.tz_localize(tz, ambiguous="infer", nonexistent="raise")
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"{what}: {_dst_message(exc, tz)}") from None
 
 
 # --- the hourly time axis -------------------------------------------------------------------
@@ -324,10 +409,11 @@ def _parse_time(value: Any, name: str, timezone: str | None) -> pd.Timestamp:
                 f"{name}: {value!r} has no UTC offset; write e.g. '2022-07-01T09:00Z' or "
                 "'2022-07-01T09:00-07:00', or give its time zone"
             )
+        tz = _check_timezone(timezone)
         try:
-            ts = ts.tz_localize(_check_timezone(timezone), ambiguous="raise", nonexistent="raise")
+            ts = ts.tz_localize(tz, ambiguous="raise", nonexistent="raise")
         except (ValueError, TypeError) as exc:  # DST gap or overlap
-            raise InputError(f"{name}: {value!r} in {timezone}: {exc}") from None
+            raise InputError(f"{name}: {_dst_message(exc, tz)}") from None
     return ts.tz_convert("UTC")
 
 
@@ -505,10 +591,7 @@ class LoadProfile:
         import numpy as np
         import pandas as pd
 
-        try:
-            idx = pd.DatetimeIndex(pd.to_datetime(list(timestamps), utc=False))
-        except (ValueError, TypeError) as exc:
-            raise InputError(f"profile: cannot read the timestamps ({exc})") from None
+        idx = _parse_stamps(timestamps, "profile")
         if len(idx) < 1:
             raise InputError("profile: no samples")
         if idx.tz is None:
@@ -517,12 +600,7 @@ class LoadProfile:
                     "profile: timestamps have no UTC offset; give their time zone (e.g. "
                     "timezone='UTC' or 'Europe/Paris') or write offsets ('...T09:00Z')"
                 )
-            try:
-                idx = idx.tz_localize(
-                    _check_timezone(timezone), ambiguous="raise", nonexistent="raise"
-                )
-            except (ValueError, TypeError) as exc:
-                raise InputError(f"profile: timestamps in {timezone}: {exc}") from None
+            idx = _localize(idx, timezone, "profile")
             read_in: tuple[str, ...] = (f"profile timestamps read in {timezone} (no UTC offset)",)
         else:
             read_in = ()
@@ -540,14 +618,27 @@ class LoadProfile:
         if (steps <= 0).any():
             raise InputError("profile: timestamps must be strictly increasing")
         notes = list(read_in)
+        if len(steps):
+            usual = float(np.median(steps))
+            gaps = np.flatnonzero(steps > 2 * usual)
+            if len(gaps):
+                longest = int(gaps[np.argmax(steps[gaps])])
+                notes.append(
+                    f"profile: {len(gaps)} gap(s) longer than twice the usual interval "
+                    f"({_span(usual)}), the longest {_span(float(steps[longest]))} from "
+                    f"{idx[longest].isoformat()}; each power value holds until the next "
+                    "timestamp"
+                )
         if end is None:
             if len(idx) < 2:
-                raise InputError("profile: one sample needs an end time")
+                raise InputError(
+                    "profile: a single sample has no duration; add a last row at the time the "
+                    "load ends (e.g. with power 0), or give its end"
+                )
             last = int(np.median(steps))
             end_ts = idx[-1] + pd.Timedelta(last, unit="ns")
             notes.append(
-                f"profile: the last sample is held for the median interval "
-                f"({pd.Timedelta(last, unit='ns')})"
+                f"profile: the last sample is held for the median interval ({_span(last)})"
             )
         else:
             end_ts = _parse_time(end, "end", timezone)
@@ -581,12 +672,7 @@ class LoadProfile:
         file = Path(path)
         if not file.is_file():
             raise InputError(f"profile: file {str(path)!r} not found")
-        try:
-            table = pd.read_csv(file)
-        except (OSError, ValueError, pd.errors.ParserError) as exc:
-            raise InputError(f"profile: cannot read {file.name} ({exc})") from None
-        if table.empty:
-            raise InputError(f"profile: {file.name} has no rows")
+        table = _read_table(file, "profile")
         cols = list(table.columns)
         tcol = timestamp_column or next(
             (
@@ -618,11 +704,53 @@ class LoadProfile:
             values = pd.to_numeric(table[pcol], errors="raise").to_numpy(float)
         except (ValueError, TypeError):
             raise InputError(f"profile: column {pcol!r} holds non-numbers") from None
+        try:
+            per_unit = units.Q_(1.0, unit_text)
+        except Exception:  # pint raises several types for an unknown unit
+            raise UnitError(
+                f"profile: column {pcol!r}: cannot read the unit {unit_text!r}"
+            ) from None
+        if not per_unit.check("[power]"):
+            raise UnitError(
+                f"profile: column {pcol!r} is in {unit_text}, not a power unit (W, kW, MW)"
+            )
         power = units.Q_(values, unit_text)
-        units.check_dimension(power, "power", f"profile column {pcol!r}")
         profile = cls.from_series(table[tcol], power, timezone=timezone, end=end)
         inputs = {"profile": file.name, "power_column": f"{pcol} [{unit_text}]", **profile.inputs}
         return replace(profile, inputs=inputs)
+
+
+def _span(ns: float) -> str:
+    """A time span for notes: ``1 h``, ``15 min``, ``2.5 h``, ``3 days``."""
+    minutes = ns / 60e9
+    if minutes < 60:
+        return f"{minutes:g} min"
+    hours = minutes / 60
+    return f"{hours:g} h" if hours < 48 else f"{hours / 24:g} days"
+
+
+def _read_table(file: Path, what: str) -> pd.DataFrame:
+    """A small CSV (comma, semicolon or tab separated) with at least one data row."""
+    import pandas as pd
+
+    def read(sep: str) -> pd.DataFrame:
+        try:
+            return pd.read_csv(file, sep=sep, encoding="utf-8-sig")
+        except pd.errors.EmptyDataError:
+            raise InputError(f"{what}: {file.name} is empty") from None
+        except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(f"{what}: cannot read {file.name} as CSV ({reason})") from None
+
+    table = read(",")
+    if len(table.columns) == 1:  # a semicolon- or tab-separated file
+        header = str(table.columns[0])
+        sep = next((d for d in (";", "\t", "|") if d in header), None)
+        if sep is not None:
+            table = read(sep)
+    if table.empty:
+        raise InputError(f"{what}: {file.name} has no data rows")
+    return table
 
 
 def _coverage(start: Any, end: Any, hours: Any) -> Any:
@@ -787,10 +915,7 @@ class HourlyGrid:
         file = Path(path)
         if not file.is_file():
             raise InputError(f"grid file {str(path)!r} not found")
-        try:
-            table = pd.read_csv(file)
-        except (OSError, ValueError, pd.errors.ParserError) as exc:
-            raise InputError(f"grid file: cannot read {file.name} ({exc})") from None
+        table = _read_table(file, "grid file")
         cols = list(table.columns)
         tcol = timestamp_column or next(
             (c for c in cols if "time" in str(c).lower() or "date" in str(c).lower()), cols[0]
@@ -800,21 +925,13 @@ class HourlyGrid:
             raise InputError(
                 f"grid file {file.name}: give the timestamp and intensity columns (columns: {cols})"
             )
-        stamps = pd.to_datetime(table[tcol], utc=False)
-        idx = pd.DatetimeIndex(stamps)
+        idx = _parse_stamps(table[tcol], f"grid file {file.name}")
         if idx.tz is None:
             if timezone is None:
                 raise InputError(
                     f"grid file {file.name}: timestamps have no UTC offset; give their time zone"
                 )
-            try:
-                idx = idx.tz_localize(
-                    _check_timezone(timezone), ambiguous="raise", nonexistent="raise"
-                )
-            except (ValueError, TypeError) as exc:
-                raise InputError(
-                    f"grid file {file.name}: timestamps in {timezone}: {exc}"
-                ) from None
+            idx = _localize(idx, timezone, f"grid file {file.name}")
         idx = idx.tz_convert("UTC")
         if not (idx == idx.floor("h")).all() or (np.diff(idx.as_unit("ns").asi8) <= 0).any():
             raise InputError(f"grid file {file.name}: expected increasing whole-hour timestamps")
@@ -1018,6 +1135,7 @@ def account_hourly(
     else:
         if grid is not None:
             zone = find_hourly_zone(grid)
+            notes += _outside_note(zone, region)
         elif region is not None:
             zone, why = _zone_for_region(region)
             if why:

@@ -1231,7 +1231,8 @@ class InferenceWorkload:
             out["batch"] = str(r["batch"])
             out["fleet_utilization"] = f"{r['fleet_utilization']:g}"
         if r["period"] is not None:
-            out["period"] = f"{r['period']:~P}"
+            period = r["period"]
+            out["period"] = f"{period.magnitude:g} {units.format_unit(period.units)}"
         for key in ("power", "idle_power", "host_power", "mbu", "mfu"):
             value = getattr(self, key)
             if value is not None:

@@ -26,6 +26,12 @@ __all__ = ["LlmModel", "get_model", "list_models", "model_table", "custom_model"
 
 TABLE = "models"
 
+#: Most parameters a custom model may state [billions]: 1e5 billion (100 trillion), some
+#: fifty times the largest published models (about 2 trillion). Counts are in billions
+#: here (``custom_model(8)`` is 8B); ``custom_model(8e9)`` would mean 8e18 parameters,
+#: a count written as if it were a plain number, and is refused with the spelling to use.
+MAX_PARAMS_B = 1e5
+
 
 @dataclass(frozen=True)
 class LlmModel:
@@ -160,6 +166,11 @@ def custom_model(
             raise InputError(f"{label}: expected a number of parameters in billions, got {value!r}")
         if value <= 0:
             raise InputError(f"{label}: must be greater than zero, got {value}")
+        if value > MAX_PARAMS_B:
+            raise InputError(
+                f"{label}: {value:g} is in billions of parameters ({value * 1e9:g} "
+                f"parameters); write {value / 1e9:g} for {value:g} parameters"
+            )
     active = total_params_b if active_params_b is None else active_params_b
     if active > total_params_b:
         raise InputError(

@@ -143,6 +143,11 @@ def ranked_bar_chart(
     if df.empty:
         raise InputError("plot: the comparison has no rows")
     ordered = sort_comparison(df, metric, ascending=True)
+    known = np.isfinite(np.asarray(ordered[metric].pint.magnitude, dtype=float))
+    unknown = int((~known).sum())  # no value (e.g. no price for cost): no bar, not a zero
+    ordered = ordered.loc[known]
+    if ordered.empty:
+        raise InputError(f"plot: no region has a value of {metric}")
     shown = ordered.head(max_bars)
     series = shown[metric]
     unit = str(series.pint.units)
@@ -172,7 +177,9 @@ def ranked_bar_chart(
     ax.set_xlim(0, top * 1.12 if top > 0 else 1)
     _tidy_axis(ax)
     workload = df.attrs.get("workload", "the workload")
-    more = f" (best {len(shown)} of {len(df)})" if len(df) > len(shown) else ""
+    more = f" (best {len(shown)} of {len(ordered)})" if len(ordered) > len(shown) else ""
+    if unknown:
+        more += f"; {unknown} region{'s' if unknown > 1 else ''} without a value left out"
     year = df.attrs.get("year")
     when = f", {year} data" if year else ""
     ax.set_title(title or f"{label}: {workload}, by region{more}{when}", fontsize=10, loc="left")
@@ -291,23 +298,26 @@ def breakdown_chart(
 
 
 def save(fig: Figure, path: str | Path) -> Path:
-    """Write ``fig`` as PNG or SVG (by suffix) atomically (temp file, then rename)."""
-    import os
-    import tempfile
+    """Write ``fig`` as PNG or SVG (by suffix) atomically (temp file, then rename).
+
+    A missing or unwritable folder raises :class:`InputError`; the file gets the usual
+    permissions of a new file (not the temporary file's owner-only ones).
+    """
+    from footprint.report import publish_file, temp_file_beside
 
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise InputError(f"plot: expected a .png or .svg file name, got {path.name!r}")
-    if not path.parent.exists():
+    if not path.parent.is_dir():
         raise InputError(f"plot: folder {str(path.parent)!r} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".{fmt}", dir=path.parent)
+    tmp = temp_file_beside(path, "plot")
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with tmp.open("wb") as fh:
             _write(fig, fh, fmt)
-        os.replace(tmp, path)
+        publish_file(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return path
 

@@ -17,7 +17,8 @@ carbon-free share (Google does), that factor comes first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -163,6 +164,10 @@ def _resolve_cloud(name: str) -> Location | None:
             "cloud region", name, pool, hint="`footprint regions --kind cloud` lists them"
         )
     hits = _cloud_by_code().get(normalise_name(text), [])
+    if len(hits) > 1:
+        # "us-east-1" is AWS's code exactly; GCP's "us-east1" only matches once hyphens go
+        exact = [r for r in hits if r.partition(":")[2].lower() == text]
+        hits = exact if len(exact) == 1 else hits
     if len(hits) == 1:
         return _cloud_location(hits[0])
     if len(hits) > 1:
@@ -294,7 +299,9 @@ def region_table(
 
     Columns: ``region``, ``name``, ``kind``, ``zone`` (grid zone), ``year`` (of the
     intensity), ``intensity_g_per_kwh``, ``cfe_share``, ``ewif_l_per_kwh``, ``pue``,
-    ``wue_l_per_kwh``, ``intensity_dataset``.
+    ``wue_l_per_kwh``, ``intensity_dataset``. A region without a generation mix in its
+    zone chain has no ``ewif_l_per_kwh`` (an estimate there needs ``ewif``); one without
+    an intensity has only its name.
     """
     import pandas as pd
 
@@ -309,17 +316,21 @@ def region_table(
             "kind": loc.kind,
             "zone": loc.zone,
         }
+        site = Site(region=loc.id, year=year, price="0 USD/kWh")
+        sf, has_ewif = None, True
         try:
-            sf = site_factors(Site(region=loc.id, year=year, price="0 USD/kWh"))
+            sf = site_factors(site)
         except MissingDataError:
-            sf = None
+            # a zone with an intensity but no generation mix (Bermuda): show what there is
+            with contextlib.suppress(MissingDataError):
+                sf, has_ewif = site_factors(replace(site, ewif="0 L/kWh")), False
         if sf is not None:
             row.update(
                 {
                     "year": sf.intensity.year,
                     "intensity_g_per_kwh": round(sf.intensity.value.m, 1),
                     "cfe_share": sf.cfe.value.m if sf.cfe.origin != "default" else None,
-                    "ewif_l_per_kwh": round(sf.ewif.value.m, 3),
+                    "ewif_l_per_kwh": round(sf.ewif.value.m, 3) if has_ewif else None,
                     "pue": sf.pue.value.m,
                     "wue_l_per_kwh": sf.wue.value.m,
                     "intensity_dataset": (sf.intensity.dataset or "").split(":")[-1],

@@ -21,9 +21,63 @@ from footprint import units
 if TYPE_CHECKING:  # pragma: no cover
     from footprint.engine import Footprint
 
-__all__ = ["FORMATS", "render", "readable", "format_number"]
+__all__ = ["FORMATS", "render", "readable", "format_number", "temp_file_beside", "publish_file"]
 
 FORMATS = ("table", "json", "csv", "markdown")
+
+
+def temp_file_beside(path: Any, what: str, *, directory: bool = False) -> Any:
+    """A new temporary file (or folder) in ``path``'s folder, for an atomic write.
+
+    An unwritable or missing folder raises :class:`footprint.errors.InputError` naming
+    ``what`` (the option), not an ``OSError`` traceback.
+
+    Returns
+    -------
+    pathlib.Path
+        The temporary file (closed, empty) or folder.
+    """
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from footprint.errors import InputError
+
+    target = Path(path)
+    try:
+        if directory:
+            return Path(
+                tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            )
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(f"{what}: cannot write in {str(target.parent)!r} ({reason})") from None
+    os.close(fd)
+    return Path(tmp)
+
+
+def publish_file(tmp: Any, path: Any) -> None:
+    """Give the finished temporary file ``tmp`` normal permissions and rename it to ``path``.
+
+    ``tempfile`` creates files readable by their owner only (0600); an output replaces
+    an existing file with that file's permissions, else gets the process's default
+    (0666 or 0777 for a folder, less the umask), as ``open(path, "w")`` would.
+    """
+    import os
+    import stat
+    from pathlib import Path
+
+    target, source = Path(path), Path(tmp)
+    if target.exists():
+        mode = stat.S_IMODE(target.stat().st_mode)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = (0o777 if source.is_dir() else 0o666) & ~umask
+    os.chmod(source, mode)
+    os.replace(source, target)
+
 
 #: Readable units per dimension, smallest first (table and Markdown only).
 _LADDERS: dict[str, tuple[str, ...]] = {
@@ -248,12 +302,29 @@ def short_source(source: str) -> str:
     return re.sub(r"https?://\S+", "", text).strip(" ;")
 
 
-def _factor_rows(fp: Footprint) -> list[list[str]]:
+#: Longest citation in the terminal table (JSON, CSV and Markdown keep the whole text).
+TABLE_SOURCE_CHARS = 160
+
+
+def brief_source(source: str, limit: int = TABLE_SOURCE_CHARS) -> str:
+    """A citation cut to ``limit`` characters at a clause boundary, for terminal tables."""
+    text = short_source(source)
+    if len(text) <= limit:
+        return text
+    for sep in ("; ", ". ", ", ", " "):  # the coarsest boundary in the second half
+        cut = text.rfind(sep, 0, limit)
+        if cut > limit // 2:
+            return text[:cut].rstrip(" ,;.") + " …"
+    return text[:limit] + " …"
+
+
+def _factor_rows(fp: Footprint, brief: bool = False) -> list[list[str]]:
     rows = []
     for name, f in fp.factors.items():
         d = f.to_dict()
         where = " ".join(str(x) for x in (f.zone, f.year) if x is not None)
-        rows.append([name, _factor_value(d), f.origin, where, short_source(f.source)])
+        source = brief_source(f.source) if brief else short_source(f.source)
+        rows.append([name, _factor_value(d), f.origin, where, source])
     return rows
 
 
@@ -319,9 +390,17 @@ def _table(fp: Footprint, breakdown: bool = False) -> str:
     factors = Table(title="Factors", title_justify="left")
     for col in ("Factor", "Value", "Origin", "Zone, year", "Source"):
         factors.add_column(col, overflow="fold")
-    for row in _factor_rows(fp):
+    shortened = False
+    for row, full in zip(_factor_rows(fp, brief=True), _factor_rows(fp), strict=True):
         factors.add_row(*row)
+        shortened = shortened or row[-1] != full[-1]
     console.print(factors)
+    if shortened:
+        console.print(
+            "sources cut at … : the whole citations are in --format json, csv or markdown",
+            highlight=False,
+            soft_wrap=True,
+        )
     if fp.uncertainty is not None:
         sens = Table(
             title=f"Sensitivity of {_metric_label(fp)} (inputs ranked by share of variance)",

@@ -19,8 +19,6 @@ needs no network: CSS and charts are inline.
 from __future__ import annotations
 
 import html
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,6 +44,8 @@ _TOTAL_LABELS = {
     "water_offsite": "Water, off-site (generation)",
     "water": "Water consumed, total",
     "cost": "Electricity cost",
+    "embodied_co2e": "CO2e, embodied (manufacturing, amortised)",
+    "total_co2e": "CO2e, total (location-based + embodied)",
 }
 
 
@@ -209,6 +209,8 @@ def _comparison(result: ScenarioResult) -> list[_Block]:
     df = result.comparison
     if df is None or df.empty:
         return []
+    import pandas as pd
+
     from footprint.compare import METRICS, to_markdown
 
     s = result.scenario
@@ -240,10 +242,17 @@ def _comparison(result: ScenarioResult) -> list[_Block]:
     label = METRICS[metric]
     intro = (
         f"The whole scenario moved to each region (every workload, same hardware and "
-        f"overrides), ranked by {label}. Lowest: {best['region']} ({best['name']}); "
-        f"highest: {worst['region']} ({worst['name']}), {float(worst['ratio_to_best']):.1f} "
-        "times the lowest."
+        f"overrides), ranked by {label}. "
     )
+    ratio = worst["ratio_to_best"]
+    if best["rank"] == worst["rank"]:
+        intro += "Every ranked region has the same value."
+    else:
+        times = "" if pd.isna(ratio) else f", {float(ratio):.1f} times the lowest"
+        intro += (
+            f"Lowest: {best['region']} ({best['name']}); highest: {worst['region']} "
+            f"({worst['name']}){times}."
+        )
     if s.top and len(df) > s.top:
         intro += f" The best {s.top} of {len(df)} regions are shown."
     return [
@@ -331,7 +340,11 @@ def _comparison_notes(df: Any) -> list[str]:
 
 
 def publish_paragraph(result: ScenarioResult) -> str:
-    """A paragraph for a paper or model card: what was used, emitted and consumed, and how."""
+    """A paragraph for a paper or model card: what was used, emitted and consumed, and how.
+
+    The data credited are those actually used (``licences.csv``: attribution and licence
+    of each dataset behind the intensity and the generation mix).
+    """
     t = result.totals
     s = result.scenario
     fps = result.footprints
@@ -350,6 +363,15 @@ def publish_paragraph(result: ScenarioResult) -> str:
     )
     pues = sorted({f"{fp.factors['pue'].value.m_as(''):g}" for fp in fps.values()})
     hours = t["accelerator_hours"].m_as("h")
+    if "embodied_co2e" in t:
+        embodied = (
+            f"Manufacturing (embodied) emissions of the hardware, amortised over its use, add "
+            f"{_readable(t['embodied_co2e'])} (total {_readable(t['total_co2e'])})."
+        )
+    else:
+        embodied = (
+            "Operational emissions only; manufacturing (embodied) emissions are not included."
+        )
     on_hw = f" on {', '.join(accelerators)}" if accelerators else ""
     text = (
         f"{s.title}: we estimate that the work ({len(fps)} workload"
@@ -362,11 +384,35 @@ def publish_paragraph(result: ScenarioResult) -> str:
         f"{', '.join(pues)}. Estimated with footprint {_version()} "
         "(electricity = accelerator-hours x (accelerator + host power) x PUE; CO2e = "
         "electricity x grid intensity; water = IT energy x WUE + electricity x EWIF) using "
-        "Ember/Energy Institute data via Our World in Data (CC BY 4.0) for grid intensity "
-        "and generation mix and Macknick et al. (2012) for the water of generation. "
-        "Operational emissions only; manufacturing (embodied) emissions are not included."
+        f"{_credits(fps, 'intensity')} for grid intensity, {_credits(fps, 'ewif')} for the "
+        f"generation mix and Macknick et al. (2012) for the water of generation. {embodied}"
     )
     return text
+
+
+def _credits(fps: dict[str, Any], factor: str) -> str:
+    """Attribution and licence of the datasets behind ``factor`` in the footprints (from
+    ``licences.csv``), or "values given by the user"."""
+    from footprint.data import read_records
+    from footprint.report import short_source
+
+    licences = {row["file"]: row for row in read_records("licences")}
+    credits: list[str] = []
+    for fp in fps.values():
+        f = fp.factors.get(factor)
+        if f is None:
+            continue
+        files = [p.split(":")[0].strip() for p in (f.dataset or "").split(" x ")]
+        files = [name for name in files if name and name != "water_factors.csv"]
+        if f.origin == "user" or not files:
+            texts = ["values given by the user" if f.origin == "user" else short_source(f.source)]
+        else:
+            texts = [
+                f"{licences[n]['attribution']} ({licences[n]['licence']})" if n in licences else n
+                for n in files
+            ]
+        credits += [t for t in texts if t and t not in credits]
+    return "; ".join(credits) or "no dataset"
 
 
 # --- rendering -----------------------------------------------------------------------------
@@ -493,13 +539,15 @@ def write_report(result: ScenarioResult, path: str | Path, fmt: str | None = Non
     if not path.parent.exists():
         raise InputError(f"--out: folder {str(path.parent)!r} does not exist")
     text = render_html(result) if kind == "html" else render_markdown(result)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    from footprint.report import publish_file, temp_file_beside
+
+    tmp = temp_file_beside(path, "--out")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with tmp.open("w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
-        os.replace(tmp, path)
+        publish_file(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return path
 

@@ -253,7 +253,8 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read and check the scenario file ``path`` (errors name the file and line)."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        # utf-8-sig: a byte-order mark (Windows editors) is not part of the TOML text
+        text = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError(f"scenario: no file {str(p)!r}") from None
     except UnicodeDecodeError as exc:
@@ -361,7 +362,12 @@ def _overrides(c: _Checker, value: Any, where: tuple[Any, ...]) -> dict[str, Any
     from footprint.site import Site
 
     for key, v in value.items():
-        c.typed(v, (str, int, float, bool), (*where, key), "a value")
+        if key == "strict_year":
+            c.typed(v, (bool,), (*where, key), "true or false")
+        elif key in ("operator", "consumer", "hydro"):
+            c.typed(v, (str,), (*where, key), "a string")
+        else:
+            c.typed(v, (str, int, float), (*where, key), "a number or a quantity string")
         try:
             Site(**{key: v})
             if key in ("pue", "wue", "ewif", "intensity", "price", "operator"):
@@ -390,6 +396,14 @@ def _compare(c: _Checker, value: Any, where: tuple[Any, ...]) -> Any:
         return list(value)
     if isinstance(value, dict):
         c.unknown_keys(value, _COMPARE_KEYS, where)
+        if not value:
+            raise c.fail(
+                where,
+                "settings.compare: the table is empty; give kind, provider or country (or "
+                '"all-countries")',
+            )
+        for key, v in value.items():
+            c.typed(v, (str,), (*where, key), "a name")
         from footprint.regions import select_locations
 
         try:
@@ -514,6 +528,12 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
     ):
         unit = CANONICAL_UNITS[key]
         totals[key] = units.Q_(sum(fp.results[key].m_as(unit) for fp in footprints.values()), unit)
+    # manufacturing emissions, counted by every estimate unless turned off
+    for key in ("embodied_co2e", "total_co2e"):
+        if all(key in fp.results for fp in footprints.values()):
+            totals[key] = units.Q_(
+                sum(fp.results[key].m_as("kgCO2e") for fp in footprints.values()), "kgCO2e"
+            )
     costs: list[Any] = [fp.results.get("cost") for fp in footprints.values()]
     currencies = {str(c.units) for c in costs if c is not None}
     if costs and all(c is not None for c in costs) and len(currencies) == 1:
@@ -534,10 +554,14 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
 
 def _comparison(scenario: Scenario) -> pd.DataFrame:
     from footprint.compare import compare
-    from footprint.site import Site
 
-    site = Site(year=scenario.year, **scenario.overrides)
-    kwargs: dict[str, Any] = {"metric": scenario.metric, "site": site}
+    # every workload keeps its own overrides ([workload.overrides] over [settings.overrides])
+    sites = [
+        dataclasses.replace(w.site, region=None, year=scenario.year) for w in scenario.workloads
+    ]
+    if all(s == sites[0] for s in sites):
+        sites = sites[:1]
+    kwargs: dict[str, Any] = {"metric": scenario.metric, "site": sites}
     if isinstance(scenario.compare, list):
         kwargs["regions"] = scenario.compare
     else:

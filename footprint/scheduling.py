@@ -27,6 +27,7 @@ from footprint.hourly import (
     HourlyGrid,
     _annual_site,
     _check_timezone,
+    _outside_note,
     _parse_time,
     _zone_for_region,
     find_hourly_zone,
@@ -182,6 +183,7 @@ def schedule(
     else:
         if grid is not None:
             zone = find_hourly_zone(grid)
+            notes += _outside_note(zone, region)
         elif region is not None:
             zone, why = _zone_for_region(region)
             if why:

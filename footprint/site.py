@@ -22,18 +22,20 @@ Choice of factors, all reported in the notes:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cache
+from numbers import Real
 from typing import Any
 
 from footprint import units
 from footprint.data import choose_year, datasets_dir, read_records
 from footprint.errors import InputError, MissingDataError
-from footprint.facility import facility_factors
+from footprint.facility import facility_factor, find_operator
 from footprint.grid import DEFAULT_ZONE, intensity_factor, intensity_series
 from footprint.provenance import Factor, user_factor
 from footprint.regions import Location, cloud_factor_series, resolve_region
-from footprint.water import HYDRO_TREATMENTS, ewif
+from footprint.water import HYDRO_TREATMENTS, ewif, mix_years
 
 __all__ = ["Site", "site_factors", "SiteFactors", "CONSUMERS"]
 
@@ -89,9 +91,20 @@ class Site:
     def __post_init__(self) -> None:
         year = self.year
         if year is not None and (
-            isinstance(year, bool) or int(year) != year or not 1990 <= year <= 2100
+            isinstance(year, bool)
+            or not isinstance(year, Real)
+            or not math.isfinite(year)
+            or int(year) != year
+            or not 1990 <= year <= 2100
         ):
-            raise InputError(f"year: expected a calendar year between 1990 and 2100, got {year}")
+            raise InputError(f"year: expected a calendar year between 1990 and 2100, got {year!r}")
+        if self.operator is not None and (
+            not isinstance(self.operator, str) or not self.operator.strip()
+        ):
+            raise InputError(
+                f"operator: expected an operator name (industry-average, google, aws...), "
+                f"got {self.operator!r}"
+            )
         if self.hydro not in HYDRO_TREATMENTS:
             raise InputError(f"hydro: expected one of {HYDRO_TREATMENTS}, got {self.hydro!r}")
         if self.consumer not in CONSUMERS:
@@ -205,11 +218,16 @@ def _intensity(location: Location, site: Site) -> Factor:
 
 def _cfe(location: Location, site: Site) -> Factor:
     if site.cfe is not None:
-        return user_factor("cfe", units.Q_(float(site.cfe), "dimensionless"), "cfe")
+        # + 0.0 turns a given -0 into 0 (no negative zero in results)
+        return user_factor("cfe", units.Q_(float(site.cfe) + 0.0, "dimensionless"), "cfe")
     if location.is_cloud:
         series = {y: r for y, r in cloud_factor_series(location.id).items() if r.get("cfe_share")}
         if series:
-            used, note = choose_year(list(series), site.year, f"carbon-free share of {location.id}")
+            what = f"carbon-free share of {location.id}"
+            try:
+                used, note = choose_year(list(series), site.year, what, site.strict_year)
+            except MissingDataError as exc:
+                raise MissingDataError(f"{exc}; give --cfe") from None
             row = series[used]
             return Factor(
                 name="cfe",
@@ -257,7 +275,11 @@ def _price(location: Location, site: Site, notes: list[str]) -> Factor | None:
         series = _price_index().get((zone, site.consumer))
         if not series:
             continue
-        used, note = choose_year(list(series), site.year, f"electricity price of {zone}")
+        what = f"electricity price of {zone}"
+        try:
+            used, note = choose_year(list(series), site.year, what, site.strict_year)
+        except MissingDataError as exc:
+            raise MissingDataError(f"{exc}; give --price") from None
         row = series[used]
         return Factor(
             name="price",
@@ -278,11 +300,11 @@ def _ewif_with_fallback(location: Location, site: Site) -> Factor:
     chain = location.zones()
     tried = []
     for code in chain:
-        try:
-            factor = ewif(code, site.year, hydro=site.hydro, strict_year=site.strict_year)  # type: ignore[arg-type]
-        except MissingDataError:
+        if not mix_years(code):
             tried.append(code)
             continue
+        # a zone with a mix but not the asked year: the nearest year, or strict_year's error
+        factor = ewif(code, site.year, hydro=site.hydro, strict_year=site.strict_year)  # type: ignore[arg-type]
         if tried:
             factor = factor.with_note(
                 f"no generation mix for {', '.join(tried)}; EWIF of parent zone {code} used"
@@ -309,19 +331,22 @@ def site_factors(site: Site) -> SiteFactors:
         intensity = _intensity(location, site)
 
     operator = site.operator or location.operator
-    facility = facility_factors(operator, site.year, strict_year=site.strict_year)
+    if site.operator is not None:
+        find_operator(site.operator)  # an unknown name fails even when PUE and WUE are given
+    # Each facility factor is looked up only when the user did not give it, so that
+    # strict_year does not fail on data the estimate does not use.
     if site.pue is not None:
         q = units.parse_quantity(site.pue, "dimensionless", "dimensionless", "pue")
         if q.m_as("") < 1:
             raise InputError(f"pue: power usage effectiveness is at least 1, got {q.m_as(''):g}")
         pue = user_factor("pue", q.to("dimensionless"), "pue")
     else:
-        pue = facility.pue
+        pue = facility_factor("pue", operator, site.year, strict_year=site.strict_year)
     if site.wue is not None:
         q = units.parse_quantity(site.wue, "water_intensity", "L/kWh", "wue")
         wue = user_factor("wue", q.to("L/kWh"), "wue")
     else:
-        wue = facility.wue
+        wue = facility_factor("wue", operator, site.year, strict_year=site.strict_year)
     if site.ewif is not None:
         q = units.parse_quantity(site.ewif, "water_intensity", "L/kWh", "ewif")
         ewif_factor = user_factor("ewif", q.to("L/kWh"), "ewif")

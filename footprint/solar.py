@@ -641,7 +641,16 @@ def _read_weather(path: str, mtime_ns: int, size: int, kind: str) -> Weather:
             lon = loc.get("longitude")
             alt = loc.get("elevation")
     except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
-        raise DataError(f"weather file {file.name}: cannot read it as {kind} ({exc})") from None
+        if isinstance(exc, KeyError):
+            reason = f"no {exc} field"
+        elif isinstance(exc, IndexError):
+            reason = "too few lines or fields"
+        else:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataError(
+            f"weather file {file.name}: cannot read it as {kind.upper()} ({reason}); check "
+            f"the file or its format ({', '.join(WEATHER_FORMATS)}; --weather-format)"
+        ) from None
     index = _coerce_year(pd.DatetimeIndex(index))
     missing = [c for c in ("ghi", "dni", "dhi", "temp_air", "wind_speed") if c not in data]
     if missing:

@@ -24,7 +24,6 @@ the host share (150 W per accelerator by default).
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +51,12 @@ DEFAULT_MFU = 0.40
 
 #: FLOPs per parameter per training token: forward (2) and backward (4) passes.
 FLOPS_PER_PARAM_TOKEN = 6.0
+
+#: Fewest parameters a training run may state (one million). ``params`` is a count
+#: (``70.6e9``, ``"70.6B"``), while ``footprint infer --params`` is in billions: a bare
+#: ``70`` here is almost surely meant as 70 billion and would undercount the compute by
+#: 1e9, so counts below this bound are refused with the spelling to use.
+MIN_PARAMS = 1e6
 
 #: Training precisions and the peak of ``accelerators.csv`` each uses.
 TRAINING_PRECISIONS = {"bf16": "peak_bf16", "fp16": "peak_bf16", "fp8": "peak_fp8"}
@@ -112,29 +117,42 @@ def _check_mfu(value: Any, name: str) -> float:
 
 
 def _count(value: Any, name: str, unit: str) -> float:
-    """A count (parameters, tokens) from a number, ``"70e9"`` or ``"15e12 token"``."""
+    """A count (parameters, tokens) from a number, ``"70e9"``, ``"70B"`` or ``"15e12 token"``.
+
+    Commas are refused, not dropped: ``"1,5B"`` is 1.5 billion to some readers and
+    15 billion to others.
+    """
     if isinstance(value, str):
-        text = value.strip().lower().replace(",", "")
+        text = value.strip().lower()
+        if "," in text:
+            raise InputError(
+                f"{name}: cannot read {value!r}: write the number with a decimal point and "
+                "no commas (e.g. '70.6e9' or '70.6B')"
+            )
         scale = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
         if text and text[-1] in scale:
-            with contextlib.suppress(ValueError):
-                return _positive(float(text[:-1]) * scale[text[-1]], name)
-        try:
-            return _positive(float(text), name)
-        except ValueError:
-            q = units.parse_quantity(
-                value,
-                "tokens" if unit == "token" else "dimensionless",
-                unit,
-                name,
-                allow_zero=False,
-            )
-            return float(q.m_as(unit))
+            number = _float_or_none(text[:-1])
+            if number is not None:
+                return _positive(number * scale[text[-1]], name)
+        number = _float_or_none(text)
+        if number is not None:
+            return _positive(number, name)
+        q = units.parse_quantity(
+            value, "tokens" if unit == "token" else "dimensionless", unit, name, allow_zero=False
+        )
+        return float(q.m_as(unit))
     if hasattr(value, "dimensionality"):
         dim = "tokens" if unit == "token" else "dimensionless"
         q = units.parse_quantity(value, dim, unit, name, allow_zero=False)
         return float(q.m_as(unit))
     return _positive(value, name)
+
+
+def _float_or_none(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def _readable_flops(q: Any) -> Any:
@@ -265,6 +283,11 @@ class TrainingRun:
             raise InputError("give either model or params, not both")
         if self.params is not None:
             params = _count(self.params, "params", "dimensionless")
+            if params < MIN_PARAMS:
+                raise InputError(
+                    f"params: {params:g} parameters is a count, not billions; write "
+                    f"{params:g}e9 or '{params:g}B' for {params:g} billion"
+                )
         elif model is not None:
             params = model.active_params
         else:

@@ -131,7 +131,8 @@ def describe_change(
         text += f" since {since}"
     if since is not None and until is not None and until > since:
         rate = annual_rate(base, current, until - since)
-        text += f" ({_signed(rate, 1)} a year compound over {until - since} years)"
+        span = until - since
+        text += f" ({_signed(rate, 1)} a year compound over {span} year{'s' if span != 1 else ''})"
     return text
 
 
@@ -158,14 +159,38 @@ def growth_change(
 # --- grid series --------------------------------------------------------------------------
 
 
+def _pick(candidates: list[tuple[str, int]], prefer: str | None) -> tuple[str, str]:
+    """The label to use among ``(label, years in range)`` candidates (finest first), and why.
+
+    ``prefer`` (the zone an estimate of the base year uses) wins when it has data.
+    Otherwise the finest candidate with at least two years in the range, so a region's
+    own series is shown (a change needs two years) and a parent zone's only when the
+    region's own series cannot make a trend; failing that, the widest coverage.
+    """
+    labels = [label for label, _ in candidates]
+    if prefer is not None and prefer in labels:
+        return prefer, ""
+    best = max(n for _, n in candidates)
+    need = min(2, best)
+    label = next(label for label, n in candidates if n >= need)
+    own, n_own = candidates[0]
+    why = ""
+    if label != own:
+        why = f"{own} has {n_own} year{'s' if n_own != 1 else ''} of data in the range"
+    return label, why
+
+
 def _intensity_series(
-    location: Location, start: int | None = None, end: int | None = None
+    location: Location,
+    start: int | None = None,
+    end: int | None = None,
+    prefer: str | None = None,
 ) -> tuple[str, dict[int, dict[str, str]], list[str]]:
-    """The intensity series of a location that covers most years of ``start``-``end``.
+    """The intensity series of a location for the years ``start``-``end``.
 
     Candidates in order of preference: the operator's per-region series (cloud regions),
-    then the finest zone up to the country. A series is never spliced with another; ties
-    go to the preferred candidate.
+    then the finest zone up to the country; see :func:`_pick`. A series is never
+    spliced with another.
     """
     from footprint.grid import intensity_series
     from footprint.regions import cloud_factor_series
@@ -183,39 +208,46 @@ def _intensity_series(
     with_data = [(label, series) for label, series in candidates if series]
     if not with_data:
         raise MissingDataError(f"grid intensity: no data for {location.id}")
-    label, series = max(with_data, key=lambda c: coverage(c[1]))  # first wins ties
-    notes = []
-    preferred = with_data[0][0]
-    if label != preferred:
-        notes.append(
-            f"intensity series of {label} used: it covers more of the years than "
-            f"{preferred}'s ({coverage(series)} vs {coverage(with_data[0][1])} years)"
-        )
+    label, why = _pick([(lab, coverage(ser)) for lab, ser in with_data], prefer)
+    series = dict(with_data)[label]
+    notes = [f"intensity series of {label} used: {why}"] if why else []
     return label, series, notes
 
 
-def _mix_zone(location: Location, start: int | None, end: int | None) -> str | None:
-    """The zone whose generation mix covers most years of ``start``-``end`` (finest on ties)."""
+def _mix_zone(
+    location: Location, start: int | None, end: int | None, prefer: str | None = None
+) -> str | None:
+    """The zone whose generation mix gives the EWIF for ``start``-``end`` (see :func:`_pick`)."""
     from footprint.water import mix_years
 
     lo = -10_000 if start is None else start
     hi = 10_000 if end is None else end
-    with_mix = [(z, sum(1 for y in mix_years(z) if lo <= y <= hi)) for z in location.zones()]
-    with_mix = [(z, n) for z, n in with_mix if mix_years(z)]
+    with_mix = [
+        (z, sum(1 for y in mix_years(z) if lo <= y <= hi)) for z in location.zones() if mix_years(z)
+    ]
     if not with_mix:
         return None
-    return max(with_mix, key=lambda zn: zn[1])[0]
+    return _pick(with_mix, prefer)[0]
 
 
 def _grid_history(
-    region: str, hydro: str = "include", start: int | None = None, end: int | None = None
+    region: str,
+    hydro: str = "include",
+    start: int | None = None,
+    end: int | None = None,
+    *,
+    prefer: tuple[str | None, str | None] = (None, None),
 ) -> tuple[Location, dict[int, float], dict[int, float], dict[str, str], list[str]]:
-    """Yearly intensity [gCO2e/kWh] and EWIF [L/kWh] of a region, with their sources."""
+    """Yearly intensity [gCO2e/kWh] and EWIF [L/kWh] of a region, with their sources.
+
+    ``prefer`` names the intensity zone and the generation-mix zone to use when they
+    have data (a projection uses those of its base-year estimate).
+    """
     from footprint.regions import resolve_region
     from footprint.water import ewif, mix_years
 
     location = resolve_region(region)
-    label, series, notes = _intensity_series(location, start, end)
+    label, series, notes = _intensity_series(location, start, end, prefer[0])
     intensity = {y: float(row["intensity_g_per_kwh"]) for y, row in series.items()}
     newest = series[max(series)]
     table = newest.get("table", "cloud_region_factors")
@@ -225,7 +257,7 @@ def _grid_history(
     }
     if label not in (location.zone, location.id):
         notes.append(f"intensity of {label} used for {location.id}")
-    mix_zone = _mix_zone(location, start, end)
+    mix_zone = _mix_zone(location, start, end, prefer[1])
     ewifs: dict[int, float] = {}
     if mix_zone is None:
         notes.append(f"no generation mix for {location.id}: no EWIF")
@@ -277,12 +309,20 @@ def trend(
         raise InputError(f"--from {start} is after --to {end}")
     location, intensity, ewifs, sources, notes = _grid_history(region, hydro, start, end)
     years_all = sorted(set(intensity) | set(ewifs))
-    lo = start if start is not None else years_all[0]
+    # by default the table starts with the intensity series (the EWIF may come from a
+    # parent zone with a longer history)
+    lo = start if start is not None else min(intensity or ewifs)
     hi = end if end is not None else years_all[-1]
     years = [y for y in range(lo, hi + 1) if y in intensity or y in ewifs]
     if not years:
         span = f"{years_all[0]}-{years_all[-1]}"
-        raise MissingDataError(f"trend: no data for {location.id} in {lo}-{hi} (data: {span})")
+        if start is not None and end is not None:
+            asked = f"in {lo}-{hi}" if lo != hi else f"in {lo}"
+        elif start is not None:
+            asked = f"from {start} on"
+        else:
+            asked = f"up to {end}"
+        raise MissingDataError(f"trend: no data for {location.id} {asked} (data: {span})")
     missing = [y for y in range(lo, hi + 1) if y not in intensity]
     if missing:
         notes.append(f"no grid intensity for {location.id} in {_years(missing)}")
@@ -441,9 +481,18 @@ class Growth:
 
 
 def _extend(
-    history: dict[int, float], years: list[int], growth: Growth, what: str
+    history: dict[int, float],
+    years: list[int],
+    growth: Growth,
+    what: str,
+    base_year: int | None = None,
 ) -> tuple[list[float], list[str], list[str]]:
-    """Values for ``years``: history where present, then the extrapolation (with basis)."""
+    """Values for ``years``: history where present, then the extrapolation (with basis).
+
+    Years up to ``base_year`` that the history lacks take the nearest year's value, as
+    an estimate of that year does, so the base year of a projection equals
+    ``footprint estimate``; the extrapolation covers the years after it.
+    """
     import numpy as np
 
     if not history:
@@ -468,18 +517,28 @@ def _extend(
     else:
         notes.append(f"{what} after {last}: {_signed(float(growth.grid) * 100, 1)} a year")
     floored = False
+    early: list[int] = []
+    held: list[int] = []
     for y in years:
         if y in history:
             values.append(history[y])
             basis.append("data")
             continue
-        if y < known[0]:
-            raise MissingDataError(f"{what}: no data before {known[0]} (asked for {y})")
+        if y < known[0]:  # before the data: the nearest (first) year, as an estimate does
+            values.append(history[known[0]])
+            basis.append(f"data {known[0]}")
+            early.append(y)
+            continue
         if y < last:  # a gap inside the history: nearest year
             near = min(known, key=lambda k: (abs(k - y), -k))
             values.append(history[near])
             basis.append(f"data {near}")
             notes.append(f"{what}: no data for {y}; {near} used")
+            continue
+        if base_year is not None and y <= base_year:  # as an estimate of that year
+            values.append(history[last])
+            basis.append(f"data {last}")
+            held.append(y)
             continue
         n = y - last
         if growth.grid == "linear":
@@ -492,6 +551,10 @@ def _extend(
             v = history[last] * (1 + float(growth.grid)) ** n
         values.append(v)
         basis.append("extrapolated")
+    if early:
+        notes.append(f"{what}: no data for {_years(early)}; nearest year {known[0]} used")
+    if held:
+        notes.append(f"{what}: no data for {_years(held)}; nearest year {last} used")
     if floored:
         notes.append(f"{what}: the linear extrapolation reaches zero; floored at zero")
     return values, basis, notes
@@ -560,7 +623,10 @@ def project(
     volume = (1 + growth.volume_growth) ** n
     efficiency = (1 - growth.efficiency_gain) ** n
 
-    location, hist_i, hist_w, sources, hist_notes = _grid_history(site.region, site.hydro)
+    # the zones the base-year estimate uses, so that the base year equals `estimate`
+    location, hist_i, hist_w, sources, hist_notes = _grid_history(
+        site.region, site.hydro, prefer=(sf.intensity.zone, sf.ewif.zone)
+    )
     notes += hist_notes
     if sf.intensity.origin == "user":
         hist_i = {base_year: sf.intensity.value.m_as("gCO2e/kWh")}
@@ -568,8 +634,8 @@ def project(
     if sf.ewif.origin == "user":
         hist_w = {base_year: sf.ewif.value.m_as("L/kWh")}
         notes.append("EWIF given by the user: base-year value, no history")
-    intensity, i_basis, i_notes = _extend(hist_i, years, growth, "intensity")
-    ewif, w_basis, w_notes = _extend(hist_w, years, growth, "EWIF")
+    intensity, i_basis, i_notes = _extend(hist_i, years, growth, "intensity", base_year)
+    ewif, w_basis, w_notes = _extend(hist_w, years, growth, "EWIF", base_year)
     notes += i_notes + w_notes
     notes.append(
         "PUE, WUE, carbon-free share and price held at their base-year values "

@@ -15,6 +15,7 @@ Public functions of footprint take and return quantities of this registry.
 from __future__ import annotations
 
 import math
+import re
 from functools import cache
 from numbers import Real
 from pathlib import Path
@@ -146,6 +147,8 @@ def parse_quantity(
         q = _mass_as_co2e(q, registry)
     check_dimension(q, dimension, name)
     check_magnitude(q.magnitude, name, allow_zero=allow_zero, allow_negative=allow_negative)
+    if q.magnitude == 0:  # "-0" is zero: no negative zero in results ("co2e": -0.0)
+        q = registry.Quantity(0.0, q.units)
     return q
 
 
@@ -220,6 +223,7 @@ def to_quantity(value: Any, default_unit: str | None, name: str) -> Any:
             number = None
         if number is not None:
             return to_quantity(number, default_unit, name)
+        _check_number_syntax(text, value, name)
         try:
             q: Any = registry.Quantity(text)
         except Exception as exc:  # pint raises several types for bad strings
@@ -228,6 +232,33 @@ def to_quantity(value: Any, default_unit: str | None, name: str) -> Any:
             return to_quantity(float(q), default_unit, name)
         return q
     raise InputError(f"{name}: expected a number or a quantity string, got {value!r}")
+
+
+#: Two numbers side by side ("1 000 W", "2 3 W"): pint multiplies them silently.
+_ADJACENT_NUMBERS = re.compile(r"(?<![A-Za-z_\d.])(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s+\.?\d")
+#: A run of digits and points not inside a unit name (``CO2e``), e.g. ``1.5.2``.
+_DIGIT_RUN = re.compile(r"(?<![A-Za-z_\d.])[\d.]+")
+
+
+def _check_number_syntax(text: str, value: Any, name: str) -> None:
+    """Reject number spellings pint would read as another number, without a word.
+
+    pint reads ``"1,5 kW"`` as 15 kW and ``"0,3 L/kWh"`` as 0 L/kWh (commas dropped),
+    ``"1 000 W"`` as 0 W and ``"2 3 W"`` as 6 W (implicit multiplication) and
+    ``"1.5.2 W"`` as 0.3 W: each a wrong number with no error.
+    """
+    if "," in text:
+        raise UnitError(
+            f"{name}: cannot read {value!r}: write numbers with a decimal point and no "
+            "commas or thousands separators (e.g. '1.5 kW', '1000 W')"
+        )
+    if _ADJACENT_NUMBERS.search(text) or any(
+        run.count(".") > 1 for run in _DIGIT_RUN.findall(text)
+    ):
+        raise UnitError(
+            f"{name}: cannot read {value!r}: expected one number followed by a unit "
+            "(e.g. '1000 W', '1e9 request/day'), without spaces inside the number"
+        )
 
 
 def _mass_as_co2e(q: Any, registry: Any) -> Any:
@@ -245,11 +276,9 @@ def magnitude(q: Any, unit: str) -> float:
 
 def format_unit(u: Any) -> str:
     """Short, conventional unit label: pint's ``~P`` with litres written ``L`` (``mL``)."""
-    import re
-
     text = format(u, "~P")
-    return (
-        ""
-        if text == "dimensionless"
-        else re.sub(r"(?<![A-Za-z])([mkM]?)l(?![A-Za-z])", r"\1L", text)
-    )
+    if text == "dimensionless":
+        return ""
+    text = re.sub(r"(?<![A-Za-z])([mkM]?)l(?![A-Za-z])", r"\1L", text)
+    # pint's symbol for its (Julian) year is "a"; people read "year"
+    return re.sub(r"(?<![A-Za-z])a(?![A-Za-z])", "year", text)

@@ -734,3 +734,81 @@ def test_hourly_with_a_given_intensity_is_refused(tmp_path: Path) -> None:
     jobs = write(tmp_path / "jobs.csv", [HEADER, *GOOD_ROWS])
     r = run("batch", str(jobs), "--hourly", "--intensity", "400 g/kWh")
     assert r.exit_code == 2 and "--hourly takes each hour's grid intensity" in r.output
+
+
+# --- regressions: output folders, permissions, delimiters ------------------------------------
+
+
+def test_unwritable_output_folder_exits_2_and_leaves_nothing(tmp_path, monkeypatch):
+    """Regression: an output in a folder that cannot be written gave an OSError traceback."""
+    import tempfile
+
+    jobs = write(tmp_path / "jobs.csv", [HEADER, *GOOD_ROWS[:2]])
+    out = tmp_path / "out"
+    out.mkdir()
+    real = tempfile.mkstemp
+
+    def refuse_in_out(*args, **kwargs):
+        if Path(kwargs.get("dir", "")) == out:
+            raise PermissionError(13, "Permission denied")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse_in_out)
+    for extra in (
+        ["-o", str(out / "r.csv")],
+        ["-o", str(tmp_path / "r.csv"), "--rejects", str(out / "x.csv")],
+        ["-o", str(tmp_path / "r.csv"), "--summary", str(out / "s.json")],
+    ):
+        r = run("batch", str(jobs), *extra)
+        assert r.exit_code == 2, r.output
+        assert "cannot write in" in r.output and "Permission denied" in r.output
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["jobs.csv", "out"]
+        assert list(out.iterdir()) == []
+
+
+def test_outputs_get_normal_file_permissions(tmp_path):
+    """Regression: results, rejects and summary were created 0600 (owner only)."""
+    import stat
+
+    jobs = write(tmp_path / "jobs.csv", [HEADER, *GOOD_ROWS[:2], "bad,Nope,1,,,1,,FR,,,,,"])
+    old = os.umask(0o022)
+    try:
+        r = run("batch", str(jobs), "-o", str(tmp_path / "r.csv"), "--summary",
+                str(tmp_path / "s.json"))  # fmt: skip
+    finally:
+        os.umask(old)
+    assert r.exit_code == 0, r.output
+    for name in ("r.csv", "r.rejects.csv", "s.json"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644, name
+
+
+@pytest.mark.parametrize(
+    ("given", "ok"), [(";;", False), ("", False), ("\\t", True), ("tab", True)]
+)
+def test_delimiter_option_is_checked(tmp_path, given, ok):
+    """Regression: --delimiter ';;' raised a TypeError traceback from the csv module."""
+    jobs = write(tmp_path / "jobs.tsv", ["job_id\taccelerator\tcount\tduration\tregion",
+                                          "1\tH100-SXM\t8\t10\tFR"])  # fmt: skip
+    r = run("batch", str(jobs), "--delimiter", given)
+    if ok:
+        assert r.exit_code == 0 and "1 = 1 + 0" in r.output, r.output
+    else:
+        assert r.exit_code == 2 and "--delimiter: expected one character" in r.output
+
+
+def test_blank_first_line_message_is_complete(tmp_path):
+    jobs = write(tmp_path / "jobs.csv", ["", HEADER, GOOD_ROWS[0]])
+    r = run("batch", str(jobs))
+    assert r.exit_code == 2 and "its first line is blank" in r.output
+
+
+def test_summary_says_the_cost_total_is_partial(tmp_path):
+    """Regression: TOTAL cost summed only the priced jobs and said nothing about the rest."""
+    jobs = write(tmp_path / "jobs.csv", [HEADER, GOOD_ROWS[0], GOOD_ROWS[1]])  # FR, US
+    r = run("batch", str(jobs))
+    assert r.exit_code == 0, r.output
+    assert "cost: 1 of 2 jobs have no electricity price" in r.output
+    data = json.loads(run("batch", str(jobs), "--format", "json").output)
+    assert any("1 of 2 jobs have no electricity price" in n for n in data["notes"])
+    r = run("batch", str(jobs), "--price", "0.1 USD/kWh")
+    assert "no electricity price" not in r.output

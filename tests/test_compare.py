@@ -12,6 +12,7 @@ import footprint as fp
 from footprint import units
 from footprint.cli import cli
 from footprint.compare import (
+    COLUMN_UNITS,
     compare,
     display_frame,
     plain,
@@ -213,3 +214,47 @@ def test_cli_compare_errors_exit_2():
     assert r.exit_code == 2 and "unknown column" in r.output
     r = run("compare", "-a", "H100-SXM", "--gpu-hours", "10", "--regions", "FR", "--plot", "a.gif")
     assert r.exit_code == 2
+
+
+def test_one_site_per_workload():
+    """Workloads with their own overrides: each row is the sum of per-workload estimates."""
+    a = fp.GpuJob("H100-SXM", gpu_hours="100 h")
+    b = fp.GpuJob("A100-80GB", gpu_hours="300 h")
+    sa, sb = Site(pue=1.1, wue="0 L/kWh"), Site(pue=1.4, price="0.2 USD/kWh")
+    df = compare([a, b], "FR,SE", year=2022, site=[sa, sb]).set_index("region")
+    for region in ("FR", "SE"):
+        ra = fp.estimate(a, Site(region=region, year=2022, pue=1.1, wue="0 L/kWh"))
+        rb = fp.estimate(b, Site(region=region, year=2022, pue=1.4, price="0.2 USD/kWh"))
+        for key in ("it_energy", "facility_energy", "co2e", "water_onsite", "water"):
+            want = ra.results[key].m_as(COLUMN_UNITS[key]) + rb.results[key].m_as(COLUMN_UNITS[key])
+            assert df.loc[region, key].m_as(COLUMN_UNITS[key]) == pytest.approx(want)
+        it = ra.results["it_energy"].m_as("kWh") + rb.results["it_energy"].m_as("kWh")
+        facility = df.loc[region, "facility_energy"].m_as("kWh")
+        assert df.loc[region, "pue"].m == pytest.approx(facility / it)  # energy-weighted
+    # EUR for FR's dataset price of workload a, USD for b: no cost is added up
+    assert "cost" not in df.columns or df["cost"].isna().all()
+    with pytest.raises(InputError, match="one per workload"):
+        compare([a, b], "FR", site=[sa, sb, sa])
+
+
+def test_regions_that_share_a_parent_intensity_are_said_to_tie():
+    """Regression: US states without own data for the newest year all showed the US value
+    with nothing saying why every row tied."""
+    df = compare(UNIT_JOB, "US-AL,US-AZ,FR")
+    assert list(df.loc[df["region"].isin(["US-AL", "US-AZ"]), "rank"]) == [2, 2]
+    assert any("2 regions have no grid intensity of their own" in n for n in df.attrs["notes"])
+
+
+def test_cli_best_and_worst_skip_unranked_rows_and_name_ties():
+    """Regression: with --metric cost a region without a price was called the 'worst'."""
+    r = run("compare", "-a", "H100-SXM", "--gpu-hours", "1e6", "--regions", "FR,SE,US",
+            "--metric", "cost")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "worst: FR (France)" in r.output and "worst: US" not in r.output
+    r = run("compare", "-a", "H100-SXM", "--gpu-hours", "1e6", "--regions", "FR,SE,US",
+            "--metric", "cost", "--price", "0.1 USD/kWh")  # fmt: skip
+    assert "All ranked regions tie on electricity cost." in r.output
+    assert "That CO2e difference" not in r.output
+    r = run("compare", "-a", "H100-SXM", "--gpu-hours", "1e6", "--regions",
+            "US-AL,US-AZ,FR")  # fmt: skip
+    assert "Best: FR (France); worst: US-AL (Alabama) and 1 other tied" in r.output

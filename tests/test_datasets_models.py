@@ -206,3 +206,15 @@ def test_builder_rejects_duplicates_and_missing_pue() -> None:
             builder.build_presets()
     finally:
         builder.PRESETS[:] = presets
+
+
+def test_custom_model_refuses_a_count_given_as_billions():
+    """custom_model(8e9) meant 8e18 parameters and ran (infer --params 8e9, regression)."""
+    from footprint.errors import InputError
+    from footprint.models import MAX_PARAMS_B, custom_model
+
+    with pytest.raises(InputError, match="in billions"):
+        custom_model(8e9)
+    with pytest.raises(InputError, match="in billions"):
+        custom_model(8, active_params_b=2e9)
+    assert custom_model(MAX_PARAMS_B).total_params_b == MAX_PARAMS_B

@@ -124,3 +124,21 @@ def test_count_text_and_errors():
         equivalence_factor("household_electricity", "FR")
     with pytest.raises(UnitError):
         equivalences(co2e=Q_(1, "kWh"))
+
+
+def test_amounts_are_checked_and_bare_numbers_take_the_canonical_unit():
+    """Regression: a negative or NaN amount gave '-3.98 km' or 'nan pools', and a bare
+    number raised AttributeError."""
+    from footprint import units
+    from footprint.equivalences import equivalences
+    from footprint.errors import InputError
+
+    with pytest.raises(InputError, match="negative"):
+        equivalences(co2e=units.Q_(-1, "kgCO2e"))
+    with pytest.raises(InputError, match="finite"):
+        equivalences(water=units.Q_(float("nan"), "L"))
+    bare = [e.text for e in equivalences(co2e=1000, energy=10, water=2500)]
+    given = equivalences(
+        co2e=units.Q_(1, "tCO2e"), energy=units.Q_(10, "kWh"), water=units.Q_(2.5, "m^3")
+    )
+    assert bare == [e.text for e in given]

@@ -158,3 +158,31 @@ def test_hydro_exclusion_lowers_ewif_where_hydro_runs():
     inc = fp.estimate(job(), fp.Site(region="NO", year=2021))
     exc = fp.estimate(job(), fp.Site(region="NO", year=2021, hydro="exclude"))
     assert exc.factors["ewif"].value < inc.factors["ewif"].value
+
+
+def test_total_co2e_per_unit_in_canonical_units():
+    """JSON kept the display unit of total_co2e_per_* (mgCO2e/request, tCO2e/year)."""
+    w = fp.InferenceWorkload("llama-3.1-8b", "1e6 request/day", output_tokens=400)
+    results = fp.estimate_inference(w, fp.Site(region="FR", year=2022)).to_dict()["results"]
+    for per, unit in (("request", "gCO2e/request"), ("token", "gCO2e/token")):
+        assert results[f"total_co2e_per_{per}"]["unit"] == unit
+        assert results[f"co2e_per_{per}"]["unit"] == unit
+        assert results[f"total_co2e_per_{per}"]["value"] > results[f"co2e_per_{per}"]["value"]
+    assert results["total_co2e_per_year"]["unit"] == results["co2e_per_year"]["unit"]
+    assert fp.engine.canonical_unit("total_co2e_per_month") == "kgCO2e/month"
+    assert fp.engine.canonical_unit("no_such_result") is None
+
+
+def test_overflowing_results_are_refused():
+    """1e306 h at 1 MW gave "Infinity" in the JSON (not JSON) (regression)."""
+    with pytest.raises(InputError, match="too large"):
+        fp.estimate(fp.GpuJob("H100-SXM", gpu_hours=1e306, power="1e6 W"))
+    big = fp.estimate(fp.GpuJob("H100-SXM", gpu_hours=1e300))
+    assert math.isfinite(big.co2e.m)
+
+
+def test_given_zero_factors_are_plain_zero():
+    """ "-0" given for a factor gave co2e -0.0 in the JSON (regression)."""
+    r = fp.estimate(job(host_power="-0"), fp.Site(intensity="-0", ewif="-0", wue="-0", cfe=-0.0))
+    for key in ("co2e", "co2e_market", "water"):
+        assert math.copysign(1.0, r.to_dict()["results"][key]["value"]) == 1.0

@@ -564,3 +564,123 @@ def test_cli_hourly_errors(args, message):
     assert r.exit_code == 2
     assert message in r.output
     assert "Traceback" not in r.output
+
+
+# --- regressions: files people actually have ---------------------------------------------------
+
+
+def _csv(tmp_path, text, name="load.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_profile_across_a_dst_change_with_offsets(tmp_path):
+    """Regression: local times with their offsets across the end of summer time (-04:00
+    then -05:00) failed with pandas' 'Mixed timezones detected' advice."""
+    path = _csv(
+        tmp_path,
+        "timestamp,power_kw\n2022-11-06T00:00:00-04:00,300\n2022-11-06T01:00:00-04:00,300\n"
+        "2022-11-06T01:00:00-05:00,300\n2022-11-06T02:00:00-05:00,300\n",
+    )
+    p = LoadProfile.from_csv(path)
+    assert list(p.hours) == list(pd.date_range("2022-11-06T04:00Z", periods=4, freq="h"))
+    assert p.it_energy.m_as("kWh") == pytest.approx(1200.0)
+
+
+def test_naive_profile_with_the_repeated_hour_is_read_in_order(tmp_path):
+    """Naive local times that repeat 01:00 and 01:30 at the end of summer time are
+    inferred from their order; a time that does not exist is a clear error."""
+    path = _csv(
+        tmp_path,
+        "timestamp,power_kw\n2022-11-06T00:30,100\n2022-11-06T01:00,100\n2022-11-06T01:30,100\n"
+        "2022-11-06T01:00,100\n2022-11-06T01:30,100\n2022-11-06T02:00,100\n",
+    )
+    p = LoadProfile.from_csv(path, timezone="America/New_York")
+    # 00:30 EDT = 04:30Z ... 01:30 EST = 06:30Z, 02:00 EST = 07:00Z, held 30 min: 3 h
+    assert p.start == pd.Timestamp("2022-11-06T04:30Z")
+    assert p.end == pd.Timestamp("2022-11-06T07:30Z")
+    assert p.it_energy.m_as("kWh") == pytest.approx(300.0)
+    gap = _csv(tmp_path, "timestamp,power_kw\n2022-03-13T01:00,1\n2022-03-13T02:30,1\n", "g.csv")
+    with pytest.raises(InputError, match="does not exist in America/New_York"):
+        LoadProfile.from_csv(gap, timezone="America/New_York")
+    with pytest.raises(InputError, match="happens twice") as err:
+        LoadProfile.from_job("2022-11-06T01:30", "1 h", "1 kW", timezone="America/New_York")
+    assert "argument" not in str(err.value)  # no pandas keyword advice
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("timestamp,power_kw\nfoo,1\n2022-07-01T01:00Z,1\n", r"cannot read 'foo' \(row 1\)"),
+        (
+            "timestamp,power_kw\n2022-07-01T00:00Z,1\n2022-07-01T01:00,1\n",
+            r"some timestamps have a UTC offset and others not \(row 2",
+        ),
+        ("timestamp,power_kw\n", "has no data rows"),
+        ("", "is empty"),
+        ("timestamp,power [kWh]\n2022-07-01T00:00Z,1\n2022-07-01T01:00Z,1\n", "not a power unit"),
+    ],
+)
+def test_profile_file_errors_are_one_line(tmp_path, text, message):
+    with pytest.raises(InputError, match=message) as err:
+        LoadProfile.from_csv(_csv(tmp_path, text))
+    assert "\n" not in str(err.value)
+
+
+def test_semicolon_profile_and_gaps_are_noted(tmp_path):
+    """Regression: a semicolon-separated file said 'holds non-numbers'; a gap in the
+    samples was filled silently."""
+    path = _csv(
+        tmp_path,
+        "timestamp;power_kw\n2022-07-01T00:00Z;300\n2022-07-01T01:00Z;300\n"
+        "2022-07-01T05:00Z;200\n2022-07-01T06:00Z;200\n",
+    )
+    p = LoadProfile.from_csv(path)
+    assert p.it_energy.m_as("kWh") == pytest.approx(300 + 300 * 4 + 200 + 200)
+    gap = next(n for n in p.notes if "gap" in n)
+    assert "1 gap(s)" in gap and "the longest 4 h" in gap
+    assert any("median interval (1 h)" in n for n in p.notes)
+
+
+def test_grid_file_errors_and_dst_offsets(tmp_path):
+    """Regression: bad timestamps, semicolons and mixed offsets in --grid-file gave
+    tracebacks; a header-only file blamed missing UTC offsets."""
+    good = HourlyGrid.from_csv(
+        _csv(
+            tmp_path,
+            "timestamp;intensity\n2022-11-06T00:00-04:00;200\n2022-11-06T01:00-04:00;200\n"
+            "2022-11-06T01:00-05:00;250\n",
+            "g.csv",
+        )
+    )
+    assert list(good.intensity) == [200.0, 200.0, 250.0]
+    assert good.hours[-1] == pd.Timestamp("2022-11-06T06:00Z")
+    with pytest.raises(InputError, match=r"cannot read 'foo' \(row 1\)"):
+        HourlyGrid.from_csv(_csv(tmp_path, "timestamp,intensity\nfoo,1\n", "b.csv"))
+    with pytest.raises(InputError, match="has no data rows"):
+        HourlyGrid.from_csv(_csv(tmp_path, "timestamp,intensity\n", "h.csv"))
+    r = CliRunner().invoke(
+        cli,
+        ["hourly", "--start", "2022-07-01T00:00Z", "--hours", "2", "--power", "100",
+         "--grid-file", str(tmp_path / "b.csv")],
+    )  # fmt: skip
+    assert r.exit_code == 2 and "Traceback" not in r.output
+
+
+def test_one_row_profile_says_how_to_fix_it(tmp_path):
+    path = _csv(tmp_path, "timestamp,power_kw\n2022-07-01T00:00Z,300\n")
+    r = CliRunner().invoke(cli, ["hourly", "--region", "aws:us-east-1", "--profile", str(path)])
+    assert r.exit_code == 2 and "add a last row at the time the load ends" in r.output
+    fixed = _csv(tmp_path, "timestamp,power_kw\n2022-07-01T00:00Z,300\n2022-07-01T02:00Z,0\n")
+    assert LoadProfile.from_csv(fixed).it_energy.m_as("kWh") == pytest.approx(600.0)
+
+
+def test_a_grid_zone_outside_the_region_is_noted():
+    """An hourly zone given by name that does not serve the region: the hourly and the
+    annual figures then describe different grids, and the notes say so."""
+    p = LoadProfile.from_job("2022-07-01T00:00Z", "2 h", "100 kW")
+    r = account_hourly(p, Site(region="FR"), grid="CISO")
+    assert any("US-CAL-CISO is not a grid zone of FR" in n for n in r.notes)
+    inside = account_hourly(p, Site(region="aws:us-west-1"), grid="CISO")
+    assert not any("is not a grid zone" in n for n in inside.notes)

@@ -674,3 +674,43 @@ def test_closed_model_parameter_range_flows_into_uncertainty():
     assert "accelerator_hours" in ranked[:2]
     open_model = fp.InferenceWorkload("llama-3.1-8b", "1e9 request/day", output_tokens=300)
     assert "accelerator_hours" not in fp.estimate(open_model, region="US").factors
+
+
+@pytest.mark.parametrize(
+    ("spelling", "billions"), [("8", 8.0), ("8B", 8.0), ("8b", 8.0), ("500M", 0.5), ("1.5T", 1500)]
+)
+def test_cli_params_in_billions_spellings(spelling, billions):
+    args = ("--params", spelling, "-n", "1e6 request", "--output-tokens", "30")
+    assert run("infer", *args).exit_code == 0
+    j = run("infer", *args, "--format", "json")
+    note = json.loads(j.output)["factors"]["gpu_energy_per_token"]["note"]
+    assert f"x {billions:g}B + c" in note
+
+
+@pytest.mark.parametrize("spelling", ["8e9", "nan", "-8", "0", "abc"])
+def test_cli_params_misreadings_exit_2(spelling):
+    """`--params 8e9` was read as 8e9 billion parameters (8e18) and ran (regression)."""
+    r = run("infer", "--params", spelling, "-n", "1e6 request", "--output-tokens", "30")
+    assert r.exit_code == 2 and "--params" in r.output and "Traceback" not in r.output
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (
+            ["--users", "10", "--requests-per-user", "1 request/day", "-n", "5 request/day"],
+            "not both",
+        ),
+        (["--requests-per-user", "1 request/day"], "--users too"),
+        (["--users", "nan", "--requests-per-user", "1 request/day"], "--users"),
+        ([], "--requests: give a volume"),
+    ],
+)
+def test_cli_volume_errors_name_the_options(args, match):
+    r = run("infer", "-m", "llama-3.1-8b", "--output-tokens", "3", *args)
+    assert r.exit_code == 2 and match in r.output
+
+
+def test_period_echoed_in_years_not_annum():
+    w = fp.InferenceWorkload("llama-3.1-8b", "1e6 request/day", output_tokens=30)
+    assert w.inputs()["period"] == "1 year"

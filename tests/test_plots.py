@@ -67,3 +67,54 @@ def test_bad_file_names(tmp_path, comparison):
         save(fig, tmp_path / "missing" / "c.png")
     with pytest.raises(InputError):
         ranked_bar_chart(comparison, "nope")
+
+
+def test_unwritable_folder_is_an_input_error_and_files_get_normal_permissions(
+    tmp_path, comparison, monkeypatch
+):
+    """Regression: an unwritable folder gave an OSError traceback; plots were 0600."""
+    import os
+    import stat
+    import tempfile
+
+    fig = ranked_bar_chart(comparison)
+    old = os.umask(0o022)
+    try:
+        out = save(fig, tmp_path / "c.png")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644  # as open(path, "w") would create it
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(InputError, match="plot: cannot write in .*Permission denied"):
+        save(fig, tmp_path / "d.png")
+    assert not (tmp_path / "d.png").exists()
+
+
+def test_cli_plot_to_an_unwritable_folder_exits_2(tmp_path):
+    from click.testing import CliRunner
+
+    from footprint.cli import cli
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    for args in (
+        ["compare", "-a", "H100-SXM", "--gpu-hours", "1e6", "--regions", "FR,SE"],
+        ["trend", "FR", "--from", "2020"],
+    ):
+        r = CliRunner().invoke(cli, [*args, "--plot", str(blocker / "c.png")])
+        assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+        assert "plot:" in r.output
+
+
+def test_regions_without_a_value_get_no_bar(tmp_path):
+    """Regression: with metric cost, a region without a price was drawn as a zero bar
+    (looking cheapest-but-one) instead of being left out."""
+    df = compare(JOB, "FR,SE,US", year=2023, metric="cost")
+    fig = ranked_bar_chart(df)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert len(labels) == 2 and not any(label.startswith("US") for label in labels)
+    assert "1 region without a value left out" in fig.axes[0].get_title(loc="left")

@@ -230,3 +230,40 @@ def test_coverage_counts():
 def test_cloud_regions_table_has_operator_in_datacenters():
     operators = {r["operator"] for r in read_records("datacenters")}
     assert {row["operator"] for row in cloud_regions().values()} <= operators
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("us-east-1", "aws:us-east-1"),  # was "ambiguous" with gcp:us-east1 (regression)
+        ("us-east1", "gcp:us-east1"),
+        ("US-WEST-2", "aws:us-west-2"),
+        ("me-central1", "gcp:me-central1"),
+    ],
+)
+def test_bare_cloud_code_written_exactly_resolves(code, expected):
+    assert resolve_region(code).id == expected
+
+
+def test_bare_cloud_code_matching_only_loosely_stays_ambiguous():
+    with pytest.raises(InputError, match="ambiguous"):
+        resolve_region("useast1")
+
+
+def test_region_table_keeps_intensity_of_zone_without_mix():
+    """Bermuda has an Ember intensity but no generation mix: the row was blank (regression)."""
+    row = region_table(search="bermuda").iloc[0]
+    assert row["region"] == "BM"
+    assert row["intensity_g_per_kwh"] > 0 and row["year"] >= 2020
+    assert row["ewif_l_per_kwh"] is None or row["ewif_l_per_kwh"] != row["ewif_l_per_kwh"]
+
+
+def test_cli_summary_refuses_filters_and_blank_country():
+    from click.testing import CliRunner
+
+    from footprint.cli import cli
+
+    r = CliRunner().invoke(cli, ["regions", "--summary", "--search", "fra"])
+    assert r.exit_code == 2 and "--summary" in r.output and "--search" in r.output
+    r = CliRunner().invoke(cli, ["regions", "--country", " "])
+    assert r.exit_code == 2 and "--country: empty value" in r.output

@@ -149,3 +149,123 @@ def test_cli_report(tmp_path):
         cli, ["report", str(DATA / "golden_scenario.toml"), "--out", str(tmp_path / "r.pdf")]
     )
     assert r.exit_code == 2 and ".md or .html" in r.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "line", "message"),
+    [
+        # regressions: these gave AttributeError tracebacks or were silently accepted
+        ("[settings.overrides]\noperator = 3\n", 11, "expected a string"),
+        ("[settings.overrides]\nstrict_year = 'yes'\n", 11, "expected true or false"),
+        ("[settings.overrides]\npue = true\n", 11, "expected a number"),
+    ],
+)
+def test_override_types_are_checked(extra, line, message):
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario(VALID + extra, "s.toml")
+    assert err.value.line == line and message in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("compare", "message"),
+    [
+        ("{kind = 3}", "settings.compare.kind: expected a name, got 3"),
+        ('{kind = "cloud", provider = ["gcp"]}', "settings.compare.provider: expected a name"),
+        ("{}", "the table is empty"),
+    ],
+)
+def test_compare_table_values_are_checked(compare, message):
+    text = VALID.replace("year = 2022\n", f"year = 2022\ncompare = {compare}\n")
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario(text, "s.toml")
+    assert err.value.line == 4 and message in str(err.value)
+
+
+def test_a_byte_order_mark_is_not_an_error(tmp_path):
+    """Regression: a UTF-8 BOM (Windows editors) gave 'invalid TOML' at line 1."""
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + VALID.encode())
+    s = load_scenario(path)
+    assert s.region == "FR" and [w.name for w in s.workloads] == ["job"]
+    bad = tmp_path / "bad.toml"
+    bad.write_bytes(b"\xef\xbb\xbf" + VALID.replace('"1000 h"', '"1000 W"').encode())
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(bad)
+    assert err.value.line == 9  # lines still counted from the first line
+
+
+def test_comparison_keeps_each_workloads_overrides():
+    """Regression: the regional comparison dropped [workload.overrides], so the row of
+    the scenario's own region disagreed with the totals."""
+    one = VALID.replace("year = 2022\n", 'year = 2022\ncompare = ["FR", "SE"]\n')
+    one += '[workload.overrides]\npue = 1.1\nwue = "0 L/kWh"\n'
+    result = run_scenario(parse_scenario(one))
+    fr = result.comparison.set_index("region").loc["FR"]
+    assert fr["co2e"].m_as("kgCO2e") == pytest.approx(result.totals["co2e"].m_as("kgCO2e"))
+    assert fr["water"].m_as("L") == pytest.approx(result.totals["water"].m_as("L"))
+    assert fr["pue"].m == pytest.approx(1.1)
+    # two workloads with different overrides: the FR row still equals the totals, and
+    # the factor columns are energy-weighted (pue = facility / IT energy)
+    two = one + (
+        '\n[[workload]]\nname = "other"\ntype = "gpu_job"\naccelerator = "H100-SXM"\n'
+        'gpu_hours = "3000 h"\n'
+    )
+    result = run_scenario(parse_scenario(two))
+    fr = result.comparison.set_index("region").loc["FR"]
+    assert fr["co2e"].m_as("kgCO2e") == pytest.approx(result.totals["co2e"].m_as("kgCO2e"))
+    assert fr["water"].m_as("L") == pytest.approx(result.totals["water"].m_as("L"))
+    facility = result.totals["facility_energy"].m_as("kWh")
+    assert fr["pue"].m == pytest.approx(facility / result.totals["it_energy"].m_as("kWh"))
+    assert any("different site overrides" in n for n in result.comparison.attrs["notes"])
+
+
+def test_publish_paragraph_credits_the_data_used_and_counts_embodied():
+    """Regression: the paragraph always credited Ember via OWID (even for Electricity Maps
+    or Google data) and said embodied emissions were not included though every estimate
+    counts them."""
+    text = (
+        '[settings]\nregion = "aws:us-east-1"\nyear = 2023\n\n'
+        '[[workload]]\nname = "a"\ntype = "gpu_job"\naccelerator = "H100-SXM"\n'
+        'gpu_hours = "1000 h"\n\n'
+        '[[workload]]\nname = "b"\ntype = "gpu_job"\naccelerator = "H100-SXM"\n'
+        'gpu_hours = "1000 h"\nregion = "gcp:europe-west1"\n'
+    )
+    result = run_scenario(parse_scenario(text))
+    para = reporting.publish_paragraph(result)
+    assert "Electricity Maps" in para and "ODbL" in para  # aws:us-east-1 -> PJM, 2023
+    assert "Google Cloud region carbon data" in para  # gcp's own per-region factor
+    assert "not included" not in para
+    embodied = sum(fp.results["embodied_co2e"].m_as("kgCO2e") for fp in result.footprints.values())
+    assert result.totals["embodied_co2e"].m_as("kgCO2e") == pytest.approx(embodied)
+    assert result.totals["total_co2e"].m_as("kgCO2e") == pytest.approx(
+        embodied + result.totals["co2e"].m_as("kgCO2e")
+    )
+    assert "CO2e, embodied" in reporting.render_markdown(result)
+
+
+def test_report_when_the_best_region_is_zero(tmp_path):
+    """Regression: a zero best value (intensity override 0) made ratios undefined and the
+    report crashed with a TypeError on float(<NA>)."""
+    text = VALID.replace(
+        "year = 2022\n",
+        'year = 2022\ncompare = ["FR", "SE"]\n\n[settings.overrides]\nintensity = 0\n',
+    )
+    result = run_scenario(parse_scenario(text))
+    md = reporting.render_markdown(result)
+    assert "Every ranked region has the same value." in md
+    assert reporting.write_report(result, tmp_path / "r.html").stat().st_size > 0
+
+
+def test_write_report_to_an_unwritable_folder(tmp_path, monkeypatch):
+    """Regression: an unwritable --out folder gave an OSError traceback."""
+    import tempfile
+
+    result = run_scenario(parse_scenario(VALID))
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(reporting.InputError, match="--out: cannot write in"):
+        reporting.write_report(result, tmp_path / "r.md")
+    assert list(tmp_path.iterdir()) == []

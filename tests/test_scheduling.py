@@ -247,3 +247,40 @@ def test_cli_schedule_errors(args, message):
     r = CliRunner().invoke(cli, ["schedule", "--grid-zone", "PJM", *args])
     assert r.exit_code == 2, r.output
     assert message in r.output and "Traceback" not in r.output
+
+
+def test_cli_csv_is_one_table():
+    """Regression: --format csv printed the choices table, then a second CSV with another
+    header, in one stream; now one table with a row per choice."""
+    import csv
+    import io
+
+    r = CliRunner().invoke(
+        cli,
+        ["schedule", "--region", "aws:us-west-1", "--hours", "6", "--power", "500",
+         "--window-start", "2022-07-01T00:00", "--within", "1 day", "--format", "csv"],
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    rows = list(csv.reader(io.StringIO(r.output)))
+    assert rows[0][:3] == ["section", "name", "value"]
+    assert all(len(row) == len(rows[0]) for row in rows)
+    choices = {row[1]: row for row in rows if row[0] == "choice"}
+    assert set(choices) == {"best", "worst", "now"}
+    results = {row[1]: float(row[2]) for row in rows if row[0] == "result"}
+    assert float(choices["best"][2]) == pytest.approx(results["co2e_best"], abs=1e-3)
+    assert "2022-07-01T09:00-07:00" in choices["best"][-1]
+
+
+def test_cli_within_is_elapsed_time_across_a_dst_change():
+    """Regression: --within was added to the naive local start, so '24 h' across the end
+    of summer time gave a 25-hour window."""
+    r = CliRunner().invoke(
+        cli,
+        ["schedule", "--region", "aws:us-east-1", "--hours", "2", "--power", "100",
+         "--window-start", "2022-11-05T12:00", "--within", "24 h", "--format", "json",
+         "--curve"],
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert len(data["curve"]) == 23  # starts 16:00Z ... 14:00Z next day, each ending in time
+    assert any("23 candidate starts" in n for n in data["notes"])

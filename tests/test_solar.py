@@ -496,3 +496,34 @@ def test_cli_solar_errors():
     assert r.exit_code == 2 and "clearness" in r.output and "Traceback" not in r.output
     r = CliRunner().invoke(cli, ["solar", "--latitude", "36.1", "--longitude", "-79.95"])
     assert r.exit_code == 2 and "--pv-capacity" in r.output
+
+
+def test_cli_csv_is_one_machine_readable_table():
+    """Regression: --format csv printed two CSV tables with readable strings such as
+    '1,481 kWh/kWp' as values."""
+    import csv
+    import io
+
+    args = ["solar", "--pv-capacity", "100", "--region", "aws:us-west-1", "--format", "csv"]
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 0, r.output
+    rows = list(csv.reader(io.StringIO(r.output)))
+    assert rows[0][:3] == ["section", "name", "value"]
+    assert all(len(row) == len(rows[0]) for row in rows)
+    results = {row[1]: (float(row[2]), row[5]) for row in rows if row[0] == "result"}
+    value, unit = results["specific_yield"]
+    assert unit == "kWh/kWp" and 1000 < value < 2500
+
+
+def test_a_file_that_is_not_a_weather_file(tmp_path):
+    """Regression: the message was pvlib's bare KeyError, e.g. "cannot read it as epw
+    ('altitude')"."""
+    bad = tmp_path / "site.epw"
+    bad.write_text("not an epw file\n")
+    r = CliRunner().invoke(
+        cli, ["solar", "--pv-capacity", "100", "--latitude", "36", "--longitude", "-80",
+              "--weather-file", str(bad)],
+    )  # fmt: skip
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert "cannot read it as EPW (no 'altitude' field)" in r.output
+    assert "--weather-format" in r.output

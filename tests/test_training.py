@@ -201,3 +201,39 @@ def test_cli_train_table_and_errors():
     assert bad.exit_code == 2 and "(0, 1]" in bad.output
     bad = run("train", "-a", "H100-SXM", "--params", "7e9")
     assert bad.exit_code == 2 and "--tokens" in bad.output
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        (70, "count, not billions"),  # 70 parameters: meant 70B (infer --params is billions)
+        ("0.5", "count, not billions"),
+        ("1,5B", "no commas"),  # was read as 15B (commas dropped)
+        ("-15T", "must not be negative"),  # was a pint error about tesla
+        ("nanB", "finite"),
+    ],
+)
+def test_params_misreadings_are_refused(params, match):
+    with pytest.raises(InputError, match=match):
+        fp.TrainingRun("H100-SXM", params=params, tokens="15T")
+
+
+def test_tokens_suffix_errors_name_the_problem():
+    with pytest.raises(InputError, match="must not be negative"):
+        fp.TrainingRun("H100-SXM", params="7B", tokens="-15T")
+    with pytest.raises(InputError, match="finite"):
+        fp.TrainingRun("H100-SXM", params="7B", tokens="infT")
+
+
+def test_cli_params_spellings_agree():
+    """`70B`, `70b`, `70e9` and `70 B` are the same run; a bare 70 is refused (exit 2)."""
+    hours = set()
+    for spelling in ("70B", "70b", "70e9", "70 B"):
+        r = run(
+            "train", "-a", "H100-SXM", "--params", spelling, "--tokens", "1T", "--format", "json"
+        )
+        assert r.exit_code == 0, r.output
+        hours.add(round(json.loads(r.output)["results"]["accelerator_hours"]["value"]))
+    assert len(hours) == 1
+    bad = run("train", "-a", "H100-SXM", "--params", "70", "--tokens", "1T")
+    assert bad.exit_code == 2 and "70B" in bad.output and "Traceback" not in bad.output

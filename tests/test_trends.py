@@ -195,3 +195,58 @@ def test_cli_trend_and_project():
     assert "extrapolated" in r.output and "since 2023" in r.output
     r = run("project", "-a", "H100-SXM", "--gpu-hours", "1e6", "--from", "2023", "--to", "2027")
     assert r.exit_code == 2 and "region" in r.output
+
+
+def test_trend_of_a_sub_zone_uses_its_own_series():
+    """Regression: `trend CA-QC` showed Canada's series (about 170 g/kWh) under Quebec's
+    name because it covered more years; Quebec's own series (28-41 g/kWh) exists."""
+    df = trend("CA-QC")
+    own = grid_intensity("CA-QC", 2023).value.m_as("gCO2e/kWh")
+    row = df.loc[df["year"] == 2023].iloc[0]
+    assert row["intensity"].m_as("gCO2e/kWh") == pytest.approx(own)
+    assert int(df["year"].iloc[0]) == 2021  # the table starts with the region's own series
+    assert not any("intensity series of CA used" in n for n in df.attrs["notes"])
+    # a region with a single year of its own falls back to its parent, and says so
+    ca = trend("US-CA", 2015, 2024)
+    assert any("US-CA has 1 year of data in the range" in n for n in ca.attrs["notes"])
+    with pytest.raises(MissingDataError, match="from 2030 on"):
+        trend("FR", 2030)
+
+
+@pytest.mark.parametrize("region", ["CA-QC", "aws:us-east-1", "gcp:europe-west1", "US-MIDA-PJM"])
+@pytest.mark.parametrize("base", [2019, 2023, 2025])
+def test_projection_base_year_equals_estimate_everywhere(region, base):
+    """Regression: the projection took the series covering most years (e.g. Canada's for
+    CA-QC: 5x Quebec's CO2e) and extrapolated EWIF in the base year, so its base year
+    differed from `footprint estimate` of that year and region."""
+    job = fp.GpuJob("H100-SXM", gpu_hours="1e6 h")
+    df = project(job, region, base_year=base, end_year=base + 3)
+    est = fp.estimate(job, Site(region=region, year=base))
+    assert df["co2e"].iloc[0].m_as("kgCO2e") == pytest.approx(est.co2e.m_as("kgCO2e"))
+    assert df["water"].iloc[0].m_as("L") == pytest.approx(est.water.m_as("L"))
+
+
+def test_describe_change_over_one_year():
+    assert (
+        describe_change(10, 11, 2019, 2020)
+        == "+10% since 2019 (+10.0% a year compound over 1 year)"
+    )
+
+
+def test_cli_project_total_checks_its_totals():
+    r = run("project", "total", "--baseline", "19999=10", "--current", "20000=14.8")
+    assert r.exit_code == 2 and "between 1900 and 2100" in r.output
+    r = run("project", "total", "--baseline", "2019=1e400 MtCO2e", "--to", "2020")
+    assert r.exit_code == 2 and "finite" in r.output
+
+
+def test_cli_trend_json_is_strict_json():
+    """Regression: a one-year trend printed `"annual_rate_pct": NaN`, which is not JSON."""
+
+    def reject(constant):
+        raise ValueError(constant)
+
+    r = run("trend", "FR", "--from", "2024", "--format", "json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output, parse_constant=reject)
+    assert data[0]["summary"]["intensity"]["annual_rate_pct"] is None

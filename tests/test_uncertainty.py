@@ -403,3 +403,25 @@ def test_uncertainty_csv_matches_a_fresh_build(tmp_path: Path) -> None:
         sys.path.remove(scripts)
     (path,) = builder.build(ROOT.parent / "shared" / "sources", tmp_path)
     pd.testing.assert_frame_equal(pd.read_csv(path), load_table("uncertainty"), check_dtype=False)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"seed": -1}, "seed"),  # numpy's ValueError traceback on the command line before
+        ({"seed": 1.5}, "seed"),
+        ({"samples": "x"}, "samples"),  # ValueError from int() before
+        ({"samples": math.nan}, "samples"),  # ValueError from int() before
+        ({"samples": 10**8}, "at most"),  # would exhaust memory
+        ({"interval": "x"}, "interval"),  # TypeError before
+    ],
+)
+def test_bad_uncertainty_settings_raise_input_error(kwargs, match):
+    with pytest.raises(InputError, match=match):
+        fp.Uncertainty(**kwargs)
+
+
+def test_cli_negative_seed_exit_2():
+    r = run("estimate", "-a", "H100", "--gpu-hours", "10", "--seed", "-1")
+    assert r.exit_code == 2 and "seed: expected a whole number >= 0" in r.output
+    assert isinstance(r.exception, SystemExit)  # a usage error, not a ValueError

@@ -115,3 +115,48 @@ def test_unparseable():
 def test_round_trip_energy_units(x):
     q = Q_(x, "kWh")
     assert math.isclose(q.to("J").to("kWh").m, x, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1,5 kW",  # pint drops the comma: 15 kW
+        "0,3 L/kWh",  # read as 0 L/kWh
+        "1,000 W",  # a thousands separator is refused too (ambiguous with a decimal comma)
+        "1 000 W",  # pint multiplies 1 x 000: 0 W
+        "2 3 W",  # 6 W
+        "1.5.2 W",  # 0.3 W
+        "[1,2] W",  # 12 W
+    ],
+)
+def test_number_spellings_pint_misreads_are_refused(text):
+    """Each of these parsed silently to another number before (regression)."""
+    with pytest.raises(UnitError, match="cannot read"):
+        units.parse_quantity(text, "power", "W", "--power")
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "magnitude"),
+    [
+        ("1e9 request/day", "request/day", 1e9),
+        ("15e12 token", "token", 15e12),
+        ("3.5 months", "month", 3.5),
+        ("414 gCO2e/kWh", "gCO2e/kWh", 414),
+        ("1.2e+3 W", "W", 1200),
+        (".5 kW", "kW", 0.5),
+        ("2 m**3", "m**3", 2),
+    ],
+)
+def test_ordinary_quantities_still_parse(text, unit, magnitude):
+    assert units.to_quantity(text, None, "x").m_as(unit) == pytest.approx(magnitude)
+
+
+def test_negative_zero_becomes_zero():
+    q = units.parse_quantity("-0", "power", "W", "--host-power")
+    assert q.m == 0 and math.copysign(1.0, q.m) == 1.0
+
+
+def test_format_unit_writes_year_not_annum():
+    assert units.format_unit(Q_(4, "year").units) == "year"
+    assert units.format_unit(Q_(1, "kWh/year").units) == "kWh/year"
+    assert units.format_unit(Q_(1, "L/kWh").units) == "L/kWh"

@@ -150,14 +150,22 @@ def run_comparison(workload: Any, options: dict[str, Any]) -> None:
 
 
 def _spread(df: Any) -> dict[str, Any] | None:
-    """Best and worst rows and the difference of CO2e, energy and water between them."""
-    if len(df) < 2:
+    """Best and worst ranked rows and the difference of CO2e, energy and water between them.
+
+    Rows without a rank (the metric unknown there, e.g. no price for ``cost``) are
+    neither best nor worst.
+    """
+    ranked = df.loc[df["rank"].notna()]
+    if len(ranked) < 2:
         return None
-    by_rank = df.sort_values("rank", kind="stable")
-    best, worst = by_rank.iloc[0], by_rank.iloc[-1]
+    by_rank = ranked.sort_values("rank", kind="stable")
+    best = by_rank.iloc[0]
+    worst = by_rank.loc[by_rank["rank"] == by_rank["rank"].max()].iloc[0]  # first of ties
     return {
         "best": best,
         "worst": worst,
+        "best_ties": int((ranked["rank"] == best["rank"]).sum()) - 1,
+        "worst_ties": int((ranked["rank"] == worst["rank"]).sum()) - 1,
         "co2e": worst["co2e"] - best["co2e"],
         "facility_energy": worst["facility_energy"] - best["facility_energy"],
         "water": worst["water"] - best["water"],
@@ -201,13 +209,15 @@ def _render(df: Any, fmt: str, with_equivalences: bool) -> str:
             "notes": df.attrs.get("notes", []),
         }
         if with_equivalences:
-            eqs = _equivalences(spread) if spread else []
+            tied = spread is None or bool(spread["best"]["rank"] == spread["worst"]["rank"])
+            eqs = [] if spread is None or tied else _equivalences(spread)
             out["equivalences"] = {
                 "of": "CO2e difference between the worst and the best region",
                 "items": [e.to_dict() for e in eqs],
             }
         return json.dumps(out, indent=2, ensure_ascii=False)
-    title = f"{METRICS[metric]}: {df.attrs.get('workload', '')}, {len(df)} regions"
+    n = len(df)
+    title = f"{METRICS[metric]}: {df.attrs.get('workload', '')}, {n} region{'s' if n != 1 else ''}"
     if fmt == "markdown":
         lines = [f"**{title}**", "", to_markdown(df).rstrip("\n")]
     else:
@@ -222,14 +232,25 @@ def _render(df: Any, fmt: str, with_equivalences: bool) -> str:
         import pandas as pd
 
         times = "" if ratio is None or pd.isna(ratio) else f" ({float(ratio):.1f}x)"
-        lines += [
-            "",
-            f"Best: {best['region']} ({best['name']}); worst: {worst['region']} "
-            f"({worst['name']}){times}. In {best['region']} instead of {worst['region']}: "
-            f"{_diff(spread['co2e'], 'CO2e (location-based)', readable)}, "
-            f"{_diff(spread['water'], 'water', readable)}.",
-        ]
-        eqs = _equivalences(spread)
+
+        def ties(n: int) -> str:
+            return f" and {n} other{'s' if n > 1 else ''} tied" if n else ""
+
+        tied = bool(best["rank"] == worst["rank"])
+        if tied:
+            label = METRICS[metric]
+            label = label if label[:2].isupper() else label[:1].lower() + label[1:]
+            lines += ["", f"All ranked regions tie on {label}."]
+        else:
+            lines += [
+                "",
+                f"Best: {best['region']} ({best['name']}){ties(spread['best_ties'])}; worst: "
+                f"{worst['region']} ({worst['name']}){ties(spread['worst_ties'])}{times}. In "
+                f"{best['region']} instead of {worst['region']}: "
+                f"{_diff(spread['co2e'], 'CO2e (location-based)', readable)}, "
+                f"{_diff(spread['water'], 'water', readable)}.",
+            ]
+        eqs = [] if tied else _equivalences(spread)
         if eqs:
             lines.append("That CO2e difference is about " + "; ".join(e.text for e in eqs) + ".")
     notes = grouped_notes(df)

@@ -19,6 +19,46 @@ from footprint.commands._options import (
 PRECISION_CHOICES = ("fp32", "fp16", "bf16", "fp8", "int8", "int4")
 
 
+class BillionsType(click.ParamType):
+    """A parameter count in billions: ``8``, ``8B``, ``500M``, ``1.5T`` (a float in billions).
+
+    Bare numbers are billions. A count written out (``8e9``) would be 8e18 parameters:
+    it is refused with the spelling to use, as are NaN, infinity, zero and negatives.
+    """
+
+    name = "billions"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "BILLIONS"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import math
+
+        from footprint.cli import CliError
+        from footprint.models import MAX_PARAMS_B
+
+        if isinstance(value, float):
+            return value
+        name = param.opts[0] if param is not None and param.opts else "value"
+        text = str(value).strip().lower()
+        scale = {"m": 1e-3, "b": 1.0, "t": 1e3}.get(text[-1:])
+        number_text = text[:-1] if scale is not None else text
+        try:
+            x = float(number_text) * (1.0 if scale is None else scale)
+        except ValueError:
+            raise CliError(
+                f"{name}: expected parameters in billions such as 8, 8B or 500M, got {value!r}"
+            ) from None
+        if not math.isfinite(x) or x <= 0:
+            raise CliError(f"{name}: expected a positive number of parameters, got {value!r}")
+        if x > MAX_PARAMS_B:
+            raise CliError(
+                f"{name}: {value} is read in billions ({x * 1e9:g} parameters); "
+                f"write {x / 1e9:g} or {x / 1e9:g}B for {x:g} parameters"
+            )
+        return x
+
+
 @click.command("infer")
 @click.option(
     "--model",
@@ -29,12 +69,12 @@ PRECISION_CHOICES = ("fp32", "fp16", "bf16", "fp8", "int8", "int4")
 )
 @click.option(
     "--params",
-    type=float,
-    help="Total parameters in billions, for a model outside the catalogue.",
+    type=BillionsType(),
+    help="Total parameters in billions ('8' or '8B'; '500M'), for a model outside the catalogue.",
 )
 @click.option(
     "--active-params",
-    type=float,
+    type=BillionsType(),
     help="Active parameters per token in billions (mixture of experts; with --params).",
 )
 @click.option(
@@ -226,11 +266,18 @@ def command(
 
 def _workload_options(**options: Any) -> dict[str, Any]:
     """Parse the volume and token options here, so errors name the CLI option."""
+    import math
+
     from footprint.cli import CliError
     from footprint.errors import FootprintError
     from footprint.inference import parse_rate, parse_requests, parse_tokens
 
     out = dict(options)
+    requests, users, per_user = (
+        options["requests"],
+        options["users"],
+        options["requests_per_user"],
+    )
     try:
         # Validated here so that errors name the option; passed on as given (echoed).
         if options["requests"] is not None:
@@ -249,6 +296,19 @@ def _workload_options(**options: Any) -> dict[str, Any]:
             raise CliError("--users: give --requests-per-user too (e.g. '10 request/day')")
     except FootprintError as exc:
         raise CliError(str(exc)) from None
+    if requests is not None and (users is not None or per_user is not None):
+        raise CliError(
+            "--requests: give either --requests or --users with --requests-per-user, not both"
+        )
+    if per_user is not None and users is None:
+        raise CliError("--requests-per-user: give --users too (the number of users)")
+    if requests is None and users is None:
+        raise CliError(
+            "--requests: give a volume, e.g. '1e9 request/day' (a rate) or '5e6 request', "
+            "or --users with --requests-per-user"
+        )
+    if users is not None and not (math.isfinite(users) and users > 0):
+        raise CliError(f"--users: expected a number of users greater than zero, got {users:g}")
     return out
 
 

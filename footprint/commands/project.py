@@ -253,6 +253,8 @@ class _TotalType(click.ParamType):
         year, sep, amount = str(value).partition("=")
         if not sep or not year.strip().isdigit():
             raise CliError(f"{name}: expected YEAR=TOTAL such as '2019=9.67 MtCO2e', got {value!r}")
+        if not 1900 <= int(year) <= 2100:
+            raise CliError(f"{name}: expected a year between 1900 and 2100, got {year.strip()}")
         try:
             q = units.parse_quantity(amount, "dimensionless", None, name)
         except FootprintError:
@@ -263,6 +265,10 @@ class _TotalType(click.ParamType):
                     q = units.get_registry().Quantity(amount.strip())
                 except Exception:
                     raise CliError(f"{name}: cannot read {amount.strip()!r} as a total") from None
+        import math
+
+        if not hasattr(q, "magnitude") or not math.isfinite(float(q.magnitude)):
+            raise CliError(f"{name}: expected a finite total, got {amount.strip()!r}")
         return int(year), q
 
 

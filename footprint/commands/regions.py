@@ -39,8 +39,24 @@ def command(
     from footprint.report import render_frame
 
     if summary:
+        given = [
+            f"--{name}"
+            for name, value in (
+                ("search", search),
+                ("kind", kind),
+                ("provider", provider),
+                ("country", country),
+                ("year", year),
+            )
+            if value is not None
+        ]
+        if given:
+            raise CliError(f"--summary: counts every region; it takes no {', '.join(given)}")
         echo(render_frame(coverage(), fmt, title="Coverage by kind"))
         return
+    for name, value in (("--country", country), ("--provider", provider)):
+        if value is not None and not value.strip():
+            raise CliError(f"{name}: empty value")
     table = region_table(search, kind, provider, country, year)
     if table.empty:
         hint = region_suggestions(search) if search else []

@@ -101,6 +101,16 @@ def command(
             first = pd.Timestamp(window_start)
         except (ValueError, TypeError):
             raise CliError(f"--window-start: cannot read {window_start!r} (ISO 8601)") from None
+        tz = options["timezone"]
+        if first.tzinfo is None and tz is None and (site.region or options["grid_zone"]):
+            from footprint.commands.hourly import _local
+
+            tz = _local(site, options["grid_zone"])
+        if first.tzinfo is None and tz is not None:
+            # elapsed time, also across a daylight-saving change (not wall-clock arithmetic)
+            from footprint.hourly import _parse_time
+
+            first = _parse_time(window_start, "window_start", tz).tz_convert(tz)
         window_end = (first + pd.Timedelta(hours=float(within.m_as("h")))).isoformat()
     job = workload_from(options, duration)
     solar = solar_from({k: options[k] for k in SOLAR_KEYS}, site.region)
@@ -127,6 +137,9 @@ def command(
     if fmt == "csv" and curve:
         echo(render_frame(result.curve, "csv"))
         return
+    if fmt == "csv":  # one table: the result's sections, then a row per choice
+        echo(render(result, "csv") + _choice_rows(result.choices))
+        return
     rows = [
         {
             "choice": name,
@@ -140,3 +153,16 @@ def command(
     echo(render(result, fmt))
     if curve:
         echo(render_frame(result.curve.round(3), fmt, title="CO2e by start"))
+
+
+def _choice_rows(choices: dict[str, Any]) -> str:
+    """CSV rows (columns of ``footprint.report``'s CSV) for the best, worst and now starts."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    for name, c in choices.items():
+        note = f"start {c['start_local']}, end {c['end_local']} (local); start {c['start_utc']}"
+        writer.writerow(["choice", name, c["co2e_kg"], "", "", "kgCO2e", "", "", "", "", "", note])
+    return buf.getvalue()

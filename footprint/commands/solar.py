@@ -41,7 +41,7 @@ def command(region: str | None, year: int, monthly: bool, fmt: str, **options: A
     """
     import json
 
-    from footprint.report import format_number, readable, render_frame
+    from footprint.report import format_number, readable, render, render_frame, result_label
     from footprint.solar import annual_yield
 
     solar = solar_from({k: options[k] for k in SOLAR_KEYS}, region, required=True)
@@ -52,13 +52,18 @@ def command(region: str | None, year: int, monthly: bool, fmt: str, **options: A
             data["monthly"] = result.monthly.to_dict(orient="records")
         echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    if fmt == "csv" and monthly:
-        echo(render_frame(result.monthly, "csv"))
+    if fmt == "csv":  # one table: the monthly split, or results and factors
+        # render's CSV reads only to_dict(), which SolarYield has (results, factors...)
+        text = render(result, "csv") if not monthly else None  # type: ignore[arg-type]
+        echo(render_frame(result.monthly, "csv") if text is None else text)
         return
     import pandas as pd
 
     rows = [
-        {"quantity": key, "value": readable(q) if q.dimensionality else format_number(q.m)}
+        {
+            "quantity": result_label(key),
+            "value": readable(q) if q.dimensionality else format_number(q.m),
+        }
         for key, q in result.results.items()
     ]
     factors = [
@@ -73,6 +78,10 @@ def command(region: str | None, year: int, monthly: bool, fmt: str, **options: A
     echo(render_frame(pd.DataFrame(rows), fmt, title="PV yield"))
     echo(render_frame(pd.DataFrame(factors), fmt, title="Factors"))
     if monthly:
-        echo(render_frame(result.monthly.round(1), fmt, title="By month (UTC)"))
+        shown = result.monthly.copy()
+        for col in shown.columns:
+            if col != "month":
+                shown[col] = [format_number(float(v)) for v in shown[col]]
+        echo(render_frame(shown, fmt, title="By month (UTC)"))
     for note in result.notes:
         echo(f"note: {note}")

@@ -89,10 +89,19 @@ def _json(df: object) -> dict[str, object]:
     return {
         "region": df.attrs["region"],  # type: ignore[attr-defined]
         "rows": to_records(df),  # type: ignore[arg-type]
-        "summary": df.attrs["summary"],  # type: ignore[attr-defined]
+        "summary": _no_nan(df.attrs["summary"]),  # type: ignore[attr-defined]
         "sources": df.attrs["sources"],  # type: ignore[attr-defined]
         "notes": df.attrs["notes"],  # type: ignore[attr-defined]
     }
+
+
+def _no_nan(value: Any) -> Any:
+    """``value`` with NaN floats as None (JSON has no NaN; strict parsers reject it)."""
+    if isinstance(value, dict):
+        return {k: _no_nan(v) for k, v in value.items()}
+    if isinstance(value, float) and value != value:
+        return None
+    return value
 
 
 def _text(df: object, fmt: str) -> str:

@@ -171,7 +171,7 @@ def _intensity(location: Location, site: Site) -> Factor:
     Candidates, finest first: the operator's per-region factor (cloud regions), the
     balancing authority, the zone and its parents up to the country. The first
     candidate with the asked year wins; with no year asked, the newest year of an
-    operator-published series, else the newest year any candidate has. When no
+    operator-published series, else the newest year of the finest zone with data. When no
     candidate has the year, the first candidate with data gives its nearest year
     (``strict_year`` raises instead). Every choice is written in the note.
     """
@@ -192,7 +192,13 @@ def _intensity(location: Location, site: Site) -> Factor:
             for label, s in with_data
             if label == location.id and any(r["dataset"].startswith("google") for r in s.values())
         ]
-        target = max(operator_series[0]) if operator_series else max(max(s) for _, s in with_data)
+        zone_series = [
+            s for label, s in with_data if not (location.is_cloud and label == location.id)
+        ]
+        if operator_series:
+            target = max(operator_series[0])
+        else:  # the finest zone's newest year, so a state or BA keeps its own data
+            target = max(zone_series[0] if zone_series else with_data[0][1])
     exact = [(label, s) for label, s in with_data if target in s]
     if exact:
         label, series = exact[0]

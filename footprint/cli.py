@@ -65,6 +65,10 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except FootprintError as exc:
             raise CliError(str(exc)) from None
+        except click.UsageError as exc:
+            # click's own usage errors (bad choice, out of range, unknown option): one line
+            name = exc.ctx.command_path if exc.ctx is not None else "footprint"
+            raise CliError(f"{exc.format_message()} (see '{name} --help')") from None
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -274,3 +274,37 @@ def test_estimate_cloud_region_market_based_and_cost():
 def test_bad_site_options_exit_2(args, expected):
     r = run("estimate", "-a", "H100", "--gpu-hours", "10", *args)
     assert r.exit_code == 2 and expected in r.output
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["estimate", "-a", "H100", "--gpu-hours", "5", "--count", "0"], "--count"),
+        (["estimate", "-a", "H100", "--gpu-hours", "5", "--format", "xml"], "--format"),
+        (["estimate", "-a", "H100", "--gpu-hours", "5", "--pricee", "1"], "--price"),
+        (["nosuch"], "No such command"),
+        (["estimate"], "Missing option"),
+    ],
+)
+def test_click_usage_errors_are_one_line_exit_2(args, expected):
+    r = run(*args)
+    assert r.exit_code == 2
+    lines = [line for line in r.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and expected in lines[0]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["infer", "-m", "llama-3.1-8b", "-n", "1e9 request/day", "--output-tokens", "300"],
+        ["train", "-a", "H100-SXM", "-m", "llama-3-70b", "--tokens", "15T", "--gpu-hours", "6.4e6"],
+    ],
+)
+def test_infer_and_train_take_embodied_and_uncertainty_options(args):
+    r = run(*args, "--lifetime", "6 years", "--uncertainty", "--samples", "500", "--format", "json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    assert {"low", "high"} <= set(d["results"]["co2e"])
+    assert d["factors"]["lifetime"]["value"] == pytest.approx(6)
+    r = run(*args, "--no-embodied", "--format", "json")
+    assert "embodied_co2e" not in json.loads(r.output)["results"]

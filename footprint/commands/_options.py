@@ -366,7 +366,7 @@ def reused_params(module: str, skip: tuple[str, ...] = ()) -> list[click.Paramet
     import importlib
 
     source: click.Command = importlib.import_module(module).command
-    drop = set(SITE_KEYS) | {"fmt", *skip}
+    drop = set(SITE_KEYS) | set(EMBODIED_KEYS) | set(UNCERTAINTY_KEYS) | {"fmt", *skip}
     return [p for p in source.params if p.name not in drop]
 
 

@@ -7,12 +7,18 @@ from typing import Any
 import click
 
 from footprint.commands._options import (
+    EMBODIED_KEYS,
+    UNCERTAINTY_KEYS,
     FractionType,
     QuantityType,
     echo,
+    embodied_from_options,
+    embodied_options,
     format_option,
     site_from_options,
     site_options,
+    uncertainty_from_options,
+    uncertainty_options,
 )
 
 #: Same names as ``footprint.inference.PRECISIONS`` (kept literal: no heavy import here).
@@ -159,6 +165,8 @@ class BillionsType(click.ParamType):
 @click.option("--list-presets", is_flag=True, help="List the published per-request figures.")
 @click.option("--search", "-s", help="Substring to filter --list-models.")
 @site_options
+@embodied_options
+@uncertainty_options
 @format_option
 def command(
     models: tuple[str, ...],
@@ -245,14 +253,21 @@ def command(
         mbu=mbu,
         mfu=mfu,
     )
+    embodied = embodied_from_options({k: site.pop(k) for k in EMBODIED_KEYS})
+    uncertainty = uncertainty_from_options({k: site.pop(k) for k in UNCERTAINTY_KEYS})
     site_obj = site_from_options(site)
     runs = len(ems) * max(len(chosen), 1)
     if runs == 1:
         workload = inference.InferenceWorkload(
             model=chosen[0] if chosen else None, energy_model=ems[0], **common
         )
-        echo(render(inference.estimate_inference(workload, site_obj), fmt))
+        result = inference.estimate_inference(
+            workload, site_obj, embodied=embodied, uncertainty=uncertainty
+        )
+        echo(render(result, fmt))
         return
+    if uncertainty is not None:
+        raise CliError("--uncertainty: give one model and one energy model (not a comparison)")
     table = inference.compare_inference(chosen, ems, site_obj, **common)
     if fmt in ("table", "markdown"):
         from footprint.report import format_number

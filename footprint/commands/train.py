@@ -7,12 +7,18 @@ from typing import Any
 import click
 
 from footprint.commands._options import (
+    EMBODIED_KEYS,
+    UNCERTAINTY_KEYS,
     FractionType,
     QuantityType,
     echo,
+    embodied_from_options,
+    embodied_options,
     format_option,
     site_from_options,
     site_options,
+    uncertainty_from_options,
+    uncertainty_options,
 )
 
 
@@ -76,6 +82,8 @@ from footprint.commands._options import (
     help="Host share per accelerator. Default 150 W; '0 W' turns it off.",
 )
 @site_options
+@embodied_options
+@uncertainty_options
 @format_option
 def command(
     accelerator: str,
@@ -131,4 +139,7 @@ def command(
         power=power,
         host_power=host_power,
     )
-    echo(render(estimate(run, site_from_options(site)), fmt))
+    embodied = embodied_from_options({k: site.pop(k) for k in EMBODIED_KEYS})
+    uncertainty = uncertainty_from_options({k: site.pop(k) for k in UNCERTAINTY_KEYS})
+    result = estimate(run, site_from_options(site), embodied=embodied, uncertainty=uncertainty)
+    echo(render(result, fmt))

@@ -302,6 +302,7 @@ _OFFSET = r"(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$"
 def _parse_stamps(values: Any, what: str) -> pd.DatetimeIndex:
     """Timestamps of a file: all with UTC offsets (any mix of offsets, e.g. across a DST
     change, converted to UTC) or all without (returned naive). Errors name the row."""
+    import contextlib
     import re
     import warnings
 
@@ -309,12 +310,10 @@ def _parse_stamps(values: Any, what: str) -> pd.DatetimeIndex:
     import pandas as pd
 
     items = list(values)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # "could not infer format"
-            return pd.DatetimeIndex(pd.to_datetime(items, utc=False))
-    except (ValueError, TypeError, OverflowError):
-        pass
+    # the fast path: one parse of the whole column; on failure, row by row below
+    with contextlib.suppress(ValueError, TypeError, OverflowError), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "could not infer format"
+        return pd.DatetimeIndex(pd.to_datetime(items, utc=False))
     for i, v in enumerate(items, start=1):  # the first unreadable value, by row
         try:
             readable = pd.Timestamp(v) is not pd.NaT

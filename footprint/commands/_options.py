@@ -283,6 +283,15 @@ def gpu_job_options(f: F) -> F:
             type=QuantityType("time", "h", allow_zero=False),
             help="Wall-clock duration (with --count): '72', '3 days', '3.5 months'.",
         ),
+    ]
+    for decorator in reversed(decorators):
+        f = decorator(f)
+    return power_options(f)
+
+
+def power_options(f: F) -> F:
+    """``--power``, ``--utilization`` and ``--host-power``: how much an accelerator draws."""
+    decorators = [
         click.option(
             "--power",
             type=QuantityType("power", "W"),

@@ -15,6 +15,7 @@ from footprint.commands._options import (
     embodied_from_options,
     embodied_options,
     format_option,
+    power_options,
     site_from_options,
     site_options,
     uncertainty_from_options,
@@ -66,21 +67,7 @@ from footprint.commands._options import (
     show_default=True,
     help="Which dense peak FLOP/s applies.",
 )
-@click.option(
-    "--power",
-    type=QuantityType("power", "W"),
-    help="Average draw per accelerator, e.g. '700 W'; replaces TDP x utilization.",
-)
-@click.option(
-    "--utilization",
-    type=FractionType(),
-    help="Average draw as a fraction of TDP, in (0, 1]. Default 1.0.",
-)
-@click.option(
-    "--host-power",
-    type=QuantityType("power", "W"),
-    help="Host share per accelerator. Default 150 W; '0 W' turns it off.",
-)
+@power_options
 @site_options
 @embodied_options
 @uncertainty_options

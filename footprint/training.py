@@ -24,14 +24,14 @@ the host share (150 W per accelerator by default).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from footprint import units
 from footprint.errors import InputError, MissingDataError
 from footprint.hardware import Accelerator, get_accelerator
 from footprint.models import LlmModel, get_model
-from footprint.provenance import Factor, user_factor
+from footprint.provenance import Factor, Spread, user_factor
 from footprint.workloads import GpuJob, Load
 
 __all__ = [
@@ -367,6 +367,18 @@ class TrainingRun:
             )
             if model is not None and model.is_range:
                 notes.append(model.range_note())
+                if r["mfu_origin"] != "derived":  # hours from 6ND scale with parameters
+                    assert model.params_low_b is not None and model.params_high_b is not None
+                    factors["params"] = replace(
+                        factors["params"],
+                        spread=Spread(
+                            Q_(model.params_low_b * 1e9, "dimensionless"),
+                            Q_(model.params_high_b * 1e9, "dimensionless"),
+                            "uniform",
+                            source=model.source,
+                        ),
+                        extra={"scales": {"accelerator_hours": 1.0}},
+                    )
             if model is not None and model.architecture == "moe":
                 notes.append(
                     f"{model.name} is a mixture of experts: 6 x {model.active_params_b:g}B "

@@ -237,3 +237,21 @@ def test_cli_params_spellings_agree():
     assert len(hours) == 1
     bad = run("train", "-a", "H100-SXM", "--params", "70", "--tokens", "1T")
     assert bad.exit_code == 2 and "70B" in bad.output and "Traceback" not in bad.output
+
+
+def test_closed_model_parameter_range_flows_into_training_uncertainty():
+    """Training hours scale linearly with active parameters (6ND), so a closed model's
+    estimated range (EcoLogits) is sampled as the params factor and widens CO2e."""
+    run = fp.TrainingRun(accelerator="H100-SXM", model="gpt-4o", tokens="10T")
+    r = fp.estimate(run, region="US", uncertainty=fp.Uncertainty(samples=2000, seed=0))
+    params = r.factors["params"]
+    assert params.spread is not None
+    assert params.spread.low < params.value < params.spread.high
+    low, high = r.ranges["co2e"]
+    assert low < r.co2e < high
+    assert r.uncertainty["sensitivity"]["co2e"][0]["factor"] == "params"
+    # with published hours the range moves the implied MFU, not the hours: no spread
+    published = fp.TrainingRun(
+        accelerator="H100-SXM", model="gpt-4o", tokens="10T", gpu_hours="1e6 h"
+    )
+    assert fp.estimate(published, region="US").factors["params"].spread is None

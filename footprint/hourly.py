@@ -1336,10 +1336,7 @@ def account_hourly(
         **profile.inputs,
         **(site.inputs() if site is not None else {}),
         **solar_inputs,
-        "hourly_zone": series.zone,
-        "hourly_year": str(series.year) if series.year is not None else "series",
-        "surplus": surplus,
-        "timezone": tz,
+        **hourly_inputs(series, surplus, tz),
     }
     return HourlyFootprint(
         results=results,
@@ -1348,3 +1345,13 @@ def account_hourly(
         notes=list(dict.fromkeys(n for n in notes if n)),
         hourly=table,
     )
+
+
+def hourly_inputs(series: Any, surplus: str, tz: str) -> dict[str, str]:
+    """Inputs every hourly result echoes: hourly zone and year, surplus rule, time zone."""
+    return {
+        "hourly_zone": series.zone,
+        "hourly_year": str(series.year) if series.year is not None else "series",
+        "surplus": surplus,
+        "timezone": tz,
+    }

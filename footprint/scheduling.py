@@ -32,6 +32,7 @@ from footprint.hourly import (
     _zone_for_region,
     find_hourly_zone,
     hourly_grid,
+    hourly_inputs,
     hourly_zones,
     iso_local,
     iso_utc,
@@ -383,10 +384,7 @@ def schedule(
         "now": now_ts.isoformat(),
         **(site.inputs() if site is not None else {}),
         **(solar.inputs() if solar is not None else {}),
-        "hourly_zone": series.zone,
-        "hourly_year": str(series.year) if series.year is not None else "series",
-        "surplus": surplus,
-        "timezone": tz,
+        **hourly_inputs(series, surplus, tz),
     }
     return Schedule(
         results=results,

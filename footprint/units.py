@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from functools import cache
+import threading
 from numbers import Real
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +32,8 @@ __all__ = [
     "parse_quantity",
     "check_dimension",
     "parse_price",
+    "parse_unit",
+    "split_quantity",
     "to_quantity",
     "currency_of",
     "magnitude",
@@ -52,7 +54,6 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
     "mass": ("[mass]", "kg"),
     "flop": ("[computation]", "FLOP"),
     "flop_rate": ("[computation] / [time]", "TFLOP/s"),
-    "memory": ("[information]", "GB"),
     "request_rate": ("[request] / [time]", "request/day"),
     "requests": ("[request]", "request"),
     "tokens": ("[token]", "token"),
@@ -60,26 +61,36 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
 }
 
 
-def _cache_folder() -> str | None:
-    """pint's on-disk cache of parsed definitions (about 4x faster registry creation).
-
-    ``FOOTPRINT_UNIT_CACHE=0`` turns it off; pint falls back to parsing when the
-    user cache directory is not writable.
-    """
-    import os
-
-    return None if os.environ.get("FOOTPRINT_UNIT_CACHE", "1") == "0" else ":auto:"
+#: Guards the creation of the registry: threads starting at once must share one.
+_REGISTRY_LOCK = threading.Lock()
+_REGISTRY: list[Any] = []
 
 
-@cache
 def get_registry() -> pint.UnitRegistry:
-    """Create (once) and return footprint's unit registry."""
+    """Create (once, thread-safely) and return footprint's unit registry.
+
+    pint's on-disk cache of parsed definitions is not used: it unpickles files from
+    the user's cache directory (whoever can write there would run code in every later
+    call), and processes starting together raced on it. Parsing costs about 0.1 s once
+    per process.
+    """
+    if _REGISTRY:
+        registry: pint.UnitRegistry = _REGISTRY[0]
+        return registry
+    with _REGISTRY_LOCK:
+        if not _REGISTRY:
+            _REGISTRY.append(_new_registry())
+    registry = _REGISTRY[0]
+    return registry
+
+
+def _new_registry() -> pint.UnitRegistry:
     import pint
 
     registry: pint.UnitRegistry = pint.UnitRegistry(
         autoconvert_offset_to_baseunit=True,
         on_redefinition="raise",
-        cache_folder=_cache_folder(),
+        cache_folder=None,
     )
     registry.load_definitions(str(DEFINITIONS))
     registry.formatter.default_format = "~P"
@@ -146,10 +157,36 @@ def parse_quantity(
     if mass_means_co2e and dimension in {"intensity", "co2e"}:
         q = _mass_as_co2e(q, registry)
     check_dimension(q, dimension, name)
+    _check_own_units(q, dimension, name)
     check_magnitude(q.magnitude, name, allow_zero=allow_zero, allow_negative=allow_negative)
     if q.magnitude == 0:  # "-0" is zero: no negative zero in results ("co2e": -0.0)
         q = registry.Quantity(0.0, q.units)
     return q
+
+
+#: Units a ratio or an angle may be given in. pint counts bits, bytes, radians and
+#: ratios such as ``GB/MB`` as dimensionless too: ``--pue "1 GB"`` would be a PUE of
+#: 8e9 and a tilt of ``50%`` 28.6 degrees, so these dimensions accept only their own units.
+OWN_UNITS: dict[str, frozenset[str]] = {
+    "dimensionless": frozenset({"dimensionless", "percent", "permille", "ppm"}),
+    "angle": frozenset({"degree", "radian", "arcminute", "arcsecond", "turn"}),
+}
+
+
+def _check_own_units(q: Any, dimension: str, name: str) -> None:
+    allowed = OWN_UNITS.get(dimension)
+    items = list(q.unit_items())
+    if (
+        allowed is None
+        or not items
+        or (len(items) == 1 and items[0][0] in allowed and items[0][1] == 1)
+    ):
+        return
+    shown = ", ".join(sorted(format(get_registry().Unit(u), "~P") or u for u in allowed))
+    raise UnitError(
+        f"{name}: expected {'an angle' if dimension == 'angle' else 'a plain number or ratio'}"
+        f" ({shown}), got {q:~P}"
+    )
 
 
 def currency_of(q: Any) -> str | None:
@@ -187,9 +224,7 @@ def check_magnitude(
     """Reject NaN, infinite, negative (and optionally zero) magnitudes with a clear message."""
     if isinstance(m, bool) or not isinstance(m, Real):
         raise InputError(f"{name}: expected a number, got {m!r}")
-    x = float(m)
-    if math.isnan(x) or math.isinf(x):
-        raise InputError(f"{name}: expected a finite number, got {x}")
+    x = _as_float(m, name)
     if x < 0 and not allow_negative:
         raise InputError(f"{name}: must not be negative, got {m}")
     if x == 0 and not allow_zero:
@@ -200,7 +235,9 @@ def to_quantity(value: Any, default_unit: str | None, name: str) -> Any:
     """``value`` (Quantity, number or string) as a Quantity of footprint's registry.
 
     Bare numbers (or strings holding only a number) take ``default_unit``; no
-    dimension or range check (see :func:`parse_quantity` for those).
+    dimension or range check (see :func:`parse_quantity` for those). A string must be
+    one number and a unit (:func:`split_quantity`): pint never evaluates an expression
+    of the user's (``10**10**10 W`` would take forever).
     """
     import pint
 
@@ -212,26 +249,130 @@ def to_quantity(value: Any, default_unit: str | None, name: str) -> Any:
     if isinstance(value, Real) and not isinstance(value, bool):
         if default_unit is None:
             raise UnitError(f"{name}: a unit is required, got the bare number {value}")
-        return registry.Quantity(float(value), default_unit)
+        return registry.Quantity(_as_float(value, name), default_unit)
     if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            raise UnitError(f"{name}: empty value")
-        try:
-            number = float(text)
-        except ValueError:
-            number = None
-        if number is not None:
+        number, unit = split_quantity(value, name)
+        if not unit:
             return to_quantity(number, default_unit, name)
-        _check_number_syntax(text, value, name)
         try:
-            q: Any = registry.Quantity(text)
-        except Exception as exc:  # pint raises several types for bad strings
-            raise UnitError(f"{name}: cannot read {value!r} as a quantity ({exc})") from None
-        if not isinstance(q, registry.Quantity):
-            return to_quantity(float(q), default_unit, name)
-        return q
+            return registry.Quantity(number, "1" + unit if unit.startswith("/") else unit)
+        except Exception as exc:  # pint raises several types for unknown units
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise UnitError(f"{name}: cannot read {value!r} as a quantity ({reason})") from None
     raise InputError(f"{name}: expected a number or a quantity string, got {value!r}")
+
+
+#: Longest quantity string read (a number and a unit are far shorter).
+MAX_QUANTITY_LENGTH = 200
+
+#: One number (decimal or exponent notation), then the rest: the unit.
+_NUMBER_AND_REST = re.compile(
+    r"\s*(?P<number>[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(?P<rest>.*)", re.DOTALL
+)
+#: Tokens of a unit expression: names, ``*`` ``/`` ``·`` ``(`` ``)``, small exponents.
+_UNIT_TOKEN = re.compile(
+    r"\s*(?:(?P<name>[^\W\d][\w]*|%|°[A-Za-z]*)"
+    r"|(?P<power>(?:\*\*|\^)\s*[+-]?\d{1,2}(?!\d))"
+    r"|(?P<op>[*/·()]))"
+)
+
+
+def split_quantity(value: str, name: str) -> tuple[float, str]:
+    """Split a quantity string into its number and its unit text, refusing the rest.
+
+    Accepted: one number (``700``, ``-1.5``, ``3e9``, ``.5``) followed by an optional
+    unit made of unit names, ``*``, ``/``, ``·``, parentheses and integer exponents of
+    at most two digits (``m^3``, ``m**-2``). Refused, with one line: expressions
+    (``10**10**10 W``, ``2*3 W``), a number inside the unit, comma or space-separated
+    digit groups, non-finite or overflowing numbers and strings longer than
+    :data:`MAX_QUANTITY_LENGTH`.
+    """
+    text = value.strip()
+    if not text:
+        raise UnitError(f"{name}: empty value")
+    if len(text) > MAX_QUANTITY_LENGTH:
+        raise UnitError(
+            f"{name}: cannot read a value of {len(text):,} characters as a quantity "
+            f"(at most {MAX_QUANTITY_LENGTH})"
+        )
+    try:  # a bare number, "nan" and "inf" included (refused with their own message)
+        bare: float | None = float(text)
+    except ValueError:
+        bare = None
+    if bare is not None:
+        return _as_float(bare, name), ""
+    _check_number_syntax(text, value, name)
+    match = _NUMBER_AND_REST.fullmatch(text)
+    if match is None:
+        raise UnitError(
+            f"{name}: cannot read {value!r}: expected a number followed by a unit "
+            "(e.g. '700 W', '3 days', '414 g/kWh')"
+        )
+    number = _as_float(match["number"], name)
+    unit = match["rest"].strip()
+    if unit:
+        _check_unit_text(unit, value, name)
+    return number, unit
+
+
+def parse_unit(text: str, name: str) -> Any:
+    """A unit written by a user (a column header's ``[kW]``, a config value) as a pint Unit.
+
+    The same grammar as the unit part of :func:`split_quantity`: names, operators and
+    small integer exponents, never an expression for pint to evaluate.
+    """
+    unit = str(text).strip()
+    if not unit:
+        raise UnitError(f"{name}: empty unit")
+    if len(unit) > MAX_QUANTITY_LENGTH:
+        raise UnitError(f"{name}: a unit of {len(unit):,} characters is too long")
+    _check_unit_text(unit, unit, name)
+    try:
+        return get_registry().Unit(unit)
+    except Exception as exc:  # pint raises several types for unknown units
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise UnitError(f"{name}: cannot read the unit {unit!r} ({reason})") from None
+
+
+def _check_unit_text(unit: str, value: str, name: str) -> None:
+    """Refuse a unit text that is not names, operators and small integer exponents."""
+    pos, depth, previous = 0, 0, ""
+    while pos < len(unit):
+        token = _UNIT_TOKEN.match(unit, pos)
+        if (
+            token is None
+            or token.end() == pos
+            or (token["power"] and previous not in {"name", ")"})
+        ):
+            raise UnitError(
+                f"{name}: cannot read {value!r}: expected one number followed by a unit "
+                "(e.g. '1000 W', '1e9 request/day'); expressions are not evaluated"
+            )
+        op = token["op"]
+        if op == "(":
+            depth += 1
+        elif op == ")":
+            depth -= 1
+        if depth < 0 or depth > 3:
+            raise UnitError(f"{name}: cannot read {value!r}: unbalanced or deep parentheses")
+        previous = "name" if token["name"] else "power" if token["power"] else op
+        pos = token.end()
+    if depth:
+        raise UnitError(f"{name}: cannot read {value!r}: unbalanced parentheses")
+
+
+def _as_float(number: Any, name: str) -> float:
+    """``number`` as a finite float; overflow and NaN are one-line errors."""
+    try:
+        x = float(number)
+    except OverflowError:
+        x = math.inf
+    except (TypeError, ValueError):
+        raise InputError(f"{name}: expected a number, got {number!r}") from None
+    if not math.isfinite(x):
+        shown = number if not isinstance(number, int) or abs(number) < 10**30 else "a huge number"
+        raise InputError(f"{name}: expected a finite number, got {shown}")
+    return x
 
 
 #: Two numbers side by side ("1 000 W", "2 3 W"): pint multiplies them silently.

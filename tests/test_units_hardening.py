@@ -1,0 +1,266 @@
+"""Hardening of the quantity parser and the unit registry (issue 11, items 2, 3, 4, 8).
+
+- Item 2: pint evaluates ``**``; ``"10**10**10 W"`` hung every command and
+  ``"2**2000 W"`` raised OverflowError. Strings are split into ``number [unit]`` before
+  pint sees the unit, and expressions are refused with one line.
+- Item 3: the registry factory had no lock (8 threads on a cold start got "quantity from
+  another unit registry"), and processes raced on pint's disk cache.
+- Item 4: pint's disk cache unpickled files from the user's cache directory.
+- Item 8: anything convertible to dimensionless passed as a ratio (``--pue "1 GB"`` was a
+  PUE of 8e9) and ``--pv-tilt 50%`` was 28.6 degrees.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from footprint import units
+from footprint.cli import cli
+from footprint.errors import FootprintError, InputError, UnitError
+
+SECONDS = 5.0  # every parse must finish far below this
+
+
+def _quick(fn, *args):
+    start = time.perf_counter()
+    try:
+        return fn(*args)
+    finally:
+        assert time.perf_counter() - start < SECONDS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "10**10**10 W",
+        "2**2000 W",
+        "9**9**9 h",
+        "10^10^10 W",
+        "(10**10)**10 W",
+        "2*3 W",
+        "10 W*2",
+        "1 ^2",
+        "W**2",
+        "1 W**(10**10)",
+        "1 W**999",
+    ],
+)
+def test_expressions_are_refused_quickly(text):
+    with pytest.raises(UnitError, match="expected"):
+        _quick(units.to_quantity, text, None, "--power")
+
+
+@pytest.mark.parametrize("text", ["1e400 W", "-1e400 W", "1e309", "nan W", "inf"])
+def test_overflowing_numbers_are_one_line_errors(text):
+    with pytest.raises(InputError):
+        units.parse_quantity(text, "power", "W", "--power")
+
+
+def test_huge_integers_are_input_errors_not_overflow():
+    with pytest.raises(InputError, match="finite"):
+        units.parse_quantity(10**400, "power", "W", "--power")
+    with pytest.raises(InputError, match="finite"):
+        units.check_magnitude(10**400, "--count")
+    with pytest.raises(UnitError, match="at most"):
+        units.to_quantity("1" * 400 + " W", None, "--power")
+
+
+@pytest.mark.parametrize(
+    "text, unit, magnitude",
+    [
+        ("700 W", "W", 700),
+        ("0.7kW", "W", 700),
+        ("-0 W", "W", 0),
+        (".5 kWh", "kWh", 0.5),
+        ("1e9 request/day", "request/day", 1e9),
+        ("1e9/day", "1/day", 1e9),
+        ("5 m^3", "m^3", 5),
+        ("5 m**3", "m^3", 5),
+        ("2 W/m^2", "W/m^2", 2),
+        ("1.5 kW/(m^2)", "W/m^2", 1500),
+        ("414 gCO2e/kWh", "gCO2e/kWh", 414),
+        ("0.3 L/kWh", "L/kWh", 0.3),
+        ("12 USD/MWh", "USD/MWh", 12),
+        ("3 days", "h", 72),
+    ],
+)
+def test_number_and_unit_still_read(text, unit, magnitude):
+    assert units.to_quantity(text, None, "x").m_as(unit) == pytest.approx(magnitude)
+
+
+def test_parse_unit_refuses_expressions():
+    assert units.parse_unit("kW", "profile") == units.ureg.kW
+    with pytest.raises(UnitError):
+        _quick(units.parse_unit, "W**10**10", "profile")
+
+
+@given(st.text(max_size=60))
+@settings(max_examples=400, deadline=None, derandomize=True)
+def test_any_string_parses_or_fails_cleanly(text):
+    try:
+        q = _quick(units.to_quantity, text, "W", "x")
+    except FootprintError:
+        return
+    assert q is not None
+
+
+@pytest.mark.parametrize(
+    "value, dimension, default",
+    [
+        ("1 GB", "dimensionless", ""),
+        ("1 bit", "dimensionless", ""),
+        ("1 rad", "dimensionless", ""),
+        ("3 kB/B", "dimensionless", ""),
+        ("50%", "angle", "deg"),
+        ("0.5", "angle", "deg"),  # a bare number is degrees: fine (see below)
+    ],
+)
+def test_ratios_and_angles_accept_only_their_own_units(value, dimension, default):
+    if value == "0.5":
+        assert units.parse_quantity(value, dimension, default, "--pv-tilt").m_as("deg") == 0.5
+        return
+    with pytest.raises(UnitError, match="expected"):
+        units.parse_quantity(value, dimension, default, "--x")
+
+
+@pytest.mark.parametrize(
+    "value, dimension, default, expected",
+    [
+        ("1.2", "dimensionless", "", 1.2),
+        ("120%", "dimensionless", "", 1.2),
+        ("30 deg", "angle", "deg", 30),
+        ("0.5 rad", "angle", "deg", 28.64788975654116),
+    ],
+)
+def test_own_units_accepted(value, dimension, default, expected):
+    q = units.parse_quantity(value, dimension, default, "--x")
+    assert q.m_as("deg" if dimension == "angle" else "") == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--pue", "1 GB"], "--pue"),
+        (["--power", "10**10**10 W"], "--power"),
+        (["--power", "2**2000 W"], "--power"),
+        (["--gpu-hours", "1e400"], "--gpu-hours"),
+    ],
+)
+def test_cli_one_line_exit_2(args, message):
+    r = CliRunner().invoke(cli, ["estimate", "-a", "H100-SXM", "--gpu-hours", "10", *args])
+    assert r.exit_code == 2, r.output
+    lines = [line for line in r.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in r.output
+
+
+def test_pv_tilt_percent_refused():
+    r = CliRunner().invoke(
+        cli, ["hourly", "-a", "H100-SXM", "--hours", "10", "-r", "US-CAL-CISO", "--pv-tilt", "50%"]
+    )
+    assert r.exit_code == 2, r.output
+    assert "--pv-tilt" in r.output
+
+
+# --- item 3 and 4: threads, processes, no pickle cache ----------------------------------
+
+_THREADS = textwrap.dedent(
+    """
+    import sys, threading
+    import footprint as fp
+    from footprint import units
+    barrier = threading.Barrier(8)
+    out, errors, registries = [], [], set()
+    def work(i):
+        try:
+            barrier.wait()
+            hours = units.Q_(1000 + i, "h")
+            registries.add(id(units.get_registry()))
+            job = fp.GpuJob("H100-SXM", gpu_hours=hours)
+            r = fp.estimate(job, region=["FR", "DE", "US", "aws:us-east-1"][i % 4], year=2022)
+            out.append(r.co2e.m_as("kgCO2e") / (1000 + i))
+        except Exception as exc:
+            errors.append(repr(exc))
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert not errors, errors
+    assert len(out) == 8
+    assert len(registries) == 1, f"{len(registries)} registries"
+    print("ok")
+    """
+)
+
+
+def _env(tmp_path):
+    env = dict(os.environ)
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    env["HOME"] = str(tmp_path / "home")
+    return env
+
+
+def test_threads_on_a_cold_start_share_one_registry(tmp_path):
+    for _ in range(4):  # every trial failed before the lock
+        r = subprocess.run(
+            [sys.executable, "-c", _THREADS],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=_env(tmp_path),
+        )
+        assert r.returncode == 0 and "ok" in r.stdout, r.stderr[-2000:]
+
+
+def test_processes_starting_together_all_succeed(tmp_path):
+    code = (
+        "import footprint as fp; job = fp.GpuJob('A100-80GB', gpu_hours=10); "
+        "print(fp.estimate(job, region='FR').co2e.m_as('kgCO2e'))"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(tmp_path),
+        )
+        for _ in range(12)
+    ]
+    results = []
+    for p in procs:
+        out, err = p.communicate(timeout=180)
+        assert p.returncode == 0, err[-2000:]
+        results.append(out.strip())
+    assert len(set(results)) == 1
+
+
+def test_no_pickle_cache_is_read_or_written(tmp_path):
+    """Nothing from the user's cache directory is unpickled; nothing is written there."""
+    env = _env(tmp_path)
+    cache = tmp_path / "cache" / "pint"
+    cache.mkdir(parents=True)
+    marker = tmp_path / "pwned"
+    # a hostile pickle under every name pint would look for would run this on load
+    payload = b"cos\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR."
+    for name in ("a.pickle", "0" * 40 + ".pickle"):
+        (cache / name).write_bytes(payload)
+    before = sorted(p.name for p in cache.iterdir())
+    r = subprocess.run(
+        [sys.executable, "-m", "footprint", "estimate", "-a", "H100-SXM", "--gpu-hours", "10"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert r.returncode == 0, r.stderr
+    assert not marker.exists()
+    assert sorted(p.name for p in cache.iterdir()) == before
+    assert units.get_registry()._diskcache is None

@@ -1,0 +1,98 @@
+"""Escaping user-controlled text for every output format.
+
+Names in results (jobs, users, projects, regions, scenario titles) come from users and
+their files. Each output format has its own dangerous characters:
+
+- **Markdown** renders inline HTML (``<script>``), links, emphasis and table pipes;
+  :func:`markdown_text` escapes them so the text reads as typed and nothing renders as
+  markup. :func:`markdown_cell` also keeps a table cell on one line.
+- **CSV** opened in a spreadsheet runs a cell beginning with ``=``, ``+``, ``-``, ``@``,
+  a tab or a carriage return as a formula (CSV/formula injection, OWASP).
+  :func:`csv_cell` prefixes such *text* with an apostrophe; numbers stay numbers.
+- **Rich tables** (terminal output) read ``[bold]``-style markup:
+  :func:`rich_text` escapes it.
+
+HTML output uses :func:`html.escape` directly.
+"""
+
+from __future__ import annotations
+
+import re
+from numbers import Real
+from typing import Any
+
+__all__ = ["markdown_text", "markdown_cell", "csv_cell", "csv_row", "csv_frame", "rich_text"]
+
+#: Characters with a meaning in CommonMark/GFM inline syntax (and HTML).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|<>&~])")
+#: Characters a spreadsheet reads as the start of a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A number as text (``-5``, ``+1.5e3``): not a formula, left alone.
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def markdown_text(text: Any) -> str:
+    """``text`` with every Markdown/HTML-significant character backslash-escaped.
+
+    ``&`` becomes ``&amp;`` (a backslash does not stop an entity from rendering), ``<``
+    and ``>`` become ``&lt;``/``&gt;``; line breaks become spaces.
+    """
+    s = str(text).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+
+    def sub(m: re.Match[str]) -> str:
+        ch = m.group(1)
+        return {"&": "&amp;", "<": "&lt;", ">": "&gt;"}.get(ch, "\\" + ch)
+
+    return _MARKDOWN_SPECIAL.sub(sub, s)
+
+
+def markdown_cell(value: Any) -> str:
+    """A Markdown table cell: numbers as they are, text escaped (pipes included)."""
+    if isinstance(value, Real) and not isinstance(value, bool):
+        return str(value)
+    s = str(value)
+    if _NUMBER.fullmatch(s.strip()):
+        return s.strip()
+    return markdown_text(s)
+
+
+def csv_cell(value: Any) -> Any:
+    """``value`` safe for a CSV opened in a spreadsheet.
+
+    Numbers (and text that is a plain number, such as ``-5``) are returned unchanged;
+    text starting with a formula character gets a leading apostrophe, which spreadsheets
+    show as text and do not evaluate.
+    """
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, Real):
+        return value
+    s = str(value)
+    if s.startswith(_FORMULA_START) and not _NUMBER.fullmatch(s):
+        return "'" + s
+    return value
+
+
+def csv_row(values: Any) -> list[Any]:
+    """Every cell of a CSV row through :func:`csv_cell`."""
+    return [csv_cell(v) for v in values]
+
+
+def rich_text(text: Any) -> str:
+    """``text`` with rich console markup (``[bold]``) escaped, for terminal tables."""
+    from rich.markup import escape
+
+    return escape(str(text))
+
+
+def csv_frame(frame: Any) -> Any:
+    """A copy of DataFrame ``frame`` with its text columns through :func:`csv_cell`.
+
+    Numeric columns are untouched; only object/string columns are looked at.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if series.dtype == object or str(series.dtype).startswith("string"):
+            out[column] = series.map(csv_cell)
+    return out

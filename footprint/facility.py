@@ -16,7 +16,7 @@ from functools import cache
 
 from footprint import units
 from footprint.data import choose_year, optional_float, read_records
-from footprint.errors import UnknownNameError
+from footprint.errors import InputError, UnknownNameError
 from footprint.hardware import normalise_name
 from footprint.provenance import Factor
 
@@ -63,7 +63,7 @@ def find_operator(name: str) -> str:
         With close matches among the operators of ``datacenters.csv``.
     """
     keys = {normalise_name(op): op for op in _index()}
-    hit = keys.get(normalise_name(name))
+    hit = keys.get(normalise_name(name, "operator"))
     if hit is None:
         raise UnknownNameError("operator", name, list(_index()))
     return hit
@@ -124,7 +124,8 @@ def facility_factor(
     a factor the user gave (``--pue`` with ``--strict-year`` needs no PUE data).
     """
     if name not in _COLUMNS:
-        raise ValueError(f"facility factor: expected one of {tuple(_COLUMNS)}, got {name!r}")
+        raise InputError(f"facility factor: expected one of {tuple(_COLUMNS)}, got {name!r}")
     column, unit = _COLUMNS[name]
-    op = find_operator(operator or DEFAULT_OPERATOR)
+    year = units.check_year(year)
+    op = find_operator(DEFAULT_OPERATOR if operator is None else operator)
     return _factor(op, year, column, name, unit, strict_year)

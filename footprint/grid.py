@@ -14,7 +14,7 @@ from functools import cache
 
 from footprint import units
 from footprint.data import choose_year, datasets_dir, read_records
-from footprint.errors import MissingDataError, UnknownNameError
+from footprint.errors import InputError, MissingDataError, UnknownNameError
 from footprint.hardware import normalise_name
 from footprint.provenance import Factor
 
@@ -92,13 +92,13 @@ def _zone_keys() -> dict[str, str]:
 
 def lookup_zone(name: str) -> Zone | None:
     """The zone named ``name`` (code, ISO-3 code, English name or alias), else ``None``."""
-    code = _zone_keys().get(normalise_name(name))
+    code = _zone_keys().get(normalise_name(name, "zone"))
     return None if code is None else all_zones()[code]
 
 
 def find_zone(name: str) -> Zone:
     """The zone named ``name``: its code, ISO-3 code, English name or an alias."""
-    code = _zone_keys().get(normalise_name(name))
+    code = _zone_keys().get(normalise_name(name, "region"))
     if code is None:
         zones = all_zones().values()
         choices = [label for z in zones for label in (z.code, z.name)]
@@ -160,6 +160,9 @@ def grid_intensity(zone: str, year: int | None = None, *, strict_year: bool = Fa
     Factor
         ``intensity`` in gCO2e/kWh with dataset, zone, year, basis and source.
     """
+    year = units.check_year(year)
+    if not isinstance(zone, str):
+        raise InputError(f"zone: expected a zone code such as FR, got {zone!r}"[:200])
     series = _intensity_index().get(zone)
     if not series:
         raise MissingDataError(f"grid intensity: no data for zone {zone!r}")

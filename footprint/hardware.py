@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from footprint import units
-from footprint.data import name_index, normalise_name, optional_float, read_records
+from footprint import data, units
+from footprint.data import name_index, optional_float, read_records
 from footprint.errors import InputError, UnknownNameError
 
 __all__ = ["Accelerator", "get_accelerator", "list_accelerators", "normalise_name"]
@@ -70,6 +70,19 @@ class Accelerator:
             source_url=row.get("source_url", ""),
             notes=row.get("notes", ""),
         )
+
+
+def normalise_name(name: Any, what: str = "name") -> str:
+    """Key used to match names and aliases (:func:`footprint.data.normalise_name`).
+
+    Raises
+    ------
+    InputError
+        When ``name`` is not a string (``None``, a number, a list...).
+    """
+    if not isinstance(name, str):
+        raise InputError(f"{what}: expected a name, got {name!r}"[:200])
+    return data.normalise_name(name)
 
 
 @cache

@@ -22,10 +22,8 @@ Choice of factors, all reported in the notes:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from functools import cache
-from numbers import Real
 from typing import Any
 
 from footprint import units
@@ -89,15 +87,7 @@ class Site:
     strict_year: bool = False
 
     def __post_init__(self) -> None:
-        year = self.year
-        if year is not None and (
-            isinstance(year, bool)
-            or not isinstance(year, Real)
-            or not math.isfinite(year)
-            or int(year) != year
-            or not 1990 <= year <= 2100
-        ):
-            raise InputError(f"year: expected a calendar year between 1990 and 2100, got {year!r}")
+        units.check_year(self.year, "year")
         if self.operator is not None and (
             not isinstance(self.operator, str) or not self.operator.strip()
         ):

@@ -31,6 +31,7 @@ __all__ = [
     "DIMENSIONS",
     "parse_quantity",
     "check_dimension",
+    "check_year",
     "parse_price",
     "parse_unit",
     "split_quantity",
@@ -187,6 +188,28 @@ def _check_own_units(q: Any, dimension: str, name: str) -> None:
         f"{name}: expected {'an angle' if dimension == 'angle' else 'a plain number or ratio'}"
         f" ({shown}), got {q:~P}"
     )
+
+
+#: Years footprint accepts: the span of its datasets with room for projections.
+YEAR_RANGE = (1990, 2100)
+
+
+def check_year(year: Any, name: str = "year") -> int | None:
+    """``year`` as an int (``None`` stays ``None``), or an :class:`InputError`.
+
+    Accepts an integer (or an integral float) between :data:`YEAR_RANGE`'s bounds.
+    """
+    if year is None:
+        return None
+    low, high = YEAR_RANGE
+    message = f"{name}: expected a calendar year between {low} and {high}, got {year!r}"[:200]
+    if isinstance(year, bool) or not isinstance(year, Real):
+        raise InputError(message)
+    value: Any = year
+    # a huge int compares without overflow; NaN fails the comparison
+    if not low <= value <= high or int(value) != value:
+        raise InputError(message)
+    return int(value)
 
 
 def currency_of(q: Any) -> str | None:

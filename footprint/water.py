@@ -130,6 +130,9 @@ def ewif(
         ``ewif`` in L/kWh, computed from the zone's generation mix of the year
         (nearest year with a note when missing) and Macknick's factors.
     """
+    year = units.check_year(year)
+    if not isinstance(zone, str):
+        raise InputError(f"zone: expected a zone code such as FR, got {zone!r}"[:200])
     series = _mix_index().get(zone)
     if not series:
         raise MissingDataError(f"EWIF: no generation mix for zone {zone!r}")

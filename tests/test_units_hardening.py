@@ -264,3 +264,31 @@ def test_no_pickle_cache_is_read_or_written(tmp_path):
     assert not marker.exists()
     assert sorted(p.name for p in cache.iterdir()) == before
     assert units.get_registry()._diskcache is None
+
+
+# --- item 9: the library's lookups raise FootprintError for values of the wrong type ----
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda fp: fp.find_zone(None),
+        lambda fp: fp.find_zone({}),
+        lambda fp: fp.grid_intensity("FR", {}),
+        lambda fp: fp.grid_intensity("FR", "2020"),
+        lambda fp: fp.grid_intensity(None),
+        lambda fp: fp.ewif("FR", "x"),
+        lambda fp: fp.ewif(["FR"]),
+        lambda fp: fp.facility_factors(None, "2020"),
+        lambda fp: fp.facility_factors({}, 2020),
+        lambda fp: fp.Site(region="FR", year=10**400),
+        lambda fp: fp.Site(region="FR", year=float("nan")),
+        lambda fp: fp.get_accelerator(None),
+        lambda fp: fp.GpuJob("H100-SXM", count=10**400, duration="1 h"),
+    ],
+)
+def test_lookups_reject_wrong_types_with_footprint_errors(call):
+    import footprint as fp
+
+    with pytest.raises(FootprintError):
+        call(fp)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from footprint import schemas
 from footprint.data import load_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -231,5 +232,6 @@ def test_csv_matches_a_fresh_build(df: pd.DataFrame, tmp_path: Path) -> None:
     finally:
         sys.path.remove(scripts)
     (path,) = builder.build(RAW_SOURCES, tmp_path)
+    schemas.validate_text(path.name, path.read_text(encoding="utf-8"))
     fresh = pd.read_csv(path)
     pd.testing.assert_frame_equal(fresh, df, check_dtype=False)

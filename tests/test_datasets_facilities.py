@@ -11,6 +11,7 @@ import re
 import pandas as pd
 import pytest
 
+from footprint import schemas
 from footprint.data import available_tables, load_table
 
 DATACENTER_COLUMNS = [
@@ -83,6 +84,8 @@ def factors() -> pd.DataFrame:
 )
 def test_exact_schema(name: str, columns: list[str]) -> None:
     assert list(load_table(name).columns) == columns
+    # the builder's columns are the ones footprint checks on load (footprint/schemas.py)
+    assert list(schemas.SCHEMAS[f"{name}.csv"].names) == columns
 
 
 @pytest.mark.parametrize("name", ["datacenters", "cloud_regions", "cloud_region_factors"])

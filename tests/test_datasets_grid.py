@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from footprint import schemas
 from footprint.data import load_table
 
 TECHNOLOGIES = [
@@ -76,6 +77,11 @@ def test_schemas(zones, intensity, mix, water):
         "derivation",
         "source",
     ]
+    # the builder's columns are the ones footprint checks on load (footprint/schemas.py)
+    for name, table in [("zones", zones), ("grid_intensity", intensity)]:
+        assert list(schemas.SCHEMAS[f"{name}.csv"].names) == list(table.columns)
+    for name, table in [("generation_mix", mix), ("water_factors", water)]:
+        assert list(schemas.SCHEMAS[f"{name}.csv"].names) == list(table.columns)
 
 
 @pytest.mark.parametrize("table", ["zones", "grid_intensity", "generation_mix", "water_factors"])

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from footprint import schemas
 from footprint.data import load_table
 from footprint.hardware import normalise_name
 
@@ -185,6 +186,8 @@ def test_csv_matches_a_fresh_build(models, presets, tmp_path: Path) -> None:
     """The shipped CSVs are what the builder writes today."""
     builder = _builder()
     paths = builder.build(tmp_path, tmp_path)
+    for path in paths:
+        schemas.validate_text(path.name, path.read_text(encoding="utf-8"))
     fresh = {p.name: pd.read_csv(p, keep_default_na=False, na_values=[""]) for p in paths}
     pd.testing.assert_frame_equal(fresh["models.csv"], models, check_dtype=False)
     pd.testing.assert_frame_equal(fresh["inference_presets.csv"], presets, check_dtype=False)

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from footprint import schemas
 from footprint.data import load_table
 
 COLUMNS = [
@@ -37,6 +38,7 @@ def _row(prices: pd.DataFrame, zone: str, year: int, consumer: str) -> pd.Series
 
 def test_schema_and_provenance(prices):
     assert list(prices.columns) == COLUMNS
+    assert list(schemas.SCHEMAS["electricity_prices.csv"].names) == COLUMNS
     assert prices.source.notna().all() and (prices.source.str.strip() != "").all()
     assert prices.source.str.contains("Eurostat", regex=False).all()
     assert prices.source.str.contains("CC BY 4.0", regex=False).all()

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from footprint import schemas
 from footprint.data import datasets_dir, load_table
 from footprint.hardware import normalise_name
 
@@ -85,6 +86,11 @@ def test_schemas(sub, intensity, mix, em):
         "dataset",
         "source",
     ]
+    # the builder's columns are the ones footprint checks on load (footprint/schemas.py)
+    tables = {"zones_subnational": sub, "grid_intensity_subnational": intensity}
+    tables |= {"generation_mix_subnational": mix, EM_TABLE: em}
+    for name, table in tables.items():
+        assert list(schemas.SCHEMAS[f"{name}.csv"].names) == list(table.columns)
 
 
 @pytest.mark.parametrize(

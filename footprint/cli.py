@@ -85,6 +85,61 @@ def cli() -> None:
     """
 
 
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so that the flush at interpreter exit
+    cannot fail again (the Python documentation's advice for ``BrokenPipeError``)."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (tests)
+        pass
+
+
+def _output_error(exc: OSError) -> int:
+    """Exit code for a write error on standard output: quiet 1 for a closed pipe
+    (``footprint ... | head``), else one line on stderr and 2 (``> /dev/full``)."""
+    import errno
+    import sys
+
+    _quiet_stdout()
+    if isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE:
+        return 1
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    try:
+        sys.stderr.write(f"Error: cannot write the output: {reason}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    return 2
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``footprint`` script and ``python -m footprint``."""
-    cli.main(args=argv, prog_name="footprint")
+    """Entry point of the ``footprint`` script and ``python -m footprint``.
+
+    Errors writing standard output (disk full, a closed pipe) end as one line and exit
+    code 2 (quietly, code 1, for a closed pipe), also when they happen at the final
+    flush, never as a traceback.
+    """
+    import sys
+
+    code: Any = 0
+    try:
+        cli.main(args=argv, prog_name="footprint")
+    except SystemExit as exc:
+        code = exc.code
+    except OSError as exc:
+        code = _output_error(exc)
+    else:  # pragma: no cover - click's standalone mode always exits
+        code = 0
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, OSError) and not code:
+            code = _output_error(exc)
+        else:
+            _quiet_stdout()
+    sys.exit(code)

@@ -23,8 +23,12 @@ from typing import Any
 
 __all__ = ["markdown_text", "markdown_cell", "csv_cell", "csv_row", "csv_frame", "rich_text"]
 
-#: Characters with a meaning in CommonMark/GFM inline syntax (and HTML).
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|<>&~])")
+#: Characters that start inline Markdown syntax anywhere (code, emphasis, links, pipes,
+#: strikethrough) or HTML (``<``, ``&``). Parentheses, ``!``, ``-`` and ``#`` mean nothing
+#: without them (a link needs ``[``), so text such as ``pre-training (2022)`` stays as it is.
+_MARKDOWN_INLINE = re.compile(r"([\\`*\[\]|~<>&]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|(?<=\])\()")
+#: Block syntax at the start of a text: headings, lists, quotes, rules, ordered lists.
+_MARKDOWN_BLOCK = re.compile(r"^(\s*)([#+\-=](?=\s|$)|#+|\d{1,9}(?=[.)](?:\s|$)))")
 #: Characters a spreadsheet reads as the start of a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: A number as text (``-5``, ``+1.5e3``): not a formula, left alone.
@@ -32,18 +36,28 @@ _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
 def markdown_text(text: Any) -> str:
-    """``text`` with every Markdown/HTML-significant character backslash-escaped.
+    """``text`` as literal Markdown: nothing in it renders as markup or HTML.
 
-    ``&`` becomes ``&amp;`` (a backslash does not stop an entity from rendering), ``<``
-    and ``>`` become ``&lt;``/``&gt;``; line breaks become spaces.
+    Inline syntax characters are backslash-escaped; ``&``, ``<`` and ``>`` become
+    ``&amp;``, ``&lt;`` and ``&gt;`` (a backslash does not stop an HTML entity); an
+    underscore inside a word stays (GFM does not read it as emphasis); block syntax at
+    the start (``#``, ``-``, ``1.``) is escaped; line breaks become spaces.
     """
     s = str(text).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
 
-    def sub(m: re.Match[str]) -> str:
+    def inline(m: re.Match[str]) -> str:
         ch = m.group(1)
         return {"&": "&amp;", "<": "&lt;", ">": "&gt;"}.get(ch, "\\" + ch)
 
-    return _MARKDOWN_SPECIAL.sub(sub, s)
+    s = _MARKDOWN_INLINE.sub(inline, s)
+    m = _MARKDOWN_BLOCK.match(s)
+    if m:
+        lead, mark = m.group(1), m.group(2)
+        if mark.isdigit():  # "1. x" is an ordered list: escape the point
+            rest = s[m.end() :]
+            return f"{lead}{mark}\\{rest}"
+        return f"{lead}\\{mark}{s[m.end() :]}"
+    return s
 
 
 def markdown_cell(value: Any) -> str:
@@ -93,6 +107,13 @@ def csv_frame(frame: Any) -> Any:
     out = frame.copy()
     for column in out.columns:
         series = out[column]
-        if series.dtype == object or str(series.dtype).startswith("string"):
+        if series.dtype == object or _is_text_dtype(series.dtype):
             out[column] = series.map(csv_cell)
     return out
+
+
+def _is_text_dtype(dtype: Any) -> bool:
+    """True for pandas' string dtypes (``string``, and ``str`` in pandas 3)."""
+    from pandas.api.types import is_string_dtype
+
+    return bool(is_string_dtype(dtype))

@@ -65,14 +65,22 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
+def _check_name(path: PathLike, what: str) -> None:
+    """Refuse an empty file name or one with a NUL byte (the OS cannot name it)."""
+    text = os.fspath(path)
+    if not str(text).strip():
+        raise InputError(f"{what}: empty file name")
+    if "\x00" in str(text):
+        raise InputError(f"{what}: a file name cannot contain a NUL byte")
+
+
 def check_input_file(path: PathLike, what: str, *, max_bytes: int | None = None) -> Path:
     """``path`` as a Path if it names a readable regular file, else :class:`InputError`.
 
     Symbolic links are followed. ``max_bytes`` bounds the file's size.
     """
+    _check_name(path, what)
     p = Path(path)
-    if not str(path).strip():
-        raise InputError(f"{what}: empty file name")
     try:
         st = p.stat()
     except FileNotFoundError:
@@ -125,8 +133,7 @@ def output_target(
     directory (unless ``directory`` and footprint wrote it), device, FIFO or socket is
     refused, and so is any of ``inputs``.
     """
-    if not str(path).strip():
-        raise InputError(f"{what}: empty file name")
+    _check_name(path, what)
     p = Path(path)
     target = p.resolve() if p.is_symlink() else p
     try:

@@ -45,6 +45,15 @@ _BEST = "#3a9d5d"
 _TEXT = "#222222"
 
 
+def _text(value: Any) -> str:
+    """User text for a chart, drawn as typed: ``$`` does not start mathtext (a name such
+    as ``$\\frac{$`` would make matplotlib fail), control characters are dropped."""
+    import re
+
+    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", str(value))
+    return text.replace("$", r"\$")
+
+
 def _figure(width: float, height: float) -> Figure:
     from matplotlib.figure import Figure
 
@@ -55,7 +64,7 @@ def _figure(width: float, height: float) -> Figure:
 def _source_note(fig: Figure, text: str) -> None:
     import textwrap
 
-    wrapped = "\n".join(textwrap.wrap(text, 150))
+    wrapped = "\n".join(textwrap.wrap(_text(text), 150))
     fig.supxlabel(wrapped, fontsize=7, color="#555555", ha="left", x=0.01)
 
 
@@ -154,7 +163,7 @@ def ranked_bar_chart(
     disp = _display_unit(series.pint.magnitude, unit)
     values = np.asarray(series.pint.to(disp).pint.magnitude, dtype=float)
     labels = [
-        f"{r} ({n})" if n and n != r else str(r)
+        _text(f"{r} ({n})" if n and n != r else str(r))
         for r, n in zip(shown["region"], shown["name"], strict=True)
     ]
     height = max(2.6, 0.28 * len(shown) + 1.6)
@@ -182,7 +191,9 @@ def ranked_bar_chart(
         more += f"; {unknown} region{'s' if unknown > 1 else ''} without a value left out"
     year = df.attrs.get("year")
     when = f", {year} data" if year else ""
-    ax.set_title(title or f"{label}: {workload}, by region{more}{when}", fontsize=10, loc="left")
+    ax.set_title(
+        _text(title or f"{label}: {workload}, by region{more}{when}"), fontsize=10, loc="left"
+    )
     note = (
         source_note
         if source_note is not None
@@ -214,7 +225,9 @@ def trend_chart(df: pd.DataFrame, *, title: str | None = None) -> Figure:
     ax2.set_ylim(bottom=0)
     region = df.attrs.get("name") or df.attrs.get("region", "")
     ax.set_title(
-        title or f"Electricity of {region}: carbon and water intensity", loc="left", fontsize=10
+        _text(title or f"Electricity of {region}: carbon and water intensity"),
+        loc="left",
+        fontsize=10,
     )
     note = _sources_text(df, ("intensity", "ewif"))
     if note:
@@ -245,7 +258,7 @@ def projection_chart(df: pd.DataFrame, *, title: str | None = None) -> Figure:
     ax.spines[["top", "right"]].set_visible(False)
     workload = df.attrs.get("workload", "workload")
     ax.set_title(
-        title or f"Projected CO2e of {workload} in {df.attrs.get('region', '')}",
+        _text(title or f"Projected CO2e of {workload} in {df.attrs.get('region', '')}"),
         loc="left",
         fontsize=10,
     )
@@ -280,7 +293,7 @@ def breakdown_chart(
         offset = np.zeros(len(labels))
         for i, (name, series) in enumerate(panel.items()):
             values = np.array([q.m_as(disp) for q in series], dtype=float)
-            ax.barh(y, values, left=offset, color=palette[i % len(palette)], label=name)
+            ax.barh(y, values, left=offset, color=palette[i % len(palette)], label=_text(name))
             offset += values
         dims = units.get_registry().Quantity(1, disp)
         kind = "CO2e" if dims.check("[co2e]") else ("Water" if dims.check("[volume]") else "")
@@ -289,37 +302,40 @@ def breakdown_chart(
         _tidy_axis(ax)
         if len(panel) > 1:
             ax.legend(fontsize=7, frameon=False)
-    axes[0].set_yticks(y, labels, fontsize=8)
+    axes[0].set_yticks(y, [_text(label) for label in labels], fontsize=8)
     axes[0].invert_yaxis()
-    fig.suptitle(title, fontsize=10, x=0.01, ha="left")
+    fig.suptitle(_text(title), fontsize=10, x=0.01, ha="left")
     if note:
         _source_note(fig, note)
     return fig
 
 
-def save(fig: Figure, path: str | Path) -> Path:
+def check_target(path: str | Path, what: str = "plot", *, inputs: Any = ()) -> str:
+    """The format (``png`` or ``svg``) of a chart to ``path``, after checking ``path``
+    can be written (:func:`footprint.files.output_target`: no directory, device, FIFO,
+    socket or input file is replaced). Commands call it before computing."""
+    from footprint.files import output_target
+
+    fmt = Path(path).suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise InputError(f"{what}: expected a .png or .svg file name, got {Path(path).name!r}")
+    output_target(path, what, inputs=inputs)
+    return fmt
+
+
+def save(fig: Figure, path: str | Path, what: str = "plot", *, inputs: Any = ()) -> Path:
     """Write ``fig`` as PNG or SVG (by suffix) atomically (temp file, then rename).
 
-    A missing or unwritable folder raises :class:`InputError`; the file gets the usual
-    permissions of a new file (not the temporary file's owner-only ones).
+    A missing or unwritable folder, or a path that is a directory, device, FIFO or
+    socket, raises :class:`InputError`; a symbolic link is written through. The file
+    gets the usual permissions of a new file (not the temporary file's owner-only ones).
     """
-    from footprint.report import publish_file, temp_file_beside
+    from footprint.files import atomic_writer
 
-    path = Path(path)
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise InputError(f"plot: expected a .png or .svg file name, got {path.name!r}")
-    if not path.parent.is_dir():
-        raise InputError(f"plot: folder {str(path.parent)!r} does not exist")
-    tmp = temp_file_beside(path, "plot")
-    try:
-        with tmp.open("wb") as fh:
-            _write(fig, fh, fmt)
-        publish_file(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    fmt = check_target(path, what, inputs=inputs)
+    with atomic_writer(path, what, inputs=inputs, binary=True) as fh:
+        _write(fig, fh, fmt)
+    return Path(path)
 
 
 def _write(fig: Figure, fh: Any, fmt: str) -> None:

@@ -14,69 +14,96 @@ import io
 import json
 import math
 import re
+from numbers import Real
 from typing import TYPE_CHECKING, Any
 
 from footprint import units
+from footprint.errors import InputError
+from footprint.escape import csv_cell, markdown_cell, markdown_text, rich_text
+from footprint.files import publish_file, temp_file_beside
 
 if TYPE_CHECKING:  # pragma: no cover
     from footprint.engine import Footprint
 
-__all__ = ["FORMATS", "render", "readable", "format_number", "temp_file_beside", "publish_file"]
+__all__ = [
+    "FORMATS",
+    "render",
+    "render_frame",
+    "readable",
+    "format_number",
+    "to_json",
+    "check_finite",
+    "temp_file_beside",
+    "publish_file",
+]
 
 FORMATS = ("table", "json", "csv", "markdown")
 
 
-def temp_file_beside(path: Any, what: str, *, directory: bool = False) -> Any:
-    """A new temporary file (or folder) in ``path``'s folder, for an atomic write.
+class NonFiniteError(InputError):
+    """A result to print is NaN or infinite (an input too large or too small)."""
 
-    An unwritable or missing folder raises :class:`footprint.errors.InputError` naming
-    ``what`` (the option), not an ``OSError`` traceback.
 
-    Returns
-    -------
-    pathlib.Path
-        The temporary file (closed, empty) or folder.
+def _non_finite(data: Any, path: str = "") -> tuple[str, Any] | None:
+    """The first (key path, value) of ``data`` that is a NaN or infinite number, if any."""
+    if data is None or isinstance(data, (bool, int, str)):
+        return None
+    if isinstance(data, Real):
+        return None if math.isfinite(float(data)) else (path or "value", data)
+    if hasattr(data, "magnitude") and hasattr(data, "units"):  # a pint Quantity
+        return _non_finite(data.magnitude, path)
+    if isinstance(data, dict):
+        for key, value in data.items():
+            hit = _non_finite(value, f"{path}.{key}" if path else str(key))
+            if hit:
+                return hit
+        return None
+    if isinstance(data, (list, tuple)):
+        for i, value in enumerate(data):
+            hit = _non_finite(value, f"{path}[{i}]")
+            if hit:
+                return hit
+        return None
+    try:  # numpy arrays and other iterables of numbers
+        import numpy as np
+
+        values = np.asarray(data, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if values.size and not np.isfinite(values).all():
+        index = int(np.flatnonzero(~np.isfinite(values.ravel()))[0])
+        return f"{path}[{index}]", values.ravel()[index]
+    return None
+
+
+def _non_finite_error(where: str, value: Any) -> NonFiniteError:
+    return NonFiniteError(
+        f"{where}: the result is {value} (not a finite number); footprint prints no NaN or "
+        "infinity - check the inputs for values too large or too small"
+    )
+
+
+def check_finite(data: Any, what: str = "") -> None:
+    """Raise :class:`NonFiniteError`, naming the key path, if ``data`` holds NaN or infinity.
+
+    ``data`` is a JSON-like structure (dicts, lists, numbers, strings); ``what`` prefixes
+    the key path in the message.
     """
-    import os
-    import tempfile
-    from pathlib import Path
+    hit = _non_finite(data)
+    if hit is not None:
+        where, value = hit
+        raise _non_finite_error(f"{what}.{where}" if what else where, value)
 
-    from footprint.errors import InputError
 
-    target = Path(path)
+def to_json(data: Any) -> str:
+    """``data`` as indented JSON (UTF-8 text, no ``\\u`` escapes), strictly: NaN or
+    infinity anywhere raises :class:`NonFiniteError` naming the field (JSON has neither;
+    strict parsers reject Python's ``NaN``)."""
+    check_finite(data)
     try:
-        if directory:
-            return Path(
-                tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            )
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise InputError(f"{what}: cannot write in {str(target.parent)!r} ({reason})") from None
-    os.close(fd)
-    return Path(tmp)
-
-
-def publish_file(tmp: Any, path: Any) -> None:
-    """Give the finished temporary file ``tmp`` normal permissions and rename it to ``path``.
-
-    ``tempfile`` creates files readable by their owner only (0600); an output replaces
-    an existing file with that file's permissions, else gets the process's default
-    (0666 or 0777 for a folder, less the umask), as ``open(path, "w")`` would.
-    """
-    import os
-    import stat
-    from pathlib import Path
-
-    target, source = Path(path), Path(tmp)
-    if target.exists():
-        mode = stat.S_IMODE(target.stat().st_mode)
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = (0o777 if source.is_dir() else 0o666) & ~umask
-    os.chmod(source, mode)
-    os.replace(source, target)
+        return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+    except ValueError as exc:  # a non-finite number the walk did not recognise
+        raise NonFiniteError(f"JSON output: {exc}") from None
 
 
 #: Readable units per dimension, smallest first (table and Markdown only).
@@ -121,7 +148,9 @@ def result_label(key: str) -> str:
 
 def format_number(x: float) -> str:
     """A number with 4 significant digits and thousands separators."""
-    if x == 0 or not math.isfinite(x):
+    if not math.isfinite(x):
+        raise _non_finite_error("value", x)
+    if x == 0:
         return f"{x:g}"
     digits = max(0, 3 - int(math.floor(math.log10(abs(x)))))
     return f"{x:,.{digits}f}"
@@ -196,14 +225,17 @@ def render(fp: Footprint, fmt: str = "table", *, breakdown: bool = False) -> str
     and embodied (:meth:`footprint.engine.Footprint.breakdown`, as in BLOOM's footprint):
     a ``breakdown`` object in JSON, ``breakdown`` rows in CSV, a table otherwise.
     """
+    if fmt not in FORMATS:
+        raise ValueError(f"format: expected one of {FORMATS}, got {fmt!r}")
+    data = fp.to_dict()
+    check_finite(data)  # every format: a NaN or infinite result is an error, not printed
     if fmt == "json":
-        data = fp.to_dict()
         if breakdown:
             data["breakdown"] = {
                 part: {"value": float(q.m_as("kgCO2e")), "unit": "kgCO2e", "share": share}
                 for part, q, share in _breakdown_parts(fp)
             }
-        return json.dumps(data, indent=2, ensure_ascii=False)
+        return to_json(data)
     if fmt == "csv":
         return _csv(fp, breakdown)
     if fmt == "markdown":
@@ -237,6 +269,13 @@ def _breakdown_rows(fp: Footprint) -> list[list[str]]:
     ]
 
 
+class _SafeDictWriter(csv.DictWriter):  # type: ignore[type-arg]
+    """A DictWriter whose text cells cannot run as spreadsheet formulas."""
+
+    def writerow(self, rowdict: Any) -> Any:
+        return super().writerow({k: csv_cell(v) for k, v in rowdict.items()})
+
+
 def _csv(fp: Footprint, breakdown: bool = False) -> str:
     data = fp.to_dict()
     buf = io.StringIO()
@@ -254,7 +293,7 @@ def _csv(fp: Footprint, breakdown: bool = False) -> str:
         "source",
         "note",
     ]
-    writer = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n", extrasaction="ignore")
+    writer = _SafeDictWriter(buf, fieldnames=cols, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for name, r in data["results"].items():
         writer.writerow({"section": "result", "name": name, **r})
@@ -328,6 +367,13 @@ def _factor_rows(fp: Footprint, brief: bool = False) -> list[list[str]]:
     return rows
 
 
+def _md_row(cells: list[Any], *, labels: int = 0) -> str:
+    """A Markdown table row: the first ``labels`` cells are footprint's own labels, the
+    others (values, names, sources, user text) are escaped."""
+    shown = [str(c) if i < labels else markdown_cell(c) for i, c in enumerate(cells)]
+    return "| " + " | ".join(shown) + " |"
+
+
 def _markdown(fp: Footprint, breakdown: bool = False) -> str:
     if fp.ranges:
         lines = [f"| Quantity | Value | {_interval_label(fp)} |", "|---|---|---|"]
@@ -337,14 +383,14 @@ def _markdown(fp: Footprint, breakdown: bool = False) -> str:
         cells = [result_label(key).strip(), readable(q)]
         if fp.ranges:
             cells.append(readable_range(q, *fp.ranges[key]) if key in fp.ranges else "")
-        lines.append("| " + " | ".join(cells) + " |")
+        lines.append(_md_row(cells, labels=1))  # result labels are footprint's own
     if breakdown:
         label = _metric_label(fp)
         lines += ["", f"| {label[0].upper()}{label[1:]} by part | Value | Share |", "|---|---|---|"]
-        lines += ["| " + " | ".join(row) + " |" for row in _breakdown_rows(fp)]
+        lines += [_md_row(row, labels=1) for row in _breakdown_rows(fp)]
     lines += ["", "| Factor | Value | Origin | Zone, year | Source |", "|---|---|---|---|---|"]
     for row in _factor_rows(fp):
-        lines.append("| " + " | ".join(cell.replace("|", "/") for cell in row) + " |")
+        lines.append(_md_row(row))
     if fp.uncertainty is not None:
         lines += [
             "",
@@ -354,11 +400,16 @@ def _markdown(fp: Footprint, breakdown: bool = False) -> str:
             "|---|---|---|---|",
         ]
         for row in _sensitivity_rows(fp):
-            lines.append("| " + " | ".join(row) + " |")
-        lines += ["", f"Ranges: {fp.uncertainty['note']}."]
+            lines.append(_md_row(row))
+        lines += ["", f"Ranges: {markdown_text(fp.uncertainty['note'])}."]
     if fp.notes:
-        lines += ["", "Notes:", *[f"- {n}" for n in fp.notes]]
+        lines += ["", "Notes:", *[f"- {markdown_text(n)}" for n in fp.notes]]
     return "\n".join(lines) + "\n"
+
+
+def _rich_row(cells: list[Any]) -> list[str]:
+    """Cells for a rich table: text shown as typed (``[bold]`` is not markup)."""
+    return [rich_text(c) for c in cells]
 
 
 def _table(fp: Footprint, breakdown: bool = False) -> str:
@@ -376,7 +427,7 @@ def _table(fp: Footprint, breakdown: bool = False) -> str:
         cells = [result_label(key), readable(q)]
         if fp.ranges:
             cells.append(readable_range(q, *fp.ranges[key]) if key in fp.ranges else "")
-        results.add_row(*cells)
+        results.add_row(*_rich_row(cells))
     console.print(results)
     if breakdown:
         label = _metric_label(fp)
@@ -385,14 +436,14 @@ def _table(fp: Footprint, breakdown: bool = False) -> str:
         parts.add_column("Value", justify="right")
         parts.add_column("Share", justify="right")
         for row in _breakdown_rows(fp):
-            parts.add_row(*row)
+            parts.add_row(*_rich_row(row))
         console.print(parts)
     factors = Table(title="Factors", title_justify="left")
     for col in ("Factor", "Value", "Origin", "Zone, year", "Source"):
         factors.add_column(col, overflow="fold")
     shortened = False
     for row, full in zip(_factor_rows(fp, brief=True), _factor_rows(fp), strict=True):
-        factors.add_row(*row)
+        factors.add_row(*_rich_row(row))
         shortened = shortened or row[-1] != full[-1]
     console.print(factors)
     if shortened:
@@ -409,11 +460,13 @@ def _table(fp: Footprint, breakdown: bool = False) -> str:
         for col in ("Input", "Range", "Share of variance", "Swing (low to high)"):
             sens.add_column(col, justify="left" if col in ("Input", "Range") else "right")
         for row in _sensitivity_rows(fp):
-            sens.add_row(*row)
+            sens.add_row(*_rich_row(row))
         console.print(sens)
-        console.print(f"ranges: {fp.uncertainty['note']}", highlight=False, soft_wrap=True)
+        console.print(
+            f"ranges: {rich_text(fp.uncertainty['note'])}", highlight=False, soft_wrap=True
+        )
     for note in fp.notes:
-        console.print(f"note: {note}", highlight=False, soft_wrap=True)
+        console.print(f"note: {rich_text(note)}", highlight=False, soft_wrap=True)
     return buf.getvalue()
 
 
@@ -429,31 +482,101 @@ def _integer_columns(df: Any) -> Any:
     return df
 
 
+def _check_frame_finite(df: Any) -> None:
+    """Raise :class:`NonFiniteError` naming the column if a cell of ``df`` is infinite.
+
+    NaN is a missing value in a listing (no WUE for a region...): shown empty, JSON null.
+    """
+    import numpy as np
+
+    for col in df.columns:
+        values = df[col]
+        if values.dtype.kind in "fc":
+            bad = np.isinf(np.asarray(values, dtype=complex if values.dtype.kind == "c" else float))
+        elif values.dtype == object:
+            bad = np.array(
+                [isinstance(v, Real) and not isinstance(v, bool) and math.isinf(v) for v in values],
+                dtype=bool,
+            )
+        else:
+            continue
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise _non_finite_error(f"{col} (row {row + 1})", values.iloc[row])
+
+
+def csv_safe_frame(df: Any) -> Any:
+    """A copy of ``df`` whose text cells and column names cannot run as spreadsheet
+    formulas (:func:`footprint.escape.csv_cell`); numeric columns are untouched.
+
+    Every non-numeric column is looked at (object, ``string`` and pandas 3's ``str``).
+    """
+    import pandas as pd
+
+    out = df.copy()
+    for column in out.columns:
+        series = out[column]
+        numeric = pd.api.types.is_numeric_dtype(series.dtype)
+        dated = pd.api.types.is_datetime64_any_dtype(series.dtype)
+        if not (numeric or dated):
+            out[column] = series.astype(object).map(csv_cell)
+    out.columns = [csv_cell(str(c)) for c in out.columns]
+    return out
+
+
+def _rich_cell(text: Any) -> str:
+    """A terminal-table cell that renders as plain text, never as rich markup.
+
+    Text that rich would read as markup (``[bold]``, ``[link=...]``, a stray ``[/]``) is
+    escaped; text that renders plainly already (including text a caller escaped itself,
+    ``\\[kWh]``) is kept, so escaping twice cannot show backslashes.
+    """
+    from rich.errors import MarkupError
+    from rich.text import Text
+
+    s = str(text)
+    if "[" not in s:
+        return s
+    try:
+        if not Text.from_markup(s).spans:
+            return s
+    except MarkupError:
+        pass
+    return rich_text(s)
+
+
 def render_frame(df: Any, fmt: str = "table", title: str = "") -> str:
-    """A listing (DataFrame) as text in ``fmt``; JSON is a list of records."""
+    """A listing (DataFrame) as text in ``fmt``; JSON is a list of records.
+
+    Text is shown as given in every format: escaped in Markdown, neutralised against
+    spreadsheet formulas in CSV, never read as rich markup in the terminal table (title
+    and column names included). A missing value (NaN) is empty (JSON null); an
+    infinite one is an error.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"format: expected one of {FORMATS}, got {fmt!r}")
     df = _integer_columns(df)
+    _check_frame_finite(df)
     if fmt == "json":
-        records = json.loads(df.to_json(orient="records"))
-        return json.dumps(records, indent=2, ensure_ascii=False)
+        return to_json(json.loads(df.to_json(orient="records")))
     if fmt == "csv":
-        return str(df.to_csv(index=False, lineterminator="\n"))
+        return str(csv_safe_frame(df).to_csv(index=False, lineterminator="\n"))
     shown = df.astype(object).where(df.notna(), "").astype(str)
     if fmt == "markdown":
-        head = "| " + " | ".join(shown.columns) + " |"
+        head = "| " + " | ".join(markdown_cell(str(c)) for c in shown.columns) + " |"
         rule = "|" + "---|" * len(shown.columns)
-        body = ["| " + " | ".join(v.replace("|", "/") for v in row) + " |" for row in shown.values]
+        body = ["| " + " | ".join(markdown_cell(v) for v in row) + " |" for row in shown.values]
         return "\n".join([head, rule, *body]) + "\n"
-    if fmt != "table":
-        raise ValueError(f"format: expected one of {FORMATS}, got {fmt!r}")
     from rich.console import Console
     from rich.table import Table
 
+    cell = _rich_cell
     buf = io.StringIO()
     console = Console(file=buf, width=160, force_terminal=False, color_system=None)
-    table = Table(title=title or None, title_justify="left")
+    table = Table(title=cell(title) if title else None, title_justify="left")
     for col in shown.columns:
-        table.add_column(str(col), overflow="fold")
+        table.add_column(cell(col), overflow="fold")
     for row in shown.values:
-        table.add_row(*row)
+        table.add_row(*(cell(v) for v in row))
     console.print(table)
     return buf.getvalue()

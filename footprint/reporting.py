@@ -19,17 +19,26 @@ needs no network: CSS and charts are inline.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from footprint import units
 from footprint.errors import InputError
+from footprint.escape import markdown_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from footprint.scenario import ScenarioResult
 
-__all__ = ["render_markdown", "render_html", "write_report", "publish_paragraph", "REPORT_FORMATS"]
+__all__ = [
+    "render_markdown",
+    "render_html",
+    "write_report",
+    "check_report_target",
+    "publish_paragraph",
+    "REPORT_FORMATS",
+]
 
 #: Report formats by name, and the file suffixes that select them.
 REPORT_FORMATS = {"markdown": (".md", ".markdown"), "html": (".html", ".htm")}
@@ -58,6 +67,11 @@ class _Block:
     rows: list[list[str]] = field(default_factory=list)
     numeric: list[bool] = field(default_factory=list)
     chart: Any = None
+    code: str = ""  # a file name shown as code where the text says {code}
+    #: Markdown: leading table columns that are footprint's own labels, or (ul, p) text
+    #: written by footprint from curated data only; everything else is escaped.
+    labels: int = 0
+    trusted: bool = False
 
 
 def _version() -> str:
@@ -82,8 +96,9 @@ def _blocks(result: ScenarioResult) -> list[_Block]:
     blocks.append(
         _Block(
             "note",
-            f"Scenario file `{Path(s.path).name}`; computed with footprint {_version()}. "
+            f"Scenario file {{code}}; computed with footprint {_version()}. "
             "CO2e is operational (Scope 2) unless stated; water is consumption, not withdrawal.",
+            code=Path(s.path).name,
         )
     )
     blocks += _summary(result)
@@ -102,17 +117,14 @@ def _summary(result: ScenarioResult) -> list[_Block]:
     rows = [[_TOTAL_LABELS.get(k, k), _readable(q)] for k, q in totals.items()]
     out = [
         _Block("h2", "Totals"),
-        _Block("table", headers=["Quantity", "Total"], rows=rows, numeric=[False, True]),
+        _Block("table", headers=["Quantity", "Total"], rows=rows, numeric=[False, True], labels=1),
     ]
     if result.scenario.equivalences:
         eqs = _equivalences(result)
         if eqs:
             out.append(_Block("p", "In everyday terms, the totals equal about:"))
-            out.append(
-                _Block(
-                    "ul",
-                    items=[f"{e.text} [{_cite(e.factor)}]" for e in eqs],
-                )
+            out.append(  # curated data only: equivalences.csv and the generation mix
+                _Block("ul", items=[f"{e.text} [{_cite(e.factor)}]" for e in eqs], trusted=True)
             )
     return out
 
@@ -211,7 +223,7 @@ def _comparison(result: ScenarioResult) -> list[_Block]:
         return []
     import pandas as pd
 
-    from footprint.compare import METRICS, to_markdown
+    from footprint.compare import METRICS, display_frame
 
     s = result.scenario
     metric = df.attrs.get("metric", s.metric)
@@ -232,11 +244,11 @@ def _comparison(result: ScenarioResult) -> list[_Block]:
         "cost",
         "ratio_to_best",
     ]
-    table = to_markdown(shown, cols)
-    lines = table.strip().splitlines()
-    headers = [h.strip() for h in lines[0].strip("|").split("|")]
-    numeric = [r.strip().endswith(":") for r in lines[1].strip("|").split("|")]
-    rows = [[c.strip() for c in line.strip("|").split("|")] for line in lines[2:]]
+    table = display_frame(shown, cols)
+    headers = [str(c) for c in table.columns]
+    text_columns = ("region", "name", "kind", "zone", "country", "intensity_dataset")
+    numeric = [c not in text_columns for c in headers]
+    rows = [[str(v) for v in row] for row in table.values]
     best = df.loc[df["rank"] == 1].iloc[0]
     worst = df.loc[df["rank"] == df["rank"].max()].iloc[0]
     label = METRICS[metric]
@@ -257,7 +269,7 @@ def _comparison(result: ScenarioResult) -> list[_Block]:
         intro += f" The best {s.top} of {len(df)} regions are shown."
     return [
         _Block("h2", "Regional comparison"),
-        _Block("p", intro),
+        _Block("p", intro, trusted=True),  # region ids and names of the datasets
         _Block("table", headers=headers, rows=rows, numeric=numeric),
         _Block("chart", text=f"{label} by region", chart=lambda: _comparison_chart(result)),
     ]
@@ -418,26 +430,48 @@ def _credits(fps: dict[str, Any], factor: str) -> str:
 # --- rendering -----------------------------------------------------------------------------
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "/")
+def _md_code(name: str) -> str:
+    """A file name in Markdown: a code span when it is plain, else escaped text."""
+    import re
+
+    if re.fullmatch(r"[\w.+\- ]+", name):
+        return f"`{name}`"
+    return markdown_text(name)
 
 
 def render_markdown(result: ScenarioResult) -> str:
-    """The report as Markdown (tables, lists; charts left out: see the HTML report)."""
+    """The report as Markdown (tables, lists; charts left out: see the HTML report).
+
+    Every text that comes from the scenario, its results or the data (titles, names,
+    notes, sources) is escaped, so nothing in it renders as Markdown or HTML.
+    """
+    from footprint.escape import markdown_cell
+
     out: list[str] = []
     for b in _blocks(result):
         if b.kind == "h1":
-            out += [f"# {b.text}", ""]
+            out += [f"# {markdown_text(b.text)}", ""]
         elif b.kind == "h2":
             out += [f"## {b.text}", ""]
-        elif b.kind in ("p", "note"):
-            out += [b.text if b.kind == "p" else f"_{b.text}_", ""]
+        elif b.kind == "p":
+            out += [b.text.replace("\n", " ") if b.trusted else markdown_text(b.text), ""]
+        elif b.kind == "note":  # footprint's own words around the scenario's file name
+            out += [f"_{b.text.replace('{code}', _md_code(b.code))}_", ""]
         elif b.kind == "ul":
-            out += [f"- {item}" for item in b.items] + [""]
-        elif b.kind == "table":
-            out.append("| " + " | ".join(b.headers) + " |")
+            text = (lambda t: t.replace("\n", " ")) if b.trusted else markdown_text
+            out += [f"- {text(item)}" for item in b.items] + [""]
+        elif b.kind == "table":  # headers are footprint's own
+            out.append("| " + " | ".join(h.replace("|", "/") for h in b.headers) + " |")
             out.append("|" + "".join("---:|" if n else "---|" for n in b.numeric))
-            out += ["| " + " | ".join(_md_escape(c) for c in row) + " |" for row in b.rows]
+            out += [
+                "| "
+                + " | ".join(
+                    c.replace("|", "/") if i < b.labels else markdown_cell(c)
+                    for i, c in enumerate(row)
+                )
+                + " |"
+                for row in b.rows
+            ]
             out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -456,13 +490,6 @@ svg{max-width:100%;height:auto}
 """.strip()
 
 
-def _inline_code(text: str) -> str:
-    import re
-
-    escaped = html.escape(text)
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
-
-
 def render_html(result: ScenarioResult) -> str:
     """The report as one self-contained HTML page (inline CSS and SVG charts, no network)."""
     from footprint.plots import svg_text
@@ -477,11 +504,13 @@ def render_html(result: ScenarioResult) -> str:
             publish_next = b.text == "Publish"
         elif b.kind == "p":
             cls = ' class="publish"' if publish_next else ""
-            parts.append(f"<p{cls}>{_inline_code(b.text)}</p>")
+            parts.append(f"<p{cls}>{html.escape(b.text)}</p>")
         elif b.kind == "note":
-            parts.append(f'<p class="note">{_inline_code(b.text)}</p>')
+            code = f"<code>{html.escape(b.code)}</code>"
+            text = html.escape(b.text).replace("{code}", code)
+            parts.append(f'<p class="note">{text}</p>')
         elif b.kind == "ul":
-            items = "".join(f"<li>{_inline_code(i)}</li>" for i in b.items)
+            items = "".join(f"<li>{html.escape(i)}</li>" for i in b.items)
             parts.append(f"<ul>{items}</ul>")
         elif b.kind == "table":
             head = "".join(f"<th>{html.escape(h)}</th>" for h in b.headers)
@@ -527,29 +556,45 @@ def report_format(path: str | Path, fmt: str | None = None) -> str:
     )
 
 
-def write_report(result: ScenarioResult, path: str | Path, fmt: str | None = None) -> Path:
+def check_report_target(
+    path: str | Path, fmt: str | None = None, *, inputs: Iterable[str | Path] = ()
+) -> str:
+    """The format of a report to ``path``, after checking ``path`` can be written.
+
+    Called before the scenario is computed, so a bad ``--out`` fails at once: an existing
+    directory, device, FIFO or socket, a missing folder, or one of ``inputs`` (the
+    scenario file itself) is refused with one line.
+    """
+    from footprint.files import output_target
+
+    kind = report_format(path, fmt)
+    output_target(path, "--out", inputs=inputs)
+    return kind
+
+
+def write_report(
+    result: ScenarioResult,
+    path: str | Path,
+    fmt: str | None = None,
+    *,
+    inputs: Iterable[str | Path] = (),
+) -> Path:
     """Render the report and write it to ``path`` atomically.
 
     The whole report (charts included) is rendered in memory first, then written to a
     temporary file in the same folder and renamed over ``path``: a failure leaves no
-    half-written file and an existing report untouched.
+    half-written file and an existing report untouched. ``path`` is checked as in
+    :func:`check_report_target` (the scenario file is always one of ``inputs``); a
+    symbolic link is written through.
     """
-    path = Path(path)
-    kind = report_format(path, fmt)
-    if not path.parent.exists():
-        raise InputError(f"--out: folder {str(path.parent)!r} does not exist")
-    text = render_html(result) if kind == "html" else render_markdown(result)
-    from footprint.report import publish_file, temp_file_beside
+    from footprint.files import atomic_writer
 
-    tmp = temp_file_beside(path, "--out")
-    try:
-        with tmp.open("w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        publish_file(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    sources = [*inputs, result.scenario.path]
+    kind = check_report_target(path, fmt, inputs=sources)
+    text = render_html(result) if kind == "html" else render_markdown(result)
+    with atomic_writer(path, "--out", inputs=sources, newline="\n") as fh:
+        fh.write(text)
+    return Path(path)
 
 
 def _unit(q: Any) -> str:

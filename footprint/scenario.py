@@ -232,11 +232,18 @@ class _Checker:
                 )
 
     def typed(self, value: Any, kinds: tuple[type, ...], where: tuple[Any, ...], what: str) -> Any:
-        if isinstance(value, bool) and bool not in kinds:
-            raise self.fail(where, f"{_label(where)}: expected {what}, got {value!r}")
-        if not isinstance(value, kinds):
-            raise self.fail(where, f"{_label(where)}: expected {what}, got {value!r}")
+        if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
+            raise self.fail(where, f"{_label(where)}: expected {what}, got {_short_repr(value)}")
         return value
+
+
+def _short_repr(value: Any, limit: int = 80) -> str:
+    """``repr(value)`` cut to ``limit`` characters (a nested array is not echoed whole)."""
+    try:
+        text = repr(value)
+    except RecursionError:
+        text = f"a deeply nested {type(value).__name__}"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _label(where: tuple[Any, ...]) -> str:
@@ -249,17 +256,21 @@ def _label(where: tuple[Any, ...]) -> str:
     return out or "the file"
 
 
+#: Largest scenario file read (a scenario is a few kB of TOML people write).
+MAX_SCENARIO_BYTES = 16 * 2**20
+
+
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and check the scenario file ``path`` (errors name the file and line)."""
-    p = Path(path)
-    try:
-        # utf-8-sig: a byte-order mark (Windows editors) is not part of the TOML text
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"scenario: no file {str(p)!r}") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{p}: not UTF-8 text ({exc.reason})") from None
-    return parse_scenario(text, str(p))
+    """Read and check the scenario file ``path`` (errors name the file and line).
+
+    Only a regular file of at most :data:`MAX_SCENARIO_BYTES` is read: a FIFO, a device,
+    a directory or a file that is not UTF-8 is refused with one line.
+    """
+    from footprint.files import read_text
+
+    # utf-8-sig: a byte-order mark (Windows editors) is not part of the TOML text
+    text = read_text(path, "scenario", max_bytes=MAX_SCENARIO_BYTES, encoding="utf-8-sig")
+    return parse_scenario(text, str(path))
 
 
 def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:
@@ -268,6 +279,10 @@ def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:
 
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ScenarioError(
+            path, None, "invalid TOML: arrays or inline tables nested too deeply"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)

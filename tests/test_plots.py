@@ -63,7 +63,7 @@ def test_bad_file_names(tmp_path, comparison):
     fig = ranked_bar_chart(comparison)
     with pytest.raises(InputError, match=".png or .svg"):
         save(fig, tmp_path / "c.gif")
-    with pytest.raises(InputError, match="does not exist"):
+    with pytest.raises(InputError, match="no such folder"):
         save(fig, tmp_path / "missing" / "c.png")
     with pytest.raises(InputError):
         ranked_bar_chart(comparison, "nope")

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from footprint.commands._options import FractionType, QuantityType
+from footprint.commands._options import FileNameType, FractionType, QuantityType
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -97,7 +97,7 @@ def solar_options(f: F) -> F:
             ),
             click.option(
                 "--weather-file",
-                type=click.Path(exists=True, dir_okay=False),
+                type=FileNameType(),
                 help="Hourly typical-year weather: TMY3, TMY2, EPW or PVGIS (csv/json/epw).",
             ),
             click.option(
@@ -121,7 +121,7 @@ def grid_options(f: F) -> F:
             ),
             click.option(
                 "--grid-file",
-                type=click.Path(exists=True, dir_okay=False),
+                type=FileNameType(),
                 help="Your own hourly series: CSV of hour-start timestamp and intensity "
                 "(gCO2e/kWh); replaces --grid-zone.",
             ),

@@ -104,6 +104,35 @@ class FractionType(click.ParamType):
         return x
 
 
+class FileNameType(click.ParamType):
+    """A file name, checked only for what no file name can hold (empty, a NUL byte).
+
+    Whether the file can be read or written is checked by :mod:`footprint.files` when it
+    is used (regular files only, outputs never replace a directory or device), so that
+    every such error is one line naming the option.
+    """
+
+    name = "file"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import os
+
+        from footprint.cli import CliError
+
+        name = param.opts[0] if param is not None and param.opts else "file"
+        text = os.fsdecode(value) if isinstance(value, bytes) else str(value)
+        if not text.strip():
+            raise CliError(f"{name}: empty file name")
+        if "\x00" in text:
+            raise CliError(f"{name}: a file name cannot contain a NUL byte, got {text!r}")
+        return text
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(incomplete, type="file")]
+
+
 def format_option(f: F) -> F:
     """``--format table|json|csv|markdown`` (table, for people, is the default)."""
     return click.option(
@@ -328,8 +357,13 @@ def gpu_job_from_options(options: dict[str, Any]) -> Any:
     return GpuJob(**{k: options[k] for k in GPU_JOB_KEYS})
 
 
+#: Largest yearly rate accepted (+10,000% a year): beyond, projections overflow.
+MAX_RATE = 100.0
+
+
 class RateType(click.ParamType):
-    """A signed yearly rate: "30%", "-3%", "0.3" (fractions); bounded below by -100%."""
+    """A signed yearly rate: "30%", "-3%", "0.3" (fractions), above -100% and at most
+    +10,000% a year (:data:`MAX_RATE`)."""
 
     name = "rate"
 
@@ -349,8 +383,11 @@ class RateType(click.ParamType):
             raise CliError(
                 f"{name}: expected a yearly rate such as 30% or -3%, got {value!r}"
             ) from None
-        if not x > -1 or x != x or x in (float("inf"), float("-inf")):
-            raise CliError(f"{name}: expected a rate above -100%, got {value}")
+        if not -1 < x <= MAX_RATE:  # also NaN and infinity
+            raise CliError(
+                f"{name}: expected a yearly rate above -100% and at most "
+                f"+{MAX_RATE:,.0%}, got {value}"
+            )
         return x
 
 

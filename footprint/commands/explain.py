@@ -27,6 +27,9 @@ def command(region: str, fmt: str, **site: Any) -> None:
       footprint explain aws:us-east-1 --year 2023
       footprint explain gcp:europe-west1 --format json
     """
+    import pandas as pd
+
+    from footprint.escape import markdown_text
     from footprint.explain import explain_table
     from footprint.report import render_frame
 
@@ -38,7 +41,10 @@ def command(region: str, fmt: str, **site: Any) -> None:
     # for people: a compact table, then each factor's source, licence and note in full
     compact = table[["factor", "value", "unit", "origin", "zone", "year", "licence"]]
     lines = [render_frame(compact, fmt, title=f"Factors for {region}").rstrip("\n"), ""]
+    text = markdown_text if fmt == "markdown" else str  # plain lines: printed as they are
     for row in table.itertuples():
-        lines.append(f"{row.factor}: {row.source}" + (f" [{row.dataset}]" if row.dataset else ""))
-    lines += [""] + [f"note: {n}" for n in notes]
+        dataset = "" if pd.isna(row.dataset) else str(row.dataset).strip()
+        line = f"{row.factor}: {row.source}" + (f" [{dataset}]" if dataset else "")
+        lines.append(text(line))
+    lines += [""] + [text(f"note: {n}") for n in notes]
     echo("\n".join(lines))

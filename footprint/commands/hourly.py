@@ -17,6 +17,7 @@ from footprint.commands._hourly_options import (
     workload_options,
 )
 from footprint.commands._options import (
+    FileNameType,
     QuantityType,
     echo,
     format_option,
@@ -28,7 +29,7 @@ from footprint.commands._options import (
 @click.command("hourly")
 @click.option(
     "--profile",
-    type=click.Path(exists=True, dir_okay=False),
+    type=FileNameType(),
     help="CSV of timestamp and power (power_kw, power_w or 'power [kW]'); each value "
     "holds until the next timestamp.",
 )
@@ -106,9 +107,9 @@ def command(
         grid_year=options["grid_year"],
     )
     if fmt == "json":
-        import json
+        from footprint.report import to_json
 
-        echo(json.dumps(result.to_dict(hourly=show_hours), indent=2, ensure_ascii=False))
+        echo(to_json(result.to_dict(hourly=show_hours)))
     elif fmt == "csv" and show_hours:
         echo(render_frame(result.hourly, "csv"))
     else:

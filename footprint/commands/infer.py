@@ -57,6 +57,11 @@ class BillionsType(click.ParamType):
             ) from None
         if not math.isfinite(x) or x <= 0:
             raise CliError(f"{name}: expected a positive number of parameters, got {value!r}")
+        if x / 1e9 > MAX_PARAMS_B:  # too large even read as a count of parameters
+            raise CliError(
+                f"{name}: {value} is more parameters than footprint models "
+                f"(at most {MAX_PARAMS_B:g} billion)"
+            )
         if x > MAX_PARAMS_B:
             raise CliError(
                 f"{name}: {value} is read in billions ({x * 1e9:g} parameters); "
@@ -270,13 +275,20 @@ def command(
         raise CliError("--uncertainty: give one model and one energy model (not a comparison)")
     table = inference.compare_inference(chosen, ems, site_obj, **common)
     if fmt in ("table", "markdown"):
+        import math
+
         from footprint.report import format_number
 
-        table = table.apply(lambda col: col.map(format_number) if col.dtype.kind == "f" else col)
+        def shown(x: float) -> str:  # a missing value (no price: no cost) is empty
+            return "" if math.isnan(x) else format_number(x)
+
+        table = table.apply(lambda col: col.map(shown) if col.dtype.kind == "f" else col)
     echo(render_frame(table, fmt, title="Inference: models and energy models on the same volume"))
     if fmt in ("table", "markdown"):
+        from footprint.escape import markdown_text
+
         for note in table.attrs.get("notes", []):
-            echo(f"note: {note}")
+            echo(f"note: {markdown_text(note) if fmt == 'markdown' else note}")
 
 
 def _workload_options(**options: Any) -> dict[str, Any]:

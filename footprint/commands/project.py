@@ -10,6 +10,7 @@ from footprint.commands._options import (
     FORMATS,
     GPU_JOB_KEYS,
     DefaultGroup,
+    FileNameType,
     RateType,
     echo,
     gpu_job_from_options,
@@ -69,7 +70,7 @@ def _growth_options(f: Any) -> Any:
         ),
         click.option(
             "--plot",
-            type=click.Path(dir_okay=False, writable=True),
+            type=FileNameType(),
             help="Write a bar chart of CO2e per year: FILE.png or FILE.svg.",
         ),
         click.option(
@@ -112,39 +113,43 @@ def _project(workload: Any, options: dict[str, Any]) -> None:
     if site.region is None:
         raise CliError("--region: a projection needs a region (its grid history)")
     growth = Growth(g["growth"], g["efficiency"], _grid(g["grid"]), g["fit_years"])
+    if g["plot"] is not None:  # a bad --plot fails before the computation
+        from footprint.plots import check_target
+
+        check_target(g["plot"], "--plot")
     df = project(workload, base_year=g["start"], end_year=g["end"], growth=growth, site=site)
-    if g["plot"]:
+    text = _render(df, g["fmt"])  # checks every value is finite
+    if g["plot"] is not None:
         from footprint.plots import projection_chart, save
 
-        click.echo(f"wrote {save(projection_chart(df), g['plot'])}", err=True)
-    echo(_render(df, g["fmt"]))
+        click.echo(f"wrote {save(projection_chart(df), g['plot'], '--plot')}", err=True)
+    echo(text)
 
 
 def _render(df: Any, fmt: str) -> str:
-    import json
-
     from footprint.compare import display_frame, plain, to_records
-    from footprint.report import render_frame
+    from footprint.escape import markdown_text
+    from footprint.report import check_finite, csv_safe_frame, render_frame, to_json
     from footprint.trends import describe_change
 
     first, last = df.iloc[0], df.iloc[-1]
     y0, y1 = int(first["year"]), int(last["year"])
     co2e0 = first["co2e"]
     co2e1 = last["co2e"]
+    data = {
+        "workload": df.attrs["workload"],
+        "region": df.attrs["region"],
+        "assumptions": df.attrs["assumptions"],
+        "rows": to_records(df),
+        "notes": df.attrs["notes"],
+    }
+    check_finite(data)  # every format: NaN or infinity is an error, not printed
     if fmt == "json":
-        return json.dumps(
-            {
-                "workload": df.attrs["workload"],
-                "region": df.attrs["region"],
-                "assumptions": df.attrs["assumptions"],
-                "rows": to_records(df),
-                "notes": df.attrs["notes"],
-            },
-            indent=2,
-            ensure_ascii=False,
-        )
+        return to_json(data)
     if fmt == "csv":
-        return str(plain(df).to_csv(index=False, lineterminator="\n", float_format="%.6g"))
+        return str(
+            csv_safe_frame(plain(df)).to_csv(index=False, lineterminator="\n", float_format="%.6g")
+        )
     cols = [
         "year",
         "volume_index",
@@ -163,15 +168,11 @@ def _render(df: Any, fmt: str) -> str:
     shown["co2e vs base"] = [f"{float(v):+.1f}%" for v in df["co2e_change_pct"]]
     shown = shown.drop(columns=["co2e_change_pct"])
     title = f"Projection: {df.attrs['workload']} in {df.attrs['region']}, {y0}-{y1}"
-    if fmt == "table":
-        from rich.markup import escape
-
-        shown.columns = [escape(str(c)) for c in shown.columns]
-        title = escape(title)
     lines = [render_frame(shown, fmt, title=title).rstrip("\n"), ""]
     change = describe_change(co2e0.magnitude, co2e1.to(co2e0.units).magnitude, y0, y1)
-    lines.append(f"CO2e {change}, by {y1}. Assumptions: {df.attrs['assumptions']}.")
-    lines += [f"note: {n}" for n in df.attrs["notes"]]
+    tail = [f"CO2e {change}, by {y1}. Assumptions: {df.attrs['assumptions']}."]
+    tail += [f"note: {n}" for n in df.attrs["notes"]]
+    lines += [markdown_text(t) if fmt == "markdown" else t for t in tail]
     return "\n".join(lines)
 
 
@@ -319,10 +320,9 @@ def total(
       footprint project total --baseline "2019=9.67 MtCO2e" --current "2023=14.31 MtCO2e"
       footprint project total --baseline "2023=14.3 MtCO2e" --to 2030 --growth 20% --grid -3%
     """
-    import json
-
     from footprint.cli import CliError
-    from footprint.report import readable, render_frame
+    from footprint.escape import csv_row, markdown_text
+    from footprint.report import check_finite, readable, render_frame, to_json
     from footprint.trends import (
         Growth,
         annual_rate,
@@ -348,12 +348,14 @@ def total(
             "annual_rate_percent": annual_rate(q0, q1, y1 - y0),
             "text": text,
         }
+        check_finite(out["change"], "change")
         lines.append(f"{readable(q1)} in {y1} vs {readable(q0)} in {y0}: {text}")
     if end is not None:
         if end <= y0:
             raise CliError(f"--to: {end} is not after the baseline year {y0}")
         growth_ = Growth(growth, efficiency, grid)
         df = project_totals(q0, y0, end, growth_)
+        check_finite(list(df["value"].pint.magnitude), "projection.value")
         out["projection"] = {
             "assumptions": df.attrs["assumptions"],
             "rows": [
@@ -368,6 +370,7 @@ def total(
                 )
             ],
         }
+        check_finite(out)  # before any number is formatted
         import pandas as pd
 
         shown = pd.DataFrame(
@@ -385,8 +388,9 @@ def total(
             ).rstrip("\n")
         )
         lines.append(f"Assumptions: {df.attrs['assumptions']}.")
+    check_finite(out)  # every format: NaN or infinity is an error, not printed
     if fmt == "json":
-        echo(json.dumps(out, indent=2, ensure_ascii=False))
+        echo(to_json(out))
     elif fmt == "csv":
         import csv
         import io
@@ -396,10 +400,16 @@ def total(
         writer.writerow(["year", "value", "unit", "change_percent"])
         if "change" in out:
             c = out["change"]
-            writer.writerow([c["from"]["year"], c["from"]["value"], c["from"]["unit"], 0.0])
-            writer.writerow([c["to"]["year"], c["to"]["value"], c["to"]["unit"], c["percent"]])
+            writer.writerow(
+                csv_row([c["from"]["year"], c["from"]["value"], c["from"]["unit"], 0.0])
+            )
+            writer.writerow(
+                csv_row([c["to"]["year"], c["to"]["value"], c["to"]["unit"], c["percent"]])
+            )
         for r in out.get("projection", {}).get("rows", []):
-            writer.writerow([r["year"], r["value"], r["unit"], r["change_percent"]])
+            writer.writerow(csv_row([r["year"], r["value"], r["unit"], r["change_percent"]]))
         echo(buf.getvalue())
+    elif fmt == "markdown":  # the table is Markdown already; the sentences are escaped
+        echo("\n".join(line if line.startswith("|") else markdown_text(line) for line in lines))
     else:
         echo("\n".join(lines))

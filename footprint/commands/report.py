@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import click
 
-from footprint.commands._options import echo
+from footprint.commands._options import FileNameType, echo
 
 
 @click.command("report")
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("scenario", type=FileNameType())
 @click.option(
     "--out",
     "-o",
-    type=click.Path(dir_okay=False, writable=True),
+    type=FileNameType(),
     help="Write the report to FILE.md or FILE.html (default: Markdown on standard output).",
 )
 @click.option(
@@ -35,7 +35,12 @@ def command(scenario: str, out: str | None, fmt: str | None, check: bool) -> Non
       footprint report examples/llm_project.toml --out report.md
       footprint report examples/llm_project.toml --check
     """
-    from footprint.reporting import render_html, render_markdown, write_report
+    from footprint.reporting import (
+        check_report_target,
+        render_html,
+        render_markdown,
+        write_report,
+    )
     from footprint.scenario import load_scenario, run_scenario
 
     parsed = load_scenario(scenario)
@@ -43,9 +48,11 @@ def command(scenario: str, out: str | None, fmt: str | None, check: bool) -> Non
         n = len(parsed.workloads)
         echo(f"{scenario}: OK ({n} workload{'s' if n != 1 else ''})")
         return
+    if out is not None:  # a bad --out fails before the (long) computation
+        check_report_target(out, fmt, inputs=[scenario])
     result = run_scenario(parsed)
     if out is None:
         echo(render_html(result) if fmt == "html" else render_markdown(result))
         return
-    path = write_report(result, out, fmt)
+    path = write_report(result, out, fmt, inputs=[scenario])
     click.echo(f"wrote {path}", err=True)

@@ -90,7 +90,7 @@ def command(
     import pandas as pd
 
     from footprint.cli import CliError
-    from footprint.report import render, render_frame
+    from footprint.report import check_finite, render, render_frame, to_json
     from footprint.scheduling import schedule
 
     if (window_end is None) == (within is None):
@@ -111,7 +111,11 @@ def command(
             from footprint.hourly import _parse_time
 
             first = _parse_time(window_start, "window_start", tz).tz_convert(tz)
-        window_end = (first + pd.Timedelta(hours=float(within.m_as("h")))).isoformat()
+        try:
+            window_end = (first + pd.Timedelta(hours=float(within.m_as("h")))).isoformat()
+        except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime):
+            # OutOfBoundsTimedelta is a ValueError: beyond pandas' ~292 years of dates
+            raise CliError(f"--within: {within:~P} is too long a window") from None
     job = workload_from(options, duration)
     solar = solar_from({k: options[k] for k in SOLAR_KEYS}, site.region)
     grid_opts = {k: options[k] for k in GRID_KEYS}
@@ -129,10 +133,10 @@ def command(
         timezone=options["timezone"],
         grid_year=options["grid_year"],
     )
+    data = result.to_dict(curve=curve)
+    check_finite(data)  # every format: NaN or infinity is an error, not printed
     if fmt == "json":
-        import json
-
-        echo(json.dumps(result.to_dict(curve=curve), indent=2, ensure_ascii=False))
+        echo(to_json(data))
         return
     if fmt == "csv" and curve:
         echo(render_frame(result.curve, "csv"))
@@ -160,9 +164,12 @@ def _choice_rows(choices: dict[str, Any]) -> str:
     import csv
     import io
 
+    from footprint.escape import csv_row
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     for name, c in choices.items():
         note = f"start {c['start_local']}, end {c['end_local']} (local); start {c['start_utc']}"
-        writer.writerow(["choice", name, c["co2e_kg"], "", "", "kgCO2e", "", "", "", "", "", note])
+        row = ["choice", name, c["co2e_kg"], "", "", "kgCO2e", "", "", "", "", "", note]
+        writer.writerow(csv_row(row))
     return buf.getvalue()

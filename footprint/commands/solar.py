@@ -39,18 +39,26 @@ def command(region: str | None, year: int, monthly: bool, fmt: str, **options: A
       footprint solar --pv-capacity 500 --region aws:us-west-1 --clearness 0.8 --monthly
       footprint solar --pv-capacity 100 --weather-file 723170TYA.CSV --format json
     """
-    import json
-
-    from footprint.report import format_number, readable, render, render_frame, result_label
+    from footprint.escape import markdown_text
+    from footprint.report import (
+        check_finite,
+        format_number,
+        readable,
+        render,
+        render_frame,
+        result_label,
+        to_json,
+    )
     from footprint.solar import annual_yield
 
     solar = solar_from({k: options[k] for k in SOLAR_KEYS}, region, required=True)
     result = annual_yield(solar, year)
+    data = result.to_dict()
+    if monthly:
+        data["monthly"] = result.monthly.to_dict(orient="records")
+    check_finite(data)  # every format: NaN or infinity is an error, not printed
     if fmt == "json":
-        data = result.to_dict()
-        if monthly:
-            data["monthly"] = result.monthly.to_dict(orient="records")
-        echo(json.dumps(data, indent=2, ensure_ascii=False))
+        echo(to_json(data))
         return
     if fmt == "csv":  # one table: the monthly split, or results and factors
         # render's CSV reads only to_dict(), which SolarYield has (results, factors...)
@@ -84,4 +92,4 @@ def command(region: str | None, year: int, monthly: bool, fmt: str, **options: A
                 shown[col] = [format_number(float(v)) for v in shown[col]]
         echo(render_frame(shown, fmt, title="By month (UTC)"))
     for note in result.notes:
-        echo(f"note: {note}")
+        echo(f"note: {markdown_text(note) if fmt == 'markdown' else note}")

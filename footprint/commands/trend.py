@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from footprint.commands._options import echo, format_option
+from footprint.commands._options import FileNameType, echo, format_option
 
 
 @click.command("trend")
@@ -22,7 +22,7 @@ from footprint.commands._options import echo, format_option
 )
 @click.option(
     "--plot",
-    type=click.Path(dir_okay=False, writable=True),
+    type=FileNameType(),
     help="Write a chart (one region): FILE.png or FILE.svg.",
 )
 @format_option
@@ -45,35 +45,48 @@ def command(
       footprint trend DE PL US --from 2010 --format csv
       footprint trend gcp:europe-west1 --plot trend.svg
     """
-    import json
-
+    from footprint import trends
     from footprint.cli import CliError
-    from footprint.trends import trend, trend_summary
+    from footprint.report import check_finite, render_frame, to_json
 
     if start is not None and end is not None and start > end:
         raise CliError(f"--from: {start} is after --to {end}")
-    if plot and len(regions) > 1:
+    if plot is not None and len(regions) > 1:
         raise CliError("--plot: draw one region at a time")
-    tables = [trend(r, start, end, hydro=hydro) for r in regions]
-    if plot:
+    if plot is not None:  # a bad --plot fails before the computation
+        from footprint.plots import check_target
+
+        check_target(plot, "--plot")
+    tables = [trends.trend(r, start, end, hydro=hydro) for r in regions]
+    records = [_json(t) for t in tables]
+    check_finite(records)  # every format: NaN or infinity is an error, not printed
+    if plot is not None:
         from footprint.plots import save, trend_chart
 
-        click.echo(f"wrote {save(trend_chart(tables[0]), plot)}", err=True)
+        click.echo(f"wrote {save(trend_chart(tables[0]), plot, '--plot')}", err=True)
     if fmt == "json":
-        echo(json.dumps([_json(t) for t in tables], indent=2, ensure_ascii=False))
+        echo(to_json(records))
         return
     if fmt == "csv":
         import pandas as pd
 
-        echo(pd.concat([_plain(t) for t in tables]).to_csv(index=False, lineterminator="\n"))
+        echo(render_frame(pd.concat([_plain(t) for t in tables]), "csv"))
         return
+    trend_summary = trends.trend_summary
     blocks = []
     for t in tables:
         blocks.append(_text(t, fmt))
-        blocks += [f"- {line}" if fmt == "markdown" else line for line in trend_summary(t)]
-        blocks += [f"note: {n}" for n in t.attrs["notes"]]
+        blocks += [_line(line, fmt, "- " if fmt == "markdown" else "") for line in trend_summary(t)]
+        blocks += [_line(n, fmt, "note: ") for n in t.attrs["notes"]]
         blocks.append("")
     echo("\n".join(blocks))
+
+
+def _line(text: str, fmt: str, prefix: str = "") -> str:
+    """A line of text under a table: Markdown-escaped in Markdown."""
+    from footprint.escape import markdown_text
+
+    return prefix + (markdown_text(text) if fmt == "markdown" else text)
 
 
 def _plain(df: Any) -> Any:
@@ -106,7 +119,6 @@ def _no_nan(value: Any) -> Any:
 
 def _text(df: object, fmt: str) -> str:
     import pandas as pd
-    from rich.markup import escape
 
     from footprint.report import format_number, render_frame
 
@@ -133,7 +145,4 @@ def _text(df: object, fmt: str) -> str:
         )
     shown = pd.DataFrame(rows)
     title = f"{df.attrs['region']} ({df.attrs['name']}): electricity by year"  # type: ignore[attr-defined]
-    if fmt == "table":
-        shown.columns = [escape(c) for c in shown.columns]
-        title = escape(title)
     return render_frame(shown, fmt, title=title).rstrip("\n")

@@ -338,6 +338,12 @@ def per_unit_results(results: dict[str, Any], per_unit: dict[str, Any]) -> dict[
     """``energy_per_<unit>`` (facility energy), ``co2e_per_<unit>``, ``water_per_<unit>``."""
     out = {}
     for unit, count in per_unit.items():
+        n = float(getattr(count, "magnitude", count))
+        if not (math.isfinite(n) and n > 0):
+            raise InputError(
+                f"per-{unit.replace('_', '-')} results: the workload counts {n:g} {unit}s "
+                "(a volume or period too small or too large to divide by)"
+            )
         out[f"energy_per_{unit}"] = (results["facility_energy"] / count).to(f"Wh/{unit}")
         out[f"co2e_per_{unit}"] = (results["co2e"] / count).to(f"gCO2e/{unit}")
         out[f"water_per_{unit}"] = (results["water"] / count).to(f"mL/{unit}")

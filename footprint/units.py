@@ -160,6 +160,7 @@ def parse_quantity(
     check_dimension(q, dimension, name)
     _check_own_units(q, dimension, name)
     check_magnitude(q.magnitude, name, allow_zero=allow_zero, allow_negative=allow_negative)
+    _check_convertible(q, name)
     if q.magnitude == 0:  # "-0" is zero: no negative zero in results ("co2e": -0.0)
         q = registry.Quantity(0.0, q.units)
     return q
@@ -210,6 +211,19 @@ def check_year(year: Any, name: str = "year") -> int | None:
     if not low <= value <= high or int(value) != value:
         raise InputError(message)
     return int(value)
+
+
+def _check_convertible(q: Any, name: str) -> None:
+    """Refuse a finite value whose size in SI base units overflows (``1e308 hp``)."""
+    try:
+        base = float(q.to_base_units().magnitude)
+    except OverflowError:
+        base = math.inf
+    if not math.isfinite(base):
+        raise InputError(
+            f"{name}: {q.magnitude:g} {format_unit(q.units)} is too large "
+            "(beyond 1e308 in SI units)"
+        )
 
 
 def currency_of(q: Any) -> str | None:

@@ -292,3 +292,21 @@ def test_lookups_reject_wrong_types_with_footprint_errors(call):
 
     with pytest.raises(FootprintError):
         call(fp)
+
+
+def test_values_that_overflow_in_si_units_are_refused():
+    """'1e308 hp' is finite as typed but infinite in watts: refused, not shown as 'inf W'."""
+    with pytest.raises(InputError, match="too large"):
+        units.parse_quantity("1e308 hp", "power", "W", "--power")
+
+
+def test_per_unit_results_refuse_a_zero_count():
+    r = CliRunner().invoke(
+        cli,
+        [
+            "infer", "-m", "llama-3.1-8b", "-n", "1e9 request/day",
+            "--output-tokens", "300", "--period", "1e-320",
+        ],
+    )  # fmt: skip
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output and len(r.output.strip().splitlines()) == 1

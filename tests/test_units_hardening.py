@@ -310,3 +310,15 @@ def test_per_unit_results_refuse_a_zero_count():
     )  # fmt: skip
     assert r.exit_code == 2, r.output
     assert "Traceback" not in r.output and len(r.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("total", ["2013=10**10**10 kWh", "2013=10^400kWh", "2013=2**2000 MWh"])
+def test_project_total_never_evaluates_an_expression(total):
+    """project total fell back to pint's own parser for 'any unit' totals (item 2)."""
+    start = time.perf_counter()
+    r = CliRunner().invoke(
+        cli, ["project", "total", "--baseline", "2019=400 MWh", "--current", total]
+    )
+    assert time.perf_counter() - start < SECONDS
+    assert r.exit_code == 2, r.output
+    assert len(r.output.strip().splitlines()) == 1 and "Traceback" not in r.output

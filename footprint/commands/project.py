@@ -252,8 +252,9 @@ class _TotalType(click.ParamType):
 
         name = param.opts[0] if param is not None and param.opts else "value"
         year, sep, amount = str(value).partition("=")
-        if not sep or not year.strip().isdigit():
-            raise CliError(f"{name}: expected YEAR=TOTAL such as '2019=9.67 MtCO2e', got {value!r}")
+        if not sep or not year.strip().isdigit() or len(year.strip()) > 4:
+            shown = str(value) if len(str(value)) <= 80 else str(value)[:77] + "..."
+            raise CliError(f"{name}: expected YEAR=TOTAL such as '2019=9.67 MtCO2e', got {shown!r}")
         if not 1900 <= int(year) <= 2100:
             raise CliError(f"{name}: expected a year between 1900 and 2100, got {year.strip()}")
         try:
@@ -262,14 +263,11 @@ class _TotalType(click.ParamType):
             try:
                 q = units.parse_quantity(amount.strip(), "co2e", None, name, mass_means_co2e=True)
             except FootprintError:
-                try:
-                    q = units.get_registry().Quantity(amount.strip())
-                except Exception:
-                    raise CliError(f"{name}: cannot read {amount.strip()!r} as a total") from None
-        import math
-
-        if not hasattr(q, "magnitude") or not math.isfinite(float(q.magnitude)):
-            raise CliError(f"{name}: expected a finite total, got {amount.strip()!r}")
+                try:  # any other unit (MWh, m^3...): one number and a unit, never an expression
+                    q = units.to_quantity(amount.strip(), None, name)
+                    units.check_magnitude(q.magnitude, name)
+                except FootprintError as exc:
+                    raise CliError(str(exc)) from None
         return int(year), q
 
 

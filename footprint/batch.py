@@ -47,8 +47,11 @@ import gzip
 import io
 import lzma
 import math
+import numbers
 import os
 import re
+import reprlib
+import sys
 import threading
 import warnings
 from abc import ABC, abstractmethod
@@ -191,14 +194,35 @@ REASON_CODES: dict[str, str] = {
     "bad_year": "year not a calendar year in 1990-2100",
     "missing_data": "no data for the region, year or operator",
     "job_step": "sacct job step: its allocation row counts it",
+    "count_out_of_range": "count above 10,000,000 accelerators in one job",
+    "non_finite_result": "a result overflows (infinite or not a number): an input is far too large",
+    "result_out_of_range": "a result above 1e100 in its unit: an input is far too large",
 }
 
 _CHUNK = 250_000
+#: Longest header line read (a header of thousands of columns is far shorter).
+_MAX_HEADER_CHARS = 1 << 20
+#: Largest cluster config read (a config is a few kB; this bounds a wrong file).
+_MAX_CONFIG_BYTES = 16 * 2**20
 #: Upper bound of rows per chunk: keeps the exact sums of Summary within float64 integers.
 _MAX_CHUNK = 1 << 25
 _DURATION_TOLERANCE_S = 1.0
 _NUM = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+#: The only form a quantity cell may take: a number and an optional unit made of letters
+#: (no operators, parentheses or powers: a cell is never evaluated as an expression).
 _NUM_UNIT = re.compile(rf"^\s*({_NUM})\s*([A-Za-zµ_][A-Za-zµ_ ]*?)\s*$")
+#: Longest unit name read from a cell (the longest real ones are ~20 letters).
+_MAX_UNIT_CHARS = 40
+#: Most accelerators one job may use. The largest clusters hold ~2e5 accelerators, so a
+#: count above 1e7 is a data error (a job id, bytes or a sum in the count column); the
+#: bound keeps counts exact in float64 and in the int64 count column.
+_MAX_COUNT = 10_000_000
+#: Largest magnitude of a per-job result in its unit (kWh, kgCO2e, L, h, currency).
+#: Far above anything physical (the Sun's whole lifetime output is ~3e37 kWh) and far
+#: below float64's 1.8e308, so that totals over any feasible number of rows stay finite.
+_MAX_RESULT = 1e100
+#: Longest wall-clock span accounted hour by hour (longer jobs keep the annual factors).
+_MAX_HOURLY_SPAN_H = 10 * 8784.0
 
 
 # --------------------------------------------------------------------------- options
@@ -254,16 +278,18 @@ def read_config(path: str | os.PathLike[str]) -> ClusterConfig:
     """
     import tomllib
 
+    from footprint.files import read_text
     from footprint.hardware import get_accelerator
 
     p = Path(path)
+    text_doc = read_text(p, f"config {p}", max_bytes=_MAX_CONFIG_BYTES)
     try:
-        with p.open("rb") as fh:
-            doc = tomllib.load(fh)
-    except OSError as exc:
-        raise InputError(f"config {p}: cannot read ({exc.strerror or exc})") from None
+        doc = tomllib.loads(text_doc)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"config {p}: not valid TOML ({exc})") from None
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"config {p}: not valid TOML ({first})") from None
+    except RecursionError:
+        raise InputError(f"config {p}: not valid TOML (nested too deeply)") from None
     unknown = set(doc) - {"defaults", "partitions", "gres", "columns"}
     if unknown:
         raise InputError(
@@ -273,12 +299,21 @@ def read_config(path: str | os.PathLike[str]) -> ClusterConfig:
 
     def text(value: Any, where: str) -> str:
         if not isinstance(value, str) or not value.strip():
-            raise InputError(f"config {p}: {where}: expected a non-empty string, got {value!r}")
+            shown = reprlib.repr(value)
+            raise InputError(f"config {p}: {where}: expected a non-empty string, got {shown}")
         return value.strip()
+
+    def section(key: str) -> dict[str, Any]:
+        value = doc.get(key, {})
+        if not isinstance(value, dict):
+            raise InputError(
+                f"config {p}: {key} must be a table [{key}], got {type(value).__name__}"
+            )
+        return value
 
     def spec(table: Any, where: str) -> PartitionSpec:
         if not isinstance(table, dict):
-            raise InputError(f"config {p}: {where}: expected a table")
+            raise InputError(f"config {p}: {where}: expected a table, got {type(table).__name__}")
         bad = set(table) - {"accelerator", "region", "operator"}
         if bad:
             raise InputError(
@@ -293,20 +328,18 @@ def read_config(path: str | os.PathLike[str]) -> ClusterConfig:
                 raise InputError(f"config {p}: {where}.accelerator: {exc}") from None
         return PartitionSpec(**values)
 
-    partitions_doc = doc.get("partitions", {})
-    if not isinstance(partitions_doc, dict):
-        raise InputError(f"config {p}: [partitions] must hold tables [partitions.NAME]")
+    partitions_doc = section("partitions")
     partitions = {
-        str(name): spec(table, f"partitions.{name}") for name, table in partitions_doc.items()
+        str(name): spec(value, f"partitions.{name}") for name, value in partitions_doc.items()
     }
     gres: dict[str, str] = {}
-    for name, value in doc.get("gres", {}).items():
+    for name, value in section("gres").items():
         try:
             gres[str(name).lower()] = get_accelerator(text(value, f"gres.{name}")).name
         except UnknownNameError as exc:
             raise InputError(f"config {p}: gres.{name}: {exc}") from None
-    columns = {_canon(str(k)): text(v, f"columns.{k}") for k, v in doc.get("columns", {}).items()}
-    defaults = spec(doc.get("defaults", {}), "defaults")
+    columns = {_canon(str(k)): text(v, f"columns.{k}") for k, v in section("columns").items()}
+    defaults = spec(section("defaults"), "defaults")
     return ClusterConfig(partitions, gres, defaults, columns, str(p))
 
 
@@ -379,6 +412,51 @@ class BatchOptions:
     hourly: bool = False
     group_by: tuple[str, ...] = ()
     chunk_size: int = _CHUNK
+
+    def __post_init__(self) -> None:
+        """Check the types of the structural options (values are checked by make_plan)."""
+        for name in ("input_format", "delimiter", "accelerator", "region", "operator"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise InputError(f"{name}: expected text or None, got {reprlib.repr(value)}")
+        for name in ("consumer", "hydro"):
+            if not isinstance(getattr(self, name), str):
+                shown = reprlib.repr(getattr(self, name))
+                raise InputError(f"{name}: expected text, got {shown}")
+        if not isinstance(self.columns, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in self.columns.items()
+        ):
+            raise InputError(
+                "columns: expected a mapping of column names, canonical name -> input column "
+                f"(e.g. {{'count': 'n_gpus'}}), got {reprlib.repr(self.columns)}"
+            )
+        if self.config is not None and not isinstance(self.config, ClusterConfig):
+            raise InputError(
+                f"config: expected a ClusterConfig (read_config) or None, got "
+                f"{reprlib.repr(self.config)}"
+            )
+        if isinstance(self.group_by, str) or not isinstance(self.group_by, tuple | list):
+            raise InputError(
+                f"group_by: expected a tuple of column names, got {reprlib.repr(self.group_by)}"
+            )
+        if not all(isinstance(g, str) for g in self.group_by):
+            raise InputError(
+                f"group_by: expected column names (text), got {reprlib.repr(self.group_by)}"
+            )
+        if self.year is not None and (
+            isinstance(self.year, bool) or not isinstance(self.year, numbers.Integral)
+        ):
+            raise InputError(f"year: expected a calendar year, got {reprlib.repr(self.year)}")
+        size = self.chunk_size
+        if (
+            isinstance(size, bool)
+            or not isinstance(size, numbers.Integral)
+            or not 1 <= size <= _MAX_CHUNK
+        ):
+            raise InputError(
+                f"chunk size: expected a whole number of rows from 1 to {_MAX_CHUNK:,}, "
+                f"got {reprlib.repr(size)}"
+            )
 
 
 # --------------------------------------------------------------------------- names
@@ -469,7 +547,7 @@ class _CsvSource(_Source):
         self.kind = kind
         try:
             with _open_text(path) as fh:
-                first = fh.readline()
+                first = fh.readline(_MAX_HEADER_CHARS + 1)
         except (OSError, UnicodeDecodeError, EOFError, lzma.LZMAError) as exc:
             raise InputError(f"{path}: cannot read ({exc})") from None
         line = first.rstrip("\r\n")
@@ -477,8 +555,18 @@ class _CsvSource(_Source):
             raise InputError(
                 f"{path}: malformed header: the file is empty or its first line is blank"
             )
+        if len(first) > _MAX_HEADER_CHARS:
+            raise InputError(
+                f"{path}: malformed header: the first line is longer than "
+                f"{_MAX_HEADER_CHARS:,} characters (is this a job log?)"
+            )
+        # a header without a line end is the whole file: no rows (pyarrow would refuse it)
+        self.header_only = not first.endswith(("\n", "\r"))
         self.delimiter = _check_delimiter(delimiter) or _sniff_delimiter(line, kind)
-        names = next(csv.reader([line], delimiter=self.delimiter))
+        try:
+            names = next(csv.reader([line], delimiter=self.delimiter))
+        except csv.Error as exc:
+            raise InputError(f"{path}: malformed header ({exc})") from None
         self.trailing = bool(names) and names[-1] == "" and len(names) > 1
         if self.trailing:  # sacct --parsable ends every line with the delimiter
             names = names[:-1]
@@ -496,6 +584,8 @@ class _CsvSource(_Source):
         return max(count - 1, 0)
 
     def chunks(self, size: int) -> Iterator[RawChunk]:
+        if self.header_only:
+            return
         if _has_pyarrow():
             yield from self._arrow_chunks(size)
         else:
@@ -511,9 +601,15 @@ class _CsvSource(_Source):
         names = [*self.header, "__trailing__"] if self.trailing else list(self.header)
         bad: list[int] = []
         malformed: list[tuple[int, str, str]] = []
+        blank = [0]  # lines of spaces met so far: not rows, as empty lines are not
 
         def invalid(row: Any) -> str:
-            record = int(row.number) - 1 if row.number is not None else -1
+            if not str(row.text).strip():
+                blank[0] += 1
+                return "skip"
+            # pyarrow numbers lines without the empty ones; a line of spaces is not a
+            # row either, so later records are numbered as if it were not there
+            record = int(row.number) - 1 - blank[0] if row.number is not None else -1
             bad.append(record)
             message = (
                 f"malformed line: expected {row.expected_columns} fields, saw {row.actual_columns}"
@@ -606,7 +702,7 @@ class _CsvSource(_Source):
                         for w in caught:
                             m = re.match(r"Skipping line (\d+): (.*)", str(w.message).strip())
                             if m:
-                                record = int(m.group(1)) - 1
+                                record = self._record_number(int(m.group(1)))
                                 bad.append(record)
                                 bad_messages[record] = m.group(2)
                         caught.clear()
@@ -622,7 +718,7 @@ class _CsvSource(_Source):
             for w in caught:
                 m = re.match(r"Skipping line (\d+): (.*)", str(w.message).strip())
                 if m:
-                    record = int(m.group(1)) - 1
+                    record = self._record_number(int(m.group(1)))
                     bad.append(record)
                     bad_messages[record] = m.group(2)
         if bad:
@@ -633,19 +729,46 @@ class _CsvSource(_Source):
             empty = pd.DataFrame({name: pd.Series([], dtype=str) for name in self.header})
             yield RawChunk(empty, np.empty(0, dtype=np.int64), malformed)
 
+    def _record_number(self, line: int) -> int:
+        """Row number of pandas' "line" ``line`` (records counted with the blank ones):
+        blank lines are not rows, as with pyarrow. One pass over the file, once."""
+        import bisect
+
+        blanks: list[int] | None = getattr(self, "_blanks", None)
+        if blanks is None:
+            assert self.path is not None
+            blanks = []
+            try:
+                with _open_text(self.path) as fh:
+                    reader = csv.reader(fh, delimiter=self.delimiter)
+                    for number, fields in enumerate(reader, start=1):
+                        if not fields or (len(fields) == 1 and not fields[0].strip()):
+                            blanks.append(number)
+            except csv.Error as exc:
+                raise InputError(f"{self.path}: cannot read as {self.kind}: {exc}") from None
+            self._blanks = blanks
+        return line - 1 - bisect.bisect_left(blanks, line)
+
     def _record_texts(self, records: set[int]) -> dict[int, str]:
         """Raw text of the given 1-based records (a second pass, only when lines are bad)."""
         assert self.path is not None
         out: dict[int, str] = {}
         last = max(records)
-        with _open_text(self.path) as fh:
-            reader = csv.reader(fh, delimiter=self.delimiter)
-            next(reader, None)
-            for number, fields in enumerate(reader, start=1):
-                if number in records:
-                    out[number] = self.delimiter.join(fields)
-                if number >= last:
-                    break
+        try:
+            with _open_text(self.path) as fh:
+                reader = csv.reader(fh, delimiter=self.delimiter)
+                next(reader, None)
+                number = 0
+                for fields in reader:
+                    if not fields or (len(fields) == 1 and not fields[0].strip()):
+                        continue  # a blank line is not a row
+                    number += 1
+                    if number in records:
+                        out[number] = self.delimiter.join(fields)
+                    if number >= last:
+                        break
+        except csv.Error as exc:
+            raise InputError(f"{self.path}: cannot read as {self.kind}: {exc}") from None
         return out
 
 
@@ -832,8 +955,17 @@ def open_source(path: str | os.PathLike[str], options: BatchOptions) -> _Source:
     fmt = options.input_format
     if fmt not in (None, "csv", "parquet", "sacct"):
         raise InputError(f"input format: expected csv, parquet or sacct, got {fmt!r}")
+    if not str(path).strip():
+        raise InputError("job log: empty file name")
     if not p.exists():
         raise InputError(f"{p}: no such file or directory")
+    if p.is_dir():
+        if fmt not in (None, "parquet"):
+            raise InputError(f"{p}: a directory; only Parquet datasets can be directories")
+    else:  # only regular files: a FIFO or a device (/dev/zero) would hang or never end
+        from footprint.files import check_input_file
+
+        check_input_file(p, "job log")
     if fmt == "parquet" or (fmt is None and _is_parquet_path(p)):
         return _ParquetSource(p, _chunk_size(options))
     if p.is_dir():
@@ -841,7 +973,7 @@ def open_source(path: str | os.PathLike[str], options: BatchOptions) -> _Source:
     if fmt is None:
         try:
             with _open_text(p) as fh:
-                first = fh.readline()
+                first = fh.readline(_MAX_HEADER_CHARS + 1)
         except (OSError, UnicodeDecodeError, EOFError, lzma.LZMAError) as exc:
             raise InputError(f"{p}: cannot read ({exc})") from None
         fields = {_canon(x) for x in re.split(r"[|,;\t]", first)}
@@ -1604,9 +1736,10 @@ def _quantity_column(
     """Parse a column of quantities ("3 days", "700 W"; bare numbers in ``default_unit``).
 
     Bare numbers are read in one pass; "number unit" cells with one regular
-    expression and one unit lookup per distinct unit; cells of any other form go
-    through :func:`footprint.units.parse_quantity`, once per distinct value.
-    ``mag * factor`` reproduces ``parse_quantity(cell).to(target)`` bit for bit.
+    expression and one unit lookup per distinct unit (a unit is letters only).
+    Cells of any other form are rejected: a cell is never handed to pint as an
+    expression (``10**10**10 h`` would not end). ``mag * factor`` reproduces
+    ``parse_quantity(cell).to(target)`` bit for bit.
     """
     n = len(series)
     present = _present(series)
@@ -1634,7 +1767,7 @@ def _quantity_column(
                 rows = rows[~blank]
                 bad[rows] = True
                 codes, uniques = pd.factorize(values[~blank])
-                texts = [_parse_message(str(u), dimension, default_unit, name) for u in uniques]
+                texts = [_parse_message(str(u), dimension, target, name) for u in uniques]
                 messages[rows] = np.array(texts, dtype=object)[codes]
     with np.errstate(invalid="ignore"):
         nonfinite = present & ~bad & ~np.isfinite(mag)
@@ -1643,7 +1776,9 @@ def _quantity_column(
         if mask.any():
             bad |= mask
             cells = series[mask].astype(str).to_numpy(dtype=object)
-            messages[mask] = np.array([f"{name}: {what}, got {v}" for v in cells], dtype=object)
+            messages[mask] = np.array(
+                [f"{name}: {what}, got {_shown(v, quote=False)}" for v in cells], dtype=object
+            )
     return _Quantity(mag, factor, present, bad, messages)
 
 
@@ -1656,9 +1791,10 @@ def _mixed_quantities(
     target: str,
     name: str,
 ) -> np.ndarray:
-    """Magnitudes of a text column mixing bare numbers and "number unit" cells (sets factor)."""
-    from footprint import units
+    """Magnitudes of a text column mixing bare numbers and "number unit" cells (sets factor).
 
+    Cells of any other form, and units that are not units of ``dimension``, stay NaN.
+    """
     n = len(series)
     mag = np.full(n, np.nan)
     num = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan, copy=True)
@@ -1670,42 +1806,49 @@ def _mixed_quantities(
         return mag
     parts = series.iloc[cand].astype(str).str.extract(_NUM_UNIT)
     matched = parts[0].notna().to_numpy(dtype=bool, copy=True)
-    rest = cand[~matched]
     if matched.any():
         rows = cand[matched]
         ucodes, uvals = pd.factorize(parts[1][matched])
-        ufactor = np.full(len(uvals), np.nan)
-        for i, u in enumerate(uvals):
-            with contextlib.suppress(Exception):  # not a plain unit: the full parser decides
-                ufactor[i] = _unit_factor(str(u), dimension, target)
+        ufactor = np.array([_known_unit(str(u), dimension, target) for u in uvals], dtype=float)
         ok = ~np.isnan(ufactor[ucodes])
         mag[rows[ok]] = parts[0][matched][ok].astype("float64").to_numpy(dtype=float, copy=True)
         factor[rows[ok]] = ufactor[ucodes][ok]
-        rest = np.concatenate([rest, rows[~ok]])
-    if len(rest):
-        codes, uniques = pd.factorize(series.iloc[rest].astype(str))
-        m = np.full(len(uniques), np.nan)
-        f = np.full(len(uniques), np.nan)
-        for i, u in enumerate(uniques):
-            try:
-                q = units.parse_quantity(str(u), dimension, default_unit, name, allow_negative=True)
-                m[i] = float(q.magnitude)
-                f[i] = _unit_factor(str(q.units), dimension, target)
-            except FootprintError:
-                continue
-        mag[rest] = m[codes]
-        factor[rest] = np.where(np.isnan(f[codes]), factor[rest], f[codes])
     return mag
 
 
-def _parse_message(value: str, dimension: str, default_unit: str, name: str) -> str:
-    from footprint import units
-
+def _known_unit(unit: str, dimension: str, target: str) -> float:
+    """Factor of a unit name (letters only) to ``target``, NaN if not a unit of ``dimension``."""
+    if len(unit) > _MAX_UNIT_CHARS:
+        return math.nan
     try:
-        units.parse_quantity(value, dimension, default_unit, name)
-    except FootprintError as exc:
-        return str(exc)
-    return f"{name}: cannot read {value!r}"
+        return _unit_factor(unit, dimension, target)
+    except Exception:  # noqa: BLE001 -- pint raises several types for unknown names
+        return math.nan
+
+
+_EXAMPLES = {"time": "'3 h', '90 min' or '2 days'", "power": "'700 W' or '0.7 kW'"}
+
+
+def _shown(value: Any, quote: bool = True, limit: int = 60) -> str:
+    """A cell for a message, cut to ``limit`` characters."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return repr(text) if quote else text
+
+
+def _parse_message(value: str, dimension: str, target: str, name: str) -> str:
+    """Why a cell is not a quantity, without evaluating it."""
+    example = _EXAMPLES.get(dimension, "a number and a unit")
+    m = _NUM_UNIT.match(value)
+    if m is not None and math.isnan(_known_unit(m.group(2), dimension, target)):
+        return (
+            f"{name}: expected {dimension} such as {example}, got {_shown(value)} "
+            f"({_shown(m.group(2), limit=30)} is not a unit of {dimension})"
+        )
+    return (
+        f"{name}: expected {dimension}: a number with a unit such as {example}, got {_shown(value)}"
+    )
 
 
 def _number_column(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -1853,6 +1996,9 @@ class SummaryPart:
     total: dict[str, int] = field(default_factory=dict)
     sites: dict[tuple[Any, ...], tuple[int, SiteInfo]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    job_ids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint64))
+    job_rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    id_texts: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -1895,9 +2041,17 @@ def process_chunk(chunk: RawChunk, plan: Plan, resolver: Resolver) -> ChunkResul
     reasons, and the chunk's part of the summary. Names are resolved once per
     distinct value and sites once per distinct (region, year, operator); the
     numbers come from :func:`footprint.accounting.account` on arrays.
-    """
-    from footprint.accounting import account
 
+    A row whose results overflow (infinite or NaN) or exceed :data:`_MAX_RESULT`
+    is rejected, so every accepted row and every total is a finite number.
+    NumPy's floating-point warnings are silenced here: each case they flag is a
+    rejected row with its reason.
+    """
+    with np.errstate(all="ignore"):
+        return _process_chunk(chunk, plan, resolver)
+
+
+def _process_chunk(chunk: RawChunk, plan: Plan, resolver: Resolver) -> ChunkResult:
     c = _Chunk(chunk, plan, resolver)
     _check_ids(c)
     partition = _partition_specs(c)
@@ -1909,30 +2063,13 @@ def process_chunk(chunk: RawChunk, plan: Plan, resolver: Resolver) -> ChunkResul
     site = _sites(c, partition, acc, times)
     hourly = _hourly(c, site, times, dur)
 
-    positions, reason_codes, reasons = c.rej.table()
     keep = np.flatnonzero(~c.rej.mask)
-    k_idx = site.key_idx[keep]
-    intensity = site.table("intensity")[k_idx]
-    ewif = site.table("ewif")[k_idx]
-    annual = None
-    if hourly is not None:
-        on = hourly.hourly[keep]
-        annual = (intensity, ewif)
-        intensity = np.where(on, hourly.intensity[keep], intensity)
-        ewif = np.where(on & ~np.isnan(hourly.ewif[keep]), hourly.ewif[keep], ewif)
-    embodied = {k: v[keep] for k, v in acc.embodied.items()}
-    mags = account(
-        dur.accelerator_hours[keep],
-        power[keep],
-        host[keep],
-        site.table("pue")[k_idx],
-        site.table("wue")[k_idx],
-        ewif,
-        intensity,
-        cfe_share=site.table("cfe")[k_idx],
-        price_per_kwh=site.table("price")[k_idx],
-        **embodied,
-    )
+    sums = _account_rows(c, keep, acc, dur, power, host, site, hourly)
+    if _reject_out_of_range(c, keep, sums):
+        keep = np.flatnonzero(~c.rej.mask)
+        sums = _account_rows(c, keep, acc, dur, power, host, site, hourly)
+    mags, intensity, ewif, annual, k_idx = sums
+    positions, reason_codes, reasons = c.rej.table()
     results = _results_frame(
         c, keep, acc, count, times, dur, power, utilization, host, site, mags, k_idx
     )
@@ -1959,7 +2096,122 @@ def process_chunk(chunk: RawChunk, plan: Plan, resolver: Resolver) -> ChunkResul
     part.groups, part.total = _group_sums(results, plan.group_by, plan.sum_columns)
     if hourly is not None:
         part.notes = hourly.notes
+    part.job_ids, part.job_rows, part.id_texts = _job_ids(results)
     return ChunkResult(results, rejects, part)
+
+
+#: Job ids whose text a summary part carries, when they repeat within the part.
+_ID_EXAMPLES = 20
+
+
+def _job_ids(results: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
+    """64-bit hashes and row numbers of the accepted rows' job ids, and the text of the
+    first few ids that repeat within these rows (the summary finds repeats across parts)."""
+    ids = results["job_id"]
+    values = ids.to_numpy(dtype=object)
+    if not _is_text(ids) or isinstance(ids.dtype, pd.CategoricalDtype):
+        values = ids.astype(str).to_numpy(dtype=object)
+    try:
+        hashes = pd.util.hash_array(values, categorize=False)
+    except TypeError:  # an object column mixing text and numbers
+        hashes = pd.util.hash_array(values.astype(str).astype(object), categorize=False)
+    rows = results["row"].to_numpy(dtype=np.int64, copy=True)
+    texts: dict[int, str] = {}
+    if len(hashes) > 1:
+        repeated = np.flatnonzero(pd.Series(hashes).duplicated(keep="first").to_numpy())
+        for i in repeated[: _ID_EXAMPLES * 4].tolist():
+            if len(texts) >= _ID_EXAMPLES:
+                break
+            texts.setdefault(int(hashes[i]), str(ids.iloc[i]))
+    return np.asarray(hashes, dtype=np.uint64), rows, texts
+
+
+_Accounted = tuple[
+    dict[str, Any], np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray] | None, np.ndarray
+]
+
+
+def _account_rows(
+    c: _Chunk,
+    keep: np.ndarray,
+    acc: _Accelerators,
+    dur: _Durations,
+    power: np.ndarray,
+    host: np.ndarray,
+    site: _Sites,
+    hourly: _HourlyRows | None,
+) -> _Accounted:
+    """The accounting of rows ``keep``: (results of ``account``, intensity, EWIF, annual
+    intensity and EWIF in hourly mode, site index of each row)."""
+    from footprint.accounting import account
+
+    k_idx = site.key_idx[keep]
+    intensity = site.table("intensity")[k_idx]
+    ewif = site.table("ewif")[k_idx]
+    annual = None
+    if hourly is not None:
+        on = hourly.hourly[keep]
+        annual = (intensity, ewif)
+        intensity = np.where(on, hourly.intensity[keep], intensity)
+        ewif = np.where(on & ~np.isnan(hourly.ewif[keep]), hourly.ewif[keep], ewif)
+    embodied = {k: v[keep] for k, v in acc.embodied.items()}
+    mags = account(
+        dur.accelerator_hours[keep],
+        power[keep],
+        host[keep],
+        site.table("pue")[k_idx],
+        site.table("wue")[k_idx],
+        ewif,
+        intensity,
+        cfe_share=site.table("cfe")[k_idx],
+        price_per_kwh=site.table("price")[k_idx],
+        **embodied,
+    )
+    if annual is not None:
+        facility = np.asarray(mags["facility_energy"], dtype=float)
+        mags["co2e_annual"] = facility * annual[0] / 1000.0
+    return mags, intensity, ewif, annual, k_idx
+
+
+#: Results checked for each row, in the order a reason names them.
+_CHECKED = (*QUANTITIES, "co2e_annual_kg", "cost")
+
+
+def _reject_out_of_range(c: _Chunk, keep: np.ndarray, sums: _Accounted) -> bool:
+    """Reject rows ``keep`` whose results are not finite or above :data:`_MAX_RESULT`.
+
+    A cost may be NaN (no price for the site): only a cost that is infinite or
+    too large rejects its row. Returns whether any row was rejected.
+    """
+    mags = sums[0]
+    named = np.zeros(len(keep), dtype=bool)
+    found = False
+    for col in _CHECKED:
+        key = "co2e_annual" if col == "co2e_annual_kg" else QUANTITIES.get(col, col)
+        if key not in mags:
+            continue
+        values = np.asarray(mags[key], dtype=float)
+        nonfinite = ~np.isfinite(values)
+        if col == "cost":
+            nonfinite &= ~np.isnan(values)
+        large = np.isfinite(values) & (np.abs(values) > _MAX_RESULT)
+        for mask, code, what in (
+            (nonfinite & ~named, "non_finite_result", "is not a finite number (it overflows)"),
+            (large & ~named, "result_out_of_range", f"is above {_MAX_RESULT:g}"),
+        ):
+            if not mask.any():
+                continue
+            found = True
+            named |= mask
+            full = np.zeros(c.n, dtype=bool)
+            full[keep[mask]] = True
+            c.rej.add(
+                full,
+                code,
+                f"{col} {what}: an input (power, count, duration, gpu_hours or a site "
+                "factor) is far too large",
+            )
+    return found
 
 
 def _add_hourly_columns(
@@ -1983,8 +2235,7 @@ def _add_hourly_columns(
     results["intensity_basis"] = pd.Categorical(
         np.where(on, "hourly", "annual"), categories=["annual", "hourly"]
     )
-    facility = np.asarray(mags["facility_energy"], dtype=float)
-    results["co2e_annual_kg"] = facility * annual[0] / 1000.0
+    results["co2e_annual_kg"] = np.asarray(mags["co2e_annual"], dtype=float)
 
 
 def _check_ids(c: _Chunk) -> None:
@@ -2036,6 +2287,13 @@ def _counts(c: _Chunk) -> tuple[np.ndarray, np.ndarray, _Coded | None]:
         present = _present(tres)
         rej.add(~present, "missing_value", "AllocTRES is empty (the job never ran)")
         rej.add(present & (count == 0), "no_gpu", "no GPU allocated (AllocTRES has no gres/gpu)")
+        huge = present & ~(count <= _MAX_COUNT) & ~np.isnan(count)
+        rej.add(
+            huge,
+            "count_out_of_range",
+            f"AllocTRES: more than {_MAX_COUNT:,} GPUs in one job",
+        )
+        count = np.where(huge, np.nan, count)
         codes, uniques = pd.factorize(pd.Series(gpu_type, dtype=object), use_na_sentinel=True)
         types = _Coded.from_codes(np.asarray(codes, dtype=np.int64), list(uniques))
         return count, present & (count > 0), types
@@ -2052,16 +2310,33 @@ def _counts(c: _Chunk) -> tuple[np.ndarray, np.ndarray, _Coded | None]:
         unread,
         "bad_count",
         series,
-        "count: expected a whole number of accelerators, got {!r}".format,
+        lambda v: f"count: expected a whole number of accelerators, got {_shown(v)}",
     )
-    rej.add_per_value(negative, "bad_count", series, "count must not be negative, got {}".format)
-    rej.add(zero, "bad_count", "count must be at least 1, got 0")
     rej.add_per_value(
-        fraction,
+        negative,
         "bad_count",
         series,
-        "count: expected a whole number of accelerators, got {}".format,
+        lambda v: f"count must not be negative, got {_shown(v, False)}",
     )
+    rej.add(zero, "bad_count", "count must be at least 1, got 0")
+    huge = present & np.isfinite(count) & (count > _MAX_COUNT)
+    rej.add_per_value(
+        fraction & ~huge,
+        "bad_count",
+        series,
+        lambda v: f"count: expected a whole number of accelerators, got {_shown(v, False)}",
+    )
+    rej.add_per_value(
+        huge,
+        "count_out_of_range",
+        series,
+        lambda v: (
+            f"count: {_shown(v, False)} accelerators in one job is more than the "
+            f"{_MAX_COUNT:,} footprint accepts (the largest clusters have ~200,000)"
+        ),
+    )
+    # from here on a count is NaN or a whole number in [1, _MAX_COUNT]: safe to cast
+    count = np.where(unread | negative | zero | fraction | huge, np.nan, count)
     return count, present, None
 
 
@@ -2398,9 +2673,11 @@ def _sites(c: _Chunk, part: _PartitionFill, acc: _Accelerators, times: _Times) -
     if series is not None:
         values, present = _number_column(series)
         with np.errstate(invalid="ignore"):
-            bad = present & ~(np.isfinite(values) & (values == np.floor(values)))
+            bad = present & ~(
+                np.isfinite(values) & (values == np.floor(values)) & (np.abs(values) <= 9999)
+            )
         rej.add_per_value(
-            bad, "bad_year", series, "year: expected a calendar year, got {!r}".format
+            bad, "bad_year", series, lambda v: f"year: expected a calendar year, got {_shown(v)}"
         )
         ok = present & ~bad
         year[ok] = values[ok].astype(np.int64)
@@ -2541,9 +2818,17 @@ def _hourly(c: _Chunk, site: _Sites, times: _Times, dur: _Durations) -> _HourlyR
         np.where(site.region.codes < 0, len(zone_of), site.region.codes)
     ]
     duration = dur.duration_h
-    candidate = (row_zone >= 0) & times.start_ok & np.isfinite(duration) & ~c.rej.mask
+    # a span beyond _MAX_HOURLY_SPAN_H keeps the annual factors (its curve would be huge)
+    long = (row_zone >= 0) & times.start_ok & ~c.rej.mask & ~(duration <= _MAX_HOURLY_SPAN_H)
+    candidate = (row_zone >= 0) & times.start_ok & np.isfinite(duration) & ~c.rej.mask & ~long
+    extra: tuple[str, ...] = ()
+    if long.any():
+        extra = (
+            f"hourly: jobs longer than {_MAX_HOURLY_SPAN_H:,.0f} h (10 years) keep the annual "
+            "factors (intensity_basis annual)",
+        )
     if not candidate.any():
-        return _HourlyRows(hourly, intensity, ewif, data_year, ())
+        return _HourlyRows(hourly, intensity, ewif, data_year, extra)
     assert times.start is not None
     start_year = (
         times.start.astype("datetime64[us]").astype("datetime64[Y]").astype(np.int64) + 1970
@@ -2570,7 +2855,7 @@ def _hourly(c: _Chunk, site: _Sites, times: _Times, dur: _Durations) -> _HourlyR
         data_year[rows] = -1 if curve.data_year is None else curve.data_year
         hourly[rows] = True
         notes += [n for n in curve.notes if n not in notes]
-    return _HourlyRows(hourly, intensity, ewif, data_year, tuple(notes))
+    return _HourlyRows(hourly, intensity, ewif, data_year, (*notes, *extra))
 
 
 @dataclass
@@ -2742,6 +3027,8 @@ def _exact_sums(values: np.ndarray, codes: np.ndarray, n_groups: int) -> list[in
     """
     if not len(values):
         return [0] * n_groups
+    if not np.isfinite(values).all():  # process_chunk rejects such rows: never reached
+        raise InputError("summary: a value to add up is not finite")
     mantissa, exponent = np.frexp(values)
     m = np.ldexp(mantissa, 53).astype(np.int64)
     hi = (m >> 26).astype(float)
@@ -2769,8 +3056,17 @@ def _exact_sums(values: np.ndarray, codes: np.ndarray, n_groups: int) -> list[in
 
 
 def _round_exact(total: int) -> float:
-    """The float nearest to ``total`` x 2**-1126 (integer true division rounds correctly)."""
-    return total / (1 << _SCALE)
+    """The float nearest to ``total`` x 2**-1126 (integer true division rounds correctly).
+
+    Rows are bounded by :data:`_MAX_RESULT`, so a total is finite for any feasible
+    number of rows; one that is not is an error, never infinity.
+    """
+    try:
+        return total / (1 << _SCALE)
+    except OverflowError:
+        raise InputError(
+            f"summary: a total exceeds the largest number a float holds ({sys.float_info.max:g})"
+        ) from None
 
 
 def _group_codes(
@@ -2893,9 +3189,20 @@ class Summary:
         self.total: dict[str, int] = {}
         self.sites: dict[tuple[Any, ...], tuple[int, SiteInfo]] = {}
         self.notes: list[str] = list(notes)
+        self._id_hashes: list[np.ndarray] = []
+        self._id_rows: list[np.ndarray] = []
+        self._id_texts: dict[int, str] = {}
+        self._duplicates: tuple[int, int, list[tuple[str | None, list[int]]]] | None = None
 
     def add(self, part: SummaryPart) -> None:
         """Add one chunk's part."""
+        if len(part.job_ids):
+            self._id_hashes.append(part.job_ids)
+            self._id_rows.append(part.job_rows)
+            self._duplicates = None
+        for h, text in part.id_texts.items():
+            if len(self._id_texts) < 4 * _ID_EXAMPLES:
+                self._id_texts.setdefault(h, text)
         self.rows_in += part.rows_in
         self.rows_out += part.rows_out
         self.rows_rejected += part.rows_rejected
@@ -2919,6 +3226,55 @@ class Summary:
         return (
             f"rows in {sign} rows out + rows rejected: "
             f"{self.rows_in:,} {sign} {self.rows_out:,} + {self.rows_rejected:,}"
+        )
+
+    def duplicates(self) -> tuple[int, int, list[tuple[str | None, list[int]]]]:
+        """(job ids on more than one accepted row, rows that repeat an earlier row's id,
+        up to three examples as (id text if known, its rows)).
+
+        Ids are compared by a 64-bit hash of their text (16 bytes per accepted row).
+        """
+        if self._duplicates is not None:
+            return self._duplicates
+        if not self._id_hashes:
+            self._duplicates = (0, 0, [])
+            return self._duplicates
+        hashes = np.concatenate(self._id_hashes)
+        rows = np.concatenate(self._id_rows)
+        uniq, counts = np.unique(hashes, return_counts=True)
+        dup = uniq[counts > 1]
+        examples: list[tuple[str | None, list[int]]] = []
+        if len(dup):
+            mine = np.isin(hashes, dup)
+            h, r = hashes[mine], rows[mine]
+            order = np.lexsort((r, h))
+            h, r = h[order], r[order]
+            starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
+            firsts = sorted(zip(r[starts].tolist(), starts.tolist(), strict=True))[:3]
+            ends = np.r_[starts[1:], len(h)]
+            end_of = dict(zip(starts.tolist(), ends.tolist(), strict=True))
+            for _, at in firsts:
+                key = int(h[at])
+                examples.append((self._id_texts.get(key), r[at : end_of[at]].tolist()))
+        extra = int((counts[counts > 1] - 1).sum())
+        self._duplicates = (len(dup), extra, examples)
+        return self._duplicates
+
+    def duplicate_note(self) -> str | None:
+        """Says which job ids appear on several accepted rows (each row is counted)."""
+        n, extra, examples = self.duplicates()
+        if not n:
+            return None
+        shown = []
+        for text, rows in examples:
+            where = ", ".join(f"{r:,}" for r in rows[:4]) + (", ..." if len(rows) > 4 else "")
+            shown.append(f"{_shown(text, limit=40)} on rows {where}" if text else f"rows {where}")
+        more = "; ..." if n > len(examples) else ""
+        return (
+            f"{n:,} duplicate job id{'s' if n != 1 else ''} ({'; '.join(shown)}{more}): each "
+            f"row is counted ({extra:,} row{'s repeat' if extra != 1 else ' repeats'} an "
+            "earlier row's id; Slurm reuses ids after a database reset and across "
+            "clusters, but a job listed twice is counted twice: check the log)"
         )
 
     @property
@@ -3007,14 +3363,24 @@ class Summary:
             "units": units,
             "rejected_by_reason": dict(sorted(self.reasons.items(), key=lambda kv: -kv[1])),
             "sites": self.sites_list(),
-            "notes": list(self.notes) + [n for n in [self.cost_note()] if n],
+            "notes": list(self.notes) + [n for n in [self.cost_note(), self.duplicate_note()] if n],
         }
 
 
 def _json_value(v: Any) -> Any:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
+    v = _plain(v)
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
         return None
-    return _plain(v)
+    return v
+
+
+def _json_safe(value: Any) -> Any:
+    """``value`` with every non-finite float (at any depth) as None: strict JSON."""
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return _json_value(value)
 
 
 def _base_notes(plan: Plan) -> list[str]:
@@ -3039,6 +3405,8 @@ def _base_notes(plan: Plan) -> list[str]:
     notes = [power, host, year + "; substitutions are in each row's notes"]
     if plan.kind != "parquet":
         notes.append("times without a UTC offset are read as UTC")
+    if plan.kind in ("csv", "sacct"):
+        notes.append("blank lines (empty or only spaces) are skipped: they are not rows")
     if plan.kind == "sacct":
         notes.append("sacct: Elapsed gives the duration, AllocTRES gres/gpu the GPU count")
     if "tag" in plan.group_by:
@@ -3161,42 +3529,74 @@ def to_arrow(frame: pd.DataFrame, schema: Any) -> Any:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _temp_beside(path: Path, directory: bool = False) -> Path:
+def _temp_beside(path: Path, what: str = "output", directory: bool = False) -> Path:
     """A temporary file or folder beside ``path``; an unwritable folder is an InputError."""
-    from footprint.report import temp_file_beside
+    from footprint.files import temp_file_beside
 
-    tmp: Path = temp_file_beside(path, str(path), directory=directory)
-    return tmp
+    return temp_file_beside(path, what, directory=directory)
 
 
-def _replace(tmp: Path, path: Path) -> None:
-    """Move ``tmp`` to ``path`` atomically (a directory replaces a directory).
+def _publish(tmp: Path, target: Path, what: str, directory: bool = False) -> None:
+    """Rename the finished ``tmp`` onto ``target``, checked again just before.
 
-    The result gets the permissions of a normally created file or folder (or of the
-    file it replaces), not the temporary file's owner-only ones.
+    ``target`` was checked when the run started; the check is repeated because a
+    run can take long: whatever appeared there since (a directory, a FIFO) is
+    refused, never replaced.
     """
-    from footprint.report import publish_file
+    from footprint.files import mark_footprint_directory, output_target, publish_file
 
-    if tmp.is_dir() and path.exists():
-        old = _temp_beside(path, directory=True)
-        old.rmdir()
-        os.replace(path, old)
-        publish_file(tmp, path)
-        _remove(old)
-    else:
-        if path.is_dir():
-            _remove(path)
-        publish_file(tmp, path)
+    if directory:
+        mark_footprint_directory(tmp)
+    output_target(target, what, directory=directory)
+    try:
+        publish_file(tmp, target)
+    except OSError as exc:
+        raise InputError(
+            f"{what}: cannot write {str(target)!r} ({exc.strerror or type(exc).__name__})"
+        ) from None
 
 
-def _remove(path: Path) -> None:
+def _discard(tmp: Path | None) -> None:
+    """Remove a temporary file or folder this run created (names end in ``.tmp``)."""
     import shutil
 
-    if path.is_dir():
-        shutil.rmtree(path, ignore_errors=True)
+    if tmp is None or not tmp.name.endswith(".tmp"):
+        return
+    if tmp.is_dir() and not tmp.is_symlink():
+        shutil.rmtree(tmp, ignore_errors=True)
     else:
         with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+            tmp.unlink()
+
+
+#: A text cell a spreadsheet would run as a formula (``footprint.escape.csv_cell``)...
+_FORMULA_START = r"^[=+\-@\t\r]"
+#: ...unless it is a plain number such as ``-5`` or ``+1.5e3``.
+_PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+
+
+def _neutralise_formulas(table: Any) -> Any:
+    """``table`` with every text cell starting with ``= + - @``, a tab or a CR (and not a
+    plain number) prefixed by an apostrophe, as :func:`footprint.escape.csv_cell` does.
+
+    Vectorised in Arrow: a column without such a cell (the usual case) is one scan.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = []
+    changed = False
+    for i, f in enumerate(table.schema):
+        col = table.column(i)
+        if (pa.types.is_string(f.type) or pa.types.is_large_string(f.type)) and len(col):
+            risky = pc.match_substring_regex(col, _FORMULA_START)
+            if pc.any(risky).as_py():
+                fix = pc.and_(risky, pc.invert(pc.match_substring_regex(col, _PLAIN_NUMBER)))
+                quote, empty = pa.scalar("'", type=f.type), pa.scalar("", type=f.type)
+                col = pc.if_else(fix, pc.binary_join_element_wise(quote, col, empty), col)
+                changed = True
+        columns.append(col)
+    return pa.Table.from_arrays(columns, schema=table.schema) if changed else table
 
 
 class TableSink:
@@ -3208,16 +3608,19 @@ class TableSink:
     pandas; Parquet needs pyarrow.
     """
 
-    def __init__(self, path: Path, plan: Plan, which: str) -> None:
+    def __init__(
+        self, path: Path, plan: Plan, which: str, what: str = "output", kind: str | None = None
+    ) -> None:
         self.path = path
-        self.kind = _output_kind(path, "output")
+        self.what = what
+        self.kind = kind or _output_kind(path, what)
         self.plan = plan
         self.which = which
         self.columns = plan.result_columns if which == "results" else plan.reject_columns
         self.arrow = _has_pyarrow()
         if self.kind == "parquet" and not self.arrow:
             _require_pyarrow("writing Parquet")
-        self.tmp = _temp_beside(path)
+        self.tmp = _temp_beside(path, what)
         self._writer: Any = None
         self._file: Any = None
         self._schema: Any = arrow_schema(plan, which, self.kind) if self.arrow else None
@@ -3228,7 +3631,20 @@ class TableSink:
         """Append ``frame`` (its columns in the sink's order)."""
         frame = _for_output(frame[self.columns], self.kind, self.arrow)
         self.rows += len(frame)
+        try:
+            self._write(frame)
+        except OSError as exc:
+            raise InputError(
+                f"{self.what}: cannot write {str(self.path)!r} "
+                f"({exc.strerror or type(exc).__name__})"
+            ) from None
+
+    def _write(self, frame: pd.DataFrame) -> None:
         if not self.arrow:
+            if self.kind == "csv":  # text cells safe in a spreadsheet; numbers stay numbers
+                from footprint.escape import csv_frame
+
+                frame = csv_frame(frame)
             if self._header:
                 frame.to_csv(str(self.tmp), index=False, lineterminator="\n")
             else:
@@ -3238,6 +3654,8 @@ class TableSink:
             self._header = False
             return
         table = to_arrow(frame, self._schema)
+        if self.kind == "csv":
+            table = _neutralise_formulas(table)
         if self._writer is None:
             if self.kind == "parquet":
                 import pyarrow as pa
@@ -3258,6 +3676,15 @@ class TableSink:
 
     def close(self) -> None:
         """Finish the temporary file (a table without rows still gets its header)."""
+        try:
+            self._close()
+        except OSError as exc:
+            raise InputError(
+                f"{self.what}: cannot write {str(self.path)!r} "
+                f"({exc.strerror or type(exc).__name__})"
+            ) from None
+
+    def _close(self) -> None:
         if self._writer is None and self._header and self.rows == 0:
             empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in self.columns})
             if self.arrow:
@@ -3274,7 +3701,7 @@ class TableSink:
 
     def commit(self) -> None:
         self.close()
-        _replace(self.tmp, self.path)
+        _publish(self.tmp, self.path, self.what)
 
     def abort(self) -> None:
         with contextlib.suppress(Exception):
@@ -3283,22 +3710,29 @@ class TableSink:
         with contextlib.suppress(Exception):
             if self._file is not None:
                 self._file.close()
-        _remove(self.tmp)
+        _discard(self.tmp)
 
 
 class TextSink:
     """A small text file (the summary), written to a temporary file and renamed on commit."""
 
-    def __init__(self, path: Path, text: str) -> None:
+    def __init__(self, path: Path, text: str, what: str = "--summary") -> None:
         self.path = path
-        self.tmp = _temp_beside(path)
-        self.tmp.write_text(text, encoding="utf-8")
+        self.what = what
+        self.tmp = _temp_beside(path, what)
+        try:
+            self.tmp.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _discard(self.tmp)
+            raise InputError(
+                f"{what}: cannot write {str(path)!r} ({exc.strerror or type(exc).__name__})"
+            ) from None
 
     def commit(self) -> None:
-        _replace(self.tmp, self.path)
+        _publish(self.tmp, self.path, self.what)
 
     def abort(self) -> None:
-        _remove(self.tmp)
+        _discard(self.tmp)
 
 
 #: Columns of the summary table shown to people (CSV and JSON have every quantity).
@@ -3330,7 +3764,7 @@ def render_summary(
         d = summary.to_dict()
         if outputs:
             d["outputs"] = dict(outputs)
-        return json.dumps(d, indent=2, ensure_ascii=False)
+        return json.dumps(_json_safe(d), indent=2, ensure_ascii=False, allow_nan=False)
     total: dict[str, Any] = {c: "" for c in summary.group_by}
     if summary.group_by:
         total[summary.group_by[0]] = "TOTAL"
@@ -3341,8 +3775,10 @@ def render_summary(
         frame = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
     else:
         frame = pd.DataFrame([total], columns=[*table.columns])
-    if fmt == "csv":
-        return render_frame(frame, "csv")
+    if fmt == "csv":  # group keys are user text: no formula reaches a spreadsheet
+        from footprint.escape import csv_frame
+
+        return render_frame(csv_frame(frame), "csv")
     shown = pd.DataFrame({c: frame[c].astype(object) for c in summary.group_by})
     shown["jobs"] = [f"{int(v):,}" for v in frame["jobs"]]
     for col, label in _SHOWN.items():
@@ -3362,16 +3798,51 @@ def render_summary(
         if summary.group_by
         else "Footprint of all jobs"
     )
-    lines = [render_frame(shown, fmt, title=title).rstrip("\n"), "", summary.statement()]
+    lines = [_render_shown(shown, fmt, title).rstrip("\n"), "", summary.statement()]
     if summary.reasons:
         ranked = sorted(summary.reasons.items(), key=lambda kv: -kv[1])
         lines.append("rejected by reason: " + ", ".join(f"{c} {k:,}" for c, k in ranked))
-    cost_note = summary.cost_note()
-    if cost_note:
-        lines.append(f"note: {cost_note}")
+    for note in (summary.cost_note(), summary.duplicate_note()):
+        if note:
+            lines.append(f"note: {_markdown_line(note) if fmt == 'markdown' else note}")
     for key, value in (outputs or {}).items():
         lines.append(f"{key}: {value}")
     return "\n".join(lines) + "\n"
+
+
+def _markdown_line(text: str) -> str:
+    from footprint.escape import markdown_text
+
+    return markdown_text(text)
+
+
+def _render_shown(shown: pd.DataFrame, fmt: str, title: str) -> str:
+    """The summary table as Markdown or a terminal table, user text escaped.
+
+    Cells are never read as markup: Markdown cells are escaped (pipes, HTML,
+    emphasis), terminal cells are rich ``Text``, shown exactly as given.
+    """
+    cells = shown.astype(object).where(shown.notna(), "").astype(str)
+    if fmt == "markdown":
+        from footprint.escape import markdown_cell
+
+        head = "| " + " | ".join(markdown_cell(c) for c in cells.columns) + " |"
+        rule = "|" + "---|" * len(cells.columns)
+        body = ["| " + " | ".join(markdown_cell(v) for v in row) + " |" for row in cells.values]
+        return "\n".join([head, rule, *body]) + "\n"
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    buf = io.StringIO()
+    console = Console(file=buf, width=160, force_terminal=False, color_system=None)
+    table = Table(title=title or None, title_justify="left")
+    for col in cells.columns:
+        table.add_column(Text(str(col)), overflow="fold")
+    for row in cells.values:
+        table.add_row(*(Text(v) for v in row))
+    console.print(table)
+    return buf.getvalue()
 
 
 # --------------------------------------------------------------------------- entry points
@@ -3436,6 +3907,10 @@ def batch_frame(
     np.float64(576.0)
     """
     options = options or BatchOptions()
+    if not isinstance(options, BatchOptions):
+        raise InputError(f"options: expected BatchOptions, got {reprlib.repr(options)}")
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"frame: expected a pandas DataFrame, got {type(frame).__name__}")
     if kind not in ("frame", "sacct"):
         raise InputError(f"kind: expected frame or sacct, got {kind!r}")
     source = _FrameSource(frame, kind)
@@ -3504,11 +3979,20 @@ def run_batch(
         temporary files, so no output is ever half-written.
     """
     options = options or BatchOptions()
+    if not isinstance(options, BatchOptions):
+        raise InputError(f"options: expected BatchOptions, got {reprlib.repr(options)}")
     if engine not in ("pandas", "dask"):
         raise InputError(f"engine: expected pandas or dask, got {engine!r}")
+    inputs = [Path(path)]
+    if options.config is not None and options.config.path:
+        inputs.append(Path(options.config.path))
+    # every output is checked before anything is read: no run ends refusing its outputs
+    given, paths, whats = _output_paths(inputs, output, rejects, summary_path, engine)
+    kinds = {
+        k: _output_kind(p, whats[k]) for k, p in given.items() if p is not None and k != "summary"
+    }
     source = open_source(path, options)
     plan = make_plan(source, options)
-    paths = _output_paths(Path(path), output, rejects, summary_path)
     resolver = Resolver(plan.defaults.site, plan.defaults.embodied)
     summary = Summary(plan.group_by, _base_notes(plan), plan.sum_columns)
     sinks: list[Any] = []
@@ -3516,14 +4000,18 @@ def run_batch(
         if engine == "dask":
             from footprint.batch_dask import run_dask
 
-            sinks = run_dask(source, plan, resolver, summary, paths, scheduler, progress, options)
+            sinks = run_dask(
+                source, plan, resolver, summary, paths, scheduler, progress, options, whats, kinds
+            )
         else:
-            sinks = _run_pandas(source, plan, resolver, summary, paths, progress, options)
-        outputs = {k: str(p) for k, p in paths.items() if p is not None}
+            sinks = _run_pandas(source, plan, resolver, summary, paths, progress, options, kinds)
+        outputs = {k: str(p) for k, p in given.items() if p is not None}
         summary_file = paths["summary"]
         if summary_file is not None:
-            fmt = {".json": "json", ".csv": "csv", ".md": "markdown"}[summary_file.suffix.lower()]
-            sinks.append(TextSink(summary_file, render_summary(summary, fmt, outputs)))
+            suffix = Path(str(given["summary"])).suffix.lower()
+            fmt = {".json": "json", ".csv": "csv", ".md": "markdown"}[suffix]
+            text = render_summary(summary, fmt, outputs)
+            sinks.append(TextSink(summary_file, text, whats["summary"]))
         for sink in sinks:
             if hasattr(sink, "close"):
                 sink.close()
@@ -3537,28 +4025,59 @@ def run_batch(
 
 
 def _output_paths(
-    source: Path, output: Any, rejects: Any, summary_path: Any
-) -> dict[str, Path | None]:
-    out = Path(output) if output is not None else None
-    rej = Path(rejects) if rejects is not None else None
+    inputs: list[Path], output: Any, rejects: Any, summary_path: Any, engine: str = "pandas"
+) -> tuple[dict[str, Path | None], dict[str, Path | None], dict[str, str]]:
+    """(paths as given, the real paths each output will replace, the option naming each).
+
+    Each output is checked with :func:`footprint.files.output_target`: an existing
+    directory (other than a Parquet dataset footprint wrote, for the Dask engine),
+    device, FIFO or socket is refused, and so is any input; a symbolic link is
+    written through.
+    """
+    from footprint.files import output_target
+
+    def name(value: Any, what: str) -> Path | None:
+        if value is None:
+            return None
+        if not isinstance(value, str | os.PathLike) or not str(value).strip():
+            raise InputError(f"{what}: expected a file name, got {reprlib.repr(value)}")
+        return Path(value)
+
+    out = name(output, "--output")
+    rej = name(rejects, "--rejects")
+    whats = {"results": "--output", "rejects": "--rejects", "summary": "--summary"}
     if out is not None:
         _output_kind(out, "--output")
         if rej is None:
             rej = out.with_name(out.name[: -len(out.suffix)] + ".rejects.csv")
+            whats["rejects"] = "rejects (written beside --output; --rejects names another file)"
     if rej is not None:
         _output_kind(rej, "--rejects")
-    summ = Path(summary_path) if summary_path is not None else None
+    summ = name(summary_path, "--summary")
     if summ is not None and summ.suffix.lower() not in {".json", ".csv", ".md"}:
         raise InputError(f"--summary {summ}: expected a .json, .csv or .md file name")
-    chosen = [p for p in (out, rej, summ) if p is not None]
-    for p in chosen:
-        if p.resolve() == source.resolve():
-            raise InputError(f"{p}: an output cannot overwrite the input")
-        if not p.parent.is_dir():
-            raise InputError(f"{p}: no such directory {p.parent}")
-    if len({p.resolve() for p in chosen}) != len(chosen):
+    given = {"results": out, "rejects": rej, "summary": summ}
+    targets: dict[str, Path | None] = {}
+    for key, p in given.items():
+        if p is None:
+            targets[key] = None
+            continue
+        directory = (
+            engine == "dask" and key != "summary" and _output_kind(p, whats[key]) == ("parquet")
+        )
+        target = output_target(p, whats[key], inputs=inputs, directory=directory)
+        for source in inputs:
+            with contextlib.suppress(OSError):
+                if source.is_dir() and source.resolve() in target.resolve().parents:
+                    raise InputError(
+                        f"{whats[key]}: {str(p)!r} is inside the input dataset {str(source)!r}; "
+                        "a later run would read it as input (write it elsewhere)"
+                    )
+        targets[key] = target
+    chosen = [t for t in targets.values() if t is not None]
+    if len({t.resolve() for t in chosen}) != len(chosen):
         raise InputError("--output, --rejects and --summary must be different files")
-    return {"results": out, "rejects": rej, "summary": summ}
+    return given, targets, whats
 
 
 def _run_pandas(
@@ -3569,15 +4088,25 @@ def _run_pandas(
     paths: dict[str, Path | None],
     progress: Callable[[int, int | None], None] | None,
     options: BatchOptions,
+    kinds: Mapping[str, str] | None = None,
 ) -> list[Any]:
     """Stream chunks through :func:`process_chunk` into sinks (returned uncommitted)."""
+    kinds = kinds or {}
     sinks: list[TableSink] = []
     try:
         results_path, rejects_path = paths["results"], paths["rejects"]
-        results_sink = TableSink(results_path, plan, "results") if results_path else None
+        results_sink = (
+            TableSink(results_path, plan, "results", "--output", kinds.get("results"))
+            if results_path
+            else None
+        )
         if results_sink is not None:
             sinks.append(results_sink)
-        rejects_sink = TableSink(rejects_path, plan, "rejects") if rejects_path else None
+        rejects_sink = (
+            TableSink(rejects_path, plan, "rejects", "--rejects", kinds.get("rejects"))
+            if rejects_path
+            else None
+        )
         if rejects_sink is not None:
             sinks.append(rejects_sink)
         total = source.total_rows() if progress is not None else None

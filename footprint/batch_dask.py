@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +28,10 @@ from footprint.batch import (
     Summary,
     SummaryPart,
     TableSink,
+    _discard,
     _output_kind,
     _ParquetSource,
-    _remove,
-    _replace,
+    _publish,
     _Source,
     _temp_beside,
     process_chunk,
@@ -89,43 +89,51 @@ class _DirectorySink:
     """Part files in a temporary directory; commit makes them the output.
 
     A Parquet output becomes the directory itself (a dataset of part files,
-    read back with ``pandas.read_parquet``); a CSV output is the parts joined
-    into one file, the header once.
+    read back with ``pandas.read_parquet``), marked as footprint's
+    (:func:`footprint.files.mark_footprint_directory`) so that a later run may
+    replace it, and only then; a CSV output is the parts joined into one file,
+    the header once.
     """
 
-    def __init__(self, path: Path, tmp_dir: Path, kind: str) -> None:
+    def __init__(self, path: Path, tmp_dir: Path, kind: str, what: str = "--output") -> None:
         self.path = path
         self.tmp_dir = tmp_dir
         self.kind = kind
+        self.what = what
         self.joined: Path | None = None
 
     def close(self) -> None:
         if self.kind != "csv" or self.joined is not None:
             return
         parts = sorted(self.tmp_dir.glob("part-*.csv"))
-        joined = _temp_beside(self.path)
-        with joined.open("wb") as out:
-            for i, part in enumerate(parts):
-                with part.open("rb") as fh:
-                    header = fh.readline()
-                    if i == 0:
-                        out.write(header)
-                    shutil.copyfileobj(fh, out)
+        joined = _temp_beside(self.path, self.what)
         self.joined = joined
+        try:
+            with joined.open("wb") as out:
+                for i, part in enumerate(parts):
+                    with part.open("rb") as fh:
+                        header = fh.readline()
+                        if i == 0:
+                            out.write(header)
+                        shutil.copyfileobj(fh, out)
+        except OSError as exc:
+            raise InputError(
+                f"{self.what}: cannot write {str(self.path)!r} "
+                f"({exc.strerror or type(exc).__name__})"
+            ) from None
 
     def commit(self) -> None:
         self.close()
         if self.kind == "csv":
             assert self.joined is not None
-            _replace(self.joined, self.path)
-            _remove(self.tmp_dir)
+            _publish(self.joined, self.path, self.what)
+            _discard(self.tmp_dir)
         else:
-            _replace(self.tmp_dir, self.path)
+            _publish(self.tmp_dir, self.path, self.what, directory=True)
 
     def abort(self) -> None:
-        _remove(self.tmp_dir)
-        if self.joined is not None:
-            _remove(self.joined)
+        _discard(self.tmp_dir)
+        _discard(self.joined)
 
 
 def run_dask(
@@ -137,6 +145,8 @@ def run_dask(
     scheduler: str,
     progress: Callable[[int, int | None], None] | None,
     options: BatchOptions,
+    whats: Mapping[str, str] | None = None,
+    kinds: Mapping[str, str] | None = None,
 ) -> list[Any]:
     """Process every piece of a Parquet dataset as a Dask task; return uncommitted sinks.
 
@@ -145,7 +155,11 @@ def run_dask(
     source : Parquet source from :func:`footprint.batch.open_source`.
     plan, resolver, summary : as for the pandas engine; ``summary`` receives every part.
     paths : dict
-        ``results`` and ``rejects`` output paths (either may be None).
+        ``results`` and ``rejects`` output paths (either may be None), checked with
+        :func:`footprint.files.output_target` (a Parquet output may be a directory
+        footprint wrote before: it is replaced).
+    whats, kinds : dict, optional
+        The option naming each output (for messages) and its kind (csv, parquet).
     scheduler : str
         ``threads``, ``processes``, ``synchronous`` or a ``dask.distributed``
         scheduler address (workers must see the output directory).
@@ -167,9 +181,10 @@ def run_dask(
             if path is None:
                 dirs[which] = (None, "csv")
                 continue
-            kind = _output_kind(path, f"--{which}")
-            tmp = _temp_beside(path, directory=True)
-            sinks.append(_DirectorySink(path, tmp, kind))
+            what = (whats or {}).get(which, f"--{which}")
+            kind = (kinds or {}).get(which) or _output_kind(path, what)
+            tmp = _temp_beside(path, what, directory=True)
+            sinks.append(_DirectorySink(path, tmp, kind, what))
             dirs[which] = (str(tmp), kind)
         tasks = [
             dask.delayed(_task)(

@@ -99,21 +99,31 @@ def rich_text(text: Any) -> str:
     return escape(str(text))
 
 
-def csv_frame(frame: Any) -> Any:
-    """A copy of DataFrame ``frame`` with its text columns through :func:`csv_cell`.
+def csv_frame(frame: Any, *, headers: bool = False) -> Any:
+    """A copy of DataFrame ``frame`` with its text cells through :func:`csv_cell`.
 
-    Numeric columns are untouched; only object/string columns are looked at.
+    Every column that is neither numeric nor a date/time is looked at (object,
+    ``string``, pandas 3's ``str``, categorical); missing cells stay missing. With
+    ``headers``, the column names are neutralised too.
     """
-    out = frame.copy()
-    for column in out.columns:
-        series = out[column]
-        if series.dtype == object or _is_text_dtype(series.dtype):
-            out[column] = series.map(csv_cell)
-    return out
+    import pandas as pd
+    from pandas.api import types
 
-
-def _is_text_dtype(dtype: Any) -> bool:
-    """True for pandas' string dtypes (``string``, and ``str`` in pandas 3)."""
-    from pandas.api.types import is_string_dtype
-
-    return bool(is_string_dtype(dtype))
+    out = {}
+    for column in frame.columns:
+        series = frame[column]
+        dtype = series.dtype
+        if not (
+            types.is_numeric_dtype(dtype)
+            or types.is_bool_dtype(dtype)
+            or types.is_datetime64_any_dtype(dtype)
+            or types.is_timedelta64_dtype(dtype)
+            or isinstance(dtype, pd.PeriodDtype)
+        ):
+            text = series.astype(object).where(series.notna(), None)
+            series = text.map(csv_cell, na_action="ignore")
+        out[column] = series
+    result = pd.DataFrame(out, index=frame.index, copy=False)
+    if headers:
+        result.columns = [csv_cell(str(c)) for c in frame.columns]
+    return result

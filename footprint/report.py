@@ -507,21 +507,10 @@ def _check_frame_finite(df: Any) -> None:
 
 def csv_safe_frame(df: Any) -> Any:
     """A copy of ``df`` whose text cells and column names cannot run as spreadsheet
-    formulas (:func:`footprint.escape.csv_cell`); numeric columns are untouched.
+    formulas (:func:`footprint.escape.csv_frame`); numeric columns are untouched."""
+    from footprint.escape import csv_frame
 
-    Every non-numeric column is looked at (object, ``string`` and pandas 3's ``str``).
-    """
-    import pandas as pd
-
-    out = df.copy()
-    for column in out.columns:
-        series = out[column]
-        numeric = pd.api.types.is_numeric_dtype(series.dtype)
-        dated = pd.api.types.is_datetime64_any_dtype(series.dtype)
-        if not (numeric or dated):
-            out[column] = series.astype(object).map(csv_cell)
-    out.columns = [csv_cell(str(c)) for c in out.columns]
-    return out
+    return csv_frame(df, headers=True)
 
 
 def _rich_cell(text: Any) -> str:

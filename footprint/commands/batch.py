@@ -31,21 +31,23 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 
 @click.command("batch")
 @click.argument("jobs", type=click.Path(dir_okay=True, allow_dash=False))
+# Output names are checked by footprint.files.output_target (an existing directory,
+# device or FIFO is refused; a Parquet dataset footprint wrote may be replaced by Dask).
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="Per-job results: .csv or .parquet (with --engine dask, .parquet is a directory).",
 )
 @click.option(
     "--rejects",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="Rejected rows with reasons (.csv or .parquet). Default: OUTPUT.rejects.csv.",
 )
 @click.option(
     "--summary",
     "summary_path",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="Also write the summary: .json, .csv or .md.",
 )
 @click.option(
@@ -266,6 +268,9 @@ def command(
         )
     echo(render_summary(result.summary, fmt, result.outputs))
     summary = result.summary
+    duplicates = summary.duplicate_note()
+    if duplicates:
+        click.echo(f"warning: {duplicates}", err=True)
     if summary.rows_rejected:
         where = result.outputs.get("rejects")
         hint = f"see {where}" if where else "--rejects PATH (or --output) writes them with reasons"

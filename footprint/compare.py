@@ -163,8 +163,18 @@ class _Zone:
 
 
 def _split_regions(regions: str | Iterable[str]) -> list[str]:
-    items = regions.split(",") if isinstance(regions, str) else list(regions)
-    names = [str(r).strip() for r in items if str(r).strip()]
+    if isinstance(regions, str):
+        items: list[Any] = regions.split(",")
+    elif isinstance(regions, (list, tuple, set, frozenset)):
+        items = list(regions)
+    else:
+        raise InputError(
+            f"regions: expected region names ('FR,SE' or a list), got {type(regions).__name__}"
+        )
+    for r in items:
+        if not isinstance(r, str):
+            raise InputError(f"regions: expected region names, got {r!r}"[:200])
+    names = [r.strip() for r in items if r.strip()]
     if not names:
         raise InputError("regions: give at least one region")
     return names
@@ -180,6 +190,9 @@ def _locations(
     """The locations to compare, and whether the user named them one by one."""
     from footprint.regions import resolve_region, select_locations
 
+    for name, value in (("kind", kind), ("provider", provider), ("country", country)):
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{name}: expected a name, got {value!r}"[:200])
     if regions is not None:
         if kind or provider or country:
             raise InputError("regions: give either a list of regions or kind/provider/country")
@@ -286,6 +299,18 @@ def _template(site: Site | None, year: int | None, strict_year: bool | None) -> 
     return template
 
 
+def _positive_whole(n: Any) -> bool:
+    """Whether ``n`` is a whole number >= 1 (an int, or an integral float; not a bool)."""
+    from numbers import Integral, Real
+
+    if isinstance(n, bool) or not isinstance(n, Real):
+        return False
+    if isinstance(n, Integral):  # a huge int is fine (head/tail keep every row)
+        return int(n) >= 1
+    x = float(n)
+    return math.isfinite(x) and x >= 1 and x.is_integer()
+
+
 def _loads(workloads: Workload | Sequence[Workload]) -> tuple[list[Any], list[Any]]:
     items: list[Any] = list(workloads) if isinstance(workloads, (list, tuple)) else [workloads]
     if not items:
@@ -358,14 +383,23 @@ def compare(
     import numpy as np
 
     from footprint.accounting import account
+    from footprint.site import Site
 
+    if not isinstance(metric, str):
+        raise InputError(f"metric: expected one of {', '.join(METRICS)}, got {metric!r}"[:200])
     if metric not in METRICS:
         raise UnknownNameError("metric", metric, list(METRICS))
+    if sort is not None and not isinstance(sort, str):
+        raise InputError(f"sort: expected a column name, got {sort!r}"[:200])
+    for name, flag in (("ascending", ascending), ("strict_year", strict_year)):
+        if flag is not None and not isinstance(flag, bool):
+            raise InputError(f"{name}: expected True or False, got {flag!r}"[:200])
+    year = units.check_year(year, "year")
     if top is not None and bottom is not None:
         raise InputError("top: give either top or bottom, not both")
     for name, n in (("top", top), ("bottom", bottom)):
-        if n is not None and (isinstance(n, bool) or int(n) != n or n < 1):
-            raise InputError(f"{name}: expected a positive whole number, got {n}")
+        if n is not None and not _positive_whole(n):
+            raise InputError(f"{name}: expected a positive whole number, got {n!r}"[:200])
     notes: list[str] = []
     items, loads = _loads(workload)
     sites: list[Site | None] = []
@@ -373,6 +407,9 @@ def compare(
         sites += site
     else:
         sites.append(site)  # type: ignore[arg-type]
+    for s in sites:
+        if s is not None and not isinstance(s, Site):
+            raise InputError(f"site: expected a Site, got {type(s).__name__}")
     if len(sites) not in (1, len(items)):
         raise InputError(
             f"site: give one Site, or one per workload ({len(items)}), got {len(sites)}"
@@ -426,17 +463,18 @@ def compare(
     host = np.array([ld.host_power.value.m_as("W") for ld in loads], dtype=float)
     rows = np.asarray(which)
     # ONE evaluation of the formulas: workloads along axis 0, zones along axis 1
-    mags = account(
-        hours[:, None],
-        power[:, None],
-        host[:, None],
-        pue[rows],
-        wue[rows],
-        ewif[rows],
-        intensity[rows],
-        cfe_share=cfe[rows],
-        price_per_kwh=price[rows],
-    )
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow: refused just below
+        mags = account(
+            hours[:, None],
+            power[:, None],
+            host[:, None],
+            pue[rows],
+            wue[rows],
+            ewif[rows],
+            intensity[rows],
+            cfe_share=cfe[rows],
+            price_per_kwh=price[rows],
+        )
     shape = (len(loads), len(zones))
     totals = {
         key: np.broadcast_to(np.asarray(mags[key], dtype=float), shape).sum(axis=0)
@@ -450,6 +488,12 @@ def compare(
         currencies.append(found.pop() if len(found) == 1 else None)
     unpriced = np.array([c is None for c in currencies])
     totals["cost"] = np.where(unpriced, np.nan, totals["cost"])
+    for key in (*_RESULT_COLUMNS, "cost"):
+        values = totals[key] if key != "cost" else totals[key][~unpriced]
+        if not np.isfinite(values).all():
+            raise InputError(
+                f"workload: its {key.replace('_', ' ')} is too large to be a finite number"
+            )
     if len(templates) == 1:
         factors = (intensity[0], cfe[0], ewif[0], pue[0], wue[0], price[0])
     else:
@@ -496,8 +540,9 @@ def _weighted_factors(totals: dict[str, Any], currencies: list[str | None]) -> t
 
     def ratio(num: Any, den: Any) -> Any:
         num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out = np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
+        return np.where(np.isfinite(out), out, np.nan)
 
     facility, it = totals["facility_energy"], totals["it_energy"]
     intensity = ratio(totals["co2e"] * 1000.0, facility)
@@ -589,7 +634,16 @@ def _rank(df: pd.DataFrame, metric: str, notes: list[str]) -> None:
     df["rank"] = ranks.round().astype("Int64").array
     best = np.nanmin(values)
     if best > 0:
-        ratio = values / best
+        with np.errstate(over="ignore"):
+            ratio = values / best
+        huge = np.isinf(ratio)
+        if huge.any():  # a best of almost zero: a ratio beyond any float
+            ratio = np.where(huge, np.nan, ratio)
+            notes.append(
+                "ratio_to_best: too large to be a number for "
+                + ", ".join(df.loc[huge, "region"])
+                + f" (the best {metric} is almost 0); left blank"
+            )
     else:
         ratio = np.full_like(values, np.nan)
         notes.append(f"ratio_to_best: the best {metric} is 0, so ratios are undefined")
@@ -661,6 +715,8 @@ def sort_comparison(df: pd.DataFrame, by: str, ascending: bool | None = None) ->
     """
     import numpy as np
 
+    if not isinstance(by, str):
+        raise InputError(f"sort: expected a column name, got {by!r}"[:200])
     if by not in df.columns:
         raise UnknownNameError("column", by, [str(c) for c in df.columns])
     asc = True if ascending is None else bool(ascending)
@@ -722,13 +778,22 @@ def plain(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(df: pd.DataFrame, path: Any = None) -> str | None:
-    """CSV of :func:`plain` (canonical units in the column names); to ``path`` if given."""
-    text = plain(df).to_csv(index=False, lineterminator="\n", float_format="%.6g")
+    """CSV of :func:`plain` (canonical units in the column names); to ``path`` if given.
+
+    Text cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``...)
+    get a leading apostrophe (:func:`footprint.escape.csv_frame`); numbers stay numbers.
+    ``path`` is written atomically (:func:`footprint.files.atomic_writer`): a folder,
+    device or FIFO there is refused, and a failed write leaves the old file.
+    """
+    from footprint.escape import csv_frame
+
+    text = csv_frame(plain(df)).to_csv(index=False, lineterminator="\n", float_format="%.6g")
     if path is None:
         return str(text)
-    from pathlib import Path
+    from footprint.files import atomic_writer
 
-    Path(path).write_text(text, encoding="utf-8")
+    with atomic_writer(path, "csv output") as fh:
+        fh.write(text)
     return None
 
 
@@ -896,7 +961,13 @@ def display_frame(
 
 
 def to_markdown(df: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
-    """A Markdown table of :func:`display_frame` (units in the headers)."""
+    """A Markdown table of :func:`display_frame` (units in the headers).
+
+    Cells are escaped (:func:`footprint.escape.markdown_cell`): a region or workload name
+    holding ``|``, ``<script>`` or ``[link](...)`` reads as typed and renders as no markup.
+    """
+    from footprint.escape import markdown_cell
+
     shown = display_frame(df, columns)
     head = "| " + " | ".join(shown.columns) + " |"
     numeric = [
@@ -904,5 +975,5 @@ def to_markdown(df: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
         for c in shown.columns
     ]
     rule = "|" + "".join("---:|" if n else "---|" for n in numeric)
-    body = ["| " + " | ".join(str(v).replace("|", "/") for v in row) + " |" for row in shown.values]
+    body = ["| " + " | ".join(markdown_cell(v) for v in row) + " |" for row in shown.values]
     return "\n".join([head, rule, *body]) + "\n"

@@ -33,6 +33,7 @@ Formulas (written once; CO2e and water through :func:`footprint.accounting.accou
 from __future__ import annotations
 
 import gzip
+import os
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -269,9 +270,14 @@ def region_timezone(region: str | None, zone: HourlyZone | None = None) -> tuple
 def _check_timezone(name: str) -> str:
     import zoneinfo
 
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(
+            f"timezone: expected an IANA time zone name such as 'UTC' or 'Europe/Paris', "
+            f"got {name!r}"[:200]
+        )
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # "US" is a folder
         raise InputError(
             f"timezone: unknown IANA time zone {name!r} (e.g. 'UTC', 'Europe/Paris', "
             "'America/New_York')"
@@ -297,6 +303,72 @@ def _dst_message(exc: Exception, timezone: str) -> str:
 
 #: A UTC offset (or Z) at the end of an ISO 8601 time.
 _OFFSET = r"(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$"
+
+#: Shortest load or job footprint accounts [s]: timestamps resolve nanoseconds, but a
+#: job shorter than a second has no meaning for hour-by-hour accounting.
+MIN_DURATION_S = 1.0
+
+#: Longest span of a load profile or scheduling window [h]: five years (of 366 days).
+#: The hourly grid data of a zone is one year, laid onto other years by month, day
+#: and hour; a longer span is almost always a unit typed wrongly ("1e12 h").
+MAX_SPAN_H = 5 * 366 * 24.0
+
+
+def check_span(hours: float, name: str) -> float:
+    """``hours`` if it lies within [:data:`MIN_DURATION_S`, :data:`MAX_SPAN_H`], else
+    an :class:`InputError` stating the limit."""
+    import math
+
+    if not math.isfinite(hours) or hours > MAX_SPAN_H:
+        raise InputError(
+            f"{name}: {hours:g} h is longer than the {MAX_SPAN_H:g} h (5 years) hourly "
+            "accounting covers"
+        )
+    if hours * 3600.0 < MIN_DURATION_S:
+        raise InputError(
+            f"{name}: {hours * 3600.0:g} s is shorter than the {MIN_DURATION_S:g} s hourly "
+            "accounting resolves"
+        )
+    return hours
+
+
+def _check_year_value(year: Any, name: str) -> int | None:
+    """A year of hourly data: ``None`` or a whole number (nearest year with data used)."""
+    from numbers import Real
+
+    if year is None:
+        return None
+    ok = not isinstance(year, bool) and isinstance(year, Real)
+    try:  # a huge int compares without overflow; NaN fails the comparison
+        ok = ok and -10_000 < year < 10_000 and float(year).is_integer()
+    except (OverflowError, ValueError, TypeError):
+        ok = False
+    if not ok:
+        raise InputError(f"{name}: expected a calendar year, got {year!r}"[:200])
+    return int(year)
+
+
+def _check_finite_energy(energy: Any, name: str) -> None:
+    """Energies that overflowed (a huge power) are an error, not infinity in results."""
+    import numpy as np
+
+    if not np.isfinite(np.asarray(energy, dtype=float)).all():
+        raise InputError(f"{name}: too large; the energy it gives is not a finite number")
+
+
+def _add_span(t0: pd.Timestamp, hours: float, name: str) -> pd.Timestamp:
+    """``t0`` plus ``hours``, or an :class:`InputError` beyond pandas' calendar (2262)."""
+    import pandas as pd
+
+    try:
+        end = t0 + pd.Timedelta(seconds=hours * 3600.0)
+        t0.as_unit("ns"), end.as_unit("ns")  # nanosecond timestamps end in 2262
+        return end
+    except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime):
+        raise InputError(
+            f"{name}: {t0.isoformat()} plus {hours:g} h is beyond the dates footprint handles "
+            "(up to 2262)"
+        ) from None
 
 
 def _parse_stamps(values: Any, what: str) -> pd.DatetimeIndex:
@@ -398,10 +470,16 @@ def _parse_time(value: Any, name: str, timezone: str | None) -> pd.Timestamp:
 
     try:
         ts = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        raise InputError(f"{name}: cannot read {value!r} as a date and time (ISO 8601)") from None
+    except (ValueError, TypeError, OverflowError):
+        raise InputError(
+            f"{name}: cannot read {value!r} as a date and time (ISO 8601)"[:200]
+        ) from None
     if ts is pd.NaT:
         raise InputError(f"{name}: missing date and time")
+    if not pd.Timestamp("1678-01-01") <= ts.tz_localize(None) < pd.Timestamp("2262-01-01"):
+        raise InputError(
+            f"{name}: {value!r} is outside the dates footprint handles (1678-2261)"[:200]
+        )
     if ts.tzinfo is None:
         if timezone is None:
             raise InputError(
@@ -520,15 +598,16 @@ class LoadProfile:
             IANA zone for a naive ``start``.
         """
         import numpy as np
-        import pandas as pd
 
         t0 = _parse_time(start, "start", timezone)
         hours_q = units.parse_quantity(duration, "time", "h", "duration", allow_zero=False)
         kw = units.parse_quantity(power, "power", "kW", "power").m_as("kW")
-        t1 = t0 + pd.Timedelta(seconds=float(hours_q.m_as("s")))
+        span_h = check_span(float(hours_q.m_as("h")), "duration")
+        t1 = _add_span(t0, span_h, "duration")
         breaks = np.array([t0.value, t1.value], dtype=np.int64)
         hours = _hours_between(t0, t1)
         energy = _integrate_steps(breaks, np.array([kw]), hours)
+        _check_finite_energy(energy, "power")
         inputs = {"start": t0.isoformat(), "duration": str(duration), "power": str(power)}
         notes = _naive_note("start", start, timezone)
         return cls(hours, energy, t0, t1, inputs=inputs, notes=notes)
@@ -547,6 +626,8 @@ class LoadProfile:
         The IT energy is the engine's (accelerator-hours x (power + host power)), spread
         evenly over the wall-clock ``duration`` (default: the job's own ``duration``).
         """
+        if not callable(getattr(job, "load", None)):
+            raise InputError(f"job: expected a workload such as GpuJob, got {type(job).__name__}")
         load = job.load()
         wall = duration if duration is not None else getattr(job, "duration", None)
         if wall is None:
@@ -560,7 +641,8 @@ class LoadProfile:
             * (float(load.power.value.m_as("W")) + float(load.host_power.value.m_as("W")))
             / 1000.0
         )
-        kw = it_kwh / float(wall_h.m_as("h"))
+        kw = it_kwh / check_span(float(wall_h.m_as("h")), "duration")
+        _check_finite_energy(kw, "job")
         profile = cls.from_job(start, wall_h, units.Q_(kw, "kW"), timezone=timezone)
         inputs = {**load.inputs, **profile.inputs, "power": f"{kw:.6g} kW (IT, from the workload)"}
         factors = {"power": load.power, "host_power": load.host_power, **load.extra_factors}
@@ -590,7 +672,15 @@ class LoadProfile:
         import numpy as np
         import pandas as pd
 
-        idx = _parse_stamps(timestamps, "profile")
+        try:
+            if isinstance(timestamps, (str, bytes)):
+                raise TypeError
+            stamps = list(timestamps)
+        except TypeError:
+            raise InputError(
+                f"profile: expected a sequence of timestamps, got {type(timestamps).__name__}"
+            ) from None
+        idx = _parse_stamps(stamps, "profile")
         if len(idx) < 1:
             raise InputError("profile: no samples")
         if idx.tz is None:
@@ -604,11 +694,16 @@ class LoadProfile:
         else:
             read_in = ()
         idx = idx.tz_convert("UTC")
-        if hasattr(power, "m_as"):
-            units.check_dimension(power, "power", "profile power")
-            kw = np.asarray(power.m_as("kW"), dtype=float)
-        else:
-            kw = np.asarray(power, dtype=float)
+        try:
+            if hasattr(power, "m_as"):
+                units.check_dimension(power, "power", "profile power")
+                kw = np.asarray(power.m_as("kW"), dtype=float)
+            else:
+                kw = np.asarray(power, dtype=float)
+        except (TypeError, ValueError, OverflowError):
+            raise InputError(
+                "profile: power values must be numbers [kW] or a power quantity array"
+            ) from None
         if kw.shape != (len(idx),):
             raise InputError(f"profile: {len(idx)} timestamps but {kw.size} power values")
         if not np.isfinite(kw).all() or (kw < 0).any():
@@ -643,9 +738,11 @@ class LoadProfile:
             end_ts = _parse_time(end, "end", timezone)
             if end_ts <= idx[-1]:
                 raise InputError("profile: end must come after the last timestamp")
+        check_span((end_ts - idx[0]).total_seconds() / 3600.0, "profile")
         breaks = np.append(idx.as_unit("ns").asi8, end_ts.value).astype(np.int64)
         hours = _hours_between(idx[0], end_ts)
         energy = _integrate_steps(breaks, kw, hours)
+        _check_finite_energy(energy, "profile power")
         inputs = {"samples": str(len(idx)), "start": idx[0].isoformat(), "end": end_ts.isoformat()}
         return cls(hours, energy, idx[0], end_ts, inputs=inputs, notes=tuple(notes))
 
@@ -668,9 +765,7 @@ class LoadProfile:
         """
         import pandas as pd
 
-        file = Path(path)
-        if not file.is_file():
-            raise InputError(f"profile: file {str(path)!r} not found")
+        file = _input_path(path, "profile")
         table = _read_table(file, "profile")
         cols = list(table.columns)
         tcol = timestamp_column or next(
@@ -728,13 +823,37 @@ def _span(ns: float) -> str:
     return f"{hours:g} h" if hours < 48 else f"{hours / 24:g} days"
 
 
+def _input_path(path: Any, what: str) -> Path:
+    """``path`` as a Path naming a regular file (FIFO, device, folder: one line)."""
+    from footprint.files import check_input_file
+
+    if not isinstance(path, (str, os.PathLike)):
+        raise InputError(f"{what}: expected a file name, got {type(path).__name__}")
+    return check_input_file(path, what, max_bytes=MAX_TABLE_BYTES)
+
+
+#: Largest CSV read as a load profile or an hourly series (a year of one-second
+#: samples is about 1 GB; a year of minutes is about 20 MB).
+MAX_TABLE_BYTES = 256 * 2**20
+
+
 def _read_table(file: Path, what: str) -> pd.DataFrame:
-    """A small CSV (comma, semicolon or tab separated) with at least one data row."""
+    """A small CSV (comma, semicolon or tab separated) with at least one data row.
+
+    Read through :func:`footprint.files.read_text`: a regular file of bounded size in
+    UTF-8, else one line.
+    """
+    import io
+
     import pandas as pd
+
+    from footprint.files import read_text
+
+    text = read_text(file, what, max_bytes=MAX_TABLE_BYTES)
 
     def read(sep: str) -> pd.DataFrame:
         try:
-            return pd.read_csv(file, sep=sep, encoding="utf-8-sig")
+            return pd.read_csv(io.StringIO(text), sep=sep)
         except pd.errors.EmptyDataError:
             raise InputError(f"{what}: {file.name} is empty") from None
         except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
@@ -911,9 +1030,7 @@ class HourlyGrid:
         import numpy as np
         import pandas as pd
 
-        file = Path(path)
-        if not file.is_file():
-            raise InputError(f"grid file {str(path)!r} not found")
+        file = _input_path(path, "grid file")
         table = _read_table(file, "grid file")
         cols = list(table.columns)
         tcol = timestamp_column or next(
@@ -988,7 +1105,8 @@ def hourly_grid(zone: str, year: int | None = None, *, strict_year: bool = False
     A year without data takes the nearest year with a note (``strict_year`` raises).
     """
     meta = find_hourly_zone(zone)
-    used, note = choose_year(meta.years, year, f"hourly grid of {meta.code}", strict_year)
+    year = _check_year_value(year, "year")
+    used, note = choose_year(meta.years, year, f"hourly grid of {meta.code}", bool(strict_year))
     grid = _load(meta.code, used)
     return replace(grid, notes=(note,)) if note else grid
 
@@ -1077,6 +1195,33 @@ def _annual_site(site: Site | None, zone: HourlyZone | None, year: int | None) -
     return replace(site, **changes) if changes else site
 
 
+def check_hourly_arguments(
+    site: Any, grid: Any, solar: Any, surplus: Any, timezone: Any, grid_year: Any
+) -> None:
+    """The arguments :func:`account_hourly` and scheduling share, checked up front."""
+    from footprint.site import Site
+    from footprint.solar import OnSiteSolar
+
+    if not isinstance(surplus, str) or surplus not in SURPLUS_TREATMENTS:
+        raise InputError(f"surplus: expected one of {SURPLUS_TREATMENTS}, got {surplus!r}"[:200])
+    if site is not None and not isinstance(site, Site):
+        raise InputError(f"site: expected a Site, got {type(site).__name__}")
+    if site is not None and site.region is not None and not isinstance(site.region, str):
+        raise InputError(f"region: expected a region name, got {site.region!r}"[:200])
+    if grid is not None and not isinstance(grid, (HourlyGrid, str)):
+        raise InputError(
+            f"grid: expected an hourly zone name or an HourlyGrid, got {type(grid).__name__}"
+        )
+    if solar is not None and not isinstance(solar, OnSiteSolar):
+        raise InputError(
+            f"solar: expected an OnSiteSolar (footprint.solar.on_site_solar), "
+            f"got {type(solar).__name__}"
+        )
+    if timezone is not None:
+        _check_timezone(timezone)
+    _check_year_value(grid_year, "grid_year")
+
+
 def account_hourly(
     profile: LoadProfile,
     site: Site | None = None,
@@ -1119,10 +1264,9 @@ def account_hourly(
 
     from footprint.site import site_factors
 
-    if surplus not in SURPLUS_TREATMENTS:
-        raise InputError(f"surplus: expected one of {SURPLUS_TREATMENTS}, got {surplus!r}")
     if not isinstance(profile, LoadProfile):
         raise InputError(f"profile: expected a LoadProfile, got {type(profile).__name__}")
+    check_hourly_arguments(site, grid, solar, surplus, timezone, grid_year)
     notes: list[str] = list(profile.notes)
     region = site.region if site is not None else None
 

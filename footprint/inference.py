@@ -640,7 +640,7 @@ class InferenceWorkload:
         r["accelerator"] = get_accelerator(self.accelerator)
         self._volume()
         self._tokens()
-        if self.precision not in PRECISIONS:
+        if not isinstance(self.precision, str) or self.precision not in PRECISIONS:
             raise InputError(
                 f"precision: expected one of {tuple(PRECISIONS)}, got {self.precision!r}"
             )
@@ -846,7 +846,8 @@ class InferenceWorkload:
         else:
             kv_per_request = context * kv_values * kv_bytes
             free = SERVING_MEMORY_FRACTION * n * acc.memory.m_as("B") - weights
-            fits = math.floor(free / kv_per_request) if kv_per_request > 0 else batch
+            room = free / kv_per_request if kv_per_request > 0 else math.inf
+            fits = batch if room >= batch else math.floor(room)
             if fits < 1:
                 raise InputError(
                     f"gpus: {n} x {acc.name} leave no room for the KV cache of one "
@@ -1054,7 +1055,13 @@ class InferenceWorkload:
         if prof.sizing and r["is_rate"]:
             rate = r["requests"].m_as("request/s")
             period_h = r["period"].m_as("h")
-            replicas = max(1, math.ceil(rate * prof.replica_seconds_per_request / util - 1e-9))
+            needed = rate * prof.replica_seconds_per_request / util
+            if not math.isfinite(needed):
+                raise InputError(
+                    "requests: the volume and fleet utilization imply more replicas than "
+                    "a finite number"
+                )
+            replicas = max(1, math.ceil(needed - 1e-9))
             provisioned_h = replicas * n * period_h
         elif prof.sizing:
             provisioned_h = busy_h / util
@@ -1064,6 +1071,15 @@ class InferenceWorkload:
             )
         else:
             provisioned_h = busy_h
+        if not (math.isfinite(provisioned_h) and math.isfinite(busy_h)):
+            raise InputError(
+                "requests: the volume gives more accelerator-hours than a finite number"
+            )
+        if provisioned_h <= 0:
+            raise InputError(
+                f"requests: {requests:g} request(s) take no measurable accelerator time; "
+                "give a larger volume"
+            )
         idle_h = max(provisioned_h - busy_h, 0.0)
         busy_w = prof.busy_power.value.m_as("W")
         idle_factor = self._idle_factor(acc)
@@ -1398,6 +1414,16 @@ def compare_inference(
     """
     import pandas as pd
 
+    from footprint.site import Site
+
+    for name, items in (("models", models), ("energy_models", energy_models)):
+        if not isinstance(items, (list, tuple)):
+            raise InputError(f"{name}: expected a list, got {type(items).__name__}")
+    for em in energy_models:
+        if not isinstance(em, str):
+            raise InputError(f"energy_models: expected names such as 'ecologits', got {em!r}"[:200])
+    if site is not None and not isinstance(site, Site):
+        raise InputError(f"site: expected a Site, got {type(site).__name__}")
     rows = []
     notes: list[str] = []
     runs: list[tuple[Any, str]] = []
@@ -1451,7 +1477,8 @@ def compare_inference(
         rows.append(row)
     df = pd.DataFrame(rows).dropna(axis=1, how="all")
     for col in ("accelerators_per_replica", "accelerators"):
-        if col in df:
+        # whole counts as integers, unless too large for one (then a float stays)
+        if col in df and (df[col].dropna().abs() < 2**53).all():
             df[col] = df[col].round().astype("Int64")
     df.attrs["notes"] = notes
     return df

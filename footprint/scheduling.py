@@ -23,13 +23,14 @@ from footprint.accounting import account
 from footprint.engine import Footprint
 from footprint.errors import InputError
 from footprint.hourly import (
-    SURPLUS_TREATMENTS,
     HourlyGrid,
     _annual_site,
     _check_timezone,
     _outside_note,
     _parse_time,
     _zone_for_region,
+    check_hourly_arguments,
+    check_span,
     find_hourly_zone,
     hourly_grid,
     hourly_inputs,
@@ -105,6 +106,8 @@ class Schedule(Footprint):
 def _it_power_kw(power: Any, duration_h: float) -> tuple[float, dict[str, Factor], dict[str, str]]:
     """IT power [kW] from a power quantity or a workload run over ``duration_h``."""
     if hasattr(power, "load"):
+        if not callable(power.load):
+            raise InputError(f"power: expected a power or a workload, got {type(power).__name__}")
         load = power.load()
         kwh = (
             float(load.accelerator_hours.m_as("h"))
@@ -172,8 +175,7 @@ def schedule(
 
     from footprint.site import site_factors
 
-    if surplus not in SURPLUS_TREATMENTS:
-        raise InputError(f"surplus: expected one of {SURPLUS_TREATMENTS}, got {surplus!r}")
+    check_hourly_arguments(site, grid, solar, surplus, timezone, grid_year)
     notes: list[str] = []
     region = site.region if site is not None else None
 
@@ -210,17 +212,20 @@ def schedule(
     if end <= start:
         raise InputError("window_end must come after window_start")
     duration_q = units.parse_quantity(duration, "time", "h", "duration", allow_zero=False)
-    dur_h = float(duration_q.m_as("h"))
-    span_h = (end - start).total_seconds() / 3600.0
+    dur_h = check_span(float(duration_q.m_as("h")), "duration")
+    span_h = check_span((end - start).total_seconds() / 3600.0, "window")
     if dur_h > span_h + 1e-9:
         raise InputError(
             f"duration {dur_h:g} h does not fit in the window ({span_h:g} h from "
             f"{start.isoformat()} to {end.isoformat()})"
         )
     step_h = float(units.parse_quantity(step, "time", "h", "step", allow_zero=False).m_as("h"))
-    count = int(np.floor((span_h - dur_h) / step_h + 1e-9)) + 1
-    if count > MAX_CANDIDATES:
-        raise InputError(f"step {step}: {count:,} candidate starts (at most {MAX_CANDIDATES:,})")
+    step_h = min(step_h, span_h)  # a step beyond the window (even 1e306 years): one start
+    starts_f = np.floor((span_h - dur_h) / step_h + 1e-9) + 1  # a float: a tiny step is inf
+    if not starts_f <= MAX_CANDIDATES:
+        shown = f"{starts_f:,.0f}" if np.isfinite(starts_f) else "too many"
+        raise InputError(f"step {step}: {shown} candidate starts (at most {MAX_CANDIDATES:,})")
+    count = int(starts_f)
     offsets_h = np.arange(count) * step_h
     now_ts = start if now is None else _parse_time(now, "now", naive_tz)
     now_h = (now_ts - start).total_seconds() / 3600.0
@@ -246,6 +251,8 @@ def schedule(
         ewif_h = hourly_ewif[rows]
 
     kw, power_factors, power_inputs = _it_power_kw(power, dur_h)
+    if not np.isfinite(kw * dur_h * pue * 1000.0 * max(float(np.max(intensity)), 1.0)):
+        raise InputError("power: too large; the job's energy and CO2e are not finite numbers")
     full_hour = account(1.0, kw * 1000.0, 0.0, pue, wue, ewif_h, intensity)
     load_kwh = full_hour["facility_energy"]  # L: facility energy of a full hour
     solar_factors: dict[str, Factor] = {}

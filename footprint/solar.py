@@ -203,10 +203,14 @@ class PVArray:
             m["azimuth"] = _angle(self.azimuth, "azimuth", 0.0, 360.0)
         if self.losses is not None:
             m["losses"] = _fraction(self.losses, "losses")
-        if self.module_type not in MODULE_TYPES:
-            raise UnknownNameError("module type", self.module_type, MODULE_TYPES)
-        if self.mount not in MOUNTS:
-            raise UnknownNameError("mount", self.mount, MOUNTS)
+        for kind, value, choices in (
+            ("module type", self.module_type, MODULE_TYPES),
+            ("mount", self.mount, MOUNTS),
+        ):
+            if not isinstance(value, str):
+                raise InputError(f"{kind}: expected one of {', '.join(choices)}, got {value!r}")
+            if value not in choices:
+                raise UnknownNameError(kind, value, choices)
         ratio = float(
             units.parse_quantity(
                 self.dc_ac_ratio, "dimensionless", "", "dc_ac_ratio", allow_zero=False
@@ -327,6 +331,11 @@ class SolarSite:
                 raise InputError(f"{key}: expected degrees in [-{bound:g}, {bound:g}], got {value}")
         if self.altitude is not None:
             units.check_magnitude(self.altitude, "altitude", allow_negative=True)
+            if not -500.0 <= float(self.altitude) <= 9000.0:
+                raise InputError(
+                    f"altitude: expected metres above sea level in [-500, 9000], "
+                    f"got {self.altitude}"
+                )
 
     def altitude_m(self) -> float:
         if self.altitude is not None:
@@ -556,7 +565,7 @@ def clearsky_weather(clearness: Any = None, site: SolarSite | None = None) -> We
     )
 
 
-def _detect_format(path: Path) -> str:
+def _detect_format(path: Path, data: bytes) -> str:
     suffix = path.suffix.lower()
     if suffix == ".epw":
         return "epw"
@@ -565,8 +574,7 @@ def _detect_format(path: Path) -> str:
     if suffix == ".json":
         return "pvgis"
     if suffix == ".csv":
-        with path.open(encoding="utf-8", errors="replace") as fh:
-            head = fh.readline()
+        head = data.split(b"\n", 1)[0].decode("utf-8", errors="replace")
         if head.lower().startswith("latitude") or "pvgis" in head.lower():
             return "pvgis"
         if len(head.split(",")) == 7:  # TMY3 header: USAF,Name,State,TZ,lat,lon,alt
@@ -592,23 +600,57 @@ def read_weather(path: str | Path, fmt: str | None = None) -> Weather:
     fmt : {"tmy3", "tmy2", "epw", "pvgis"}, optional
         Format; detected from the extension (and the first line of a .csv) otherwise.
     """
+    import os
+
+    from footprint.files import read_bytes
+
+    if not isinstance(path, (str, os.PathLike)):
+        raise InputError(f"weather file: expected a file name, got {type(path).__name__}")
+    if fmt is not None and (not isinstance(fmt, str) or fmt not in WEATHER_FORMATS):
+        raise UnknownNameError("weather format", str(fmt), WEATHER_FORMATS)
+    data = read_bytes(path, "weather file", max_bytes=MAX_WEATHER_BYTES)
     file = Path(path)
-    if not file.is_file():
-        raise InputError(f"weather file {str(path)!r} not found")
-    kind = fmt or _detect_format(file)
-    if kind not in WEATHER_FORMATS:
-        raise UnknownNameError("weather format", kind, WEATHER_FORMATS)
-    stat = file.stat()
-    weather = _read_weather(str(file.resolve()), stat.st_mtime_ns, stat.st_size, kind)
+    kind = fmt or _detect_format(file, data)
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"weather file: {str(path)!r} is not UTF-8 text (byte 0x{data[exc.start]:02x} at "
+            f"offset {exc.start}); save it as UTF-8"
+        ) from None
+    weather = _read_weather(file.name, data, kind)
     return replace(weather, data=weather.data.copy())
 
 
+#: Largest weather file read: an hourly year is 1-2 MB as TMY3/EPW, 3 MB as PVGIS JSON.
+MAX_WEATHER_BYTES = 64 * 2**20
+
+
 @lru_cache(maxsize=8)
-def _read_weather(path: str, mtime_ns: int, size: int, kind: str) -> Weather:
-    """Parse a weather file (cached by path, modification time and size)."""
+def _read_weather(name: str, content: bytes, kind: str) -> Weather:
+    """Parse the bytes of a weather file (cached by name and content).
+
+    pvlib reads the checked bytes from a private copy, never the user's path, so a
+    file that changes, or a FIFO or device put in its place, cannot reach pvlib.
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="footprint-weather-") as folder:
+        copy = Path(folder) / (Path(name).name or "weather")
+        copy.write_bytes(content)
+        try:
+            return _parse_weather(copy, kind)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+            reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            raise DataError(
+                f"weather file {copy.name}: cannot read it as {kind.upper()} ({reason})"
+            ) from None
+
+
+def _parse_weather(file: Path, kind: str) -> Weather:
+    """Parse weather file ``file`` (a private copy) as ``kind`` with pvlib.iotools."""
     import pandas as pd
 
-    file = Path(path)
     io = _pvlib().iotools
     notes = []
     try:
@@ -894,7 +936,9 @@ def _simulate_quiet(solar: OnSiteSolar, times: Any) -> SolarRun:
     eta = array._m["inverter_efficiency"]
     pac0 = pdc0 / array._m["dc_ac_ratio"]
     ac = np.asarray(pvlib.inverter.pvwatts(dc, pac0 / eta, eta_inv_nom=eta), dtype=float)
-    ac = np.clip(np.nan_to_num(ac), 0.0, None)
+    ac = np.clip(np.nan_to_num(ac, posinf=np.inf), 0.0, None)
+    if not np.isfinite(ac).all() or not np.isfinite(dc).all():
+        raise InputError("capacity: too large; the array's output is not a finite number")
     frame = pd.DataFrame(
         {
             "ghi_w_per_m2": ghi,
@@ -911,6 +955,26 @@ def _simulate_quiet(solar: OnSiteSolar, times: Any) -> SolarRun:
     weather_factor = weather.factor()
     factors[weather_factor.name] = weather_factor
     return SolarRun(frame, factors, tuple(notes))
+
+
+def _number(value: Any, name: str) -> float:
+    """A plain number (or a string holding one), finite."""
+    if isinstance(value, str):
+        q = units.to_quantity(value, "", name)
+        if not q.dimensionless:
+            raise InputError(f"{name}: expected a number, got {value!r}")
+        value = q.m_as("")
+    units.check_magnitude(value, name, allow_negative=True)
+    return float(value)
+
+
+def _degrees(value: Any, name: str) -> float:
+    """Decimal degrees from a number, a numeric string or an angle quantity."""
+    if hasattr(value, "dimensionality"):
+        return float(
+            units.parse_quantity(value, "angle", "deg", name, allow_negative=True).m_as("deg")
+        )
+    return _number(value, name)
 
 
 def on_site_solar(
@@ -943,7 +1007,11 @@ def on_site_solar(
         raise InputError("give either a weather file or a clearness factor, not both")
     weather = read_weather(weather_file, weather_format) if weather_file is not None else None
     if latitude is not None and longitude is not None:
-        site = SolarSite(float(latitude), float(longitude), altitude)
+        site = SolarSite(
+            _degrees(latitude, "latitude"),
+            _degrees(longitude, "longitude"),
+            None if altitude is None else _number(altitude, "altitude"),
+        )
     elif region is not None:
         site = SolarSite.from_region(region)
     elif weather is not None and weather.latitude is not None and weather.longitude is not None:
@@ -1006,8 +1074,17 @@ def annual_yield(solar: OnSiteSolar, year: int = 2022) -> SolarYield:
     """
     import pandas as pd
 
-    if isinstance(year, bool) or int(year) != year or not 1900 <= year <= 2100:
-        raise InputError(f"year: expected a calendar year, got {year}")
+    if not isinstance(solar, OnSiteSolar):
+        raise InputError(
+            f"solar: expected an OnSiteSolar (on_site_solar), got {type(solar).__name__}"
+        )
+    from numbers import Real
+
+    if isinstance(year, bool) or not isinstance(year, Real) or not 1900 <= year <= 2100:
+        raise InputError(f"year: expected a calendar year in 1900-2100, got {year!r}"[:200])
+    if int(year) != year:
+        raise InputError(f"year: expected a calendar year in 1900-2100, got {year!r}")
+    year = int(year)
     times = pd.date_range(
         f"{year}-01-01", f"{year + 1}-01-01", freq="h", tz="UTC", inclusive="left"
     )

@@ -24,6 +24,7 @@ the host share (150 W per accelerator by default).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -74,7 +75,17 @@ def training_flops(params: float, tokens: float) -> Any:
     """
     for name, value in (("params", params), ("tokens", tokens)):
         units.check_magnitude(value, name, allow_zero=False)
-    return units.Q_(FLOPS_PER_PARAM_TOKEN * float(params) * float(tokens), "FLOP")
+    flops = FLOPS_PER_PARAM_TOKEN * float(params) * float(tokens)
+    return units.Q_(_finite(flops, "training compute (6 x params x tokens)", "FLOP"), "FLOP")
+
+
+def _finite(x: float, what: str, unit: str) -> float:
+    """``x`` if a finite, non-zero number; else an :class:`InputError` naming ``what``."""
+    if not math.isfinite(x):
+        raise InputError(f"{what}: the inputs give more than a finite number of {unit}")
+    if x == 0:
+        raise InputError(f"{what}: the inputs give 0 {unit} (a number too small to compute)")
+    return x
 
 
 def _flops_magnitude(flops: Any) -> float:
@@ -96,7 +107,8 @@ def accelerator_hours_from_flops(flops: Any, peak: Any, mfu: float) -> Any:
     """
     _check_mfu(mfu, "mfu")
     peak_q = units.parse_quantity(peak, "flop_rate", "TFLOP/s", "peak", allow_zero=False)
-    seconds = _flops_magnitude(flops) / (peak_q.m_as("FLOP/s") * float(mfu))
+    rate = _finite(peak_q.m_as("FLOP/s") * float(mfu), "achieved FLOP/s (peak x mfu)", "FLOP/s")
+    seconds = _finite(_flops_magnitude(flops) / rate, "accelerator-hours", "seconds")
     return units.Q_(seconds / 3600.0, "h")
 
 
@@ -106,7 +118,8 @@ def implied_mfu(flops: Any, accelerator_hours: Any, peak: Any) -> float:
         accelerator_hours, "time", "h", "accelerator_hours", allow_zero=False
     )
     peak_q = units.parse_quantity(peak, "flop_rate", "TFLOP/s", "peak", allow_zero=False)
-    return _flops_magnitude(flops) / (peak_q.m_as("FLOP/s") * hours.m_as("s"))
+    work = _finite(peak_q.m_as("FLOP/s") * hours.m_as("s"), "peak x accelerator-hours", "FLOP")
+    return _finite(_flops_magnitude(flops) / work, "implied MFU", "(a ratio)")
 
 
 def _check_mfu(value: Any, name: str) -> float:
@@ -222,7 +235,7 @@ class TrainingRun:
         r = self._resolved
         acc = get_accelerator(self.accelerator)
         r["accelerator"] = acc
-        if self.precision not in TRAINING_PRECISIONS:
+        if not isinstance(self.precision, str) or self.precision not in TRAINING_PRECISIONS:
             raise InputError(
                 f"precision: expected one of {tuple(TRAINING_PRECISIONS)}, got {self.precision!r}"
             )

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from numbers import Real
 from typing import TYPE_CHECKING, Any
 
 from footprint import units
@@ -62,24 +63,36 @@ DEFAULT_FIT_YEARS = 5
 # --- arithmetic of change -----------------------------------------------------------------
 
 
+def _finite(x: float, what: str) -> float:
+    """``x`` if finite, else an :class:`InputError` (a result must be a number)."""
+    if not math.isfinite(x):
+        raise InputError(f"{what}: the result is too large to be a finite number")
+    return x
+
+
 def _ratio(base: Any, current: Any) -> float:
+    import pint
+
     if hasattr(base, "dimensionality") or hasattr(current, "dimensionality"):
         if not (hasattr(base, "dimensionality") and hasattr(current, "dimensionality")):
             raise InputError("percent change: give both values as quantities, or both as numbers")
+        if not isinstance(base, pint.Quantity) or not isinstance(current, pint.Quantity):
+            raise InputError("percent change: give quantities of footprint.units.Q_")
         if base.dimensionality != current.dimensionality:
             raise InputError(
                 f"percent change: {base:~P} and {current:~P} are not the same kind of quantity"
             )
-        b, c = float(base.magnitude), float(current.to(base.units).magnitude)
+        pairs = (("base", base.magnitude), ("current", current.to(base.units).magnitude))
     else:
-        b, c = float(base), float(current)
-    for name, x in (("base", b), ("current", c)):
+        pairs = (("base", base), ("current", current))
+    for name, x in pairs:
         units.check_magnitude(x, name, allow_negative=True)
+    b, c = float(pairs[0][1]), float(pairs[1][1])
     if b == 0:
         raise InputError(
             "percent change: the base value is zero, so a relative change is undefined"
         )
-    return c / b
+    return _finite(c / b, "percent change")
 
 
 def percent_change(base: Any, current: Any) -> float:
@@ -90,17 +103,20 @@ def percent_change(base: Any, current: Any) -> float:
     base, current : Quantity or float
         Two values of the same quantity (units converted), e.g. 9.67 and 14.3 MtCO2e.
     """
-    return (_ratio(base, current) - 1.0) * 100.0
+    return _finite((_ratio(base, current) - 1.0) * 100.0, "percent change")
 
 
 def annual_rate(base: Any, current: Any, years: float) -> float:
     """Compound annual rate of change in percent that turns ``base`` into ``current``."""
-    if years <= 0:
-        raise InputError(f"years: expected a positive span, got {years}")
+    units.check_magnitude(years, "years", allow_zero=False)
     ratio = _ratio(base, current)
     if ratio <= 0:
         raise InputError("annual rate: base and current must have the same sign")
-    return (ratio ** (1.0 / years) - 1.0) * 100.0
+    try:
+        rate = (ratio ** (1.0 / float(years)) - 1.0) * 100.0
+    except OverflowError:
+        rate = math.inf
+    return _finite(rate, "annual rate")
 
 
 def _signed(pct: float, digits: int = 0) -> str:
@@ -126,6 +142,9 @@ def describe_change(
     digits : int
         Decimals of the percentage.
     """
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 10:
+        raise InputError(f"digits: expected a whole number from 0 to 10, got {digits!r}"[:200])
+    since, until = units.check_year(since, "since"), units.check_year(until, "until")
     text = _signed(percent_change(base, current), digits)
     if since is not None:
         text += f" since {since}"
@@ -148,12 +167,26 @@ def growth_change(
     rates as fractions per year (0.3 = +30 %/yr; ``intensity_change=-0.03`` is a grid
     getting 3 % cleaner each year).
     """
+    units.check_magnitude(years, "years", allow_negative=True)
+    for name, rate in (
+        ("volume_growth", volume_growth),
+        ("efficiency_gain", efficiency_gain),
+        ("intensity_change", intensity_change),
+    ):
+        units.check_magnitude(rate, name, allow_negative=True)
     if efficiency_gain >= 1:
         raise InputError(f"efficiency_gain: expected a fraction below 1, got {efficiency_gain}")
     if volume_growth <= -1 or intensity_change <= -1:
         raise InputError("growth rates: a yearly change of -100% or less is not a rate")
-    factor = ((1 + volume_growth) * (1 - efficiency_gain) * (1 + intensity_change)) ** years
-    return (factor - 1.0) * 100.0
+    try:
+        factor = (
+            (1 + float(volume_growth))
+            * (1 - float(efficiency_gain))
+            * (1 + float(intensity_change))
+        ) ** float(years)
+    except OverflowError:
+        factor = math.inf
+    return _finite((factor - 1.0) * 100.0, "growth change")
 
 
 # --- grid series --------------------------------------------------------------------------
@@ -305,6 +338,9 @@ def trend(
 
     from footprint.compare import register_units
 
+    _check_region(region)
+    _check_hydro(hydro)
+    start, end = units.check_year(start, "start"), units.check_year(end, "end")
     if start is not None and end is not None and start > end:
         raise InputError(f"--from {start} is after --to {end}")
     location, intensity, ewifs, sources, notes = _grid_history(region, hydro, start, end)
@@ -340,11 +376,13 @@ def trend(
         out[name] = pint_pandas.PintArray(values, dtype=f"pint[{unit}]")
         known = ~np.isnan(values)
         first = values[known][0] if known.any() else np.nan
-        out[f"{name}_change_pct"] = pd.array((values / first - 1) * 100, dtype="Float64")
+        out[f"{name}_change_pct"] = pd.array(_pct_change(values, first), dtype="Float64")
         prev = np.concatenate([[np.nan], values[:-1]])
         consecutive = np.concatenate([[False], np.diff(years) == 1])
-        yoy = np.where(consecutive, (values / prev - 1) * 100, np.nan)
+        yoy = np.where(consecutive, _pct_change(values, prev), np.nan)
         out[f"{name}_yoy_pct"] = pd.array(yoy, dtype="Float64")
+        if known.any() and ((first == 0) or (consecutive & (prev == 0)).any()):
+            notes.append(f"{name}: a change from a value of zero is undefined; left blank")
         if known.any():
             ys = [y for y, k in zip(years, known, strict=True) if k]
             last = values[known][-1]
@@ -373,6 +411,36 @@ def trend(
         }
     )
     return df
+
+
+def _pct_change(values: Any, base: Any) -> Any:
+    """``(values / base - 1) x 100``, NaN (blank) where ``base`` is zero or missing."""
+    import numpy as np
+
+    values = np.asarray(values, dtype=float)
+    base = np.broadcast_to(np.asarray(base, dtype=float), values.shape)
+    ok = (base != 0) & np.isfinite(base)
+    out = np.full(values.shape, np.nan)
+    np.divide(values, base, out=out, where=ok)
+    return np.where(ok, (out - 1) * 100, np.nan)
+
+
+def _check_region(region: Any) -> None:
+    if not isinstance(region, str) or not region.strip():
+        raise InputError(f"region: expected a region name such as 'FR', got {region!r}"[:200])
+
+
+def _check_hydro(hydro: Any) -> None:
+    from footprint.water import HYDRO_TREATMENTS
+
+    if not isinstance(hydro, str) or hydro not in HYDRO_TREATMENTS:
+        raise InputError(f"hydro: expected one of {tuple(HYDRO_TREATMENTS)}, got {hydro!r}"[:200])
+
+
+def _check_growth(growth: Any) -> Growth | None:
+    if growth is not None and not isinstance(growth, Growth):
+        raise InputError(f"growth: expected a Growth, got {type(growth).__name__}")
+    return growth
 
 
 def _years(years: list[int]) -> str:
@@ -441,6 +509,11 @@ class Growth:
             raise InputError(
                 f"efficiency_gain: expected a fraction below 1, got {self.efficiency_gain}"
             )
+        if not isinstance(self.grid, (str, Real)) or isinstance(self.grid, bool):
+            raise InputError(
+                f"grid: expected {' or '.join(GRID_METHODS)} or a yearly rate such as -0.03, "
+                f"got {self.grid!r}"[:200]
+            )
         if isinstance(self.grid, str):
             if self.grid not in GRID_METHODS:
                 from footprint.errors import UnknownNameError
@@ -455,12 +528,16 @@ class Growth:
             units.check_magnitude(self.grid, "grid", allow_negative=True)
             if self.grid <= -1:
                 raise InputError(f"grid: a yearly change must be above -100%, got {self.grid}")
+        fit = self.fit_years
         if (
-            isinstance(self.fit_years, bool)
-            or int(self.fit_years) != self.fit_years
-            or (self.fit_years < 2)
+            isinstance(fit, bool)
+            or not isinstance(fit, Real)
+            or not 2 <= fit <= 1000
+            or not float(fit).is_integer()
         ):
-            raise InputError(f"fit_years: expected a whole number >= 2, got {self.fit_years}")
+            raise InputError(
+                f"fit_years: expected a whole number from 2 to 1000, got {fit!r}"[:200]
+            )
 
     def describe(self) -> str:
         """The assumptions in words."""
@@ -603,8 +680,19 @@ def project(
     from footprint.accounting import account
     from footprint.compare import describe_workload, register_units
     from footprint.site import Site, site_factors
+    from footprint.workloads import Workload
 
-    growth = growth or Growth()
+    if not isinstance(workload, Workload):
+        raise InputError(
+            f"workload: expected a workload such as GpuJob, got {type(workload).__name__}"
+        )
+    if region is not None:
+        _check_region(region)
+    if site is not None and not isinstance(site, Site):
+        raise InputError(f"site: expected a Site, got {type(site).__name__}")
+    growth = _check_growth(growth) or Growth()
+    base_year = _required_year(base_year, "base_year")
+    end_year = _required_year(end_year, "end_year")
     if end_year < base_year:
         raise InputError(f"end year {end_year} is before the base year {base_year}")
     site = site or Site()
@@ -620,8 +708,9 @@ def project(
     notes = [n for n in sf.notes if not n.startswith(("intensity:", "ewif:"))]
     years = list(range(base_year, end_year + 1))
     n = np.arange(len(years), dtype=float)
-    volume = (1 + growth.volume_growth) ** n
-    efficiency = (1 - growth.efficiency_gain) ** n
+    with np.errstate(over="ignore", invalid="ignore"):
+        volume = (1 + growth.volume_growth) ** n
+        efficiency = (1 - growth.efficiency_gain) ** n
 
     # the zones the base-year estimate uses, so that the base year equals `estimate`
     location, hist_i, hist_w, sources, hist_notes = _grid_history(
@@ -655,6 +744,11 @@ def project(
         cfe_share=sf.cfe.value.m_as(""),
         price_per_kwh=price,
     )
+    for key in ("facility_energy", "co2e", "co2e_market", "water", "cost"):
+        if key in mags and not np.isfinite(np.asarray(mags[key], dtype=float)).all():
+            raise InputError(
+                f"growth: the projection to {end_year} is too large to be a finite number"
+            )
     register_units()
 
     def q(values: Any, unit: str) -> Any:
@@ -696,6 +790,13 @@ def project(
     return df
 
 
+def _required_year(year: Any, name: str) -> int:
+    value = units.check_year(year, name)
+    if value is None:
+        raise InputError(f"{name}: give a calendar year")
+    return value
+
+
 def project_totals(
     base: Any,
     base_year: int,
@@ -719,22 +820,29 @@ def project_totals(
 
     from footprint.compare import register_units
 
-    growth = growth or Growth(grid="constant")
+    growth = _check_growth(growth) or Growth(grid="constant")
     if growth.grid == "linear":
         raise InputError("grid: a total has no grid history; give a yearly rate or 'constant'")
-    if not hasattr(base, "dimensionality"):
-        raise InputError("base: give a quantity such as '9.67 MtCO2e'")
+    if not isinstance(base, units.get_registry().Quantity):
+        raise InputError("base: give a quantity such as Q_(9.67, 'MtCO2e')")
+    units.check_magnitude(base.magnitude, "base", allow_negative=True)
+    base_year = _required_year(base_year, "base_year")
+    end_year = _required_year(end_year, "end_year")
     if end_year < base_year:
         raise InputError(f"end year {end_year} is before the base year {base_year}")
     rate = 0.0 if growth.grid == "constant" else float(growth.grid)
     n = np.arange(end_year - base_year + 1, dtype=float)
-    factor = ((1 + growth.volume_growth) * (1 - growth.efficiency_gain) * (1 + rate)) ** n
+    with np.errstate(over="ignore", invalid="ignore"):
+        factor = ((1 + growth.volume_growth) * (1 - growth.efficiency_gain) * (1 + rate)) ** n
+        values = float(base.magnitude) * factor
+    if not (np.isfinite(factor).all() and np.isfinite(values).all()):
+        raise InputError(f"growth: the projection to {end_year} is too large to be a finite number")
     register_units()
     unit = str(base.units)
     df = pd.DataFrame(
         {
             "year": pd.array(range(base_year, end_year + 1), dtype="Int64"),
-            "value": pint_pandas.PintArray(float(base.magnitude) * factor, dtype=f"pint[{unit}]"),
+            "value": pint_pandas.PintArray(values, dtype=f"pint[{unit}]"),
             "change_pct": pd.array((factor - 1) * 100, dtype="Float64"),
         }
     )

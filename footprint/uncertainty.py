@@ -38,7 +38,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
-from numbers import Real
+from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any
 
 from footprint import units
@@ -107,6 +107,8 @@ def _is_whole(value: Any) -> bool:
     """Whether ``value`` is an integral number (not a bool, NaN or a string)."""
     if isinstance(value, bool) or not isinstance(value, Real):
         return False
+    if isinstance(value, Integral):  # a huge int is whole (float() would overflow)
+        return True
     x = float(value)
     return math.isfinite(x) and x.is_integer()
 
@@ -555,7 +557,15 @@ def propagate(
     import numpy as np
 
     from footprint.accounting import account
+    from footprint.engine import Footprint
+    from footprint.workloads import Load
 
+    if not isinstance(fp, Footprint):
+        raise InputError(f"fp: expected a Footprint (an estimate), got {type(fp).__name__}")
+    if load is not None and not isinstance(load, Load):
+        raise InputError(f"load: expected a Load (workload.load()), got {type(load).__name__}")
+    if spec is not None and not isinstance(spec, Uncertainty):
+        raise InputError(f"spec: expected an Uncertainty, got {type(spec).__name__}")
     spec = spec or Uncertainty()
     rng = np.random.default_rng(spec.seed)
     n = spec.samples

@@ -286,7 +286,7 @@ def test_profile_csv_errors(tmp_path):
     )
     with pytest.raises(InputError, match="no UTC offset"):
         LoadProfile.from_csv(naive)
-    with pytest.raises(InputError, match="not found"):
+    with pytest.raises(InputError, match="no such file"):
         LoadProfile.from_csv(tmp_path / "missing.csv")
     with pytest.raises(InputError, match="increasing"):
         LoadProfile.from_series(["2022-07-01T10:00Z", "2022-07-01T09:00Z"], [1, 1])

@@ -363,7 +363,7 @@ def test_epw_and_pvgis_give_the_tmy3_yield(tmp_path, greensboro_tmy):
 
 
 def test_weather_file_errors(tmp_path):
-    with pytest.raises(InputError, match="not found"):
+    with pytest.raises(InputError, match="no such file"):
         read_weather(tmp_path / "none.epw")
     bad = tmp_path / "bad.epw"
     bad.write_text("not an epw\n")

@@ -184,7 +184,6 @@ def _equivalences(spread: dict[str, Any]) -> list[Any]:
 
 
 def _render(df: Any, fmt: str, with_equivalences: bool) -> str:
-    import json
 
     from footprint.compare import (
         METRICS,
@@ -215,17 +214,18 @@ def _render(df: Any, fmt: str, with_equivalences: bool) -> str:
                 "of": "CO2e difference between the worst and the best region",
                 "items": [e.to_dict() for e in eqs],
             }
-        return json.dumps(out, indent=2, ensure_ascii=False)
+        return _json_text(out)
     n = len(df)
     title = f"{METRICS[metric]}: {df.attrs.get('workload', '')}, {n} region{'s' if n != 1 else ''}"
     if fmt == "markdown":
         lines = [f"**{title}**", "", to_markdown(df).rstrip("\n")]
     else:
-        from rich.markup import escape
+        from footprint.escape import rich_text
 
         shown = display_frame(df, compact=True)
-        shown.columns = [escape(str(c)) for c in shown.columns]
-        lines = [render_frame(shown, "table", title=escape(title)).rstrip("\n")]
+        shown.columns = [rich_text(c) for c in shown.columns]
+        shown = shown.apply(lambda column: column.map(rich_text))
+        lines = [render_frame(shown, "table", title=rich_text(title)).rstrip("\n")]
     if spread is not None:
         best, worst = spread["best"], spread["worst"]
         ratio = worst["ratio_to_best"]
@@ -257,6 +257,13 @@ def _render(df: Any, fmt: str, with_equivalences: bool) -> str:
     if notes:
         lines += [""] + [f"note: {n}" for n in notes]
     return "\n".join(lines)
+
+
+def _json_text(data: Any) -> str:
+    """``data`` as JSON; NaN or infinity anywhere is an error, never written."""
+    from footprint.report import to_json
+
+    return to_json(data)
 
 
 def _diff(value: Any, what: str, readable: Callable[[Any], str]) -> str:

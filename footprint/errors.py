@@ -47,8 +47,8 @@ class MissingDataError(InputError, LookupError):
 
 def suggest(name: str, choices: Iterable[str], n: int = 5) -> list[str]:
     """Close matches of ``name`` among ``choices`` (case-insensitive), best first."""
-    pool = {c.lower(): c for c in choices}
-    lowered = name.lower()
+    pool = {str(c).lower(): str(c) for c in choices}
+    lowered = str(name).lower()
     hits = [pool[m] for m in get_close_matches(lowered, list(pool), n=n, cutoff=0.6)]
     for key, original in pool.items():
         if len(hits) >= n:

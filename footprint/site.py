@@ -88,6 +88,13 @@ class Site:
 
     def __post_init__(self) -> None:
         units.check_year(self.year, "year")
+        if self.region is not None and (
+            not isinstance(self.region, str) or not self.region.strip()
+        ):
+            raise InputError(
+                f"region: expected a zone or cloud-region name such as FR or aws:us-east-1, "
+                f"got {self.region!r}"[:200]
+            )
         if self.operator is not None and (
             not isinstance(self.operator, str) or not self.operator.strip()
         ):

@@ -322,3 +322,17 @@ def test_project_total_never_evaluates_an_expression(total):
     assert time.perf_counter() - start < SECONDS
     assert r.exit_code == 2, r.output
     assert len(r.output.strip().splitlines()) == 1 and "Traceback" not in r.output
+
+
+def test_site_refuses_a_region_that_is_not_a_name():
+    import footprint as fp
+
+    for region in ([], {}, 5, "  "):
+        with pytest.raises(InputError, match="region"):
+            fp.Site(region=region)
+
+
+def test_suggestions_for_a_name_that_is_not_text():
+    from footprint.errors import UnknownNameError
+
+    assert "unknown zone 5" in str(UnknownNameError("zone", 5, ["FR", 7]))

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from footprint import units
 from footprint.accounting import account
-from footprint.data import choose_year, datasets_dir, read_records
+from footprint.data import choose_year, datasets_dir, read_records, verify_file
 from footprint.engine import Footprint
 from footprint.errors import DataError, InputError, MissingDataError, UnitError, UnknownNameError
 from footprint.hardware import normalise_name
@@ -798,13 +798,9 @@ class LoadProfile:
             values = pd.to_numeric(table[pcol], errors="raise").to_numpy(float)
         except (ValueError, TypeError):
             raise InputError(f"profile: column {pcol!r} holds non-numbers") from None
-        try:
-            per_unit = units.Q_(1.0, unit_text)
-        except Exception:  # pint raises several types for an unknown unit
-            raise UnitError(
-                f"profile: column {pcol!r}: cannot read the unit {unit_text!r}"
-            ) from None
-        if not per_unit.check("[power]"):
+        # a header's unit is never an expression for pint to evaluate ("W**10**10")
+        parsed = units.parse_unit(unit_text, f"profile: column {pcol!r}")
+        if not parsed.is_compatible_with("W"):
             raise UnitError(
                 f"profile: column {pcol!r} is in {unit_text}, not a power unit (W, kW, MW)"
             )
@@ -1081,6 +1077,7 @@ def _load(zone: str, year: int) -> HourlyGrid:
     path = _hourly_path(zone, year)
     if not path.is_file():
         raise DataError(f"hourly grid file missing: {path.name} in {path.parent}")
+    verify_file(path)  # schema and manifest checksum, once per process
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         table = pd.read_csv(fh)
     hours = pd.DatetimeIndex(pd.to_datetime(table["timestamp_utc"], utc=True))

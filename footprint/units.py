@@ -363,7 +363,7 @@ def parse_unit(text: str, name: str) -> Any:
         raise UnitError(f"{name}: empty unit")
     if len(unit) > MAX_QUANTITY_LENGTH:
         raise UnitError(f"{name}: a unit of {len(unit):,} characters is too long")
-    _check_unit_text(unit, unit, name)
+    _check_unit_text(unit, unit, name, "a unit such as kW or gCO2e/kWh")
     try:
         return get_registry().Unit(unit)
     except Exception as exc:  # pint raises several types for unknown units
@@ -371,7 +371,12 @@ def parse_unit(text: str, name: str) -> Any:
         raise UnitError(f"{name}: cannot read the unit {unit!r} ({reason})") from None
 
 
-def _check_unit_text(unit: str, value: str, name: str) -> None:
+def _check_unit_text(
+    unit: str,
+    value: str,
+    name: str,
+    expected: str = "one number followed by a unit (e.g. '1000 W', '1e9 request/day')",
+) -> None:
     """Refuse a unit text that is not names, operators and small integer exponents."""
     pos, depth, previous = 0, 0, ""
     while pos < len(unit):
@@ -382,8 +387,7 @@ def _check_unit_text(unit: str, value: str, name: str) -> None:
             or (token["power"] and previous not in {"name", ")"})
         ):
             raise UnitError(
-                f"{name}: cannot read {value!r}: expected one number followed by a unit "
-                "(e.g. '1000 W', '1e9 request/day'); expressions are not evaluated"
+                f"{name}: cannot read {value!r}: expected {expected}; expressions are not evaluated"
             )
         op = token["op"]
         if op == "(":

@@ -336,3 +336,31 @@ def test_suggestions_for_a_name_that_is_not_text():
     from footprint.errors import UnknownNameError
 
     assert "unknown zone 5" in str(UnknownNameError("zone", 5, ["FR", 7]))
+
+
+def test_profile_header_unit_is_never_evaluated(tmp_path):
+    """A load profile's header unit went to pint as an expression (item 2)."""
+    path = tmp_path / "profile.csv"
+    path.write_text(
+        "timestamp,power [W**10**10]\n2022-07-01T00:00Z,5\n2022-07-01T01:00Z,5\n",
+        encoding="utf-8",
+    )
+    start = time.perf_counter()
+    r = CliRunner().invoke(cli, ["hourly", "--profile", str(path), "-r", "US-CAL-CISO"])
+    assert time.perf_counter() - start < SECONDS
+    assert r.exit_code == 2, r.output
+    assert "expressions are not evaluated" in r.output
+
+
+def test_hourly_grid_files_are_verified_against_the_manifest(monkeypatch):
+    from footprint import data, hourly
+
+    seen = []
+    monkeypatch.setattr(hourly, "verify_file", lambda path: seen.append(path))
+    hourly._load.cache_clear()
+    try:
+        hourly._load("US-CAL-CISO", 2022)
+    finally:
+        hourly._load.cache_clear()
+    assert seen and str(seen[0]).endswith(".csv.gz")
+    assert data.verify_file  # the real check exists

@@ -51,6 +51,7 @@ __all__ = [
     "Column",
     "Schema",
     "SCHEMAS",
+    "TECHNOLOGIES",
     "schema_for",
     "parse_csv",
     "count_rows",
@@ -299,7 +300,9 @@ _GRID_INTENSITY = (
     *source_columns("dataset", "source"),
 )
 
-_TECHNOLOGIES = (
+#: Generation technologies of the mix tables (``<tech>_share`` columns); footprint.water
+#: uses the same tuple.
+TECHNOLOGIES = (
     "coal",
     "gas",
     "oil",
@@ -310,7 +313,7 @@ _TECHNOLOGIES = (
     "bioenergy",
     "other_renewables",
 )
-_SHARE_NAMES = tuple(f"{t}_share" for t in _TECHNOLOGIES)
+_SHARE_NAMES = tuple(f"{t}_share" for t in TECHNOLOGIES)
 
 
 def _generation_mix(file: str, empty_twh: bool) -> Schema:
@@ -660,7 +663,7 @@ SCHEMAS: dict[str, Schema] = {
         Schema(
             "water_factors.csv",
             (
-                text("technology", choices=_TECHNOLOGIES),
+                text("technology", choices=TECHNOLOGIES),
                 number("consumption_l_per_kwh", "L/kWh", *WATER_CONSUMPTION_L_PER_KWH),
                 number("consumption_low_l_per_kwh", "L/kWh", *WATER_CONSUMPTION_L_PER_KWH),
                 number("consumption_high_l_per_kwh", "L/kWh", *WATER_CONSUMPTION_L_PER_KWH),

@@ -26,21 +26,10 @@ from footprint import units
 from footprint.data import choose_year, datasets_dir, read_records
 from footprint.errors import InputError, MissingDataError
 from footprint.provenance import Factor
+from footprint.schemas import TECHNOLOGIES
 
 __all__ = ["TECHNOLOGIES", "HYDRO_TREATMENTS", "technology_factors", "ewif_from_mix", "ewif"]
 
-#: Generation technologies of the mix table (``<tech>_share`` columns).
-TECHNOLOGIES = (
-    "coal",
-    "gas",
-    "oil",
-    "nuclear",
-    "hydro",
-    "wind",
-    "solar",
-    "bioenergy",
-    "other_renewables",
-)
 HydroTreatment = Literal["include", "exclude"]
 HYDRO_TREATMENTS: tuple[str, ...] = ("include", "exclude")
 Bound = Literal["central", "low", "high"]

@@ -72,7 +72,8 @@ def command(
       footprint hourly --region aws:us-west-1 --start 2022-07-01T09:00 --hours 10 --power 1000
       footprint hourly --region gcp:us-east4 --profile load.csv --hourly --format csv
       footprint hourly --grid-zone CISO --start 2022-07-01T09:00Z --hours 8 \\
-          -a H100-SXM --count 512 --pv-capacity "2 MWp" --latitude 35.4 --longitude -119.0
+          -a H100-SXM --count 512 --pv-capacity "2 MWp" --latitude 35.4 --longitude -119.0 \\
+          --clearness 0.75
     """
     from footprint.cli import CliError
     from footprint.hourly import LoadProfile, account_hourly

@@ -82,6 +82,11 @@ __all__ = [
     "run_batch",
     "parse_elapsed",
     "parse_alloc_tres",
+    "Source",
+    "ParquetSource",
+    "output_kind",
+    "publish",
+    "discard",
 ]
 
 #: Canonical input columns and what they hold (the command's help shows these).
@@ -523,8 +528,12 @@ def _require_pyarrow(what: str) -> Any:
     return pyarrow
 
 
-class _Source(ABC):
-    """A job log: its kind, its header (raw column names) and its rows in chunks."""
+class Source(ABC):
+    """A job log: its kind, its header (raw column names) and its rows in chunks.
+
+    The base of the CSV/sacct, Parquet and DataFrame sources that :func:`open_source`
+    returns; :mod:`footprint.batch_dask` takes one as its input.
+    """
 
     kind: str = "csv"
     header: list[str]
@@ -539,7 +548,7 @@ class _Source(ABC):
         """The source's rows as chunks of at most ``size`` raw rows."""
 
 
-class _CsvSource(_Source):
+class _CsvSource(Source):
     """A CSV or sacct file (optionally .gz/.bz2/.xz), read in chunks of strings."""
 
     def __init__(self, path: Path, kind: str, delimiter: str | None) -> None:
@@ -819,8 +828,11 @@ def _check_header_names(header: list[str], where: Any) -> None:
         seen[key] = name
 
 
-class _ParquetSource(_Source):
-    """A Parquet file or a directory of them (Hive-style ``key=value`` folders become columns)."""
+class ParquetSource(Source):
+    """A Parquet file or a directory of them (Hive-style ``key=value`` folders become columns).
+
+    :mod:`footprint.batch_dask` reads such a source piece by piece in parallel.
+    """
 
     kind = "parquet"
 
@@ -926,7 +938,7 @@ def read_piece(piece: ParquetPiece, header: list[str] | None = None) -> RawChunk
     return RawChunk(frame.reset_index(drop=True), rows)
 
 
-class _FrameSource(_Source):
+class _FrameSource(Source):
     """A DataFrame already in memory (the library entry point)."""
 
     kind = "frame"
@@ -949,7 +961,7 @@ class _FrameSource(_Source):
             yield RawChunk(part, np.arange(start + 1, start + 1 + len(part), dtype=np.int64))
 
 
-def open_source(path: str | os.PathLike[str], options: BatchOptions) -> _Source:
+def open_source(path: str | os.PathLike[str], options: BatchOptions) -> Source:
     """Open a job log and check its header (nothing is read beyond the header yet)."""
     p = Path(path)
     fmt = options.input_format
@@ -967,7 +979,7 @@ def open_source(path: str | os.PathLike[str], options: BatchOptions) -> _Source:
 
         check_input_file(p, "job log")
     if fmt == "parquet" or (fmt is None and _is_parquet_path(p)):
-        return _ParquetSource(p, _chunk_size(options))
+        return ParquetSource(p, _chunk_size(options))
     if p.is_dir():
         raise InputError(f"{p}: a directory; only Parquet datasets can be directories")
     if fmt is None:
@@ -1068,7 +1080,7 @@ class Plan:
         return out
 
 
-def make_plan(source: _Source, options: BatchOptions) -> Plan:
+def make_plan(source: Source, options: BatchOptions) -> Plan:
     """Check the header against the documented columns and the options; no row is read.
 
     Raises
@@ -1429,12 +1441,12 @@ class Resolver:
     def hourly_zone(self, region: str) -> str | None:
         """The hourly zone of a region (as :func:`footprint.hourly.account_hourly` finds
         it), or None when the region has no hourly grid data."""
-        from footprint.hourly import _zone_for_region
+        from footprint.hourly import zone_for_region
 
         with self._lock:
             if region not in self._hourly_zones:
                 try:
-                    self._hourly_zones[region] = _zone_for_region(region)[0].code
+                    self._hourly_zones[region] = zone_for_region(region)[0].code
                 except FootprintError:
                     self._hourly_zones[region] = None
             return self._hourly_zones[region]
@@ -3421,7 +3433,12 @@ def _base_notes(plan: Plan) -> list[str]:
 # --------------------------------------------------------------------------- outputs
 
 
-def _output_kind(path: Path, what: str) -> str:
+def output_kind(path: Path, what: str) -> str:
+    """``"csv"`` or ``"parquet"`` from an output file name; another suffix is an InputError.
+
+    ``what`` names the option in the message. Used by the sinks here and by
+    :mod:`footprint.batch_dask`.
+    """
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return "csv"
@@ -3529,19 +3546,13 @@ def to_arrow(frame: pd.DataFrame, schema: Any) -> Any:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _temp_beside(path: Path, what: str = "output", directory: bool = False) -> Path:
-    """A temporary file or folder beside ``path``; an unwritable folder is an InputError."""
-    from footprint.files import temp_file_beside
-
-    return temp_file_beside(path, what, directory=directory)
-
-
-def _publish(tmp: Path, target: Path, what: str, directory: bool = False) -> None:
+def publish(tmp: Path, target: Path, what: str, directory: bool = False) -> None:
     """Rename the finished ``tmp`` onto ``target``, checked again just before.
 
     ``target`` was checked when the run started; the check is repeated because a
     run can take long: whatever appeared there since (a directory, a FIFO) is
-    refused, never replaced.
+    refused, never replaced. Commits the outputs of the sinks here and of
+    :mod:`footprint.batch_dask`.
     """
     from footprint.files import mark_footprint_directory, output_target, publish_file
 
@@ -3556,8 +3567,12 @@ def _publish(tmp: Path, target: Path, what: str, directory: bool = False) -> Non
         ) from None
 
 
-def _discard(tmp: Path | None) -> None:
-    """Remove a temporary file or folder this run created (names end in ``.tmp``)."""
+def discard(tmp: Path | None) -> None:
+    """Remove a temporary file or folder this run created (names end in ``.tmp``).
+
+    Anything else (None, a name without ``.tmp``) is left alone. Aborts the outputs of the
+    sinks here and of :mod:`footprint.batch_dask`.
+    """
     import shutil
 
     if tmp is None or not tmp.name.endswith(".tmp"):
@@ -3611,16 +3626,18 @@ class TableSink:
     def __init__(
         self, path: Path, plan: Plan, which: str, what: str = "output", kind: str | None = None
     ) -> None:
+        from footprint.files import temp_file_beside
+
         self.path = path
         self.what = what
-        self.kind = kind or _output_kind(path, what)
+        self.kind = kind or output_kind(path, what)
         self.plan = plan
         self.which = which
         self.columns = plan.result_columns if which == "results" else plan.reject_columns
         self.arrow = _has_pyarrow()
         if self.kind == "parquet" and not self.arrow:
             _require_pyarrow("writing Parquet")
-        self.tmp = _temp_beside(path, what)
+        self.tmp = temp_file_beside(path, what)
         self._writer: Any = None
         self._file: Any = None
         self._schema: Any = arrow_schema(plan, which, self.kind) if self.arrow else None
@@ -3701,7 +3718,7 @@ class TableSink:
 
     def commit(self) -> None:
         self.close()
-        _publish(self.tmp, self.path, self.what)
+        publish(self.tmp, self.path, self.what)
 
     def abort(self) -> None:
         with contextlib.suppress(Exception):
@@ -3710,29 +3727,31 @@ class TableSink:
         with contextlib.suppress(Exception):
             if self._file is not None:
                 self._file.close()
-        _discard(self.tmp)
+        discard(self.tmp)
 
 
 class TextSink:
     """A small text file (the summary), written to a temporary file and renamed on commit."""
 
     def __init__(self, path: Path, text: str, what: str = "--summary") -> None:
+        from footprint.files import temp_file_beside
+
         self.path = path
         self.what = what
-        self.tmp = _temp_beside(path, what)
+        self.tmp = temp_file_beside(path, what)
         try:
             self.tmp.write_text(text, encoding="utf-8")
         except OSError as exc:
-            _discard(self.tmp)
+            discard(self.tmp)
             raise InputError(
                 f"{what}: cannot write {str(path)!r} ({exc.strerror or type(exc).__name__})"
             ) from None
 
     def commit(self) -> None:
-        _publish(self.tmp, self.path, self.what)
+        publish(self.tmp, self.path, self.what)
 
     def abort(self) -> None:
-        _discard(self.tmp)
+        discard(self.tmp)
 
 
 #: Columns of the summary table shown to people (CSV and JSON have every quantity).
@@ -3989,7 +4008,7 @@ def run_batch(
     # every output is checked before anything is read: no run ends refusing its outputs
     given, paths, whats = _output_paths(inputs, output, rejects, summary_path, engine)
     kinds = {
-        k: _output_kind(p, whats[k]) for k, p in given.items() if p is not None and k != "summary"
+        k: output_kind(p, whats[k]) for k, p in given.items() if p is not None and k != "summary"
     }
     source = open_source(path, options)
     plan = make_plan(source, options)
@@ -4047,12 +4066,12 @@ def _output_paths(
     rej = name(rejects, "--rejects")
     whats = {"results": "--output", "rejects": "--rejects", "summary": "--summary"}
     if out is not None:
-        _output_kind(out, "--output")
+        output_kind(out, "--output")
         if rej is None:
             rej = out.with_name(out.name[: -len(out.suffix)] + ".rejects.csv")
             whats["rejects"] = "rejects (written beside --output; --rejects names another file)"
     if rej is not None:
-        _output_kind(rej, "--rejects")
+        output_kind(rej, "--rejects")
     summ = name(summary_path, "--summary")
     if summ is not None and summ.suffix.lower() not in {".json", ".csv", ".md"}:
         raise InputError(f"--summary {summ}: expected a .json, .csv or .md file name")
@@ -4063,7 +4082,7 @@ def _output_paths(
             targets[key] = None
             continue
         directory = (
-            engine == "dask" and key != "summary" and _output_kind(p, whats[key]) == ("parquet")
+            engine == "dask" and key != "summary" and output_kind(p, whats[key]) == ("parquet")
         )
         target = output_target(p, whats[key], inputs=inputs, directory=directory)
         for source in inputs:
@@ -4081,7 +4100,7 @@ def _output_paths(
 
 
 def _run_pandas(
-    source: _Source,
+    source: Source,
     plan: Plan,
     resolver: Resolver,
     summary: Summary,

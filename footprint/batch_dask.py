@@ -23,21 +23,21 @@ from typing import Any
 from footprint.batch import (
     BatchOptions,
     ParquetPiece,
+    ParquetSource,
     Plan,
     Resolver,
+    Source,
     Summary,
     SummaryPart,
     TableSink,
-    _discard,
-    _output_kind,
-    _ParquetSource,
-    _publish,
-    _Source,
-    _temp_beside,
+    discard,
+    output_kind,
     process_chunk,
+    publish,
     read_piece,
 )
 from footprint.errors import InputError
+from footprint.files import temp_file_beside
 
 __all__ = ["run_dask", "SCHEDULERS"]
 
@@ -106,7 +106,7 @@ class _DirectorySink:
         if self.kind != "csv" or self.joined is not None:
             return
         parts = sorted(self.tmp_dir.glob("part-*.csv"))
-        joined = _temp_beside(self.path, self.what)
+        joined = temp_file_beside(self.path, self.what)
         self.joined = joined
         try:
             with joined.open("wb") as out:
@@ -126,18 +126,18 @@ class _DirectorySink:
         self.close()
         if self.kind == "csv":
             assert self.joined is not None
-            _publish(self.joined, self.path, self.what)
-            _discard(self.tmp_dir)
+            publish(self.joined, self.path, self.what)
+            discard(self.tmp_dir)
         else:
-            _publish(self.tmp_dir, self.path, self.what, directory=True)
+            publish(self.tmp_dir, self.path, self.what, directory=True)
 
     def abort(self) -> None:
-        _discard(self.tmp_dir)
-        _discard(self.joined)
+        discard(self.tmp_dir)
+        discard(self.joined)
 
 
 def run_dask(
-    source: _Source,
+    source: Source,
     plan: Plan,
     resolver: Resolver,
     summary: Summary,
@@ -167,7 +167,7 @@ def run_dask(
         ``progress(rows_done, rows_total)`` as tasks finish (local schedulers).
     """
     dask = _require_dask()
-    if not isinstance(source, _ParquetSource):
+    if not isinstance(source, ParquetSource):
         raise InputError(
             "--engine dask reads Parquet (a file or a directory of them); for CSV or sacct "
             "input use --engine pandas, which streams in chunks with bounded memory"
@@ -182,8 +182,8 @@ def run_dask(
                 dirs[which] = (None, "csv")
                 continue
             what = (whats or {}).get(which, f"--{which}")
-            kind = (kinds or {}).get(which) or _output_kind(path, what)
-            tmp = _temp_beside(path, what, directory=True)
+            kind = (kinds or {}).get(which) or output_kind(path, what)
+            tmp = temp_file_beside(path, what, directory=True)
             sinks.append(_DirectorySink(path, tmp, kind, what))
             dirs[which] = (str(tmp), kind)
         tasks = [

@@ -61,6 +61,7 @@ __all__ = [
     "to_records",
     "display_frame",
     "register_units",
+    "UNIT_LADDERS",
 ]
 
 #: Columns a comparison can be ranked by (lower is better), with their labels.
@@ -835,8 +836,10 @@ def _native(v: Any) -> Any:
     return v
 
 
-#: Readable unit ladders for display (one unit per column).
-_LADDERS = {
+#: Readable unit ladders for display (one unit per column): per dimension, units smallest
+#: first; a column shows the largest unit its biggest value reaches. Used here and by
+#: ``footprint.plots`` for its axes. (``report`` keeps its own ladders, without hm^3.)
+UNIT_LADDERS = {
     "[energy]": ("Wh", "kWh", "MWh", "GWh", "TWh"),
     "[co2e]": ("gCO2e", "kgCO2e", "tCO2e", "ktCO2e", "MtCO2e"),
     "[volume]": ("mL", "L", "m^3", "hm^3"),
@@ -850,7 +853,7 @@ def _display_unit(series: Any) -> str:
     q_units = series.pint.units
     registry = units.get_registry()
     ladder = next(
-        (lad for dim, lad in _LADDERS.items() if registry.Quantity(1, q_units).check(dim)),
+        (lad for dim, lad in UNIT_LADDERS.items() if registry.Quantity(1, q_units).check(dim)),
         None,
     )
     if ladder is None:

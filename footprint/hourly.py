@@ -75,6 +75,11 @@ __all__ = [
     "hour_of_year",
     "energy_balance",
     "account_hourly",
+    "zone_for_region",
+    "outside_note",
+    "check_timezone",
+    "parse_time",
+    "annual_site",
 ]
 
 #: What happens to PV output the load cannot use: ``ignore`` (exported, no credit;
@@ -200,12 +205,14 @@ def _ba_reason(region_id: str) -> str:
     return ""
 
 
-def _zone_for_region(region: str) -> tuple[HourlyZone, str]:
+def zone_for_region(region: str) -> tuple[HourlyZone, str]:
     """Hourly zone of a region (zone or cloud region) and how it was chosen.
 
     The first of the location's grid zones, finest first (``Location.zones()``: the
     balancing authority of a US cloud region as in ``cloud_regions.csv``, then the zone and
-    its parents), that has an hourly file.
+    its parents), that has an hourly file. The note is empty when the region is itself an
+    hourly zone. Shared by :func:`account_hourly`, :func:`footprint.scheduling.schedule` and
+    batch's hourly mode (``footprint.batch``), so all three pick the same zone.
     """
     location = _resolve(region)
     zones = hourly_zones()
@@ -234,8 +241,12 @@ def _zone_for_region(region: str) -> tuple[HourlyZone, str]:
     )
 
 
-def _outside_note(zone: HourlyZone, region: str | None) -> list[str]:
-    """A note when an hourly zone given by name is not one of the region's grid zones."""
+def outside_note(zone: HourlyZone, region: str | None) -> list[str]:
+    """A note when an hourly zone given by name is not one of the region's grid zones.
+
+    Empty when ``region`` is None or the zone is one of its grid zones. Used by
+    :func:`account_hourly` and :func:`footprint.scheduling.schedule`.
+    """
     if region is None:
         return []
     location = _resolve(region)
@@ -267,7 +278,12 @@ def region_timezone(region: str | None, zone: HourlyZone | None = None) -> tuple
     return "UTC", "local time not known: UTC shown"
 
 
-def _check_timezone(name: str) -> str:
+def check_timezone(name: str) -> str:
+    """``name`` if it is an IANA time zone name, else an :class:`InputError`.
+
+    Checks a user's ``timezone=`` argument; used here and by
+    :func:`footprint.scheduling.schedule`.
+    """
     import zoneinfo
 
     if not isinstance(name, str) or not name.strip():
@@ -414,7 +430,7 @@ def _parse_stamps(values: Any, what: str) -> pd.DatetimeIndex:
 def _localize(idx: pd.DatetimeIndex, timezone: str, what: str) -> pd.DatetimeIndex:
     """Naive local times in ``timezone`` as aware times; a repeated hour at the end of
     summer time is resolved by order (``infer``), a time that does not exist fails."""
-    tz = _check_timezone(timezone)
+    tz = check_timezone(timezone)
     try:
         return idx.tz_localize(tz, ambiguous="infer", nonexistent="raise")
     except (ValueError, TypeError) as exc:
@@ -464,8 +480,14 @@ def iso_local(times: Any, timezone: str) -> Any:
     return np.char.add(np.datetime_as_string(wall, unit="m"), offset)
 
 
-def _parse_time(value: Any, name: str, timezone: str | None) -> pd.Timestamp:
-    """A tz-aware UTC timestamp; naive values are read in ``timezone`` (required)."""
+def parse_time(value: Any, name: str, timezone: str | None) -> pd.Timestamp:
+    """A tz-aware UTC timestamp; naive values are read in ``timezone`` (required).
+
+    Errors (unreadable, out of pandas' range, no offset and no zone, a DST gap or
+    overlap) are :class:`InputError` naming ``name``. Reads the start and end times of
+    hourly accounting, the window and ``now`` of :func:`footprint.scheduling.schedule`,
+    and ``--window-start`` of ``footprint schedule --within``.
+    """
     import pandas as pd
 
     try:
@@ -486,7 +508,7 @@ def _parse_time(value: Any, name: str, timezone: str | None) -> pd.Timestamp:
                 f"{name}: {value!r} has no UTC offset; write e.g. '2022-07-01T09:00Z' or "
                 "'2022-07-01T09:00-07:00', or give its time zone"
             )
-        tz = _check_timezone(timezone)
+        tz = check_timezone(timezone)
         try:
             ts = ts.tz_localize(tz, ambiguous="raise", nonexistent="raise")
         except (ValueError, TypeError) as exc:  # DST gap or overlap
@@ -599,7 +621,7 @@ class LoadProfile:
         """
         import numpy as np
 
-        t0 = _parse_time(start, "start", timezone)
+        t0 = parse_time(start, "start", timezone)
         hours_q = units.parse_quantity(duration, "time", "h", "duration", allow_zero=False)
         kw = units.parse_quantity(power, "power", "kW", "power").m_as("kW")
         span_h = check_span(float(hours_q.m_as("h")), "duration")
@@ -735,7 +757,7 @@ class LoadProfile:
                 f"profile: the last sample is held for the median interval ({_span(last)})"
             )
         else:
-            end_ts = _parse_time(end, "end", timezone)
+            end_ts = parse_time(end, "end", timezone)
             if end_ts <= idx[-1]:
                 raise InputError("profile: end must come after the last timestamp")
         check_span((end_ts - idx[0]).total_seconds() / 3600.0, "profile")
@@ -1180,7 +1202,13 @@ class HourlyFootprint(Footprint):
         return out
 
 
-def _annual_site(site: Site | None, zone: HourlyZone | None, year: int | None) -> Site:
+def annual_site(site: Site | None, zone: HourlyZone | None, year: int | None) -> Site:
+    """The site whose annual factors (PUE, WUE, annual intensity) go with an hourly run.
+
+    ``site`` (or a default one) with its region set to the hourly zone and its year to
+    the grid series' year when it gives neither. Used by :func:`account_hourly` and
+    :func:`footprint.scheduling.schedule`.
+    """
     from footprint.site import Site
 
     site = site or Site()
@@ -1215,7 +1243,7 @@ def check_hourly_arguments(
             f"got {type(solar).__name__}"
         )
     if timezone is not None:
-        _check_timezone(timezone)
+        check_timezone(timezone)
     _check_year_value(grid_year, "grid_year")
 
 
@@ -1275,9 +1303,9 @@ def account_hourly(
     else:
         if grid is not None:
             zone = find_hourly_zone(grid)
-            notes += _outside_note(zone, region)
+            notes += outside_note(zone, region)
         elif region is not None:
-            zone, why = _zone_for_region(region)
+            zone, why = zone_for_region(region)
             if why:
                 notes.append(why)
         else:
@@ -1291,7 +1319,7 @@ def account_hourly(
     rows, more = series.at(profile.hours)
     notes += more
 
-    sf: SiteFactors = site_factors(_annual_site(site, zone, series.year))
+    sf: SiteFactors = site_factors(annual_site(site, zone, series.year))
     notes += [n for n in sf.notes if n not in notes]
     if site is not None and site.intensity is not None:
         notes.append(
@@ -1449,7 +1477,7 @@ def account_hourly(
     }
 
     tz, why = (
-        (_check_timezone(timezone), f"local time: {timezone} (given)")
+        (check_timezone(timezone), f"local time: {timezone} (given)")
         if timezone
         else region_timezone(region, zone)
     )

@@ -79,11 +79,11 @@ def _tidy_axis(ax: Any) -> None:
 
 
 def _display_unit(values: Any, unit: str) -> str:
-    from footprint.compare import _LADDERS
+    from footprint.compare import UNIT_LADDERS
 
     registry = units.get_registry()
     ladder = next(
-        (lad for dim, lad in _LADDERS.items() if registry.Quantity(1, unit).check(dim)), None
+        (lad for dim, lad in UNIT_LADDERS.items() if registry.Quantity(1, unit).check(dim)), None
     )
     if ladder is None:
         return unit

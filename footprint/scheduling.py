@@ -24,20 +24,20 @@ from footprint.engine import Footprint
 from footprint.errors import InputError
 from footprint.hourly import (
     HourlyGrid,
-    _annual_site,
-    _check_timezone,
-    _outside_note,
-    _parse_time,
-    _zone_for_region,
+    annual_site,
     check_hourly_arguments,
     check_span,
+    check_timezone,
     find_hourly_zone,
     hourly_grid,
     hourly_inputs,
     hourly_zones,
     iso_local,
     iso_utc,
+    outside_note,
+    parse_time,
     region_timezone,
+    zone_for_region,
 )
 from footprint.provenance import Factor
 
@@ -186,9 +186,9 @@ def schedule(
     else:
         if grid is not None:
             zone = find_hourly_zone(grid)
-            notes += _outside_note(zone, region)
+            notes += outside_note(zone, region)
         elif region is not None:
-            zone, why = _zone_for_region(region)
+            zone, why = zone_for_region(region)
             if why:
                 notes.append(why)
         else:
@@ -199,13 +199,13 @@ def schedule(
         series = None
 
     tz, why_tz = (
-        (_check_timezone(timezone), f"local time: {timezone} (given)")
+        (check_timezone(timezone), f"local time: {timezone} (given)")
         if timezone
         else region_timezone(region, zone)
     )
     naive_tz = tz
-    start = _parse_time(window_start, "window_start", naive_tz)
-    end = _parse_time(window_end, "window_end", naive_tz)
+    start = parse_time(window_start, "window_start", naive_tz)
+    end = parse_time(window_end, "window_end", naive_tz)
     for name, value in (("window_start", window_start), ("window_end", window_end)):
         if pd.Timestamp(value).tzinfo is None:
             notes.append(f"{name} {value} read in {naive_tz} (no UTC offset given)")
@@ -227,7 +227,7 @@ def schedule(
         raise InputError(f"step {step}: {shown} candidate starts (at most {MAX_CANDIDATES:,})")
     count = int(starts_f)
     offsets_h = np.arange(count) * step_h
-    now_ts = start if now is None else _parse_time(now, "now", naive_tz)
+    now_ts = start if now is None else parse_time(now, "now", naive_tz)
     now_h = (now_ts - start).total_seconds() / 3600.0
     if now_h < -1e-9 or now_h > span_h - dur_h + 1e-9:
         raise InputError(f"now {now_ts.isoformat()}: the job would not fit in the window from then")
@@ -239,7 +239,7 @@ def schedule(
     notes += list(series.notes)
     rows, more = series.at(hours)
     notes += more
-    sf = site_factors(_annual_site(site, zone, series.year))
+    sf = site_factors(annual_site(site, zone, series.year))
     notes += [n for n in sf.notes if n not in notes]
     pue = float(sf.pue.value.m_as(""))
     wue = float(sf.wue.value.m_as("L/kWh"))

@@ -152,11 +152,11 @@ def test_cloud_region_timezones_cover_every_region():
     ],
 )
 def test_hourly_zone_is_the_balancing_authority(region, zone, why):
-    from footprint.hourly import _zone_for_region
+    from footprint.hourly import zone_for_region
     from footprint.regions import resolve_region
 
     assert resolve_region(region).balancing_authority == zone
-    found, note = _zone_for_region(region)
+    found, note = zone_for_region(region)
     assert found.code == zone
     assert f"hourly zone {zone} used for {region}" in note and why in note
 
@@ -167,17 +167,17 @@ def test_hourly_zone_is_the_balancing_authority(region, zone, why):
 )
 def test_balancing_authority_without_hourly_file_is_an_error(region, ba):
     """Seattle City Light and Grant County PUD have no hourly file: no silent fallback."""
-    from footprint.hourly import _zone_for_region
+    from footprint.hourly import zone_for_region
 
     with pytest.raises(MissingDataError, match=ba) as err:
-        _zone_for_region(region)
+        zone_for_region(region)
     assert "--grid-zone" in str(err.value)
 
 
 def test_zone_names_need_no_note():
-    from footprint.hourly import _zone_for_region
+    from footprint.hourly import zone_for_region
 
-    assert _zone_for_region("US-CAL-CISO") == (hourly_zones()["US-CAL-CISO"], "")
+    assert zone_for_region("US-CAL-CISO") == (hourly_zones()["US-CAL-CISO"], "")
 
 
 def test_find_hourly_zone_aliases_and_errors():

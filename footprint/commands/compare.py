@@ -351,11 +351,11 @@ def infer(**options: Any) -> None:
 def inference_workload(w: dict[str, Any]) -> Any:
     """An :class:`~footprint.inference.InferenceWorkload` from `footprint infer`'s options.
 
-    Uses infer's own option parser (``_workload_options``); one model and one energy
+    Uses infer's own option parser (``parse_workload_options``); one model and one energy
     model (a comparison or projection varies the region or the year, not the model).
     """
     from footprint.cli import CliError
-    from footprint.commands.infer import _workload_options
+    from footprint.commands.infer import parse_workload_options
     from footprint.inference import InferenceWorkload
     from footprint.models import custom_model
 
@@ -373,7 +373,7 @@ def inference_workload(w: dict[str, Any]) -> Any:
     else:
         model = models[0] if models else None
     energy_model = energy_models[0] if energy_models else "ecologits"
-    return InferenceWorkload(model=model, energy_model=energy_model, **_workload_options(**w))
+    return InferenceWorkload(model=model, energy_model=energy_model, **parse_workload_options(**w))
 
 
 @command.command("train")

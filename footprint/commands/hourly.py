@@ -81,7 +81,7 @@ def command(
 
     site = site_from_options(options)
     tz_in = options["timezone"]
-    local_tz = tz_in or _local(site, options["grid_zone"])
+    local_tz = tz_in or local_timezone(site, options["grid_zone"])
     if profile is not None:
         if start is not None or duration is not None or options["power"] or options["accelerator"]:
             raise CliError("--profile: give either --profile or a job (--start, --hours...)")
@@ -119,8 +119,12 @@ def command(
             echo(render_frame(_shown(result.hourly), fmt, title="Hour by hour"))
 
 
-def _local(site: Any, grid_zone: str | None) -> str | None:
-    """The region's (or hourly zone's) IANA zone for naive input times; None if neither."""
+def local_timezone(site: Any, grid_zone: str | None) -> str | None:
+    """The region's (or hourly zone's) IANA zone for naive input times; None if neither.
+
+    ``site`` is the command's :class:`~footprint.site.Site`, ``grid_zone`` its
+    ``--grid-zone``. Used by ``footprint hourly`` and ``footprint schedule --within``.
+    """
     from footprint.hourly import find_hourly_zone, region_timezone
 
     if site.region is None and grid_zone is None:

@@ -240,7 +240,7 @@ def command(
     ems = list(energy_models) or ["ecologits"]
     if not chosen and not all(e.strip().lower().startswith("preset:") for e in ems):
         raise CliError("--model: give a model (see --list-models), --params, or a preset")
-    common = _workload_options(
+    common = parse_workload_options(
         requests=requests,
         users=users,
         requests_per_user=requests_per_user,
@@ -291,8 +291,14 @@ def command(
             echo(f"note: {markdown_text(note) if fmt == 'markdown' else note}")
 
 
-def _workload_options(**options: Any) -> dict[str, Any]:
-    """Parse the volume and token options here, so errors name the CLI option."""
+def parse_workload_options(**options: Any) -> dict[str, Any]:
+    """Parse the volume and token options here, so errors name the CLI option.
+
+    Returns the keyword arguments of :class:`~footprint.inference.InferenceWorkload`
+    (other than the model and energy model) from `footprint infer`'s options; also used by
+    ``footprint compare infer`` and ``footprint project infer``
+    (:func:`footprint.commands.compare.inference_workload`).
+    """
     import math
 
     from footprint.cli import CliError

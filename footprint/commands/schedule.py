@@ -103,14 +103,14 @@ def command(
             raise CliError(f"--window-start: cannot read {window_start!r} (ISO 8601)") from None
         tz = options["timezone"]
         if first.tzinfo is None and tz is None and (site.region or options["grid_zone"]):
-            from footprint.commands.hourly import _local
+            from footprint.commands.hourly import local_timezone
 
-            tz = _local(site, options["grid_zone"])
+            tz = local_timezone(site, options["grid_zone"])
         if first.tzinfo is None and tz is not None:
             # elapsed time, also across a daylight-saving change (not wall-clock arithmetic)
-            from footprint.hourly import _parse_time
+            from footprint.hourly import parse_time
 
-            first = _parse_time(window_start, "window_start", tz).tz_convert(tz)
+            first = parse_time(window_start, "window_start", tz).tz_convert(tz)
         try:
             window_end = (first + pd.Timedelta(hours=float(within.m_as("h")))).isoformat()
         except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime):

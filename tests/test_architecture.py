@@ -1,0 +1,292 @@
+"""Architecture rules of the package, checked on the source with ``ast`` (nothing imported).
+
+- No module uses another footprint module's private name (single leading underscore, not
+  a dunder): what one module needs from another is public there, with a docstring.
+- No new import cycle among footprint modules. Imports inside functions count (they are
+  deferred, not absent); imports under ``if TYPE_CHECKING:`` do not, nor do edges into the
+  package's top ``__init__`` (its lazy public API). Same method as
+  ``../shared/tools/architecture_check.py``, repeated here so that this test stands alone.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1] / "footprint"
+TOP = PACKAGE_DIR.name
+
+#: Today's import cycles (strongly connected components of the module import graph).
+#: Debt of the "one engine" refactor, which must empty this set; a cycle that is gone
+#: should be removed from here, and no new one may appear.
+KNOWN_CYCLES: frozenset[frozenset[str]] = frozenset(
+    {
+        frozenset({"footprint.regions", "footprint.site"}),
+        frozenset({"footprint.embodied", "footprint.engine", "footprint.uncertainty"}),
+        frozenset({"footprint.hourly", "footprint.solar"}),
+        frozenset({"footprint.batch", "footprint.batch_dask"}),
+    }
+)
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE_DIR.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _package_modules() -> dict[str, Path]:
+    return {_module_name(p): p for p in sorted(PACKAGE_DIR.rglob("*.py"))}
+
+
+MODULES = _package_modules()
+
+
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _resolve(name: str, modules: dict[str, Path] | set[str]) -> str | None:
+    """The longest prefix of a dotted name that is a module of the package."""
+    while name and name not in modules:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+def _is_type_checking(node: ast.AST) -> bool:
+    test = getattr(node, "test", None)
+    return isinstance(node, ast.If) and (
+        (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING")
+        or (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+    )
+
+
+def _imports(tree: ast.AST, with_type_checking: bool) -> Iterator[ast.Import | ast.ImportFrom]:
+    """Every import statement, at module level and inside functions and classes."""
+    for child in ast.iter_child_nodes(tree):
+        if _is_type_checking(child) and not with_type_checking:
+            for node in child.orelse:  # type: ignore[attr-defined]
+                yield from _imports(node, with_type_checking)
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    yield node
+            continue
+        if isinstance(child, (ast.Import, ast.ImportFrom)):
+            yield child
+        yield from _imports(child, with_type_checking)
+
+
+def _source_of(node: ast.ImportFrom, module: str, is_package: bool) -> str:
+    """The absolute module a ``from ... import`` reads from (relative imports resolved)."""
+    if not node.level:
+        return node.module or ""
+    package = module if is_package else module.rpartition(".")[0]
+    parts = package.split(".")
+    base = parts[: len(parts) - node.level + 1]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def _dotted(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = _dotted(node.value)
+        return f"{inner}.{node.attr}" if inner else None
+    return None
+
+
+def private_uses(
+    module: str, source: str, modules: set[str], is_package: bool = False
+) -> list[str]:
+    """``"<module> uses <other>.<_name>"`` for each private name of another package module
+    that ``source`` imports (``from footprint.x import _name``, relative too) or reads as
+    an attribute of an imported module (``import footprint.x as x`` then ``x._name``)."""
+    tree = ast.parse(source)
+    found: list[str] = []
+    aliases: dict[str, str] = {}  # local name -> package module it is bound to
+    for node in _imports(tree, with_type_checking=True):
+        if isinstance(node, ast.ImportFrom):
+            src = _source_of(node, module, is_package)
+            if src.split(".")[0] != TOP:
+                continue
+            for alias in node.names:
+                full = f"{src}.{alias.name}"
+                if full in modules:  # a submodule (private modules may be imported)
+                    aliases[alias.asname or alias.name] = full
+                    continue
+                owner = _resolve(src, modules)
+                if _is_private(alias.name) and owner not in (None, module):
+                    found.append(f"{module} uses {src}.{alias.name}")
+        else:
+            for alias in node.names:
+                if alias.name.split(".")[0] != TOP:
+                    continue
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+                else:  # ``import footprint.x.y`` binds the dotted path
+                    parts = alias.name.split(".")
+                    for i in range(1, len(parts) + 1):
+                        aliases[".".join(parts[:i])] = ".".join(parts[:i])
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Attribute) or not _is_private(node.attr):
+            continue
+        value = _dotted(node.value)
+        target = aliases.get(value) if value else None
+        if target is None or target not in modules or target == module:
+            continue
+        if f"{target}.{node.attr}" in modules:
+            continue
+        found.append(f"{module} uses {target}.{node.attr}")
+    return found
+
+
+def import_graph(modules: dict[str, Path]) -> dict[str, set[str]]:
+    """Module -> package modules it imports, anywhere in it, except under TYPE_CHECKING and
+    into the top ``__init__``."""
+    graph: dict[str, set[str]] = {}
+    for module, path in modules.items():
+        is_package = path.name == "__init__.py"
+        edges: set[str] = set()
+        for node in _imports(ast.parse(path.read_text(encoding="utf-8")), False):
+            if isinstance(node, ast.ImportFrom):
+                src = _source_of(node, module, is_package)
+                if src.split(".")[0] != TOP:
+                    continue
+                for alias in node.names:
+                    full = f"{src}.{alias.name}"
+                    target = _resolve(full if full in modules else src, modules)
+                    if target:
+                        edges.add(target)
+            else:
+                for alias in node.names:
+                    if alias.name.split(".")[0] == TOP and _resolve(alias.name, modules):
+                        edges.add(_resolve(alias.name, modules))  # type: ignore[arg-type]
+        graph[module] = {t for t in edges if t not in (module, TOP)}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> set[frozenset[str]]:
+    """Strongly connected components of more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: set[frozenset[str]] = set()
+    counter = 0
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph.get(root, ()))))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            v, successors = work[-1]
+            advanced = False
+            for w in successors:
+                if w not in index:
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on_stack.add(w)
+                    work.append((w, iter(sorted(graph.get(w, ())))))
+                    advanced = True
+                    break
+                if w in on_stack:
+                    low[v] = min(low[v], index[w])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[v])
+            if low[v] == index[v]:
+                component = set()
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    component.add(w)
+                    if w == v:
+                        break
+                if len(component) > 1:
+                    found.add(frozenset(component))
+    return found
+
+
+def _show(cycle: frozenset[str]) -> str:
+    return " <-> ".join(sorted(cycle))
+
+
+# --------------------------------------------------------------------------- the rules
+
+
+def test_no_private_name_used_across_modules() -> None:
+    names = set(MODULES)
+    found = [
+        use
+        for module, path in MODULES.items()
+        for use in private_uses(
+            module, path.read_text(encoding="utf-8"), names, path.name == "__init__.py"
+        )
+    ]
+    assert not found, "make these names public in their module (with a docstring):\n" + (
+        "\n".join(found)
+    )
+
+
+def test_no_new_import_cycle() -> None:
+    found = cycles(import_graph(MODULES))
+    new = found - KNOWN_CYCLES
+    assert not new, "new import cycles:\n" + "\n".join(sorted(map(_show, new)))
+
+
+def test_known_cycles_name_existing_modules() -> None:
+    for cycle in KNOWN_CYCLES:
+        assert cycle <= set(MODULES), _show(cycle)
+
+
+# --------------------------------------------------------------------------- the checkers
+
+
+CHECKER_CASES = [
+    ("from footprint.hourly import _parse_time", ["footprint.x uses footprint.hourly._parse_time"]),
+    ("from .hourly import _parse_time as p", ["footprint.x uses footprint.hourly._parse_time"]),
+    (
+        "from footprint.commands._options import _x",
+        ["footprint.x uses footprint.commands._options._x"],
+    ),
+    (
+        "import footprint.hourly as h\nh._parse_time",
+        ["footprint.x uses footprint.hourly._parse_time"],
+    ),
+    (
+        "import footprint.hourly\nfootprint.hourly._parse_time",
+        ["footprint.x uses footprint.hourly._parse_time"],
+    ),
+    (
+        "def f():\n    from footprint import hourly\n    return hourly._zone",
+        ["footprint.x uses footprint.hourly._zone"],
+    ),
+    (
+        "if TYPE_CHECKING:\n    from footprint.hourly import _Zone",
+        ["footprint.x uses footprint.hourly._Zone"],
+    ),
+    ("from footprint.hourly import parse_time, __all__", []),
+    ("from footprint.commands import _options", []),  # a private module, not a private name
+    ("from footprint.x import _own", []),
+    ("import numpy as np\nnp._private", []),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), CHECKER_CASES)
+def test_private_checker(source: str, expected: list[str]) -> None:
+    modules = {"footprint", "footprint.x", "footprint.hourly", "footprint.commands"}
+    modules |= {"footprint.commands._options"}
+    assert private_uses("footprint.x", source, modules) == expected
+
+
+def test_cycle_checker() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"e"}, "e": {"d"}, "f": {"a"}, "g": set()}
+    assert cycles(graph) == {frozenset("abc"), frozenset("de")}

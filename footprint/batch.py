@@ -3947,6 +3947,22 @@ def batch_frame(
     return BatchResult(res, rej, summary, plan)
 
 
+#: Engines of :func:`run_batch` besides the built-in ``pandas`` one: name -> the
+#: ``module:function`` that runs it, imported on first use. An engine is a plugin on top
+#: of this module (it imports the plan, pieces and sinks from here), so it is named here,
+#: never imported: :mod:`footprint.batch_dask` depends on this module, not the reverse.
+_ENGINE_PLUGINS: dict[str, str] = {"dask": "footprint.batch_dask:run_dask"}
+
+
+def _plugin_engine(name: str) -> Callable[..., list[Any]]:
+    """The run function of the plugin engine ``name``, its module imported on first use."""
+    import importlib
+
+    module, _, function = _ENGINE_PLUGINS[name].partition(":")
+    run: Callable[..., list[Any]] = getattr(importlib.import_module(module), function)
+    return run
+
+
 def run_batch(
     path: str | os.PathLike[str],
     options: BatchOptions | None = None,
@@ -4017,8 +4033,7 @@ def run_batch(
     sinks: list[Any] = []
     try:
         if engine == "dask":
-            from footprint.batch_dask import run_dask
-
+            run_dask = _plugin_engine("dask")
             sinks = run_dask(
                 source, plan, resolver, summary, paths, scheduler, progress, options, whats, kinds
             )

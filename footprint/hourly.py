@@ -46,6 +46,7 @@ from footprint.engine import Footprint
 from footprint.errors import DataError, InputError, MissingDataError, UnitError, UnknownNameError
 from footprint.hardware import normalise_name
 from footprint.provenance import Factor
+from footprint.solar import hour_of_year
 from footprint.water import (
     HYDRO_TREATMENTS,
     TECHNOLOGIES,
@@ -438,21 +439,6 @@ def _localize(idx: pd.DatetimeIndex, timezone: str, what: str) -> pd.DatetimeInd
 
 
 # --- the hourly time axis -------------------------------------------------------------------
-
-
-def hour_of_year(times: Any) -> Any:
-    """Hour of a non-leap year (0-8759) of each UTC hour; 29 February maps to the 28th.
-
-    The key that lays a year of hourly data (grid or typical-year weather) onto any
-    calendar year: same month, day and UTC hour.
-    """
-    import numpy as np
-
-    month = np.asarray(times.month)
-    day = np.asarray(times.day)
-    day = np.where((month == 2) & (day == 29), 28, day)
-    starts = np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334])
-    return (starts[month - 1] + day - 1) * 24 + np.asarray(times.hour)
 
 
 def iso_utc(times: Any) -> Any:

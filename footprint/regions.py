@@ -17,8 +17,7 @@ carbon-free share (Google does), that factor comes first.
 
 from __future__ import annotations
 
-import contextlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -286,58 +285,6 @@ def select_locations(
             continue
         out.append(loc)
     return out
-
-
-def region_table(
-    search: str | None = None,
-    kind: str | None = None,
-    provider: str | None = None,
-    country: str | None = None,
-    year: int | None = None,
-) -> Any:
-    """Regions with the factors an estimate would use there (newest year by default).
-
-    Columns: ``region``, ``name``, ``kind``, ``zone`` (grid zone), ``year`` (of the
-    intensity), ``intensity_g_per_kwh``, ``cfe_share``, ``ewif_l_per_kwh``, ``pue``,
-    ``wue_l_per_kwh``, ``intensity_dataset``. A region without a generation mix in its
-    zone chain has no ``ewif_l_per_kwh`` (an estimate there needs ``ewif``); one without
-    an intensity has only its name.
-    """
-    import pandas as pd
-
-    from footprint.errors import MissingDataError
-    from footprint.site import Site, site_factors
-
-    rows = []
-    for loc in select_locations(search, kind, provider, country):
-        row: dict[str, Any] = {
-            "region": loc.id,
-            "name": loc.name,
-            "kind": loc.kind,
-            "zone": loc.zone,
-        }
-        site = Site(region=loc.id, year=year, price="0 USD/kWh")
-        sf, has_ewif = None, True
-        try:
-            sf = site_factors(site)
-        except MissingDataError:
-            # a zone with an intensity but no generation mix (Bermuda): show what there is
-            with contextlib.suppress(MissingDataError):
-                sf, has_ewif = site_factors(replace(site, ewif="0 L/kWh")), False
-        if sf is not None:
-            row.update(
-                {
-                    "year": sf.intensity.year,
-                    "intensity_g_per_kwh": round(sf.intensity.value.m, 1),
-                    "cfe_share": sf.cfe.value.m if sf.cfe.origin != "default" else None,
-                    "ewif_l_per_kwh": round(sf.ewif.value.m, 3) if has_ewif else None,
-                    "pue": sf.pue.value.m,
-                    "wue_l_per_kwh": sf.wue.value.m,
-                    "intensity_dataset": (sf.intensity.dataset or "").split(":")[-1],
-                }
-            )
-        rows.append(row)
-    return pd.DataFrame(rows)
 
 
 def coverage() -> Any:

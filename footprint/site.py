@@ -18,11 +18,14 @@ Choice of factors, all reported in the notes:
   published share (Google), else none (market-based equals location-based);
 - price: the user's ``price``, else the zone's non-household price where open
   data exist (Eurostat, Europe), else no cost.
+
+:func:`region_table` lists regions (:mod:`footprint.regions`) with these factors.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import contextlib
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -32,10 +35,10 @@ from footprint.errors import InputError, MissingDataError
 from footprint.facility import facility_factor, find_operator
 from footprint.grid import DEFAULT_ZONE, intensity_factor, intensity_series
 from footprint.provenance import Factor, user_factor
-from footprint.regions import Location, cloud_factor_series, resolve_region
+from footprint.regions import Location, cloud_factor_series, resolve_region, select_locations
 from footprint.water import HYDRO_TREATMENTS, ewif, mix_years
 
-__all__ = ["Site", "site_factors", "SiteFactors", "CONSUMERS"]
+__all__ = ["Site", "site_factors", "SiteFactors", "CONSUMERS", "region_table"]
 
 #: Consumer bands of the price table; data centres buy as non-household consumers.
 CONSUMERS = ("non-household", "household")
@@ -365,3 +368,52 @@ def site_factors(site: Site) -> SiteFactors:
             )
     zone = location.id if location.is_cloud else location.zone
     return SiteFactors(zone, intensity, pue, wue, ewif_factor, cfe, price, tuple(notes), location)
+
+
+def region_table(
+    search: str | None = None,
+    kind: str | None = None,
+    provider: str | None = None,
+    country: str | None = None,
+    year: int | None = None,
+) -> Any:
+    """Regions with the factors an estimate would use there (newest year by default).
+
+    Columns: ``region``, ``name``, ``kind``, ``zone`` (grid zone), ``year`` (of the
+    intensity), ``intensity_g_per_kwh``, ``cfe_share``, ``ewif_l_per_kwh``, ``pue``,
+    ``wue_l_per_kwh``, ``intensity_dataset``. A region without a generation mix in its
+    zone chain has no ``ewif_l_per_kwh`` (an estimate there needs ``ewif``); one without
+    an intensity has only its name.
+    """
+    import pandas as pd
+
+    rows = []
+    for loc in select_locations(search, kind, provider, country):
+        row: dict[str, Any] = {
+            "region": loc.id,
+            "name": loc.name,
+            "kind": loc.kind,
+            "zone": loc.zone,
+        }
+        site = Site(region=loc.id, year=year, price="0 USD/kWh")
+        sf, has_ewif = None, True
+        try:
+            sf = site_factors(site)
+        except MissingDataError:
+            # a zone with an intensity but no generation mix (Bermuda): show what there is
+            with contextlib.suppress(MissingDataError):
+                sf, has_ewif = site_factors(replace(site, ewif="0 L/kWh")), False
+        if sf is not None:
+            row.update(
+                {
+                    "year": sf.intensity.year,
+                    "intensity_g_per_kwh": round(sf.intensity.value.m, 1),
+                    "cfe_share": sf.cfe.value.m if sf.cfe.origin != "default" else None,
+                    "ewif_l_per_kwh": round(sf.ewif.value.m, 3) if has_ewif else None,
+                    "pue": sf.pue.value.m,
+                    "wue_l_per_kwh": sf.wue.value.m,
+                    "intensity_dataset": (sf.intensity.dataset or "").split(":")[-1],
+                }
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)

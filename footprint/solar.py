@@ -74,6 +74,7 @@ __all__ = [
     "read_weather",
     "on_site_solar",
     "annual_yield",
+    "hour_of_year",
 ]
 
 #: Array tilt when none is given [deg]: the PVWatts calculator's default tilt
@@ -742,11 +743,25 @@ def _coerce_year(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(naive).tz_localize(index.tz)
 
 
+def hour_of_year(times: Any) -> Any:
+    """Hour of a non-leap year (0-8759) of each UTC hour; 29 February maps to the 28th.
+
+    The key that lays a year of hourly data (grid or typical-year weather) onto any
+    calendar year: same month, day and UTC hour. Here, below :mod:`footprint.hourly`
+    (which uses it for grid years and re-exports it), so that solar never imports hourly.
+    """
+    import numpy as np
+
+    month = np.asarray(times.month)
+    day = np.asarray(times.day)
+    day = np.where((month == 2) & (day == 29), 28, day)
+    starts = np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334])
+    return (starts[month - 1] + day - 1) * 24 + np.asarray(times.hour)
+
+
 def _weather_for(weather: Weather, times: pd.DatetimeIndex) -> tuple[pd.DataFrame, list[str]]:
     """The file's weather on ``times``: exact hours when covered, else by hour of year."""
     import pandas as pd
-
-    from footprint.hourly import hour_of_year
 
     data = weather.data
     keys = hour_of_year(data.index)

@@ -47,7 +47,7 @@ from footprint.errors import InputError, MissingDataError
 from footprint.provenance import Factor, Spread
 
 if TYPE_CHECKING:  # pragma: no cover
-    from footprint.engine import Footprint
+    from footprint.result import Footprint
     from footprint.site import Site
     from footprint.workloads import Load
 
@@ -557,7 +557,7 @@ def propagate(
     import numpy as np
 
     from footprint.accounting import account
-    from footprint.engine import Footprint
+    from footprint.result import Footprint
     from footprint.workloads import Load
 
     if not isinstance(fp, Footprint):

@@ -10,10 +10,10 @@ from footprint.regions import (
     cloud_factor_series,
     cloud_regions,
     coverage,
-    region_table,
     resolve_region,
     zone_chain,
 )
+from footprint.site import region_table
 
 
 @pytest.mark.parametrize(

@@ -35,8 +35,9 @@ def command(
       footprint regions --summary
     """
     from footprint.cli import CliError
-    from footprint.regions import coverage, region_suggestions, region_table
+    from footprint.regions import coverage, region_suggestions
     from footprint.report import render_frame
+    from footprint.site import region_table
 
     if summary:
         given = [

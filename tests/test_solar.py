@@ -103,7 +103,7 @@ def test_clearness_rows_reproduce_their_published_ghi():
 
 def test_clearness_regions_lie_within_the_radius():
     from footprint.regions import cloud_regions
-    from footprint.solar import REFERENCE_RADIUS_KM, _distance_km
+    from footprint.weather import REFERENCE_RADIUS_KM, distance_km
 
     table = load_table("solar_clearness")
     regions = cloud_regions()
@@ -113,7 +113,7 @@ def test_clearness_regions_lie_within_the_radius():
         cell = row.regions if isinstance(row.regions, str) else ""
         for region in filter(None, cell.split(";")):
             metro = regions[region]
-            km = _distance_km(
+            km = distance_km(
                 float(metro["latitude"]), float(metro["longitude"]), row.latitude, row.longitude
             )
             assert km <= REFERENCE_RADIUS_KM, (region, row.site, km)
@@ -455,14 +455,15 @@ def test_site_errors():
     assert (round(site.latitude, 2), round(site.longitude, 2)) == (45.59, -121.18)
 
 
-def test_pvlib_is_imported_only_by_the_solar_module():
+def test_pvlib_is_imported_in_one_place():
+    """``footprint.weather.import_pvlib`` (used by solar and weather) is the one import."""
     root = Path(__file__).resolve().parent.parent / "footprint"
     importers = {
         p.relative_to(root).as_posix()
         for p in root.rglob("*.py")
         if re.search(r"^\s*(import pvlib|from pvlib)", p.read_text(encoding="utf-8"), re.M)
     }
-    assert importers == {"solar.py"}
+    assert importers == {"weather.py"}
 
 
 # --- CLI ----------------------------------------------------------------------------------------

@@ -353,14 +353,14 @@ def test_profile_header_unit_is_never_evaluated(tmp_path):
 
 
 def test_hourly_grid_files_are_verified_against_the_manifest(monkeypatch):
-    from footprint import data, hourly
+    from footprint import data, hourly_grid
 
     seen = []
-    monkeypatch.setattr(hourly, "verify_file", lambda path: seen.append(path))
-    hourly._load.cache_clear()
+    monkeypatch.setattr(hourly_grid, "verify_file", lambda path: seen.append(path))
+    hourly_grid._load.cache_clear()
     try:
-        hourly._load("US-CAL-CISO", 2022)
+        hourly_grid._load("US-CAL-CISO", 2022)
     finally:
-        hourly._load.cache_clear()
+        hourly_grid._load.cache_clear()
     assert seen and str(seen[0]).endswith(".csv.gz")
     assert data.verify_file  # the real check exists

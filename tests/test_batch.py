@@ -32,8 +32,10 @@ from footprint.batch import (
     parse_alloc_tres,
     parse_elapsed,
     read_config,
+    readers,
     run_batch,
 )
+from footprint.batch import sums as batch_sums
 from footprint.cli import cli
 from footprint.errors import InputError
 
@@ -235,7 +237,7 @@ def test_a_row_with_several_faults_gives_them_all() -> None:
 def test_malformed_line_is_rejected_with_its_text(tmp_path: Path, monkeypatch, arrow) -> None:
     if arrow:
         pytest.importorskip("pyarrow")
-    monkeypatch.setattr(batch, "_has_pyarrow", lambda: arrow)  # pyarrow's reader or pandas'
+    monkeypatch.setattr(readers, "has_pyarrow", lambda: arrow)  # pyarrow's reader or pandas'
     lines = [HEADER, GOOD_ROWS[0], GOOD_ROWS[1] + ",extra", GOOD_ROWS[2], GOOD_ROWS[3]]
     jobs = write(tmp_path / "jobs.csv", lines)
     r = run("batch", str(jobs), "-o", str(tmp_path / "r.csv"), "--chunk-size", "1")
@@ -497,10 +499,10 @@ def test_summary_totals_are_exact_and_independent_of_chunks() -> None:
 )
 def test_exact_sums_property(values, groups):
     codes = np.arange(len(values)) % groups
-    sums = batch._exact_sums(np.array(values), codes, groups)
+    sums = batch_sums._exact_sums(np.array(values), codes, groups)
     for g in range(groups):
         picked = [v for v, c in zip(values, codes, strict=True) if c == g]
-        assert batch._round_exact(sums[g]) == math.fsum(picked)
+        assert batch_sums.round_exact(sums[g]) == math.fsum(picked)
 
 
 def test_group_by_tag_and_month() -> None:
@@ -672,7 +674,7 @@ def test_csv_output_without_pyarrow_is_the_same(tmp_path: Path, monkeypatch) -> 
     pytest.importorskip("pyarrow")
     jobs = write(tmp_path / "jobs.csv", [HEADER, *GOOD_ROWS])
     assert run("batch", str(jobs), "-o", str(tmp_path / "a.csv")).exit_code == 0
-    monkeypatch.setattr(batch, "_has_pyarrow", lambda: False)  # pandas writes the CSV
+    monkeypatch.setattr(readers, "has_pyarrow", lambda: False)  # pandas writes the CSV
     assert run("batch", str(jobs), "-o", str(tmp_path / "b.csv")).exit_code == 0
     a, b = pd.read_csv(tmp_path / "a.csv"), pd.read_csv(tmp_path / "b.csv")
     pd.testing.assert_frame_equal(a, b, check_dtype=False)  # Arrow writes 150.0 as "150"

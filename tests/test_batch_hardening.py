@@ -25,7 +25,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from footprint import batch
-from footprint.batch import BatchOptions, batch_frame, read_config, render_summary, run_batch
+from footprint.batch import (
+    BatchOptions,
+    batch_frame,
+    read_config,
+    readers,
+    render_summary,
+    run_batch,
+)
+from footprint.batch import sums as batch_sums
 from footprint.cli import cli
 from footprint.errors import FootprintError, InputError
 from footprint.files import OUTPUT_MARKER
@@ -131,10 +139,10 @@ def test_year_beyond_int64_is_a_bad_year() -> None:
 def test_exact_sums_of_extreme_values() -> None:
     big = np.finfo(float).max
     values = np.array([big / 4, big / 4, 5e-324, -5e-324, 1e-300, 1.0])
-    sums = batch._exact_sums(values, np.zeros(len(values), dtype=np.int64), 1)
-    assert batch._round_exact(sums[0]) == math.fsum(values)
+    sums = batch_sums._exact_sums(values, np.zeros(len(values), dtype=np.int64), 1)
+    assert batch_sums.round_exact(sums[0]) == math.fsum(values)
     with pytest.raises(FootprintError):
-        batch._exact_sums(np.array([1.0, math.inf]), np.zeros(2, dtype=np.int64), 1)
+        batch_sums._exact_sums(np.array([1.0, math.inf]), np.zeros(2, dtype=np.int64), 1)
 
 
 def test_no_numpy_warning_leaks() -> None:
@@ -461,7 +469,7 @@ def test_no_duplicate_note_without_duplicates() -> None:
 @pytest.mark.parametrize("arrow", [True, False])
 def test_blank_lines_keep_rows_in_equal_out_plus_rejected(tmp_path, monkeypatch, arrow) -> None:
     if not arrow:
-        monkeypatch.setattr(batch, "_has_pyarrow", lambda: False)
+        monkeypatch.setattr(readers, "has_pyarrow", lambda: False)
     lines = [
         HEAD,
         "1,H100-SXM,8,2 h,FR",
@@ -512,7 +520,7 @@ def _evil_log(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("arrow", [True, False])
 def test_csv_outputs_neutralise_formulas(tmp_path: Path, monkeypatch, arrow: bool) -> None:
     if not arrow:
-        monkeypatch.setattr(batch, "_has_pyarrow", lambda: False)
+        monkeypatch.setattr(readers, "has_pyarrow", lambda: False)
     jobs = _evil_log(tmp_path)
     r = run("batch", jobs, "-o", tmp_path / "r.csv", "-g", "user", "--summary", tmp_path / "s.csv")
     assert r.exit_code == 0, r.output

@@ -20,10 +20,12 @@ intensity), ``ewif_year`` (of the generation mix); factors ``intensity`` [gCO2e/
 ``cfe`` (carbon-free contracted share) [1], ``ewif`` [L/kWh], ``pue`` [1], ``wue``
 [L/kWh]; results ``it_energy``, ``facility_energy`` [kWh], ``co2e`` (location-based),
 ``co2e_market`` (market-based) [kgCO2e], ``water_onsite``, ``water_offsite``, ``water``
-[L]; ``price`` [currency/kWh] and ``cost`` [currency] where a price is known (one pair
-per currency, ``cost_EUR`` etc., when zones price in several currencies); ``rank`` (1 =
-lowest ``metric``) and ``ratio_to_best`` (``metric`` / lowest ``metric``);
-``intensity_dataset``.
+[L]; ``embodied_co2e`` (manufacturing, as :func:`footprint.estimate`; the same in every
+zone) and ``total_co2e`` (``co2e`` + ``embodied_co2e``) [kgCO2e] unless embodied
+emissions are left out; ``price`` [currency/kWh] and ``cost`` [currency] where a price
+is known (one pair per currency, ``cost_EUR`` etc., when zones price in several
+currencies); ``rank`` (1 = lowest ``metric``) and ``ratio_to_best`` (``metric`` /
+lowest ``metric``); ``intensity_dataset``.
 
 ``df.attrs`` holds ``workload`` (a description), ``metric``, ``notes`` (substitutions,
 skipped zones) and ``sources`` (the dataset and citation behind each factor).
@@ -57,6 +59,7 @@ from footprint.workloads import Workload
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from footprint.embodied import Embodied
     from footprint.regions import Location
     from footprint.site import Site, SiteFactors
 
@@ -84,6 +87,7 @@ METRICS: dict[str, str] = {
     "water_onsite": "Water consumed on-site",
     "water_offsite": "Water consumed off-site",
     "facility_energy": "Facility energy",
+    "total_co2e": "CO2e, location-based plus embodied",
     "cost": "Electricity cost",
     "intensity": "Grid carbon intensity",
     "ewif": "Water intensity of electricity (EWIF)",
@@ -319,6 +323,7 @@ def compare(
     top: int | None = None,
     bottom: int | None = None,
     strict_year: bool | None = None,
+    embodied: Embodied | bool | None = None,
 ) -> pd.DataFrame:
     """Footprint of ``workload`` in each zone, one row per zone, ranked by ``metric``.
 
@@ -353,6 +358,10 @@ def compare(
         Keep only the best (lowest ``metric``) or worst N zones.
     strict_year : bool, optional
         Fail instead of taking the nearest year.
+    embodied : Embodied or bool, optional
+        Embodied (manufacturing) emissions, as in :func:`footprint.estimate` (one
+        setting for every workload): counted by default, adding ``embodied_co2e`` and
+        ``total_co2e``; ``False`` leaves both columns out.
 
     Returns
     -------
@@ -363,7 +372,8 @@ def compare(
     """
     import numpy as np
 
-    from footprint.accounting import account
+    from footprint.accounting import EMBODIED_KEYS, account
+    from footprint.engine import embodied_of
     from footprint.site import Site
 
     if not isinstance(metric, str):
@@ -383,6 +393,9 @@ def compare(
             raise InputError(f"{name}: expected a positive whole number, got {n!r}"[:200])
     notes: list[str] = []
     items, loads = _loads(workload)
+    embs = [embodied_of(embodied, w, ld) for w, ld in zip(items, loads, strict=True)]
+    if embodied is False and metric == "total_co2e":
+        raise InputError("metric total_co2e: embodied emissions are off (embodied=False)")
     sites: list[Site | None] = []
     if isinstance(site, (list, tuple)):
         sites += site
@@ -455,11 +468,13 @@ def compare(
             intensity[rows],
             cfe_share=cfe[rows],
             price_per_kwh=price[rows],
+            **_embodied_arrays(embs),
         )
     shape = (len(loads), len(zones))
+    results = (*_RESULT_COLUMNS, *(EMBODIED_KEYS if embodied is not False else ()))
     totals = {
         key: np.broadcast_to(np.asarray(mags[key], dtype=float), shape).sum(axis=0)
-        for key in (*_RESULT_COLUMNS, "cost")
+        for key in (*results, "cost")
     }
     # a zone's cost is known when every workload there is priced in one currency
     used_rows = [currency_rows[t] for t in sorted(set(which))]
@@ -469,7 +484,7 @@ def compare(
         currencies.append(found.pop() if len(found) == 1 else None)
     unpriced = np.array([c is None for c in currencies])
     totals["cost"] = np.where(unpriced, np.nan, totals["cost"])
-    for key in (*_RESULT_COLUMNS, "cost"):
+    for key in (*results, "cost"):
         values = totals[key] if key != "cost" else totals[key][~unpriced]
         if not np.isfinite(values).all():
             raise InputError(
@@ -496,8 +511,8 @@ def compare(
         {
             "workload": "; ".join(describe_workload(w) for w in items),
             "metric": metric,
-            "notes": notes + _workload_notes(loads),
-            "sources": _sources([z for zs in per_template for z in zs], loads),
+            "notes": notes + _workload_notes(loads, embs, embodied is False),
+            "sources": _sources([z for zs in per_template for z in zs], loads, embs),
             "year": templates[0].year,
         }
     )
@@ -551,6 +566,8 @@ def _frame(
     import pandas as pd
     import pint_pandas
 
+    from footprint.accounting import EMBODIED_KEYS
+
     register_units()
 
     def q(values: Any, unit: str) -> Any:
@@ -570,8 +587,9 @@ def _frame(
         "pue": q(pue, COLUMN_UNITS["pue"]),
         "wue": q(wue, COLUMN_UNITS["wue"]),
     }
-    for key in _RESULT_COLUMNS:
-        data[key] = q(totals[key], COLUMN_UNITS[key])
+    for key in _RESULT_COLUMNS + EMBODIED_KEYS:
+        if key in totals:
+            data[key] = q(totals[key], COLUMN_UNITS[key])
     present = sorted({c for c in currencies if c})
     for cur in present:
         mask = np.array([c == cur for c in currencies])
@@ -622,16 +640,29 @@ def _rank(df: pd.DataFrame, metric: str, notes: list[str]) -> None:
     df["ratio_to_best"] = pd.array(ratio, dtype="Float64")
 
 
-def _workload_notes(loads: list[Any]) -> list[str]:
+def _embodied_arrays(embs: list[Any]) -> dict[str, Any]:
+    """The embodied keyword arguments of ``account``, one row per workload (none if off)."""
+    import numpy as np
+
+    if any(e is None for e in embs):
+        return {}
+    mags = [e.magnitudes() for e in embs]
+    return {key: np.array([m[key] for m in mags], dtype=float)[:, None] for key in mags[0]}
+
+
+def _workload_notes(loads: list[Any], embs: list[Any], embodied_off: bool) -> list[str]:
     seen: list[str] = []
-    for load in loads:
-        for note in load.notes:
-            if note not in seen:
-                seen.append(note)
+    for note in [
+        *(n for load in loads for n in load.notes),
+        *(n for e in embs if e is not None for n in e.notes),
+        *(["embodied (manufacturing) emissions not counted"] if embodied_off else []),
+    ]:
+        if note not in seen:
+            seen.append(note)
     return seen
 
 
-def _sources(zones: list[_Zone], loads: list[Any]) -> dict[str, list[str]]:
+def _sources(zones: list[_Zone], loads: list[Any], embs: list[Any]) -> dict[str, list[str]]:
     """Dataset and citation behind each factor (deduplicated, in order of first use)."""
     out: dict[str, list[str]] = {}
 
@@ -647,6 +678,9 @@ def _sources(zones: list[_Zone], loads: list[Any]) -> dict[str, list[str]]:
         add("power", load.power)
         add("host_power", load.host_power)
         for name, factor in load.extra_factors.items():
+            add(name, factor)
+    for emb in embs:
+        for name, factor in ({} if emb is None else emb.as_dict()).items():
             add(name, factor)
     for z in zones:
         for name, factor in z.factors.as_dict().items():

@@ -48,6 +48,8 @@ COLUMN_UNITS: dict[str, str] = {
     "water_onsite": "L",
     "water_offsite": "L",
     "water": "L",
+    "embodied_co2e": "kgCO2e",
+    "total_co2e": "kgCO2e",
 }
 
 #: Suffixes of plain (unit-free) export columns.
@@ -64,6 +66,8 @@ _PLAIN_NAMES = {
     "water_onsite": "water_onsite_l",
     "water_offsite": "water_offsite_l",
     "water": "water_l",
+    "embodied_co2e": "embodied_co2e_kg",
+    "total_co2e": "total_co2e_kg",
 }
 
 
@@ -279,6 +283,8 @@ DISPLAY_COLUMNS = (
     "water_onsite",
     "water_offsite",
     "water",
+    "embodied_co2e",
+    "total_co2e",
     "cost",
     "ratio_to_best",
 )
@@ -291,6 +297,8 @@ _SHORT = {
     "co2e_market": "co2e mkt",
     "water_onsite": "water on",
     "water_offsite": "water off",
+    "embodied_co2e": "embodied",
+    "total_co2e": "total co2e",
 }
 
 #: Columns of the terminal table (the rest are in csv, json and markdown).
@@ -318,13 +326,17 @@ def display_frame(
 ) -> pd.DataFrame:
     """Strings for people: each quantity column in one readable unit named in its header.
 
-    ``compact`` (terminal tables): short two-line headers, and ``cfe``/``co2e_market``
-    only when some region has a carbon-free share.
+    ``compact`` (terminal tables): short two-line headers, ``cfe``/``co2e_market``
+    only when some region has a carbon-free share, and ``total_co2e`` only when it
+    ranks the regions (embodied CO2e, the same in every region, is in the notes' sources,
+    csv, json and markdown).
     """
     if compact and columns is None:
         columns = list(COMPACT_COLUMNS)
         if "cfe" in df.columns and not (magnitudes(df, "cfe") > 0).any():
             columns = [c for c in columns if c not in ("cfe", "co2e_market")]
+        if df.attrs.get("metric") == "total_co2e":
+            columns.insert(columns.index("water"), "total_co2e")
     import pandas as pd
 
     from footprint.report import format_number

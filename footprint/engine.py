@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from footprint.embodied import Embodied
     from footprint.uncertainty import Uncertainty
 
-__all__ = ["Footprint", "canonical_unit", "estimate", "per_unit_results"]
+__all__ = ["Footprint", "canonical_unit", "embodied_of", "estimate", "per_unit_results"]
 
 
 def _site(site: Site | None, region: str | None, year: int | None) -> Site:
@@ -78,7 +78,7 @@ def estimate(
     load = job.load()
     power, host = load.power, load.host_power
     factors = {"power": power, "host_power": host, **load.extra_factors, **sf.as_dict()}
-    emb = _embodied(embodied, job, load)
+    emb = embodied_of(embodied, job, load)
     if emb is not None:
         factors.update(emb.as_dict())
     factors = with_spreads(factors, site)
@@ -144,8 +144,13 @@ def _flat(m: Any) -> list[Any]:
     return list(m.ravel()) if hasattr(m, "ravel") else [m]
 
 
-def _embodied(embodied: Any, job: Any, load: Any) -> Any:
-    """The embodied factors of the workload, or ``None`` when they are not counted."""
+def embodied_of(embodied: Any, job: Any, load: Any) -> Any:
+    """The embodied factors of ``job`` (whose ``load()`` is ``load``), or ``None``.
+
+    ``embodied`` means what it means in :func:`estimate`: ``None``/``True`` (the defaults
+    of :mod:`footprint.embodied`), an :class:`~footprint.Embodied`, or ``False`` (not
+    counted: ``None`` is returned). Returns an :class:`~footprint.embodied.EmbodiedFactors`.
+    """
     if embodied is False:
         return None
     from footprint.embodied import Embodied as _Embodied

@@ -258,3 +258,120 @@ def test_cli_best_and_worst_skip_unranked_rows_and_name_ties():
     r = run("compare", "-a", "H100-SXM", "--gpu-hours", "1e6", "--regions",
             "US-AL,US-AZ,FR", "--year", "2023")  # fmt: skip
     assert "Best: FR (France); worst: US-AL (Alabama) and 1 other tied" in r.output
+
+
+# --- embodied (manufacturing) CO2e, as estimate() counts it ----------------------------------
+
+
+def test_embodied_per_row_equals_estimate():
+    jobs = [fp.GpuJob("H100-SXM", gpu_hours="1e6 h"), fp.GpuJob("A100-80GB", gpu_hours="5000 h")]
+    spec = fp.Embodied(lifetime="5 years")
+    for embodied in (None, spec):
+        for job in jobs:
+            df = compare(job, "FR,SE,TW", year=2022, embodied=embodied)
+            for _, row in df.iterrows():
+                r = fp.estimate(job, region=row["region"], year=2022, embodied=embodied)
+                for key in ("embodied_co2e", "total_co2e", "co2e"):
+                    assert row[key].m_as("kgCO2e") == pytest.approx(
+                        r.results[key].m_as("kgCO2e"), rel=1e-12
+                    ), key
+                assert row["total_co2e"].m_as("kgCO2e") == pytest.approx(
+                    row["co2e"].m_as("kgCO2e") + row["embodied_co2e"].m_as("kgCO2e"), rel=1e-12
+                )
+        both = compare(jobs, "FR,SE", year=2022, embodied=embodied)
+        for _, row in both.iterrows():
+            expected = sum(
+                fp.estimate(j, region=row["region"], year=2022, embodied=embodied)
+                .results["embodied_co2e"]
+                .m_as("kgCO2e")
+                for j in jobs
+            )
+            assert row["embodied_co2e"].m_as("kgCO2e") == pytest.approx(expected, rel=1e-12)
+    df = compare(jobs[0], "FR", year=2022)
+    assert set(df.attrs["sources"]) >= {"embodied_accelerator", "embodied_host", "lifetime"}
+    assert any(n.startswith("embodied:") for n in df.attrs["notes"])
+    assert COLUMN_UNITS["embodied_co2e"] == COLUMN_UNITS["total_co2e"] == "kgCO2e"
+    assert {"embodied_co2e_kg", "total_co2e_kg"} <= set(plain(df).columns)
+    assert to_records(df)[0]["total_co2e"]["unit"] == "kgCO2e"
+
+
+def test_embodied_false_gives_no_embodied_columns():
+    df = compare(UNIT_JOB, "FR,SE", year=2022, embodied=False)
+    assert "embodied_co2e" not in df.columns and "total_co2e" not in df.columns
+    assert "embodied (manufacturing) emissions not counted" in df.attrs["notes"]
+    with pytest.raises(InputError, match="total_co2e"):
+        compare(UNIT_JOB, "FR,SE", year=2022, embodied=False, metric="total_co2e")
+    with pytest.raises(InputError, match="embodied"):
+        compare(UNIT_JOB, "FR,SE", year=2022, embodied="yes")  # type: ignore[arg-type]
+
+
+def test_cli_no_embodied_and_embodied_options():
+    base = ["compare", "-a", "H100-SXM", "--gpu-hours", "1000", "--regions", "FR,SE", "--year"]
+    runner = CliRunner()
+    on = runner.invoke(cli, [*base, "2022", "--format", "json"])
+    assert on.exit_code == 0, on.output
+    assert "embodied_co2e" in json.loads(on.output)["rows"][0]
+    off = runner.invoke(cli, [*base, "2022", "--format", "json", "--no-embodied"])
+    assert off.exit_code == 0, off.output
+    rows = json.loads(off.output)["rows"]
+    assert all("embodied_co2e" not in r and "total_co2e" not in r for r in rows)
+    csv_off = runner.invoke(cli, [*base, "2022", "--format", "csv", "--no-embodied"])
+    assert "embodied" not in csv_off.output.splitlines()[0]
+    longer = runner.invoke(cli, [*base, "2022", "--format", "json", "--lifetime", "8"])
+    assert longer.exit_code == 0, longer.output
+    e4 = json.loads(on.output)["rows"][0]["embodied_co2e"]["value"]
+    e8 = json.loads(longer.output)["rows"][0]["embodied_co2e"]["value"]
+    assert e8 == pytest.approx(e4 / 2, rel=1e-12)
+    bad = runner.invoke(cli, [*base, "2022", "--no-embodied", "--lifetime", "8"])
+    assert bad.exit_code == 2 and "--lifetime" in bad.output
+
+
+def test_metric_total_co2e_ranks():
+    # a small job on efficient hardware: embodied is the same everywhere, so total ranks
+    # like co2e; the metric column and the ratio follow total_co2e
+    df = compare(
+        fp.GpuJob("H100-SXM", gpu_hours="1e6 h"), "TW,FR,SE", year=2022, metric="total_co2e"
+    )
+    total = df["total_co2e"].pint.to("kgCO2e").pint.magnitude.to_numpy()
+    assert list(df["rank"]) == [1, 2, 3]
+    assert list(total) == sorted(total)
+    assert float(df["ratio_to_best"].iloc[-1]) == pytest.approx(total[-1] / total[0])
+    assert df.attrs["metric"] == "total_co2e"
+    out = CliRunner().invoke(
+        cli,
+        [
+            "compare",
+            "-a",
+            "H100-SXM",
+            "--gpu-hours",
+            "1e6",
+            "--regions",
+            "TW,FR,SE",
+            "--year",
+            "2022",
+            "--metric",
+            "total_co2e",
+            "--format",
+            "json",
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.output)["rows"]
+    assert [r["region"] for r in rows] == list(df["region"])
+    table = CliRunner().invoke(
+        cli,
+        [
+            "compare",
+            "-a",
+            "H100-SXM",
+            "--gpu-hours",
+            "1e6",
+            "--regions",
+            "TW,FR,SE",
+            "--year",
+            "2022",
+            "--metric",
+            "total_co2e",
+        ],
+    )
+    assert table.exit_code == 0 and "total co2e" in table.output

@@ -115,8 +115,8 @@ COMPARE = {
     "--top": "int",
     "--bottom": "int",
     "--metric": "choice:co2e|co2e_market|water|water_onsite|water_offsite|facility_energy|"
-    "cost|intensity|ewif",
-    "--sort": "choice:co2e|water|cost|region|year|intensity|rank|x",
+    "cost|intensity|ewif|total_co2e",
+    "--sort": "choice:co2e|water|cost|region|year|intensity|rank|total_co2e|x",
     "--plot": "out:.png|.svg|.pdf|.jpg",
 }
 PROJECT = {
@@ -259,8 +259,13 @@ SPECS: dict[str, CommandSpec] = {
             ["compare", "infer", *INFER_BASE, "--regions", "FR,US,IN"],
             ["compare", "train", *TRAIN_BASE, "--kind", "us-state", "--sort", "water"],
         ],
-        options={**COMPARE, **{k: v for k, v in SITE.items() if k != "--region"}, **GPU_JOB},
-        flags=["--descending", "--equivalences", "--all-countries", "--strict-year"],
+        options={
+            **COMPARE,
+            **{k: v for k, v in SITE.items() if k != "--region"},
+            **GPU_JOB,
+            **EMBODIED,
+        },
+        flags=["--descending", "--equivalences", "--all-countries", *SITE_FLAGS],
         hot=["--regions", "--gpu-hours", "--top", "--hours"],
     ),
     "trend": CommandSpec(

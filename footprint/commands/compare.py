@@ -13,10 +13,13 @@ from typing import Any, TypeVar
 import click
 
 from footprint.commands._options import (
+    EMBODIED_KEYS,
     FORMATS,
     GPU_JOB_KEYS,
     DefaultGroup,
     echo,
+    embodied_from_options,
+    embodied_options,
     gpu_job_from_options,
     gpu_job_options,
     reused_params,
@@ -34,6 +37,7 @@ METRIC_CHOICES = (
     "water_onsite",
     "water_offsite",
     "facility_energy",
+    "total_co2e",
     "cost",
     "intensity",
     "ewif",
@@ -60,6 +64,7 @@ COMPARISON_KEYS = (
 def comparison_options(f: F) -> F:
     """Options choosing the regions, the ranking and the output of a comparison."""
     decorators = [
+        embodied_options,
         click.option(
             "--regions",
             help="Comma-separated regions: countries, zones, cloud regions "
@@ -117,6 +122,7 @@ def run_comparison(workload: Any, options: dict[str, Any]) -> None:
     from footprint.compare import compare, sort_comparison
 
     opts = {k: options.pop(k) for k in COMPARISON_KEYS}
+    embodied = embodied_from_options({k: options.pop(k) for k in EMBODIED_KEYS})
     site = site_from_options(options)
     selectors = [opts["regions"], opts["all_countries"] or None, opts["kind"], opts["provider"]]
     if sum(x is not None for x in selectors) > 1:
@@ -136,6 +142,7 @@ def run_comparison(workload: Any, options: dict[str, Any]) -> None:
         metric=opts["metric"],
         top=opts["top"],
         bottom=opts["bottom"],
+        embodied=embodied,
     )
     if opts["sort"]:
         df = sort_comparison(df, opts["sort"], ascending=not opts["descending"])

@@ -22,6 +22,7 @@ Projection model, for year ``y`` and base year ``y0`` (``n = y - y0``)::
     intensity(y), ewif(y) = data of year y while the zone has data,
                             then the extrapolation from the last year with data
     PUE, WUE, carbon-free share, price = the site's factors of the base year (held)
+    embodied CO2e(y) = accelerator-hours(y) x embodied rate (follows volume and efficiency)
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from footprint.growth import (
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from footprint.embodied import Embodied
     from footprint.regions import Location
     from footprint.site import Site
     from footprint.workloads import Workload
@@ -437,6 +439,7 @@ def project(
     end_year: int,
     growth: Growth | None = None,
     site: Site | None = None,
+    embodied: Embodied | bool | None = None,
 ) -> pd.DataFrame:
     """Yearly footprint of ``workload`` from ``base_year`` to ``end_year``.
 
@@ -455,22 +458,30 @@ def project(
         Overrides (operator, PUE, WUE, cfe, price...). A fixed ``intensity`` or ``ewif``
         replaces the grid history: it is the base-year value, then follows a rate
         ``grid`` or stays constant.
+    embodied : Embodied or bool, optional
+        Embodied (manufacturing) emissions, as in :func:`footprint.estimate`: counted by
+        default, adding ``embodied_co2e`` and ``total_co2e`` (the base year's equal
+        ``estimate``'s; they scale with the accelerator-hours of each year, i.e. the
+        volume and efficiency indices); ``False`` leaves both columns out.
 
     Returns
     -------
     pandas.DataFrame
         ``year``, ``volume_index``, ``efficiency_index`` (energy per unit of work, base 1),
         ``intensity``, ``intensity_basis`` (``data`` or ``extrapolated``), ``ewif``,
-        ``ewif_basis``, ``facility_energy``, ``co2e``, ``co2e_market``, ``water``
-        (pint-pandas), ``co2e_change_pct``, ``energy_change_pct``, ``water_change_pct``
-        (against the base year). ``attrs``: ``notes``, ``assumptions``, ``region``.
+        ``ewif_basis``, ``facility_energy``, ``co2e``, ``co2e_market``, ``water``,
+        ``embodied_co2e``, ``total_co2e`` (pint-pandas), ``co2e_change_pct``,
+        ``energy_change_pct``, ``water_change_pct``, ``embodied_co2e_change_pct``,
+        ``total_co2e_change_pct`` (against the base year; no embodied columns when
+        ``embodied=False``). ``attrs``: ``notes``, ``assumptions``, ``region``.
     """
     import numpy as np
     import pandas as pd
     import pint_pandas
 
-    from footprint.accounting import account
+    from footprint.accounting import EMBODIED_KEYS, account
     from footprint.compare import describe_workload, register_units
+    from footprint.engine import embodied_of
     from footprint.site import Site, site_factors
     from footprint.workloads import Workload
 
@@ -524,6 +535,13 @@ def project(
     )
 
     load = workload.load()
+    emb = embodied_of(embodied, workload, load)
+    emb_notes = [n for n in (emb.notes if emb is not None else ()) if n not in load.notes]
+    if embodied is False:
+        emb_notes.append("embodied (manufacturing) emissions not counted")
+    for name, factor in ({} if emb is None else emb.as_dict()).items():
+        label = " ".join(filter(None, [factor.dataset and f"[{factor.dataset}]", factor.source]))
+        sources.setdefault(name, label)
     price = None if sf.price is None else sf.price.value.magnitude
     mags = account(
         load.accelerator_hours.m_as("h") * volume * efficiency,
@@ -535,8 +553,9 @@ def project(
         np.asarray(intensity, dtype=float),
         cfe_share=sf.cfe.value.m_as(""),
         price_per_kwh=price,
+        **({} if emb is None else emb.magnitudes()),
     )
-    for key in ("facility_energy", "co2e", "co2e_market", "water", "cost"):
+    for key in ("facility_energy", "co2e", "co2e_market", "water", "cost", *EMBODIED_KEYS):
         if key in mags and not np.isfinite(np.asarray(mags[key], dtype=float)).all():
             raise InputError(
                 f"growth: the projection to {end_year} is too large to be a finite number"
@@ -560,9 +579,14 @@ def project(
         "co2e_market": q(mags["co2e_market"], "kgCO2e"),
         "water": q(mags["water"], "L"),
     }
+    for key in EMBODIED_KEYS:
+        if key in mags:
+            out[key] = q(mags[key], "kgCO2e")
     if sf.price is not None:
         out["cost"] = q(mags["cost"], str(units.currency_of(sf.price.value)))
-    for name, key in (("co2e", "co2e"), ("energy", "facility_energy"), ("water", "water")):
+    changes = [("co2e", "co2e"), ("energy", "facility_energy"), ("water", "water")]
+    changes += [(k, k) for k in EMBODIED_KEYS if k in mags]
+    for name, key in changes:
         values = np.broadcast_to(np.asarray(mags[key], dtype=float), (len(years),))
         base = values[0]
         change = (values / base - 1) * 100 if base else np.full(len(years), np.nan)
@@ -575,7 +599,7 @@ def project(
             "base_year": base_year,
             "end_year": end_year,
             "assumptions": growth.describe(),
-            "notes": notes + list(load.notes),
+            "notes": notes + list(load.notes) + emb_notes,
             "sources": sources,
         }
     )

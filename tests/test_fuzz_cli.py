@@ -322,8 +322,8 @@ SPECS: dict[str, CommandSpec] = {
                 "constant",
             ],
         ],
-        options={**PROJECT, **SITE, **GPU_JOB},
-        flags=["--strict-year"],
+        options={**PROJECT, **SITE, **GPU_JOB, **EMBODIED},
+        flags=SITE_FLAGS,
         hot=["--growth", "--efficiency", "--grid", "--gpu-hours", "--from", "--to"],
     ),
     "project total": CommandSpec(

@@ -108,6 +108,84 @@ def test_projection_base_year_equals_estimate():
     assert df["water"].iloc[0].m_as("L") == pytest.approx(base.water.m_as("L"))
 
 
+def test_projection_embodied_base_year_equals_estimate():
+    job = fp.GpuJob("H100-SXM", gpu_hours="1e6 h")
+    df = project(job, "FR", base_year=2022, end_year=2026, growth=Growth(0.3, 0.1, "constant"))
+    base = fp.estimate(job, Site(region="FR", year=2022))
+    assert base.embodied_co2e is not None and base.total_co2e is not None
+    assert df["embodied_co2e"].iloc[0].m_as("kgCO2e") == pytest.approx(
+        base.embodied_co2e.m_as("kgCO2e"), rel=1e-12
+    )
+    assert df["total_co2e"].iloc[0].m_as("kgCO2e") == pytest.approx(
+        base.total_co2e.m_as("kgCO2e"), rel=1e-12
+    )
+    assert any(n.startswith("embodied:") for n in df.attrs["notes"])
+
+
+def test_projection_embodied_follows_volume_and_efficiency():
+    job = fp.GpuJob("H100-SXM", gpu_hours="1000 h")
+    df = project(job, "FR", base_year=2022, end_year=2028, growth=Growth(0.3, 0.1, "constant"))
+    e0 = df["embodied_co2e"].iloc[0].m_as("kgCO2e")
+    for row in df.itertuples():
+        index = row.volume_index * row.efficiency_index
+        assert row.embodied_co2e.m_as("kgCO2e") == pytest.approx(e0 * index, rel=1e-12)
+        assert row.embodied_co2e_change_pct == pytest.approx((index - 1) * 100)
+        total = row.co2e.m_as("kgCO2e") + row.embodied_co2e.m_as("kgCO2e")
+        assert row.total_co2e.m_as("kgCO2e") == pytest.approx(total, rel=1e-12)
+    lifetime = fp.Embodied(lifetime="2 years")
+    df2 = project(job, "FR", base_year=2022, end_year=2023, embodied=lifetime)
+    assert df2["embodied_co2e"].iloc[0].m_as("kgCO2e") == pytest.approx(2 * e0, rel=1e-9)
+
+
+def test_projection_without_embodied():
+    job = fp.GpuJob("H100-SXM", gpu_hours="1000 h")
+    df = project(job, "FR", base_year=2022, end_year=2024, embodied=False)
+    assert not any(c.startswith(("embodied", "total")) for c in df.columns)
+    assert "embodied (manufacturing) emissions not counted" in df.attrs["notes"]
+    with pytest.raises(InputError):
+        project(job, "FR", base_year=2022, end_year=2024, embodied="yes")  # type: ignore[arg-type]
+
+
+def test_cli_project_embodied_and_no_embodied():
+    args = ["project", "-a", "H100-SXM", "--gpu-hours", "1e6", "-r", "FR", "--from", "2022"]
+    r = run(*args, "--to", "2024", "--format", "json")
+    assert r.exit_code == 0, r.output
+    row = json.loads(r.output)["rows"][0]
+    assert row["embodied_co2e"]["unit"] == "kgCO2e" and row["embodied_co2e"]["value"] > 0
+    assert row["total_co2e"]["value"] == pytest.approx(
+        row["co2e"]["value"] + row["embodied_co2e"]["value"]
+    )
+    r = run(*args, "--to", "2024", "--format", "json", "--no-embodied")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert "embodied_co2e" not in out["rows"][0] and "total_co2e" not in out["rows"][0]
+    assert "embodied (manufacturing) emissions not counted" in out["notes"]
+    r = run(*args, "--to", "2024", "--format", "csv", "--no-embodied")
+    assert r.exit_code == 0 and "embodied" not in r.output.splitlines()[0]
+    r = run(*args, "--to", "2024", "--no-embodied", "--lifetime", "3 years")
+    assert r.exit_code != 0 and "--no-embodied" in r.output
+    r = run(
+        "project",
+        "train",
+        "-a",
+        "H100-SXM",
+        "--flops",
+        "1e24",
+        "-r",
+        "DE",
+        "--from",
+        "2022",
+        "--to",
+        "2023",
+        "--format",
+        "csv",
+        "--lifetime",
+        "5 years",
+    )
+    assert r.exit_code == 0, r.output
+    assert "embodied_co2e_kg" in r.output.splitlines()[0]
+
+
 def test_projection_arithmetic_with_a_fixed_grid():
     job = fp.GpuJob("H100-SXM", gpu_hours="1000 h", power="1000 W", host_power="0 W")
     site = Site(pue=1.0, intensity="400 g/kWh", ewif="2 L/kWh", wue="0 L/kWh")

@@ -7,12 +7,15 @@ from typing import Any
 import click
 
 from footprint.commands._options import (
+    EMBODIED_KEYS,
     FORMATS,
     GPU_JOB_KEYS,
     DefaultGroup,
     FileNameType,
     RateType,
     echo,
+    embodied_from_options,
+    embodied_options,
     gpu_job_from_options,
     gpu_job_options,
     reused_params,
@@ -83,6 +86,7 @@ def _growth_options(f: Any) -> Any:
         ),
     ]
     f = site_options_except("year")(f)
+    f = embodied_options(f)
     for decorator in reversed(decorators):
         f = decorator(f)
     return f
@@ -106,6 +110,7 @@ def _project(workload: Any, options: dict[str, Any]) -> None:
     from footprint.trends import Growth, project
 
     g = {k: options.pop(k) for k in _GROWTH_KEYS}
+    embodied = embodied_from_options({k: options.pop(k) for k in EMBODIED_KEYS})
     if g["end"] < g["start"]:
         raise CliError(f"--to: {g['end']} is before --from {g['start']}")
     options["year"] = None
@@ -117,7 +122,14 @@ def _project(workload: Any, options: dict[str, Any]) -> None:
         from footprint.plots import check_target
 
         check_target(g["plot"], "--plot")
-    df = project(workload, base_year=g["start"], end_year=g["end"], growth=growth, site=site)
+    df = project(
+        workload,
+        base_year=g["start"],
+        end_year=g["end"],
+        growth=growth,
+        site=site,
+        embodied=embodied,
+    )
     text = _render(df, g["fmt"])  # checks every value is finite
     if g["plot"] is not None:
         from footprint.plots import projection_chart, save
@@ -162,6 +174,9 @@ def _render(df: Any, fmt: str) -> str:
         "water",
         "co2e_change_pct",
     ]
+    if fmt == "markdown":  # as in compare: the terminal table stays narrow; csv/json carry all
+        extra = [c for c in ("embodied_co2e", "total_co2e") if c in df.columns]
+        cols[cols.index("water") : cols.index("water")] = extra
     shown = display_frame(df, cols)
     shown["volume_index"] = [f"{float(v):.3g}" for v in df["volume_index"]]
     shown["efficiency_index"] = [f"{float(v):.3g}" for v in df["efficiency_index"]]

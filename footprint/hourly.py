@@ -29,7 +29,11 @@ Formulas (written once; CO2e and water through :func:`footprint.accounting.accou
     grid_h       = facility_h - solar_used_h
     surplus_h    = pv_h - solar_used_h              (exported; no credit unless asked)
     co2e         = sum_h grid_h x intensity_h       (- surplus_h x intensity_h if offset)
+    co2e_market  = co2e x (1 - CFE share)
+    cost         = sum_h grid_h x price             (when a price is known)
     water        = it x WUE + sum_h grid_h x EWIF_h
+    embodied     = accelerator-hours x embodied rate (a workload's profile only)
+    total_co2e   = co2e + embodied
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ from footprint.provenance import Factor
 from footprint.weather import hour_of_year
 
 if TYPE_CHECKING:  # pragma: no cover
+    from footprint.embodied import Embodied
     from footprint.site import Site, SiteFactors
     from footprint.solar import OnSiteSolar
 
@@ -104,6 +109,10 @@ HOURLY_UNITS: dict[str, str] = {
     "solar_share": "",
     "co2e": "kgCO2e",
     "co2e_annual": "kgCO2e",
+    "co2e_market": "kgCO2e",
+    "co2e_market_annual": "kgCO2e",
+    "embodied_co2e": "kgCO2e",
+    "total_co2e": "kgCO2e",
     "co2e_difference": "kgCO2e",
     "co2e_difference_share": "",
     "co2e_no_solar": "kgCO2e",
@@ -245,6 +254,7 @@ def account_hourly(
     surplus: str = "ignore",
     timezone: str | None = None,
     grid_year: int | None = None,
+    embodied: Embodied | bool | None = None,
 ) -> HourlyFootprint:
     """Account ``profile`` hour by hour, with on-site solar, against the annual method.
 
@@ -267,11 +277,17 @@ def account_hourly(
         IANA zone for local times in the output (default: the region's).
     grid_year : int, optional
         Year of hourly data; default the profile's year (nearest available, noted).
+    embodied : Embodied or bool, optional
+        Embodied (manufacturing) emissions, as in :func:`footprint.estimate`: counted by
+        default for a profile built from a workload (:meth:`LoadProfile.from_workload`),
+        adding ``embodied_co2e`` and ``total_co2e`` (hourly ``co2e`` + embodied); a power
+        profile has no accelerator, so none (noted). ``False`` leaves them out.
 
     Returns
     -------
     HourlyFootprint
-        Results [kWh, kgCO2e, L], factors with provenance, notes, and the hourly table.
+        Results [kWh, kgCO2e, L; ``cost`` in the price's currency when a price is known:
+        grid energy x price], factors with provenance, notes, and the hourly table.
     """
     import numpy as np
     import pandas as pd
@@ -318,6 +334,8 @@ def account_hourly(
 
     pue = float(sf.pue.value.m_as(""))
     wue = float(sf.wue.value.m_as("L/kWh"))
+    cfe = float(sf.cfe.value.m_as(""))
+    price = None if sf.price is None else sf.price.value.magnitude
     intensity = series.intensity[rows]
     hourly_ewif = series.ewif(sf.ewif.extra.get("hydro", "include") if sf.ewif.extra else "include")
     if site is not None and site.ewif is not None:
@@ -349,11 +367,14 @@ def account_hourly(
     else:
         pv = np.zeros(len(it))
     used, grid_kwh, spare = energy_balance(facility, pv, profile.coverage)
-    drawn = account(1.0, grid_kwh * 1000.0, 0.0, 1.0, 0.0, ewif_h, intensity)
+    drawn = account(
+        1.0, grid_kwh * 1000.0, 0.0, 1.0, 0.0, ewif_h, intensity, cfe, price_per_kwh=price
+    )
     # only PV produced while the load runs can be credited as displacing grid power
     creditable = np.clip(pv * np.asarray(profile.coverage) - used, 0.0, None)
-    credit = account(1.0, creditable * 1000.0, 0.0, 1.0, 0.0, ewif_h, intensity)
+    credit = account(1.0, creditable * 1000.0, 0.0, 1.0, 0.0, ewif_h, intensity, cfe)
     credit_kg = float(credit["co2e"].sum()) if surplus == "offset" else 0.0
+    credit_market_kg = float(credit["co2e_market"].sum()) if surplus == "offset" else 0.0
     if surplus == "ignore" and spare.sum() > 0:
         notes.append("PV surplus (exported) earns no credit; surplus='offset' credits it")
     elif surplus == "offset":
@@ -372,6 +393,7 @@ def account_hourly(
         wue,
         float(sf.ewif.value.m_as("L/kWh")),
         annual_intensity,
+        cfe,
     )
 
     # The same energy at the hourly series' own annual mean: isolates the timing effect
@@ -407,7 +429,13 @@ def account_hourly(
         "water_offsite": Q_(water_offsite, "L"),
         "water_annual": Q_(float(annual["water"]), "L"),
         "water_solar_avoided": Q_(float(base["water_offsite"].sum() - water_offsite), "L"),
+        "co2e_market": Q_(float(drawn["co2e_market"].sum()) - credit_market_kg, "kgCO2e"),
+        "co2e_market_annual": Q_(float(annual["co2e_market"]), "kgCO2e"),
     }
+    if sf.price is not None:
+        results["cost"] = Q_(float(drawn["cost"].sum()), units.currency_of(sf.price.value))
+    emb_factors, emb_notes = embodied_results(profile.workload, embodied, co2e, results)
+    notes += emb_notes
 
     weights = facility if facility_total > 0 else np.ones(len(facility))
     seen = float(np.sum(intensity * weights) / np.sum(weights))
@@ -459,10 +487,13 @@ def account_hourly(
         "wue": sf.wue,
         "intensity": sf.intensity,
         "ewif": sf.ewif,
+        "cfe": sf.cfe,
+        **({} if sf.price is None else {"price": sf.price}),
         "intensity_hourly": hourly_factor,
         "intensity_hourly_mean": series_mean,
         "ewif_hourly": ewif_seen,
         **solar_factors,
+        **emb_factors,
     }
 
     tz, why = (
@@ -495,6 +526,7 @@ def account_hourly(
         **(site.inputs() if site is not None else {}),
         **solar_inputs,
         **hourly_inputs(series, surplus, tz),
+        **embodied_inputs(embodied),
     }
     return HourlyFootprint(
         results=results,
@@ -513,3 +545,42 @@ def hourly_inputs(series: Any, surplus: str, tz: str) -> dict[str, str]:
         "surplus": surplus,
         "timezone": tz,
     }
+
+
+def embodied_inputs(embodied: Any) -> dict[str, str]:
+    """The embodied options as given, echoed in the inputs (as :func:`footprint.estimate`)."""
+    return {} if embodied is None or isinstance(embodied, bool) else embodied.inputs()
+
+
+def embodied_results(
+    workload: Any, embodied: Any, co2e_kg: float, results: dict[str, Any]
+) -> tuple[dict[str, Factor], list[str]]:
+    """Add ``embodied_co2e`` and ``total_co2e`` to ``results`` for a workload's load.
+
+    ``co2e_kg`` is the operational figure the total adds to. The embodied factors come
+    from :func:`footprint.engine.embodied_of` and the formula from
+    :func:`footprint.accounting.account` (on the workload's accelerator-hours, energy
+    left out); a bare power (``workload`` None) has no accelerator: nothing, noted.
+    Returns the embodied factors and notes. Used by :func:`account_hourly` and
+    :func:`footprint.scheduling.schedule`.
+    """
+    from footprint.engine import embodied_of
+
+    if embodied is False:
+        return {}, ["embodied (manufacturing) emissions not counted"]
+    if workload is None:
+        if embodied is not None and not isinstance(embodied, bool) and embodied.inputs():
+            raise InputError(
+                "embodied: a power profile has no accelerator; give a workload (GpuJob) "
+                "or leave the embodied options out"
+            )
+        return {}, ["embodied: not counted for a power profile (no accelerator given)"]
+    load = workload.load()
+    emb = embodied_of(embodied, workload, load)
+    hours = float(load.accelerator_hours.m_as("h"))
+    embodied_kg = float(
+        account(hours, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, **emb.magnitudes())["embodied_co2e"]
+    )
+    results["embodied_co2e"] = units.Q_(embodied_kg, "kgCO2e")
+    results["total_co2e"] = units.Q_(co2e_kg + embodied_kg, "kgCO2e")
+    return dict(emb.as_dict()), [n for n in emb.notes if n not in load.notes]

@@ -117,6 +117,9 @@ class LoadProfile:
     notes : tuple[str, ...]
     factors : dict[str, Factor]
         Power factors when the profile comes from a workload.
+    workload : Workload or None
+        The workload of :meth:`from_workload` (its accelerator-hours carry the embodied
+        CO2e in :func:`footprint.hourly.account_hourly`); ``None`` for a power profile.
     """
 
     hours: Any
@@ -127,6 +130,7 @@ class LoadProfile:
     inputs: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     factors: dict[str, Factor] = field(default_factory=dict)
+    workload: Any = None
 
     def __post_init__(self) -> None:
         if self.coverage is None:
@@ -209,7 +213,7 @@ class LoadProfile:
         inputs = {**load.inputs, **profile.inputs, "power": f"{kw:.6g} kW (IT, from the workload)"}
         factors = {"power": load.power, "host_power": load.host_power, **load.extra_factors}
         notes = (*profile.notes, *load.notes)
-        return replace(profile, inputs=inputs, notes=notes, factors=factors)
+        return replace(profile, inputs=inputs, notes=notes, factors=factors, workload=job)
 
     @classmethod
     def from_series(

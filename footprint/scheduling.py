@@ -28,6 +28,8 @@ from footprint.hourly import (
     check_hourly_arguments,
     check_span,
     check_timezone,
+    embodied_inputs,
+    embodied_results,
     find_hourly_zone,
     hourly_grid,
     hourly_inputs,
@@ -42,6 +44,7 @@ from footprint.hourly import (
 from footprint.provenance import Factor
 
 if TYPE_CHECKING:  # pragma: no cover
+    from footprint.embodied import Embodied
     from footprint.site import Site
     from footprint.solar import OnSiteSolar
 
@@ -58,6 +61,14 @@ SCHEDULE_UNITS = {
     "co2e_worst": "kgCO2e",
     "co2e_now": "kgCO2e",
     "co2e_annual": "kgCO2e",
+    "co2e_market_best": "kgCO2e",
+    "co2e_market_worst": "kgCO2e",
+    "co2e_market_now": "kgCO2e",
+    "co2e_market_annual": "kgCO2e",
+    "embodied_co2e": "kgCO2e",
+    "total_co2e_best": "kgCO2e",
+    "total_co2e_worst": "kgCO2e",
+    "total_co2e_now": "kgCO2e",
     "saving": "kgCO2e",
     "saving_share": "",
     "spread": "kgCO2e",
@@ -74,9 +85,13 @@ class Schedule(Footprint):
     results : dict[str, Quantity]
         ``co2e_best``, ``co2e_worst``, ``co2e_now``, ``saving`` (now - best),
         ``saving_share``, ``spread`` (worst - best), ``co2e_annual`` (the annual
-        method: timing ignored), ``facility_energy``, ``solar_used_best``.
+        method: timing ignored), ``facility_energy``, ``solar_used_best``; market-based
+        ``co2e_market_best/worst/now/annual`` (x (1 - CFE share)); ``cost_best/worst/now``
+        (grid energy x price, when a price is known); for a workload, ``embodied_co2e``
+        (the same at every start) and ``total_co2e_best/worst/now``.
     choices : dict[str, dict]
-        ``best``, ``worst``, ``now``: start (UTC and local), end, CO2e, grid energy.
+        ``best``, ``worst``, ``now``: start (UTC and local), end, CO2e, grid energy,
+        solar used, market-based CO2e, and cost, embodied and total CO2e when known.
     curve : DataFrame
         One row per candidate start.
     """
@@ -134,6 +149,7 @@ def schedule(
     surplus: str = "ignore",
     timezone: str | None = None,
     grid_year: int | None = None,
+    embodied: Embodied | bool | None = None,
 ) -> Schedule:
     """The start in ``[window_start, window_end - duration]`` that minimises CO2e.
 
@@ -164,6 +180,10 @@ def schedule(
         IANA zone for naive inputs and local times in the output.
     grid_year : int, optional
         Year of hourly data; default the window's (nearest available, noted).
+    embodied : Embodied or bool, optional
+        Embodied (manufacturing) emissions of a workload, as in :func:`footprint.estimate`:
+        counted by default (``embodied_co2e``, and ``total_co2e`` per choice); a bare power
+        has no accelerator, so none (noted). ``False`` leaves them out.
 
     Returns
     -------
@@ -243,6 +263,8 @@ def schedule(
     notes += [n for n in sf.notes if n not in notes]
     pue = float(sf.pue.value.m_as(""))
     wue = float(sf.wue.value.m_as("L/kWh"))
+    cfe = float(sf.cfe.value.m_as(""))
+    price = None if sf.price is None else sf.price.value.magnitude
     intensity = series.intensity[rows]
     hourly_ewif = series.ewif(sf.ewif.extra.get("hydro", "include") if sf.ewif.extra else "include")
     if (site is not None and site.ewif is not None) or hourly_ewif is None:
@@ -266,11 +288,15 @@ def schedule(
         pv = np.zeros(len(hours))
     used_full = np.minimum(pv, load_kwh)
     grid_full = load_kwh - used_full
-    drawn = account(1.0, grid_full * 1000.0, 0.0, 1.0, 0.0, ewif_h, intensity)
+    drawn = account(
+        1.0, grid_full * 1000.0, 0.0, 1.0, 0.0, ewif_h, intensity, cfe, price_per_kwh=price
+    )
     per_hour_co2e = drawn["co2e"]
+    per_hour_market = drawn["co2e_market"]
     if surplus == "offset":
-        spare = account(1.0, (pv - used_full) * 1000.0, 0.0, 1.0, 0.0, ewif_h, intensity)
+        spare = account(1.0, (pv - used_full) * 1000.0, 0.0, 1.0, 0.0, ewif_h, intensity, cfe)
         per_hour_co2e = per_hour_co2e - spare["co2e"]
+        per_hour_market = per_hour_market - spare["co2e_market"]
         notes.append("PV surplus during the job's hours credited at the hour's intensity")
 
     # Cumulative integrals of the hourly step functions, in hours from ``hours[0]``.
@@ -288,6 +314,12 @@ def schedule(
     water_offsite = window_sums(drawn["water_offsite"], at)
     at_now = np.array([origin + now_h])
     co2e_now = float(window_sums(per_hour_co2e, at_now)[0])
+    market = window_sums(per_hour_market, at)
+    market_now = float(window_sums(per_hour_market, at_now)[0])
+    cost = None if price is None else window_sums(drawn["cost"], at)
+    cost_now = None if price is None else float(window_sums(drawn["cost"], at_now)[0])
+    grid_now = float(window_sums(grid_full, at_now)[0])
+    used_now = float(window_sums(used_full, at_now)[0])
 
     starts = start + pd.to_timedelta(offsets_h, unit="h")
     curve = pd.DataFrame(
@@ -315,15 +347,25 @@ def schedule(
         wue,
         float(sf.ewif.value.m_as("L/kWh")),
         float(sf.intensity.value.m_as("gCO2e/kWh")),
+        cfe,
     )
+    extra: dict[str, Any] = {}
+    emb_factors, emb_notes = embodied_results(
+        power if hasattr(power, "load") else None, embodied, 0.0, extra
+    )
+    notes += emb_notes
+    embodied_kg = float(extra["embodied_co2e"].m_as("kgCO2e")) if extra else None
+    currency = None if sf.price is None else units.currency_of(sf.price.value)
 
     def choice(i: int | None, label: str) -> dict[str, Any]:
         if i is None:
             ts = now_ts
-            value, g, u = co2e_now, None, None
+            value, g, u, m = co2e_now, grid_now, used_now, market_now
+            c = cost_now
         else:
             ts = starts[i]
             value, g, u = float(co2e[i]), float(grid_kwh[i]), float(used_kwh[i])
+            m, c = float(market[i]), None if cost is None else float(cost[i])
         span = pd.DatetimeIndex([ts, ts + pd.Timedelta(hours=dur_h)])
         local = iso_local(span, tz)
         out: dict[str, Any] = {
@@ -332,9 +374,15 @@ def schedule(
             "end_local": str(local[1]),
             "co2e_kg": value,
         }
-        if g is not None:
-            out["grid_kwh"] = g
-            out["solar_used_kwh"] = u
+        out["grid_kwh"] = g
+        out["solar_used_kwh"] = u
+        out["co2e_market_kg"] = m
+        if c is not None:
+            out["cost"] = c
+            out["cost_currency"] = str(currency)
+        if embodied_kg is not None:
+            out["embodied_co2e_kg"] = embodied_kg
+            out["total_co2e_kg"] = value + embodied_kg
         out["label"] = label
         return out
 
@@ -350,7 +398,19 @@ def schedule(
         "spread": Q_(float(co2e[worst_i] - co2e[best_i]), "kgCO2e"),
         "co2e_annual": Q_(float(annual["co2e"]), "kgCO2e"),
         "solar_used_best": Q_(float(used_kwh[best_i]), "kWh"),
+        "co2e_market_best": Q_(float(market[best_i]), "kgCO2e"),
+        "co2e_market_worst": Q_(float(market[worst_i]), "kgCO2e"),
+        "co2e_market_now": Q_(market_now, "kgCO2e"),
+        "co2e_market_annual": Q_(float(annual["co2e_market"]), "kgCO2e"),
     }
+    if cost is not None:
+        results["cost_best"] = Q_(float(cost[best_i]), currency)
+        results["cost_worst"] = Q_(float(cost[worst_i]), currency)
+        results["cost_now"] = Q_(cost_now, currency)
+    if embodied_kg is not None:
+        results["embodied_co2e"] = Q_(embodied_kg, "kgCO2e")
+        for name, value in (("best", co2e[best_i]), ("worst", co2e[worst_i]), ("now", co2e_now)):
+            results[f"total_co2e_{name}"] = Q_(float(value) + embodied_kg, "kgCO2e")
     choices = {
         "best": choice(best_i, "lowest CO2e (earliest if tied)"),
         "worst": choice(worst_i, "highest CO2e"),
@@ -373,8 +433,11 @@ def schedule(
         "wue": sf.wue,
         "intensity": sf.intensity,
         "ewif": sf.ewif,
+        "cfe": sf.cfe,
+        **({} if sf.price is None else {"price": sf.price}),
         "intensity_hourly": hourly_factor,
         **solar_factors,
+        **emb_factors,
     }
     notes.append(why_tz)
     notes.append(
@@ -392,6 +455,7 @@ def schedule(
         **(site.inputs() if site is not None else {}),
         **(solar.inputs() if solar is not None else {}),
         **hourly_inputs(series, surplus, tz),
+        **embodied_inputs(embodied),
     }
     return Schedule(
         results=results,

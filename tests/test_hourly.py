@@ -684,3 +684,84 @@ def test_a_grid_zone_outside_the_region_is_noted():
     assert any("US-CAL-CISO is not a grid zone of FR" in n for n in r.notes)
     inside = account_hourly(p, Site(region="aws:us-west-1"), grid="CISO")
     assert not any("is not a grid zone" in n for n in inside.notes)
+
+
+# --- cost, market-based and embodied CO2e, as estimate() counts them -------------------------
+
+
+def _job_profile(**kw):
+    job = GpuJob("H100-SXM", count=8, duration="10 h")
+    return job, LoadProfile.from_workload(job, "2022-07-01T09:00Z", "10 h", **kw)
+
+
+def test_price_gives_a_cost_of_grid_energy_times_price():
+    solar = on_site_solar("20 kWp", region="aws:us-west-1", clearness=0.8)
+    _, profile = _job_profile()
+    r = account_hourly(profile, Site(region="aws:us-west-1", price="0.2 USD/kWh"), solar=solar)
+    assert r.results["cost"].m_as("USD") == pytest.approx(
+        r.results["grid_energy"].m_as("kWh") * 0.2, rel=1e-12
+    )
+    assert r.results["grid_energy"] < r.results["facility_energy"]  # solar lowers the bill
+    assert r.factors["price"].value.m_as("USD/kWh") == pytest.approx(0.2)
+    assert not any("give --price" in n for n in r.notes)
+    plain = account_hourly(profile, Site(region="aws:us-west-1"))
+    assert "cost" not in plain.results
+    assert any("give --price for a cost" in n for n in plain.notes)
+
+
+def test_cfe_halves_market_based_co2e():
+    _, profile = _job_profile()
+    r = account_hourly(profile, Site(region="aws:us-west-1", cfe=0.5))
+    assert r.results["co2e_market"].m_as("kgCO2e") == pytest.approx(
+        r.results["co2e"].m_as("kgCO2e") * 0.5, rel=1e-12
+    )
+    assert r.results["co2e_market_annual"].m_as("kgCO2e") == pytest.approx(
+        r.results["co2e_annual"].m_as("kgCO2e") * 0.5, rel=1e-12
+    )
+    zero = account_hourly(profile, Site(region="aws:us-west-1"))
+    assert zero.results["co2e_market"] == zero.results["co2e"]
+
+
+def test_embodied_of_an_accelerator_job_equals_estimate():
+    import footprint as fp
+
+    job, profile = _job_profile()
+    site = Site(region="aws:us-west-1", year=2022)
+    r = account_hourly(profile, site)
+    e = fp.estimate(job, site)
+    assert r.results["embodied_co2e"].m_as("kgCO2e") == pytest.approx(
+        e.results["embodied_co2e"].m_as("kgCO2e"), rel=1e-12
+    )
+    assert r.results["total_co2e"].m_as("kgCO2e") == pytest.approx(
+        r.results["co2e"].m_as("kgCO2e") + r.results["embodied_co2e"].m_as("kgCO2e"), rel=1e-12
+    )
+    assert "embodied_accelerator" in r.factors
+    off = account_hourly(profile, site, embodied=False)
+    assert "embodied_co2e" not in off.results
+    assert "embodied (manufacturing) emissions not counted" in off.notes
+
+
+def test_no_embodied_for_a_power_profile():
+    profile = LoadProfile.from_job("2022-07-01T09:00Z", "10 h", "100 kW")
+    r = account_hourly(profile, Site(region="aws:us-west-1"))
+    assert "embodied_co2e" not in r.results and "total_co2e" not in r.results
+    assert "embodied: not counted for a power profile (no accelerator given)" in r.notes
+
+
+def test_hourly_command_gives_cost_market_and_embodied():
+    base = ["hourly", "--region", "aws:us-west-1", "--start", "2022-07-01T09:00Z"]
+    base += ["--hours", "10", "--format", "json"]
+    job = CliRunner().invoke(
+        cli, [*base, "-a", "H100-SXM", "--count", "8", "--price", "0.2 USD/kWh", "--cfe", "0.5"]
+    )
+    assert job.exit_code == 0, job.output
+    res = json.loads(job.output)["results"]
+    assert res["cost"]["value"] == pytest.approx(res["grid_energy"]["value"] * 0.2)
+    assert res["co2e_market"]["value"] == pytest.approx(res["co2e"]["value"] * 0.5)
+    assert {"embodied_co2e", "total_co2e"} <= set(res)
+    off = CliRunner().invoke(cli, [*base, "-a", "H100-SXM", "--count", "8", "--no-embodied"])
+    assert "embodied_co2e" not in json.loads(off.output)["results"]
+    power = CliRunner().invoke(cli, [*base, "--power", "100"])
+    out = json.loads(power.output)
+    assert "embodied_co2e" not in out["results"] and "cost" not in out["results"]
+    assert "embodied: not counted for a power profile (no accelerator given)" in out["notes"]

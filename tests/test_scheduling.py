@@ -284,3 +284,61 @@ def test_cli_within_is_elapsed_time_across_a_dst_change():
     data = json.loads(r.output)
     assert len(data["curve"]) == 23  # starts 16:00Z ... 14:00Z next day, each ending in time
     assert any("23 candidate starts" in n for n in data["notes"])
+
+
+# --- cost, market-based and embodied CO2e, as estimate() counts them -------------------------
+
+
+def test_schedule_choices_carry_cost_market_and_embodied():
+    import footprint as fp
+    from footprint.workloads import GpuJob
+
+    job = GpuJob("H100-SXM", count=8, duration="6 h")
+    site = Site(region="aws:us-west-1", year=2022, price="0.2 USD/kWh", cfe=0.5)
+    solar = on_site_solar("20 kWp", region="aws:us-west-1", clearness=0.8)
+    r = schedule("6 h", job, "2022-07-01T00:00Z", "2022-07-02T00:00Z", site, solar=solar)
+    embodied = fp.estimate(job, site).results["embodied_co2e"].m_as("kgCO2e")
+    assert r.results["embodied_co2e"].m_as("kgCO2e") == pytest.approx(embodied, rel=1e-12)
+    for name, c in r.choices.items():
+        assert c["cost"] == pytest.approx(c["grid_kwh"] * 0.2, rel=1e-12)
+        assert c["cost_currency"] == "USD"
+        assert c["co2e_market_kg"] == pytest.approx(c["co2e_kg"] * 0.5, rel=1e-12)
+        assert c["embodied_co2e_kg"] == pytest.approx(embodied, rel=1e-12)
+        assert c["total_co2e_kg"] == pytest.approx(c["co2e_kg"] + embodied, rel=1e-12)
+        assert r.results[f"cost_{name}"].m_as("USD") == pytest.approx(c["cost"], rel=1e-12)
+        assert r.results[f"co2e_market_{name}"].m_as("kgCO2e") == pytest.approx(
+            c["co2e_market_kg"], rel=1e-12
+        )
+    assert r.results["co2e_market_annual"].m_as("kgCO2e") == pytest.approx(
+        r.results["co2e_annual"].m_as("kgCO2e") * 0.5, rel=1e-12
+    )
+    # now's grid energy is that of hourly accounting from the same start
+    direct = account_hourly(
+        LoadProfile.from_workload(job, r.choices["now"]["start_utc"], "6 h"), site, solar=solar
+    )
+    assert r.choices["now"]["grid_kwh"] == pytest.approx(
+        direct.results["grid_energy"].m_as("kWh"), rel=1e-9
+    )
+    assert r.choices["now"]["cost"] == pytest.approx(direct.results["cost"].m_as("USD"), rel=1e-9)
+
+
+def test_schedule_of_a_power_has_no_embodied_and_no_cost_without_price():
+    r = schedule("6 h", "100 kW", "2022-07-01T00:00Z", "2022-07-02T00:00Z", Site("aws:us-west-1"))
+    assert "embodied_co2e" not in r.results
+    assert not any(k.startswith(("cost", "total_co2e")) for k in r.results)
+    assert "embodied: not counted for a power profile (no accelerator given)" in r.notes
+    assert "cost" not in r.choices["best"]
+
+
+def test_schedule_command_takes_the_embodied_options():
+    args = ["schedule", "--grid-zone", "ERCO", "--hours", "12", "-a", "H100-SXM"]
+    args += ["--count", "256", "--from", "2022-03-01T00:00Z", "--until", "2022-03-03T00:00Z"]
+    out = CliRunner().invoke(cli, [*args, "--price", "0.1 USD/kWh", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["choices"]["best"]["cost"] == pytest.approx(
+        data["choices"]["best"]["grid_kwh"] * 0.1
+    )
+    assert "embodied_co2e" in data["results"]
+    off = CliRunner().invoke(cli, [*args, "--no-embodied", "--format", "json"])
+    assert "embodied_co2e" not in json.loads(off.output)["results"]

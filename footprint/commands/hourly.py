@@ -17,9 +17,12 @@ from footprint.commands._hourly_options import (
     workload_options,
 )
 from footprint.commands._options import (
+    EMBODIED_KEYS,
     FileNameType,
     QuantityType,
     echo,
+    embodied_from_options,
+    embodied_options,
     format_option,
     site_from_options,
     site_options,
@@ -47,6 +50,7 @@ from footprint.commands._options import (
 @site_options
 @grid_options
 @solar_options
+@embodied_options
 @click.option("--hourly", "show_hours", is_flag=True, help="Also print the hour-by-hour table.")
 @format_option
 def command(
@@ -64,8 +68,10 @@ def command(
     The load is a CSV profile (--profile) or a job (--start, --hours and --power, or
     --accelerator with --count). The result shows the hourly-accounted CO2e and water
     next to the annual-average method and their difference; with --pv-capacity, on-site
-    PV serves the load first (solar used, grid import, surplus per hour). Times are
-    UTC in the data and local (the region's time zone) in the output.
+    PV serves the load first (solar used, grid import, surplus per hour). Market-based
+    CO2e follows --cfe, cost the grid energy at --price (or the dataset's price), and an
+    accelerator job adds embodied and total CO2e (not a --power or --profile load). Times
+    are UTC in the data and local (the region's time zone) in the output.
 
     \b
     Examples:
@@ -79,6 +85,7 @@ def command(
     from footprint.hourly import LoadProfile, account_hourly
     from footprint.report import render, render_frame
 
+    embodied = embodied_from_options({k: options.pop(k) for k in EMBODIED_KEYS})
     site = site_from_options(options)
     tz_in = options["timezone"]
     local_tz = tz_in or local_timezone(site, options["grid_zone"])
@@ -106,6 +113,7 @@ def command(
         surplus=options["surplus"],
         timezone=tz_in,
         grid_year=options["grid_year"],
+        embodied=embodied,
     )
     if fmt == "json":
         from footprint.report import to_json

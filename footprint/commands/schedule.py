@@ -17,8 +17,11 @@ from footprint.commands._hourly_options import (
     workload_options,
 )
 from footprint.commands._options import (
+    EMBODIED_KEYS,
     QuantityType,
     echo,
+    embodied_from_options,
+    embodied_options,
     format_option,
     site_from_options,
     site_options,
@@ -59,6 +62,7 @@ from footprint.commands._options import (
 @site_options
 @grid_options
 @solar_options
+@embodied_options
 @click.option("--curve", is_flag=True, help="Also print CO2e for every candidate start.")
 @format_option
 def command(
@@ -76,7 +80,8 @@ def command(
 
     CO2e counts the grid energy the job draws after on-site PV, hour by hour, at each
     hour's intensity. Shows the best and worst start, the saving against starting
-    now, and (--curve) CO2e for every candidate start.
+    now, and (--curve) CO2e for every candidate start; each start also gets market-based
+    CO2e (--cfe), cost (--price) and, for an accelerator job, embodied and total CO2e.
 
     \b
     Examples:
@@ -95,6 +100,7 @@ def command(
 
     if (window_end is None) == (within is None):
         raise CliError("--window-end: give either --window-end or --within")
+    embodied = embodied_from_options({k: options.pop(k) for k in EMBODIED_KEYS})
     site = site_from_options(options)
     if within is not None:
         try:
@@ -132,6 +138,7 @@ def command(
         surplus=options["surplus"],
         timezone=options["timezone"],
         grid_year=options["grid_year"],
+        embodied=embodied,
     )
     data = result.to_dict(curve=curve)
     check_finite(data)  # every format: NaN or infinity is an error, not printed

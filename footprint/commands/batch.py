@@ -42,7 +42,8 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--rejects",
     type=click.Path(),
-    help="Rejected rows with reasons (.csv or .parquet). Default: OUTPUT.rejects.csv.",
+    help="Rejected rows with reasons (.csv or .parquet). Default: beside --output, its "
+    "suffix replaced: results.parquet -> results.rejects.csv.",
 )
 @click.option(
     "--summary",

@@ -4,13 +4,11 @@ Examples naming an input file that is not shipped in ``examples/`` (an illustrat
 as ``load.csv``) are skipped with the reason.
 """
 
-import re
-import shlex
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_readme import run_example
 
 from footprint.cli import COMMANDS, cli
 
@@ -41,18 +39,4 @@ def test_help_has_examples():
 
 @pytest.mark.parametrize("command", EXAMPLES)
 def test_help_example_runs(command, tmp_path, monkeypatch):
-    shutil.copytree(ROOT / "examples", tmp_path / "examples")
-    monkeypatch.chdir(tmp_path)
-    args = shlex.split(command)[1:]
-    outputs = {"-o", "--output", "--out", "--plot", "--summary", "--rejects"}
-    missing = [
-        a
-        for prev, a in zip(["", *args], args, strict=False)
-        if prev not in outputs
-        and (a.endswith("/") or re.search(r"\.(csv|txt|toml|epw|parquet|gz|json)$", a, re.I))
-        and not Path(a).exists()
-    ]
-    if missing:
-        pytest.skip(f"illustration needs input not shipped: {missing}")
-    result = CliRunner().invoke(cli, args)
-    assert result.exit_code == 0, f"{command}\n{result.output}"
+    run_example(command, tmp_path, monkeypatch)

@@ -11,12 +11,16 @@ GHG Protocol Scope 2 Guidance for market-based CO2e)::
 
     it_energy        = accelerator_hours x (power + host_power)
     facility_energy  = it_energy x PUE
-    co2e             = facility_energy x intensity                (location-based)
-    co2e_market      = facility_energy x (1 - CFE share) x intensity
+    onsite_energy    = min(on-site supply, facility_energy)      (on-site PV, when given)
+    grid_energy      = facility_energy - onsite_energy
+    onsite_surplus   = on-site supply - onsite_energy
+    co2e             = grid_energy x intensity                    (location-based)
+                       [- onsite_surplus x intensity, when the surplus is credited]
+    co2e_market      = co2e x (1 - CFE share)
     water_onsite     = it_energy x WUE
-    water_offsite    = facility_energy x EWIF
+    water_offsite    = grid_energy x EWIF
     water            = water_onsite + water_offsite
-    cost             = facility_energy x electricity price
+    cost             = grid_energy x electricity price
     embodied_rate    = (embodied_accelerator + embodied_host)
                        / (lifetime x life_utilization)            (per accelerator-hour)
     embodied_co2e    = accelerator_hours x embodied_rate
@@ -25,13 +29,23 @@ GHG Protocol Scope 2 Guidance for market-based CO2e)::
 Embodied (manufacturing) CO2e is amortised over the accelerator-hours the
 hardware delivers in its life (after Luccioni et al. 2022 for BLOOM and
 EcoLogits): ``embodied_host`` is the accelerator's share of its server.
+
+Without on-site supply, ``grid_energy`` is ``facility_energy`` and the on-site keys are
+left out of the result.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["CANONICAL_UNITS", "RESULT_KEYS", "EMBODIED_KEYS", "account", "embodied_rate"]
+__all__ = [
+    "CANONICAL_UNITS",
+    "EMBODIED_KEYS",
+    "ONSITE_KEYS",
+    "RESULT_KEYS",
+    "account",
+    "embodied_rate",
+]
 
 #: Canonical output units of every quantity of a footprint (the JSON contract).
 CANONICAL_UNITS: dict[str, str] = {
@@ -45,6 +59,9 @@ CANONICAL_UNITS: dict[str, str] = {
     "water": "L",
     "water_onsite": "L",
     "water_offsite": "L",
+    "grid_energy": "kWh",
+    "onsite_energy": "kWh",
+    "onsite_surplus": "kWh",
     # Per-unit results of workloads (engine.per_unit_results) and inference/training views.
     "energy_per_request": "Wh/request",
     "co2e_per_request": "gCO2e/request",
@@ -99,6 +116,9 @@ RESULT_KEYS = (
 #: Results present when embodied emissions are counted.
 EMBODIED_KEYS = ("embodied_co2e", "total_co2e")
 
+#: Results present when an on-site supply is given.
+ONSITE_KEYS = ("grid_energy", "onsite_energy", "onsite_surplus")
+
 
 def embodied_rate(
     embodied_accelerator_kg: Any,
@@ -128,6 +148,15 @@ def embodied_rate(
     return (embodied_accelerator_kg + embodied_host_kg) / (lifetime_h * life_utilization)
 
 
+def _minimum(a: Any, b: Any) -> Any:
+    """Element-wise minimum of floats or arrays (NumPy only when an array is given)."""
+    if hasattr(a, "shape") or hasattr(b, "shape"):
+        import numpy as np
+
+        return np.minimum(a, b)
+    return min(a, b)
+
+
 def account(
     accelerator_hours_h: Any,
     power_w: Any,
@@ -142,23 +171,42 @@ def account(
     embodied_host_kg: Any = None,
     lifetime_h: Any = None,
     life_utilization: Any = None,
+    onsite_kwh: Any = None,
+    credit_surplus: bool = False,
 ) -> dict[str, Any]:
     """Energy, CO2e, water (and cost) in the canonical units of :data:`CANONICAL_UNITS`.
 
     ``price_per_kwh`` is a magnitude in the caller's currency per kWh; ``cost`` is
     returned in that currency when it is given. With the four embodied arguments
     (see :func:`embodied_rate`), ``embodied_co2e`` and ``total_co2e`` [kgCO2e] are
-    added; ``co2e`` stays the operational figure.
+    added; ``co2e`` stays the operational figure. ``onsite_kwh`` is the on-site supply
+    (e.g. PV) available to the load [kWh]: it serves the facility energy first, and the
+    grid supplies the rest (``grid_energy``, which CO2e, off-site water and cost follow);
+    with ``credit_surplus`` the supply left over is credited at the grid's intensity
+    (avoided emissions).
     """
     it_kwh = accelerator_hours_h * (power_w + host_power_w) / 1000.0
     facility_kwh = it_kwh * pue
-    co2e_kg = facility_kwh * intensity_g_per_kwh / 1000.0
+    grid_kwh = facility_kwh
+    onsite: dict[str, Any] = {}
+    if onsite_kwh is not None:
+        used_kwh = _minimum(onsite_kwh, facility_kwh)
+        grid_kwh = facility_kwh - used_kwh
+        onsite = {
+            "grid_energy": grid_kwh,
+            "onsite_energy": used_kwh,
+            "onsite_surplus": onsite_kwh - used_kwh,
+        }
+    co2e_kg = grid_kwh * intensity_g_per_kwh / 1000.0
+    if credit_surplus and onsite:
+        co2e_kg = co2e_kg - onsite["onsite_surplus"] * intensity_g_per_kwh / 1000.0
     water_onsite_l = it_kwh * wue_l_per_kwh
-    water_offsite_l = facility_kwh * ewif_l_per_kwh
+    water_offsite_l = grid_kwh * ewif_l_per_kwh
     out = {
         "accelerator_hours": accelerator_hours_h,
         "it_energy": it_kwh,
         "facility_energy": facility_kwh,
+        **onsite,
         "co2e": co2e_kg,
         "co2e_market": co2e_kg * (1.0 - cfe_share),
         "water": water_onsite_l + water_offsite_l,
@@ -166,7 +214,7 @@ def account(
         "water_offsite": water_offsite_l,
     }
     if price_per_kwh is not None:
-        out["cost"] = facility_kwh * price_per_kwh
+        out["cost"] = grid_kwh * price_per_kwh
     embodied = (embodied_accelerator_kg, embodied_host_kg, lifetime_h, life_utilization)
     if any(x is not None for x in embodied):
         if any(x is None for x in embodied):

@@ -2,8 +2,8 @@
 
 :func:`compare` resolves the site factors of every zone once (grid intensity, carbon-free
 share, PUE, WUE, EWIF, price, each with provenance, through :func:`footprint.site_factors`),
-then evaluates every workload in every zone with ONE call of
-:func:`footprint.accounting.account` on NumPy arrays (workloads x zones), so all ~200
+then evaluates every workload in every zone with ONE call of the engine,
+:func:`footprint.evaluation.evaluate`, on NumPy arrays (workloads x zones), so all ~200
 countries take a fraction of a second. The result is a pandas DataFrame with one row per
 zone and unit-aware columns (pint-pandas, footprint's registry)::
 
@@ -41,6 +41,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from footprint import units
+from footprint.accounting import EMBODIED_KEYS
 from footprint.compare_render import (
     COLUMN_UNITS,
     UNIT_LADDERS,
@@ -54,6 +55,7 @@ from footprint.compare_render import (
     to_records,
 )
 from footprint.errors import InputError, MissingDataError, UnknownNameError
+from footprint.evaluation import LoadTable, SiteTable, evaluate
 from footprint.workloads import Workload
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -372,7 +374,6 @@ def compare(
     """
     import numpy as np
 
-    from footprint.accounting import EMBODIED_KEYS, account
     from footprint.engine import embodied_of
     from footprint.site import Site
 
@@ -452,24 +453,19 @@ def compare(
         ],
         dtype=float,
     )
-    hours = np.array([ld.accelerator_hours.m_as("h") for ld in loads], dtype=float)
-    power = np.array([ld.power.value.m_as("W") for ld in loads], dtype=float)
-    host = np.array([ld.host_power.value.m_as("W") for ld in loads], dtype=float)
     rows = np.asarray(which)
-    # ONE evaluation of the formulas: workloads along axis 0, zones along axis 1
-    with np.errstate(over="ignore", invalid="ignore"):  # overflow: refused just below
-        mags = account(
-            hours[:, None],
-            power[:, None],
-            host[:, None],
-            pue[rows],
-            wue[rows],
-            ewif[rows],
-            intensity[rows],
-            cfe_share=cfe[rows],
-            price_per_kwh=price[rows],
-            **_embodied_arrays(embs),
-        )
+    # ONE evaluation of the chain: workloads along axis 0, zones along axis 1
+    mags = evaluate(
+        LoadTable.of(loads, embs).as_column(),
+        SiteTable(
+            pue=pue[rows],
+            wue=wue[rows],
+            ewif=ewif[rows],
+            intensity=intensity[rows],
+            cfe=cfe[rows],
+            price=price[rows],
+        ),
+    ).values
     shape = (len(loads), len(zones))
     results = (*_RESULT_COLUMNS, *(EMBODIED_KEYS if embodied is not False else ()))
     totals = {
@@ -566,8 +562,6 @@ def _frame(
     import pandas as pd
     import pint_pandas
 
-    from footprint.accounting import EMBODIED_KEYS
-
     register_units()
 
     def q(values: Any, unit: str) -> Any:
@@ -638,16 +632,6 @@ def _rank(df: pd.DataFrame, metric: str, notes: list[str]) -> None:
         ratio = np.full_like(values, np.nan)
         notes.append(f"ratio_to_best: the best {metric} is 0, so ratios are undefined")
     df["ratio_to_best"] = pd.array(ratio, dtype="Float64")
-
-
-def _embodied_arrays(embs: list[Any]) -> dict[str, Any]:
-    """The embodied keyword arguments of ``account``, one row per workload (none if off)."""
-    import numpy as np
-
-    if any(e is None for e in embs):
-        return {}
-    mags = [e.magnitudes() for e in embs]
-    return {key: np.array([m[key] for m in mags], dtype=float)[:, None] for key in mags[0]}
 
 
 def _workload_notes(loads: list[Any], embs: list[Any], embodied_off: bool) -> list[str]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from footprint import units
-from footprint.accounting import CANONICAL_UNITS, EMBODIED_KEYS, RESULT_KEYS, account
+from footprint.accounting import EMBODIED_KEYS, RESULT_KEYS
 from footprint.errors import InputError
+from footprint.evaluation import LoadTable, SiteTable, evaluate
 from footprint.result import Footprint, canonical_unit
 from footprint.site import Site, site_factors
 from footprint.workloads import Workload
@@ -69,36 +69,20 @@ def estimate(
     >>> r = fp.estimate(fp.GpuJob("H100-SXM", gpu_hours=1000), uncertainty=True)
     >>> r.ranges["total_co2e"]  # doctest: +SKIP
     """
-    from footprint.uncertainty import quantity, with_spreads
+    from footprint.uncertainty import with_spreads
 
     if not isinstance(job, Workload):
         raise InputError(f"job: expected a workload such as GpuJob, got {type(job).__name__}")
     site = _site(site, region, year)
     sf = site_factors(site)
     load = job.load()
-    power, host = load.power, load.host_power
-    factors = {"power": power, "host_power": host, **load.extra_factors, **sf.as_dict()}
     emb = embodied_of(embodied, job, load)
-    if emb is not None:
-        factors.update(emb.as_dict())
-    factors = with_spreads(factors, site)
-    mags = account(
-        load.accelerator_hours.m_as("h"),
-        power.value.m_as("W"),
-        host.value.m_as("W"),
-        sf.pue.value.m_as(""),
-        sf.wue.value.m_as("L/kWh"),
-        sf.ewif.value.m_as("L/kWh"),
-        sf.intensity.value.m_as("gCO2e/kWh"),
-        cfe_share=sf.cfe.value.m_as(""),
-        price_per_kwh=None if sf.price is None else sf.price.value.magnitude,
-        **({} if emb is None else emb.magnitudes()),
-    )
-    Q_ = units.Q_
-    keys = RESULT_KEYS + (EMBODIED_KEYS if emb is not None else ())
-    results = {key: quantity(mags[key], CANONICAL_UNITS[key]) for key in keys}
-    if sf.price is not None:
-        results["cost"] = Q_(mags["cost"], units.currency_of(sf.price.value))
+    result = evaluate(LoadTable.of(load, emb), SiteTable.of(sf))
+    factors = {"power": load.power, "host_power": load.host_power, **load.extra_factors}
+    factors.update(sf.as_dict())
+    factors = with_spreads({**factors, **result.loads.factors}, site)
+    keys = RESULT_KEYS + (EMBODIED_KEYS if emb is not None else ()) + ("cost",)
+    results = result.quantities(keys)
     results.update(per_unit_results(results, load.per_unit))
     results.update(load.extra_results)
     _check_finite(results, load)

@@ -12,8 +12,8 @@ Three tools:
 - :func:`project` - a workload's yearly footprint from a base year on, under volume
   growth, efficiency gain and a grid trajectory (the data's history, then a stated
   extrapolation: ``"linear"``, ``"constant"`` or a fixed annual rate), with the change
-  against the base year. The formulas are :func:`footprint.accounting.account`'s, called
-  once on arrays of years.
+  against the base year: ONE evaluation of the engine
+  (:func:`footprint.evaluation.evaluate`) over the years.
 
 Projection model, for year ``y`` and base year ``y0`` (``n = y - y0``)::
 
@@ -32,7 +32,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from footprint import units
+from footprint.accounting import EMBODIED_KEYS
+from footprint.compare import describe_workload, register_units
+from footprint.engine import embodied_of
 from footprint.errors import InputError, MissingDataError
+from footprint.evaluation import LoadTable, SiteTable, evaluate
 from footprint.growth import (
     GRID_METHODS,
     Growth,
@@ -42,14 +46,14 @@ from footprint.growth import (
     percent_change,
     signed_percent,
 )
+from footprint.site import Site, site_factors
+from footprint.workloads import Workload
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from footprint.embodied import Embodied
     from footprint.regions import Location
-    from footprint.site import Site
-    from footprint.workloads import Workload
 
 __all__ = [
     "trend",
@@ -210,8 +214,6 @@ def trend(
     import numpy as np
     import pandas as pd
     import pint_pandas
-
-    from footprint.compare import register_units
 
     _check_region(region)
     _check_hydro(hydro)
@@ -479,12 +481,6 @@ def project(
     import pandas as pd
     import pint_pandas
 
-    from footprint.accounting import EMBODIED_KEYS, account
-    from footprint.compare import describe_workload, register_units
-    from footprint.engine import embodied_of
-    from footprint.site import Site, site_factors
-    from footprint.workloads import Workload
-
     if not isinstance(workload, Workload):
         raise InputError(
             f"workload: expected a workload such as GpuJob, got {type(workload).__name__}"
@@ -542,19 +538,15 @@ def project(
     for name, factor in ({} if emb is None else emb.as_dict()).items():
         label = " ".join(filter(None, [factor.dataset and f"[{factor.dataset}]", factor.source]))
         sources.setdefault(name, label)
-    price = None if sf.price is None else sf.price.value.magnitude
-    mags = account(
-        load.accelerator_hours.m_as("h") * volume * efficiency,
-        load.power.value.m_as("W"),
-        load.host_power.value.m_as("W"),
-        sf.pue.value.m_as(""),
-        sf.wue.value.m_as("L/kWh"),
-        np.asarray(ewif, dtype=float),
-        np.asarray(intensity, dtype=float),
-        cfe_share=sf.cfe.value.m_as(""),
-        price_per_kwh=price,
-        **({} if emb is None else emb.magnitudes()),
-    )
+    # ONE evaluation of the chain: the workload scaled per year, the grid per year
+    mags = evaluate(
+        LoadTable.of(load, emb, scale=volume * efficiency),
+        SiteTable.of(
+            sf,
+            ewif=np.asarray(ewif, dtype=float),
+            intensity=np.asarray(intensity, dtype=float),
+        ),
+    ).values
     for key in ("facility_energy", "co2e", "co2e_market", "water", "cost", *EMBODIED_KEYS):
         if key in mags and not np.isfinite(np.asarray(mags[key], dtype=float)).all():
             raise InputError(
@@ -633,8 +625,6 @@ def project_totals(
     import numpy as np
     import pandas as pd
     import pint_pandas
-
-    from footprint.compare import register_units
 
     growth = _check_growth(growth) or Growth(grid="constant")
     if growth.grid == "linear":

@@ -14,8 +14,9 @@ GHG Protocol Scope 2 Guidance for market-based CO2e)::
     onsite_energy    = min(on-site supply, facility_energy)      (on-site PV, when given)
     grid_energy      = facility_energy - onsite_energy
     onsite_surplus   = on-site supply - onsite_energy
+    onsite_credit    = onsite_surplus x intensity                 (avoided emissions)
     co2e             = grid_energy x intensity                    (location-based)
-                       [- onsite_surplus x intensity, when the surplus is credited]
+                       [- onsite_credit, when the surplus is credited]
     co2e_market      = co2e x (1 - CFE share)
     water_onsite     = it_energy x WUE
     water_offsite    = grid_energy x EWIF
@@ -45,6 +46,7 @@ __all__ = [
     "RESULT_KEYS",
     "account",
     "embodied_rate",
+    "onsite_split",
 ]
 
 #: Canonical output units of every quantity of a footprint (the JSON contract).
@@ -62,6 +64,7 @@ CANONICAL_UNITS: dict[str, str] = {
     "grid_energy": "kWh",
     "onsite_energy": "kWh",
     "onsite_surplus": "kWh",
+    "onsite_credit": "kgCO2e",
     # Per-unit results of workloads (engine.per_unit_results) and inference/training views.
     "energy_per_request": "Wh/request",
     "co2e_per_request": "gCO2e/request",
@@ -117,7 +120,7 @@ RESULT_KEYS = (
 EMBODIED_KEYS = ("embodied_co2e", "total_co2e")
 
 #: Results present when an on-site supply is given.
-ONSITE_KEYS = ("grid_energy", "onsite_energy", "onsite_surplus")
+ONSITE_KEYS = ("grid_energy", "onsite_energy", "onsite_surplus", "onsite_credit")
 
 
 def embodied_rate(
@@ -148,13 +151,19 @@ def embodied_rate(
     return (embodied_accelerator_kg + embodied_host_kg) / (lifetime_h * life_utilization)
 
 
-def _minimum(a: Any, b: Any) -> Any:
-    """Element-wise minimum of floats or arrays (NumPy only when an array is given)."""
-    if hasattr(a, "shape") or hasattr(b, "shape"):
+def onsite_split(facility_kwh: Any, onsite_kwh: Any) -> tuple[Any, Any, Any]:
+    """The on-site step: ``(onsite used, grid, surplus)`` [kWh] of a facility energy.
+
+    The on-site supply serves the load first: ``used = min(onsite, facility)``,
+    ``grid = facility - used``, ``surplus = onsite - used``.
+    """
+    if hasattr(facility_kwh, "shape") or hasattr(onsite_kwh, "shape"):
         import numpy as np
 
-        return np.minimum(a, b)
-    return min(a, b)
+        used = np.minimum(onsite_kwh, facility_kwh)
+    else:
+        used = min(onsite_kwh, facility_kwh)
+    return used, facility_kwh - used, onsite_kwh - used
 
 
 def account(
@@ -182,24 +191,24 @@ def account(
     added; ``co2e`` stays the operational figure. ``onsite_kwh`` is the on-site supply
     (e.g. PV) available to the load [kWh]: it serves the facility energy first, and the
     grid supplies the rest (``grid_energy``, which CO2e, off-site water and cost follow);
-    with ``credit_surplus`` the supply left over is credited at the grid's intensity
-    (avoided emissions).
+    the supply left over is valued at the grid's intensity (``onsite_credit``), and with
+    ``credit_surplus`` that credit is taken off ``co2e`` (avoided emissions).
     """
     it_kwh = accelerator_hours_h * (power_w + host_power_w) / 1000.0
     facility_kwh = it_kwh * pue
     grid_kwh = facility_kwh
     onsite: dict[str, Any] = {}
     if onsite_kwh is not None:
-        used_kwh = _minimum(onsite_kwh, facility_kwh)
-        grid_kwh = facility_kwh - used_kwh
+        used_kwh, grid_kwh, surplus_kwh = onsite_split(facility_kwh, onsite_kwh)
         onsite = {
             "grid_energy": grid_kwh,
             "onsite_energy": used_kwh,
-            "onsite_surplus": onsite_kwh - used_kwh,
+            "onsite_surplus": surplus_kwh,
+            "onsite_credit": surplus_kwh * intensity_g_per_kwh / 1000.0,
         }
     co2e_kg = grid_kwh * intensity_g_per_kwh / 1000.0
     if credit_surplus and onsite:
-        co2e_kg = co2e_kg - onsite["onsite_surplus"] * intensity_g_per_kwh / 1000.0
+        co2e_kg = co2e_kg - onsite["onsite_credit"]
     water_onsite_l = it_kwh * wue_l_per_kwh
     water_offsite_l = grid_kwh * ewif_l_per_kwh
     out = {

@@ -203,7 +203,7 @@ class SiteTable:
         different currencies have no price (a cost needs one currency).
         """
         one = not isinstance(sites, Sequence)
-        rows: list[SiteFactors] = [sites] if one else list(sites)  # type: ignore[list-item]
+        rows: list[SiteFactors] = list(sites) if isinstance(sites, Sequence) else [sites]
         values: dict[str, Any] = {}
         for name, unit in SITE_COLUMNS.items():
             if name in columns:

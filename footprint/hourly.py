@@ -22,7 +22,8 @@ re-exported here):
 Time: data and computation use the start of each hour in UTC; outputs add the local
 time of the region (cloud region or zone time zone, IANA), or of ``timezone=``.
 
-Formulas (written once; CO2e and water through :func:`footprint.accounting.account`)::
+Formulas (the engine's chain, :func:`footprint.evaluation.evaluate`, over the hours; the
+on-site step is :func:`footprint.accounting.onsite_split`)::
 
     facility_h   = it_h x PUE
     solar_used_h = min(pv_h, facility_h)            (energy balance, every hour)
@@ -42,9 +43,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from footprint import units
-from footprint.accounting import account
-from footprint.engine import Footprint
+from footprint.accounting import embodied_rate, onsite_split
+from footprint.engine import Footprint, embodied_of
 from footprint.errors import InputError
+from footprint.evaluation import LoadTable, SiteTable, evaluate
 from footprint.hourly_grid import (
     HourlyGrid,
     HourlyZone,
@@ -156,8 +158,8 @@ def energy_balance(load_kwh: Any, pv_kwh: Any, coverage: Any = 1.0) -> tuple[Any
     share = np.clip(np.asarray(coverage, dtype=float), 0.0, 1.0)
     if (load < 0).any() or (pv < 0).any():
         raise InputError("energy balance: load and PV energy must not be negative")
-    used = np.minimum(pv * share, load)
-    return used, load - used, pv - used
+    used, grid, _ = onsite_split(load, pv * share)
+    return used, grid, pv - used
 
 
 @dataclass(frozen=True)
@@ -332,10 +334,6 @@ def account_hourly(
             "the hourly series"
         )
 
-    pue = float(sf.pue.value.m_as(""))
-    wue = float(sf.wue.value.m_as("L/kWh"))
-    cfe = float(sf.cfe.value.m_as(""))
-    price = None if sf.price is None else sf.price.value.magnitude
     intensity = series.intensity[rows]
     hourly_ewif = series.ewif(sf.ewif.extra.get("hydro", "include") if sf.ewif.extra else "include")
     if site is not None and site.ewif is not None:
@@ -348,10 +346,6 @@ def account_hourly(
         ewif_h = hourly_ewif[rows]
 
     it = np.asarray(profile.it_kwh, dtype=float)
-    # Every hour as a one-hour "job" drawing its mean power: the shared formulas.
-    base = account(1.0, it * 1000.0, 0.0, pue, wue, ewif_h, intensity)
-    facility = base["facility_energy"]
-
     solar_factors: dict[str, Factor] = {}
     solar_inputs: dict[str, str] = {}
     if solar is not None:
@@ -366,15 +360,21 @@ def account_hourly(
         )
     else:
         pv = np.zeros(len(it))
+    # The engine over the hours: every hour a load of its IT energy at that hour's grid,
+    # with the PV produced while the load runs as its on-site supply.
+    hours_site = SiteTable.of(sf, intensity=intensity, ewif=ewif_h)
+    base = evaluate(LoadTable.energy(it), hours_site)  # the same hours without PV
+    facility = base["facility_energy"]
     used, grid_kwh, spare = energy_balance(facility, pv, profile.coverage)
-    drawn = account(
-        1.0, grid_kwh * 1000.0, 0.0, 1.0, 0.0, ewif_h, intensity, cfe, price_per_kwh=price
+    drawn = evaluate(
+        LoadTable.energy(
+            it,
+            onsite=pv * np.clip(np.asarray(profile.coverage, dtype=float), 0.0, 1.0),
+            credit_surplus=surplus == "offset",
+        ),
+        hours_site,
     )
-    # only PV produced while the load runs can be credited as displacing grid power
-    creditable = np.clip(pv * np.asarray(profile.coverage) - used, 0.0, None)
-    credit = account(1.0, creditable * 1000.0, 0.0, 1.0, 0.0, ewif_h, intensity, cfe)
-    credit_kg = float(credit["co2e"].sum()) if surplus == "offset" else 0.0
-    credit_market_kg = float(credit["co2e_market"].sum()) if surplus == "offset" else 0.0
+    credit_kg = float(drawn["onsite_credit"].sum()) if surplus == "offset" else 0.0
     if surplus == "ignore" and spare.sum() > 0:
         notes.append("PV surplus (exported) earns no credit; surplus='offset' credits it")
     elif surplus == "offset":
@@ -385,26 +385,20 @@ def account_hourly(
 
     # The annual method: footprint estimate's factors on the same facility energy.
     annual_intensity = float(sf.intensity.value.m_as("gCO2e/kWh"))
-    annual = account(
-        1.0,
-        float(it.sum()) * 1000.0,
-        0.0,
-        pue,
-        wue,
-        float(sf.ewif.value.m_as("L/kWh")),
-        annual_intensity,
-        cfe,
-    )
+    annual = evaluate(LoadTable.energy(float(it.sum())), SiteTable.of(sf))
 
     # The same energy at the hourly series' own annual mean: isolates the timing effect
     # (co2e_no_solar - co2e_flat) from the data/basis difference (co2e_flat - co2e_annual).
-    flat = account(1.0, float(it.sum()) * 1000.0, 0.0, pue, wue, 0.0, series.mean_intensity())
+    flat = evaluate(
+        LoadTable.energy(float(it.sum())),
+        SiteTable.of(sf, intensity=series.mean_intensity(), ewif=0.0),
+    )
     co2e_flat = float(flat["co2e"])
 
     Q_ = units.Q_
-    co2e = float(drawn["co2e"].sum()) - credit_kg
+    co2e = float(drawn["co2e"].sum())
     co2e_annual = float(annual["co2e"])
-    water_onsite = float(base["water_onsite"].sum())
+    water_onsite = float(drawn["water_onsite"].sum())
     water_offsite = float(drawn["water_offsite"].sum())
     facility_total = float(facility.sum())
     results = {
@@ -422,18 +416,18 @@ def account_hourly(
         "co2e_no_solar": Q_(float(base["co2e"].sum()), "kgCO2e"),
         "co2e_flat": Q_(co2e_flat, "kgCO2e"),
         "co2e_timing": Q_(float(base["co2e"].sum()) - co2e_flat, "kgCO2e"),
-        "co2e_solar_avoided": Q_(float(base["co2e"].sum() - drawn["co2e"].sum()), "kgCO2e"),
+        "co2e_solar_avoided": Q_(float(base["co2e"].sum()) - (co2e + credit_kg), "kgCO2e"),
         "co2e_surplus_credit": Q_(credit_kg, "kgCO2e"),
         "water": Q_(water_onsite + water_offsite, "L"),
         "water_onsite": Q_(water_onsite, "L"),
         "water_offsite": Q_(water_offsite, "L"),
         "water_annual": Q_(float(annual["water"]), "L"),
         "water_solar_avoided": Q_(float(base["water_offsite"].sum() - water_offsite), "L"),
-        "co2e_market": Q_(float(drawn["co2e_market"].sum()) - credit_market_kg, "kgCO2e"),
+        "co2e_market": Q_(float(drawn["co2e_market"].sum()), "kgCO2e"),
         "co2e_market_annual": Q_(float(annual["co2e_market"]), "kgCO2e"),
     }
-    if sf.price is not None:
-        results["cost"] = Q_(float(drawn["cost"].sum()), units.currency_of(sf.price.value))
+    if "cost" in drawn:
+        results["cost"] = Q_(float(drawn["cost"].sum()), drawn.unit("cost"))
     emb_factors, emb_notes = embodied_results(profile.workload, embodied, co2e, results)
     notes += emb_notes
 
@@ -514,7 +508,7 @@ def account_hourly(
             "surplus_kwh": spare,
             "intensity_g_per_kwh": intensity,
             "ewif_l_per_kwh": ewif_h,
-            "co2e_kg": drawn["co2e"] - (credit["co2e"] if surplus == "offset" else 0.0),
+            "co2e_kg": drawn["co2e"],
             "co2e_annual_method_kg": facility * annual_intensity / 1000.0,
             "water_offsite_l": drawn["water_offsite"],
             "grid_hour_utc": iso_utc(series.hours[rows]),
@@ -558,14 +552,12 @@ def embodied_results(
     """Add ``embodied_co2e`` and ``total_co2e`` to ``results`` for a workload's load.
 
     ``co2e_kg`` is the operational figure the total adds to. The embodied factors come
-    from :func:`footprint.engine.embodied_of` and the formula from
-    :func:`footprint.accounting.account` (on the workload's accelerator-hours, energy
-    left out); a bare power (``workload`` None) has no accelerator: nothing, noted.
+    from :func:`footprint.engine.embodied_of` and the chain's embodied step
+    (:func:`footprint.accounting.embodied_rate` x the workload's accelerator-hours); a
+    bare power (``workload`` None) has no accelerator: nothing, noted.
     Returns the embodied factors and notes. Used by :func:`account_hourly` and
     :func:`footprint.scheduling.schedule`.
     """
-    from footprint.engine import embodied_of
-
     if embodied is False:
         return {}, ["embodied (manufacturing) emissions not counted"]
     if workload is None:
@@ -578,9 +570,7 @@ def embodied_results(
     load = workload.load()
     emb = embodied_of(embodied, workload, load)
     hours = float(load.accelerator_hours.m_as("h"))
-    embodied_kg = float(
-        account(hours, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, **emb.magnitudes())["embodied_co2e"]
-    )
+    embodied_kg = hours * float(embodied_rate(**emb.magnitudes()))  # the chain's step
     results["embodied_co2e"] = units.Q_(embodied_kg, "kgCO2e")
     results["total_co2e"] = units.Q_(co2e_kg + embodied_kg, "kgCO2e")
     return dict(emb.as_dict()), [n for n in emb.notes if n not in load.notes]

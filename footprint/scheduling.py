@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from footprint import units
-from footprint.accounting import account
 from footprint.engine import Footprint
 from footprint.errors import InputError
+from footprint.evaluation import LoadTable, SiteTable, evaluate
 from footprint.hourly import (
     HourlyGrid,
     annual_site,
@@ -262,9 +262,6 @@ def schedule(
     sf = site_factors(annual_site(site, zone, series.year))
     notes += [n for n in sf.notes if n not in notes]
     pue = float(sf.pue.value.m_as(""))
-    wue = float(sf.wue.value.m_as("L/kWh"))
-    cfe = float(sf.cfe.value.m_as(""))
-    price = None if sf.price is None else sf.price.value.magnitude
     intensity = series.intensity[rows]
     hourly_ewif = series.ewif(sf.ewif.extra.get("hydro", "include") if sf.ewif.extra else "include")
     if (site is not None and site.ewif is not None) or hourly_ewif is None:
@@ -275,8 +272,6 @@ def schedule(
     kw, power_factors, power_inputs = _it_power_kw(power, dur_h)
     if not np.isfinite(kw * dur_h * pue * 1000.0 * max(float(np.max(intensity)), 1.0)):
         raise InputError("power: too large; the job's energy and CO2e are not finite numbers")
-    full_hour = account(1.0, kw * 1000.0, 0.0, pue, wue, ewif_h, intensity)
-    load_kwh = full_hour["facility_energy"]  # L: facility energy of a full hour
     solar_factors: dict[str, Factor] = {}
     if solar is not None:
         run = solar.run(hours)
@@ -286,17 +281,16 @@ def schedule(
         notes.append("on-site PV serves the job first, hour by hour")
     else:
         pv = np.zeros(len(hours))
-    used_full = np.minimum(pv, load_kwh)
-    grid_full = load_kwh - used_full
-    drawn = account(
-        1.0, grid_full * 1000.0, 0.0, 1.0, 0.0, ewif_h, intensity, cfe, price_per_kwh=price
+    # The engine over the hours: a full hour of the job at each hour's grid, PV first.
+    drawn = evaluate(
+        LoadTable.energy(np.full(len(hours), kw), onsite=pv, credit_surplus=surplus == "offset"),
+        SiteTable.of(sf, intensity=intensity, ewif=ewif_h),
     )
+    used_full = drawn["onsite_energy"]
+    grid_full = drawn["grid_energy"]
     per_hour_co2e = drawn["co2e"]
     per_hour_market = drawn["co2e_market"]
     if surplus == "offset":
-        spare = account(1.0, (pv - used_full) * 1000.0, 0.0, 1.0, 0.0, ewif_h, intensity, cfe)
-        per_hour_co2e = per_hour_co2e - spare["co2e"]
-        per_hour_market = per_hour_market - spare["co2e_market"]
         notes.append("PV surplus during the job's hours credited at the hour's intensity")
 
     # Cumulative integrals of the hourly step functions, in hours from ``hours[0]``.
@@ -316,8 +310,9 @@ def schedule(
     co2e_now = float(window_sums(per_hour_co2e, at_now)[0])
     market = window_sums(per_hour_market, at)
     market_now = float(window_sums(per_hour_market, at_now)[0])
-    cost = None if price is None else window_sums(drawn["cost"], at)
-    cost_now = None if price is None else float(window_sums(drawn["cost"], at_now)[0])
+    priced = "cost" in drawn
+    cost = window_sums(drawn["cost"], at) if priced else None
+    cost_now = float(window_sums(drawn["cost"], at_now)[0]) if priced else None
     grid_now = float(window_sums(grid_full, at_now)[0])
     used_now = float(window_sums(used_full, at_now)[0])
 
@@ -339,23 +334,14 @@ def schedule(
     best_i = int(np.argmin(co2e))  # earliest among equal minima
     worst_i = int(np.argmax(co2e))
     facility_kwh = kw * dur_h * pue
-    annual = account(
-        1.0,
-        kw * dur_h * 1000.0,
-        0.0,
-        pue,
-        wue,
-        float(sf.ewif.value.m_as("L/kWh")),
-        float(sf.intensity.value.m_as("gCO2e/kWh")),
-        cfe,
-    )
+    annual = evaluate(LoadTable.energy(kw * dur_h), SiteTable.of(sf))
     extra: dict[str, Any] = {}
     emb_factors, emb_notes = embodied_results(
         power if hasattr(power, "load") else None, embodied, 0.0, extra
     )
     notes += emb_notes
     embodied_kg = float(extra["embodied_co2e"].m_as("kgCO2e")) if extra else None
-    currency = None if sf.price is None else units.currency_of(sf.price.value)
+    currency = drawn.currency if "cost" in drawn else None
 
     def choice(i: int | None, label: str) -> dict[str, Any]:
         if i is None:

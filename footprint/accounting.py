@@ -41,6 +41,7 @@ from typing import Any
 
 __all__ = [
     "CANONICAL_UNITS",
+    "EMBODIED_ARGUMENTS",
     "EMBODIED_KEYS",
     "ONSITE_KEYS",
     "RESULT_KEYS",
@@ -118,6 +119,14 @@ RESULT_KEYS = (
 
 #: Results present when embodied emissions are counted.
 EMBODIED_KEYS = ("embodied_co2e", "total_co2e")
+
+#: The embodied keyword arguments of :func:`account` (all four or none).
+EMBODIED_ARGUMENTS = (
+    "embodied_accelerator_kg",
+    "embodied_host_kg",
+    "lifetime_h",
+    "life_utilization",
+)
 
 #: Results present when an on-site supply is given.
 ONSITE_KEYS = ("grid_energy", "onsite_energy", "onsite_surplus", "onsite_credit")

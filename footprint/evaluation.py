@@ -35,7 +35,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from footprint import units
-from footprint.accounting import CANONICAL_UNITS, account
+from footprint.accounting import CANONICAL_UNITS, EMBODIED_ARGUMENTS, account
 from footprint.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from footprint.site import SiteFactors
     from footprint.workloads import Load
 
-__all__ = ["Evaluation", "LoadTable", "SiteTable", "evaluate", "unit_of"]
+__all__ = ["Evaluation", "LoadTable", "SiteTable", "evaluate", "tables_of", "unit_of"]
 
 #: Site columns, the factor they come from and its canonical unit.
 SITE_COLUMNS = {
@@ -337,3 +337,29 @@ def evaluate(loads: LoadTable, sites: SiteTable) -> Evaluation:
             **(loads.embodied or {}),
         )
     return Evaluation(values=values, currency=sites.currency, loads=loads, sites=sites)
+
+
+def tables_of(arguments: dict[str, Any]) -> tuple[LoadTable, SiteTable]:
+    """The load and site tables of a flat mapping of :func:`~footprint.accounting.account`'s
+    keyword arguments (``accelerator_hours_h``, ``power_w``... ``life_utilization``).
+
+    For samplers that draw each argument as an array (:mod:`footprint.uncertainty`).
+    """
+    embodied = {k: arguments[k] for k in EMBODIED_ARGUMENTS if k in arguments}
+    if embodied and len(embodied) != len(EMBODIED_ARGUMENTS):
+        raise ValueError("tables_of: give all four embodied arguments or none")
+    loads = LoadTable(
+        accelerator_hours=arguments["accelerator_hours_h"],
+        power=arguments["power_w"],
+        host_power=arguments["host_power_w"],
+        embodied=embodied or None,
+    )
+    sites = SiteTable(
+        pue=arguments["pue"],
+        wue=arguments["wue_l_per_kwh"],
+        ewif=arguments["ewif_l_per_kwh"],
+        intensity=arguments["intensity_g_per_kwh"],
+        cfe=arguments.get("cfe_share", 0.0),
+        price=arguments.get("price_per_kwh"),
+    )
+    return loads, sites

@@ -12,8 +12,8 @@ Two steps, both used by :func:`footprint.estimate`:
    a workload) keeps it.
 2. :func:`propagate` draws ``samples`` values of every uncertain factor (NumPy
    ``Generator`` with a fixed ``seed``; triangular with the factor's value as mode, or
-   uniform), pushes the arrays through :func:`footprint.accounting.account` (the one copy of
-   the formulas) and reports, for every result, the central value (the plain estimate) and
+   uniform), pushes the arrays through the engine (:func:`footprint.evaluation.evaluate`,
+   the one copy of the formulas) and reports, for every result, the central value (the plain estimate) and
    the ``interval`` (default 90%: 5th-95th percentiles). ``low``/``high`` always include the
    central value, which can sit at the edge of its range (TDP is the ceiling of draw).
    Inputs are sampled independently.
@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 from footprint import units
 from footprint.data import datasets_dir, optional_float, read_records
 from footprint.errors import InputError, MissingDataError
+from footprint.evaluation import evaluate, tables_of
 from footprint.provenance import Factor, Spread
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -453,8 +454,6 @@ def _sensitivity(
     """Variance shares (squared correlations) and one-at-a-time swings per metric."""
     import numpy as np
 
-    from footprint.accounting import account
-
     names = list(inputs.uncertain)
     if not names:
         return {metric: [] for metric in _metrics(fp.results)}
@@ -471,7 +470,7 @@ def _sensitivity(
         kwarg, _c, lo, hi, _u = inputs.uncertain[name]
         oat[kwarg][2 * i] = lo
         oat[kwarg][2 * i + 1] = hi
-    swings = account(**_account_kwargs(_scaled(oat, inputs.scalers)))
+    swings = evaluate(*tables_of(_account_kwargs(_scaled(oat, inputs.scalers)))).values
     x = np.vstack([np.asarray(inputs.draws[name], dtype=float) for name in names])
     x = x - x.mean(axis=1, keepdims=True)
     x_norm = np.sqrt((x**2).sum(axis=1))
@@ -556,7 +555,6 @@ def propagate(
     """
     import numpy as np
 
-    from footprint.accounting import account
     from footprint.result import Footprint
     from footprint.workloads import Load
 
@@ -570,7 +568,7 @@ def propagate(
     rng = np.random.default_rng(spec.seed)
     n = spec.samples
     inputs = _inputs(fp, spec, rng)
-    out = account(**_account_kwargs(inputs.arrays))
+    out = evaluate(*tables_of(_account_kwargs(inputs.arrays))).values
     ranges: dict[str, tuple[Any, Any]] = {}
     varying = []
     for key, q in fp.results.items():

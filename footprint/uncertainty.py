@@ -13,9 +13,10 @@ Two steps, both used by :func:`footprint.estimate`:
 2. :func:`propagate` draws ``samples`` values of every uncertain factor (NumPy
    ``Generator`` with a fixed ``seed``; triangular with the factor's value as mode, or
    uniform), pushes the arrays through the engine (:func:`footprint.evaluation.evaluate`,
-   the one copy of the formulas) and reports, for every result, the central value (the plain estimate) and
-   the ``interval`` (default 90%: 5th-95th percentiles). ``low``/``high`` always include the
-   central value, which can sit at the edge of its range (TDP is the ceiling of draw).
+   the one copy of the formulas) and reports, for every result, the central value (the
+   plain estimate) and the ``interval`` (default 90%: 5th-95th percentiles). ``low`` and
+   ``high`` always include the central value, which can sit at the edge of its range (TDP
+   is the ceiling of draw).
    Inputs are sampled independently.
 
 Sensitivity: for energy, CO2e (``total_co2e`` when embodied emissions are counted) and water,

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from footprint import units
-from footprint.accounting import CANONICAL_UNITS, account
+from footprint.accounting import CANONICAL_UNITS
+from footprint.evaluation import LoadTable, SiteTable, evaluate
 from footprint.provenance import Factor
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -106,20 +107,27 @@ class Footprint:
         ``accelerators`` (draw of the accelerators, the "dynamic" part), ``host`` (host
         share: CPUs, memory, network, idle nodes), ``facility`` (cooling and other overhead,
         PUE - 1) and ``embodied`` (manufacturing, amortised); they sum to ``total_co2e``
-        (``co2e`` without embodied emissions). Computed with the one copy of the formulas.
+        (``co2e`` without embodied emissions). One evaluation of the engine.
         """
         f = self.factors
         hours = self.results["accelerator_hours"].m_as("h")
         power, host = f["power"].value.m_as("W"), f["host_power"].value.m_as("W")
         intensity = f["intensity"].value.m_as("gCO2e/kWh")
 
-        def co2e(power_w: float, host_w: float, pue: float) -> float:
-            return float(account(hours, power_w, host_w, pue, 0.0, 0.0, intensity)["co2e"])
+        import numpy as np
 
-        accelerators = co2e(power, 0.0, 1.0)
-        it_part = co2e(power, host, 1.0)
+        # one evaluation of the engine over three boundaries: accelerators, IT, facility
+        steps = evaluate(
+            LoadTable(hours, power, np.array([0.0, host, host])),
+            SiteTable(
+                pue=np.array([1.0, 1.0, f["pue"].value.m_as("")]),
+                wue=0.0,
+                ewif=0.0,
+                intensity=intensity,
+            ),
+        )["co2e"]
+        accelerators, it_part, total = (float(x) for x in steps)
         host_part = it_part - accelerators
-        total = co2e(power, host, f["pue"].value.m_as(""))
         embodied = (
             self.results["embodied_co2e"].m_as("kgCO2e") if "embodied_co2e" in self.results else 0.0
         )

@@ -32,6 +32,7 @@ from footprint.batch.steps import (
     timestamps,
 )
 from footprint.batch.sums import group_sums
+from footprint.evaluation import LoadTable, SiteTable, evaluate
 
 
 @dataclass
@@ -169,8 +170,6 @@ def _account_rows(
 ) -> _Accounted:
     """The accounting of rows ``keep``: (results of ``account``, intensity, EWIF, annual
     intensity and EWIF in hourly mode, site index of each row)."""
-    from footprint.accounting import account
-
     k_idx = site.key_idx[keep]
     intensity = site.table("intensity")[k_idx]
     ewif = site.table("ewif")[k_idx]
@@ -180,19 +179,23 @@ def _account_rows(
         annual = (intensity, ewif)
         intensity = np.where(on, hourly.intensity[keep], intensity)
         ewif = np.where(on & ~np.isnan(hourly.ewif[keep]), hourly.ewif[keep], ewif)
-    embodied = {k: v[keep] for k, v in acc.embodied.items()}
-    mags = account(
-        dur.accelerator_hours[keep],
-        power[keep],
-        host[keep],
-        site.table("pue")[k_idx],
-        site.table("wue")[k_idx],
-        ewif,
-        intensity,
-        cfe_share=site.table("cfe")[k_idx],
-        price_per_kwh=site.table("price")[k_idx],
-        **embodied,
-    )
+    # ONE evaluation of the engine over the rows: each row's job at each row's site
+    mags = evaluate(
+        LoadTable(
+            accelerator_hours=dur.accelerator_hours[keep],
+            power=power[keep],
+            host_power=host[keep],
+            embodied={k: v[keep] for k, v in acc.embodied.items()} or None,
+        ),
+        SiteTable(
+            pue=site.table("pue")[k_idx],
+            wue=site.table("wue")[k_idx],
+            ewif=ewif,
+            intensity=intensity,
+            cfe=site.table("cfe")[k_idx],
+            price=site.table("price")[k_idx],
+        ),
+    ).values
     if annual is not None:
         facility = np.asarray(mags["facility_energy"], dtype=float)
         mags["co2e_annual"] = facility * annual[0] / 1000.0

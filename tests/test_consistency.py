@@ -1,10 +1,10 @@
 """One workload, one region: every command that accounts it gives the same numbers.
 
-The one-engine work (issue 12) must make every entry point return the same result keys
-from one evaluation. Today `estimate`, `compare`, `project` (its base year) and a `batch`
-row agree to the last digit on every key they share; this test holds them to that.
-Keys a command does not give yet are listed in ``KNOWN_GAPS``: a key missing from a
-command must be listed there (so no key is lost silently), and the list must only shrink.
+Every analysis is one evaluation of the engine (:func:`footprint.evaluation.evaluate`)
+over its axis, so `estimate`, `compare`, `project` (its base year), `hourly` over a flat
+grid (every hour at the region's annual intensity) and a `batch` row must give the same
+facility energy, CO2e (location- and market-based), water, cost and embodied CO2e, to
+the last digits, and none of them may lose a key.
 """
 
 from __future__ import annotations
@@ -27,13 +27,6 @@ KEYS = (
     "total_co2e",
 )
 
-#: Result keys a command does not give yet (debt of the one-engine refactor).
-KNOWN_GAPS: dict[str, frozenset[str]] = {
-    "compare": frozenset(),
-    "project": frozenset(),
-    "batch": frozenset(),
-}
-
 #: batch's summary columns, by result key.
 BATCH_COLUMNS = {
     "facility_energy": "facility_energy_kwh",
@@ -45,9 +38,10 @@ BATCH_COLUMNS = {
 }
 CANONICAL = {"facility_energy": "kWh", "water": "L"}
 
+#: (accelerator, accelerators, hours, region, year): accelerator-hours = count x hours.
 CASES = [
-    ("H100-SXM", "1000", "FR", 2022),
-    ("A100-80GB", "250", "DE", 2021),
+    ("H100-SXM", 100, 10, "FR", 2022),
+    ("A100-80GB", 25, 10, "DE", 2021),
 ]
 
 
@@ -63,10 +57,39 @@ def _values(d: dict) -> dict[str, tuple[float, str]]:
     }
 
 
-@pytest.mark.parametrize("accelerator, hours, region, year", CASES)
-def test_commands_agree_on_one_workload(accelerator, hours, region, year, tmp_path):
+def _flat_grid(path, intensity: float, year: int) -> str:
+    """An hourly series of 48 hours at ``intensity`` [gCO2e/kWh] from 1 January."""
+    rows = [f"{year}-01-0{1 + h // 24}T{h % 24:02d}:00Z,{intensity!r}" for h in range(48)]
+    path.write_text("timestamp,intensity\n" + "\n".join(rows) + "\n")
+    return str(path)
+
+
+@pytest.mark.parametrize("accelerator, count, duration, region, year", CASES)
+def test_commands_agree_on_one_workload(accelerator, count, duration, region, year, tmp_path):
+    hours = str(count * duration)
     job = ["-a", accelerator, "--gpu-hours", hours]
-    estimate = _values(_json(["estimate", *job, "-r", region, "--year", str(year)])["results"])
+    found = _json(["estimate", *job, "-r", region, "--year", str(year)])
+    estimate = _values(found["results"])
+    grid = _flat_grid(tmp_path / "flat.csv", found["factors"]["intensity"]["value"], year)
+    hourly = _json(
+        [
+            "hourly",
+            "-r",
+            region,
+            "--year",
+            str(year),
+            "--grid-file",
+            grid,
+            "--start",
+            f"{year}-01-01T00:00Z",
+            "--hours",
+            str(duration),
+            "-a",
+            accelerator,
+            "--count",
+            str(count),
+        ]
+    )
     compare = _json(["compare", *job, "--regions", region, "--year", str(year)])["rows"]
     project = _json(["project", *job, "-r", region, "--from", str(year), "--to", str(year + 1)])
     log = tmp_path / "jobs.csv"
@@ -75,6 +98,7 @@ def test_commands_agree_on_one_workload(accelerator, hours, region, year, tmp_pa
 
     others = {
         "compare": _values(compare[0]),
+        "hourly": _values(hourly["results"]),
         "project": _values(project["rows"][0]),
         "batch": {key: (batch[column], estimate[key][1]) for key, column in BATCH_COLUMNS.items()},
     }
@@ -85,37 +109,9 @@ def test_commands_agree_on_one_workload(accelerator, hours, region, year, tmp_pa
     assert set(KEYS) <= set(estimate)
     for command, values in others.items():
         missing = {k for k in KEYS if k not in values}
-        assert missing <= KNOWN_GAPS[command], f"{command} lost {sorted(missing)}"
+        assert not missing, f"{command} lost {sorted(missing)}"
         for key in KEYS:
-            if key not in values:
-                continue
             value, unit = values[key]
             expected, expected_unit = estimate[key]
             assert unit == expected_unit, f"{command} {key}: unit {unit} vs {expected_unit}"
             assert value == pytest.approx(expected, rel=1e-12), f"{command} {key}"
-
-
-def test_known_gaps_only_shrink():
-    """A gap that is closed must be removed from KNOWN_GAPS (so it cannot reopen)."""
-    args = ["-a", "H100-SXM", "--gpu-hours", "1000", "--year", "2022"]
-    compare = _values(_json(["compare", *args, "--regions", "FR"])["rows"][0])
-    project = _values(
-        _json(
-            [
-                "project",
-                "-a",
-                "H100-SXM",
-                "--gpu-hours",
-                "1000",
-                "-r",
-                "FR",
-                "--from",
-                "2022",
-                "--to",
-                "2023",
-            ]
-        )["rows"][0]
-    )
-    for command, values in (("compare", compare), ("project", project)):
-        closed = {k for k in KNOWN_GAPS[command] if k in values}
-        assert not closed, f"{command} now gives {sorted(closed)}: remove them from KNOWN_GAPS"

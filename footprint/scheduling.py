@@ -57,23 +57,37 @@ MAX_CANDIDATES = 600_000
 #: Canonical units of schedule results (the JSON contract).
 SCHEDULE_UNITS = {
     "facility_energy": "kWh",
-    "co2e_best": "kgCO2e",
     "co2e_worst": "kgCO2e",
     "co2e_now": "kgCO2e",
     "co2e_annual": "kgCO2e",
-    "co2e_market_best": "kgCO2e",
     "co2e_market_worst": "kgCO2e",
     "co2e_market_now": "kgCO2e",
     "co2e_market_annual": "kgCO2e",
     "embodied_co2e": "kgCO2e",
-    "total_co2e_best": "kgCO2e",
+    "total_co2e": "kgCO2e",
     "total_co2e_worst": "kgCO2e",
     "total_co2e_now": "kgCO2e",
     "saving": "kgCO2e",
     "saving_share": "",
     "spread": "kgCO2e",
-    "solar_used_best": "kWh",
 }
+
+
+#: Results of the engine summed over a start's window (the recommended start's results).
+WINDOW_KEYS = (
+    "it_energy",
+    "facility_energy",
+    "grid_energy",
+    "onsite_energy",
+    "onsite_surplus",
+    "onsite_credit",
+    "co2e",
+    "co2e_market",
+    "water",
+    "water_onsite",
+    "water_offsite",
+    "cost",
+)
 
 
 @dataclass(frozen=True)
@@ -83,15 +97,19 @@ class Schedule(Footprint):
     Attributes
     ----------
     results : dict[str, Quantity]
-        ``co2e_best``, ``co2e_worst``, ``co2e_now``, ``saving`` (now - best),
-        ``saving_share``, ``spread`` (worst - best), ``co2e_annual`` (the annual
-        method: timing ignored), ``facility_energy``, ``solar_used_best``; market-based
-        ``co2e_market_best/worst/now/annual`` (x (1 - CFE share)); ``cost_best/worst/now``
-        (grid energy x price, when a price is known); for a workload, ``embodied_co2e``
-        (the same at every start) and ``total_co2e_best/worst/now``.
+        The recommended (best) start under the engine's keys, as every analysis gives
+        them: ``it_energy``, ``facility_energy``, ``grid_energy``, ``onsite_energy`` (PV
+        used), ``onsite_surplus``, ``onsite_credit``, ``co2e``, ``co2e_market``,
+        ``water``, ``water_onsite``, ``water_offsite``, ``cost`` (grid energy x price,
+        when a price is known), ``embodied_co2e`` and ``total_co2e`` (for a workload;
+        embodied is the same at every start). Then the comparisons: ``co2e_worst``,
+        ``co2e_now``, ``saving`` (now - best), ``saving_share``, ``spread`` (worst -
+        best), ``co2e_annual`` (the annual method: timing ignored), market-based
+        ``co2e_market_worst/now/annual``, ``cost_worst/now``, ``total_co2e_worst/now``.
     choices : dict[str, dict]
         ``best``, ``worst``, ``now``: start (UTC and local), end, CO2e, grid energy,
-        solar used, market-based CO2e, and cost, embodied and total CO2e when known.
+        solar used, market-based CO2e, water, and cost, embodied and total CO2e when
+        known.
     curve : DataFrame
         One row per candidate start.
     """
@@ -286,10 +304,6 @@ def schedule(
         LoadTable.energy(np.full(len(hours), kw), onsite=pv, credit_surplus=surplus == "offset"),
         SiteTable.of(sf, intensity=intensity, ewif=ewif_h),
     )
-    used_full = drawn["onsite_energy"]
-    grid_full = drawn["grid_energy"]
-    per_hour_co2e = drawn["co2e"]
-    per_hour_market = drawn["co2e_market"]
     if surplus == "offset":
         notes.append("PV surplus during the job's hours credited at the hour's intensity")
 
@@ -302,19 +316,20 @@ def schedule(
         return np.interp(at + dur_h, edges, cumulative) - np.interp(at, edges, cumulative)
 
     at = origin + offsets_h
-    co2e = window_sums(per_hour_co2e, at)
-    grid_kwh = window_sums(grid_full, at)
-    used_kwh = window_sums(used_full, at)
-    water_offsite = window_sums(drawn["water_offsite"], at)
     at_now = np.array([origin + now_h])
-    co2e_now = float(window_sums(per_hour_co2e, at_now)[0])
-    market = window_sums(per_hour_market, at)
-    market_now = float(window_sums(per_hour_market, at_now)[0])
-    priced = "cost" in drawn
-    cost = window_sums(drawn["cost"], at) if priced else None
-    cost_now = float(window_sums(drawn["cost"], at_now)[0]) if priced else None
-    grid_now = float(window_sums(grid_full, at_now)[0])
-    used_now = float(window_sums(used_full, at_now)[0])
+    # every result of the engine, summed over each candidate window and the "now" window
+    per_hour = {k: np.broadcast_to(v, len(hours)) for k, v in drawn.values.items()}
+    windows = {k: window_sums(v, at) for k, v in per_hour.items() if k in WINDOW_KEYS}
+    now_window = {
+        k: float(window_sums(v, at_now)[0]) for k, v in per_hour.items() if k in WINDOW_KEYS
+    }
+    co2e = windows["co2e"]
+    co2e_now = now_window["co2e"]
+    grid_kwh = windows["grid_energy"]
+    used_kwh = windows["onsite_energy"]
+    water_offsite = windows["water_offsite"]
+    market = windows["co2e_market"]
+    cost = windows.get("cost")
 
     starts = start + pd.to_timedelta(offsets_h, unit="h")
     curve = pd.DataFrame(
@@ -333,7 +348,6 @@ def schedule(
     )
     best_i = int(np.argmin(co2e))  # earliest among equal minima
     worst_i = int(np.argmax(co2e))
-    facility_kwh = kw * dur_h * pue
     annual = evaluate(LoadTable.energy(kw * dur_h), SiteTable.of(sf))
     extra: dict[str, Any] = {}
     emb_factors, emb_notes = embodied_results(
@@ -343,59 +357,59 @@ def schedule(
     embodied_kg = float(extra["embodied_co2e"].m_as("kgCO2e")) if extra else None
     currency = drawn.currency if "cost" in drawn else None
 
+    def at_start(i: int | None) -> dict[str, float]:
+        """The window sums of start ``i`` (``None``: now)."""
+        return now_window if i is None else {k: float(v[i]) for k, v in windows.items()}
+
     def choice(i: int | None, label: str) -> dict[str, Any]:
-        if i is None:
-            ts = now_ts
-            value, g, u, m = co2e_now, grid_now, used_now, market_now
-            c = cost_now
-        else:
-            ts = starts[i]
-            value, g, u = float(co2e[i]), float(grid_kwh[i]), float(used_kwh[i])
-            m, c = float(market[i]), None if cost is None else float(cost[i])
+        ts = now_ts if i is None else starts[i]
+        sums = at_start(i)
         span = pd.DatetimeIndex([ts, ts + pd.Timedelta(hours=dur_h)])
         local = iso_local(span, tz)
         out: dict[str, Any] = {
             "start_utc": str(iso_utc(span)[0]),
             "start_local": str(local[0]),
             "end_local": str(local[1]),
-            "co2e_kg": value,
+            "co2e_kg": sums["co2e"],
+            "grid_kwh": sums["grid_energy"],
+            "solar_used_kwh": sums["onsite_energy"],
+            "co2e_market_kg": sums["co2e_market"],
+            "water_l": sums["water"],
         }
-        out["grid_kwh"] = g
-        out["solar_used_kwh"] = u
-        out["co2e_market_kg"] = m
-        if c is not None:
-            out["cost"] = c
+        if "cost" in sums:
+            out["cost"] = sums["cost"]
             out["cost_currency"] = str(currency)
         if embodied_kg is not None:
             out["embodied_co2e_kg"] = embodied_kg
-            out["total_co2e_kg"] = value + embodied_kg
+            out["total_co2e_kg"] = sums["co2e"] + embodied_kg
         out["label"] = label
         return out
 
     Q_ = units.Q_
-    saving = co2e_now - float(co2e[best_i])
-    results = {
-        "facility_energy": Q_(facility_kwh, "kWh"),
-        "co2e_best": Q_(float(co2e[best_i]), "kgCO2e"),
-        "co2e_worst": Q_(float(co2e[worst_i]), "kgCO2e"),
-        "co2e_now": Q_(co2e_now, "kgCO2e"),
-        "saving": Q_(saving, "kgCO2e"),
-        "saving_share": Q_(saving / co2e_now if co2e_now else 0.0, ""),
-        "spread": Q_(float(co2e[worst_i] - co2e[best_i]), "kgCO2e"),
-        "co2e_annual": Q_(float(annual["co2e"]), "kgCO2e"),
-        "solar_used_best": Q_(float(used_kwh[best_i]), "kWh"),
-        "co2e_market_best": Q_(float(market[best_i]), "kgCO2e"),
-        "co2e_market_worst": Q_(float(market[worst_i]), "kgCO2e"),
-        "co2e_market_now": Q_(market_now, "kgCO2e"),
-        "co2e_market_annual": Q_(float(annual["co2e_market"]), "kgCO2e"),
-    }
+    best = at_start(best_i)
+    saving = co2e_now - best["co2e"]
+    # the recommended (best) start under the engine's result keys, then the comparisons
+    results = {key: Q_(best[key], drawn.unit(key)) for key in WINDOW_KEYS if key in best}
+    results.update(
+        {
+            "co2e_worst": Q_(float(co2e[worst_i]), "kgCO2e"),
+            "co2e_now": Q_(co2e_now, "kgCO2e"),
+            "saving": Q_(saving, "kgCO2e"),
+            "saving_share": Q_(saving / co2e_now if co2e_now else 0.0, ""),
+            "spread": Q_(float(co2e[worst_i]) - best["co2e"], "kgCO2e"),
+            "co2e_annual": Q_(float(annual["co2e"]), "kgCO2e"),
+            "co2e_market_worst": Q_(float(market[worst_i]), "kgCO2e"),
+            "co2e_market_now": Q_(now_window["co2e_market"], "kgCO2e"),
+            "co2e_market_annual": Q_(float(annual["co2e_market"]), "kgCO2e"),
+        }
+    )
     if cost is not None:
-        results["cost_best"] = Q_(float(cost[best_i]), currency)
         results["cost_worst"] = Q_(float(cost[worst_i]), currency)
-        results["cost_now"] = Q_(cost_now, currency)
+        results["cost_now"] = Q_(now_window["cost"], currency)
     if embodied_kg is not None:
         results["embodied_co2e"] = Q_(embodied_kg, "kgCO2e")
-        for name, value in (("best", co2e[best_i]), ("worst", co2e[worst_i]), ("now", co2e_now)):
+        results["total_co2e"] = Q_(best["co2e"] + embodied_kg, "kgCO2e")
+        for name, value in (("worst", co2e[worst_i]), ("now", co2e_now)):
             results[f"total_co2e_{name}"] = Q_(float(value) + embodied_kg, "kgCO2e")
     choices = {
         "best": choice(best_i, "lowest CO2e (earliest if tied)"),

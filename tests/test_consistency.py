@@ -1,8 +1,9 @@
 """One workload, one region: every command that accounts it gives the same numbers.
 
 Every analysis is one evaluation of the engine (:func:`footprint.evaluation.evaluate`)
-over its axis, so `estimate`, `compare`, `project` (its base year), `hourly` over a flat
-grid (every hour at the region's annual intensity) and a `batch` row must give the same
+over its axis, so `estimate`, `compare`, `project` (its base year), `hourly` and
+`schedule` over a flat grid (every hour at the region's annual intensity) and a `batch`
+row must give the same
 facility energy, CO2e (location- and market-based), water, cost and embodied CO2e, to
 the last digits, and none of them may lose a key.
 """
@@ -96,9 +97,31 @@ def test_commands_agree_on_one_workload(accelerator, count, duration, region, ye
     log.write_text(f"job_id,accelerator,gpu_hours,region\n1,{accelerator},{hours} h,{region}\n")
     batch = _json(["batch", str(log), "--year", str(year)])["totals"]
 
+    schedule = _json(
+        [
+            "schedule",
+            "-r",
+            region,
+            "--year",
+            str(year),
+            "--grid-file",
+            grid,
+            "--from",
+            f"{year}-01-01T00:00Z",
+            "--within",
+            "24 h",
+            "--hours",
+            str(duration),
+            "-a",
+            accelerator,
+            "--count",
+            str(count),
+        ]
+    )
     others = {
         "compare": _values(compare[0]),
         "hourly": _values(hourly["results"]),
+        "schedule": _values(schedule["results"]),
         "project": _values(project["rows"][0]),
         "batch": {key: (batch[column], estimate[key][1]) for key, column in BATCH_COLUMNS.items()},
     }

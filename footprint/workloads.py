@@ -7,8 +7,11 @@ all of them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
 
 from footprint import units
 from footprint.errors import InputError
@@ -17,6 +20,15 @@ from footprint.hardware import (
     HOST_POWER_PER_ACCELERATOR_W,
     Accelerator,
     get_accelerator,
+)
+from footprint.job_rules import (
+    NO_TDP,
+    check_count,
+    check_hours_inputs,
+    check_power_inputs,
+    check_utilization,
+    draw,
+    raise_first,
 )
 from footprint.provenance import Factor, Origin, user_factor
 
@@ -67,6 +79,11 @@ class Workload(Protocol):
     def load(self) -> Load: ...
 
 
+def _column(value: Any) -> Any:
+    """A column of one row: a job is checked by the rules batch applies to its rows."""
+    return np.array([value])
+
+
 @dataclass(frozen=True)
 class GpuJob:
     """A job on accelerators: which accelerator, for how long, at what draw.
@@ -102,34 +119,34 @@ class GpuJob:
     _resolved: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        # the rules of footprint.job_rules, on a column of one row (batch: on its rows)
         resolved = self._resolved
         resolved["accelerator"] = get_accelerator(self.accelerator)
         resolved["accelerator_hours"] = self._accelerator_hours()
         if self.utilization is not None:
             units.check_magnitude(self.utilization, "utilization", allow_zero=False)
-            if self.utilization > 1:
-                raise InputError(
-                    f"utilization: expected a fraction of TDP in (0, 1], got {self.utilization}"
-                )
+            _, broken = check_utilization(_column(float(self.utilization)), _column(True))
+            raise_first(broken, self.utilization)
         for name in ("power", "host_power"):
             value = getattr(self, name)
             if value is not None:
                 resolved[name] = units.parse_quantity(value, "power", "W", name)
-        if "power" in resolved and self.utilization is not None:
-            raise InputError("give either power or utilization, not both")
+        raise_first(
+            check_power_inputs(_column("power" in resolved), _column(self.utilization is not None))
+        )
 
     def _accelerator_hours(self) -> Any:
+        given = [_column(v is not None) for v in (self.gpu_hours, self.count, self.duration)]
+        raise_first(check_hours_inputs(*given))
         if self.gpu_hours is not None:
-            if self.count is not None or self.duration is not None:
-                raise InputError("give either gpu_hours or count and duration, not both")
             return units.parse_quantity(self.gpu_hours, "time", "h", "gpu_hours").to("h")
-        if self.count is None or self.duration is None:
-            raise InputError("give gpu_hours, or both count and duration")
-        units.check_magnitude(self.count, "count", allow_zero=False)
-        if int(self.count) != self.count:
-            raise InputError(f"count: expected a whole number of accelerators, got {self.count}")
+        count = self.count
+        assert count is not None  # check_hours_inputs: count and duration are given
+        units.check_magnitude(count, "count", allow_zero=False)
+        _, broken = check_count(_column(float(count)), _column(True))
+        raise_first(broken, count)
         duration = units.parse_quantity(self.duration, "time", "h", "duration")
-        return (duration * int(self.count)).to("h")
+        return (duration * int(count)).to("h")
 
     @property
     def hardware(self) -> Accelerator:
@@ -165,9 +182,19 @@ def power_factors(job: GpuJob) -> tuple[Factor, Factor]:
     if "power" in resolved:
         power = user_factor("power", resolved["power"].to("W"), "power")
     else:
-        if acc.tdp is None:
-            raise InputError(f"{acc.name} has no TDP in the catalogue; give power")
-        util = DEFAULT_UTILIZATION if job.utilization is None else float(job.utilization)
+        tdp_w = math.nan if acc.tdp is None else float(acc.tdp.m_as("W"))
+        given = job.utilization is not None
+        _, used, no_tdp = draw(
+            math.nan,
+            _column(False),
+            _column(math.nan if job.utilization is None else float(job.utilization)),
+            _column(given),
+            _column(tdp_w),
+            DEFAULT_UTILIZATION,
+        )
+        if no_tdp[0]:
+            raise InputError(NO_TDP.format(value=acc.name))
+        util = float(used[0])
         origin: Origin = "default" if job.utilization is None else "derived"
         note = f"TDP {acc.tdp.m:g} W x utilization {util:g}" + (
             " (default: Green Algorithms usage factor 1.0)" if job.utilization is None else ""

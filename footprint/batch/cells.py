@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from footprint.batch.options import MAX_UNIT_CHARS, NUM_UNIT
+from footprint.job_rules import Violation
 
 
 class Rejections:
@@ -47,6 +48,19 @@ class Rejections:
         texts = np.array([make(u) for u in uniques], dtype=object)
         self.mask[idx] = True
         self.parts.append((idx, code, texts[codes]))
+
+    def add_violations(self, violations: list[Violation], values: Any = None) -> None:
+        """Reject the rows of each broken rule of :mod:`footprint.job_rules`; ``values``
+        are the cells a message template's ``{value}`` shows."""
+        for v in violations:
+            if "{value}" in v.template:
+
+                def make(x: Any, v: Violation = v) -> str:
+                    return v.message(show(x, v.unread))
+
+                self.add_per_value(v.mask, v.code, values, make)
+            else:
+                self.add(v.mask, v.code, v.template)
 
     def mask_of(self, code: str) -> np.ndarray:
         """Rows already rejected with ``code``."""

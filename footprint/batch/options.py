@@ -148,10 +148,6 @@ NUM = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 NUM_UNIT = re.compile(rf"^\s*({NUM})\s*([A-Za-zµ_][A-Za-zµ_ ]*?)\s*$")
 #: Longest unit name read from a cell (the longest real ones are ~20 letters).
 MAX_UNIT_CHARS = 40
-#: Most accelerators one job may use. The largest clusters hold ~2e5 accelerators, so a
-#: count above 1e7 is a data error (a job id, bytes or a sum in the count column); the
-#: bound keeps counts exact in float64 and in the int64 count column.
-MAX_COUNT = 10_000_000
 #: Largest magnitude of a per-job result in its unit (kWh, kgCO2e, L, h, currency).
 #: Far above anything physical (the Sun's whole lifetime output is ~3e37 kWh) and far
 #: below float64's 1.8e308, so that totals over any feasible number of rows stay finite.

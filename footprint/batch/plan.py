@@ -30,6 +30,7 @@ from footprint.batch.options import (
 )
 from footprint.batch.readers import Source
 from footprint.errors import FootprintError, InputError, MissingDataError, UnknownNameError
+from footprint.job_rules import check_power_inputs, check_utilization, raise_first
 
 
 @dataclass(frozen=True)
@@ -271,13 +272,11 @@ def _check_defaults(options: BatchOptions) -> _Defaults:
     if options.power is not None:
         power_w = float(units.parse_quantity(options.power, "power", "W", "power").to("W").m)
     util = None
-    if options.utilization is not None:
+    if options.utilization is not None:  # the rules of GpuJob, on the defaults
         units.check_magnitude(options.utilization, "utilization", allow_zero=False)
         util = float(options.utilization)
-        if util > 1:
-            raise InputError(f"utilization: expected a fraction of TDP in (0, 1], got {util}")
-    if power_w is not None and util is not None:
-        raise InputError("give either a default power or a default utilization, not both")
+        raise_first(check_utilization(np.array([util]), np.array([True]))[1], util)
+    raise_first(check_power_inputs(np.array([power_w is not None]), np.array([util is not None])))
     from footprint.hardware import HOST_POWER_PER_ACCELERATOR_W
 
     host_w = HOST_POWER_PER_ACCELERATOR_W

@@ -26,9 +26,19 @@ from footprint.batch.cells import (
     time_column,
     unit_factor,
 )
-from footprint.batch.options import DURATION_TOLERANCE_S, MAX_COUNT, MAX_HOURLY_SPAN_H
+from footprint.batch.options import DURATION_TOLERANCE_S, MAX_HOURLY_SPAN_H
 from footprint.batch.plan import Plan, Resolver, SiteInfo
 from footprint.batch.readers import RawChunk
+from footprint.hardware import DEFAULT_UTILIZATION
+from footprint.job_rules import (
+    MAX_COUNT,
+    NO_TDP,
+    check_count,
+    check_hours_conflict,
+    check_power_inputs,
+    check_utilization,
+    draw,
+)
 
 
 class Chunk:
@@ -106,42 +116,8 @@ def chunk_counts(c: Chunk) -> tuple[np.ndarray, np.ndarray, Coded | None]:
     if series is None:
         return np.full(c.n, np.nan), c.zeros(), None
     count, present = number_column(series)
-    with np.errstate(invalid="ignore"):
-        unread = present & ~np.isfinite(count)
-        negative = present & (count < 0)
-        zero = present & (count == 0)
-        fraction = present & np.isfinite(count) & (count > 0) & (count != np.floor(count))
-    rej.add_per_value(
-        unread,
-        "bad_count",
-        series,
-        lambda v: f"count: expected a whole number of accelerators, got {show(v)}",
-    )
-    rej.add_per_value(
-        negative,
-        "bad_count",
-        series,
-        lambda v: f"count must not be negative, got {show(v, False)}",
-    )
-    rej.add(zero, "bad_count", "count must be at least 1, got 0")
-    huge = present & np.isfinite(count) & (count > MAX_COUNT)
-    rej.add_per_value(
-        fraction & ~huge,
-        "bad_count",
-        series,
-        lambda v: f"count: expected a whole number of accelerators, got {show(v, False)}",
-    )
-    rej.add_per_value(
-        huge,
-        "count_out_of_range",
-        series,
-        lambda v: (
-            f"count: {show(v, False)} accelerators in one job is more than the "
-            f"{MAX_COUNT:,} footprint accepts (the largest clusters have ~200,000)"
-        ),
-    )
-    # from here on a count is NaN or a whole number in [1, MAX_COUNT]: safe to cast
-    count = np.where(unread | negative | zero | fraction | huge, np.nan, count)
+    count, broken = check_count(count, present)  # the rules of GpuJob, on the column
+    rej.add_violations(broken, series)
     return count, present, None
 
 
@@ -358,11 +334,7 @@ def chunk_durations(
         g = quantity_column(c.raw[src["gpu_hours"]], "time", "h", "h", "gpu_hours")
         rej.add(g.bad, "bad_duration", g.messages)
         gpu_hours = g.present
-        rej.add(
-            gpu_hours & (count_present | given),
-            "conflicting_inputs",
-            "give either gpu_hours or count with duration, not both",
-        )
+        rej.add_violations(check_hours_conflict(gpu_hours, count_present, given))
         hours = g.mag * g.factor
     need = ~gpu_hours
     if plan.kind != "sacct":
@@ -390,52 +362,32 @@ def chunk_powers(c: Chunk, acc: Accelerators) -> tuple[np.ndarray, np.ndarray, n
         power = np.where(power_given, q.mag * q.factor, power)
     util = np.full(c.n, np.nan)
     util_given = c.zeros()
-    if "utilization" in src:
+    if "utilization" in src:  # the rules of GpuJob, on the columns
         series = c.raw[src["utilization"]]
         util, present = fraction_column(series)
-        with np.errstate(invalid="ignore"):
-            out_of_range = present & ~((util > 0) & (util <= 1))
-        rej.add_per_value(
-            out_of_range,
-            "bad_utilization",
-            series,
-            lambda v: f"utilization: expected a fraction of TDP in (0, 1], got {v}",
-        )
-        util_given = present & ~out_of_range
-        rej.add(
-            util_given & power_given,
-            "conflicting_inputs",
-            "give either power or utilization, not both",
-        )
+        util_given, broken = check_utilization(util, present)
+        rej.add_violations(broken, series)
+        rej.add_violations(check_power_inputs(power_given, util_given))
     if d.power_w is not None:
         use_default = ~power_given & ~util_given
         power = np.where(use_default, d.power_w, power)
         power_given = power_given | use_default
-    default_util = d.utilization if d.utilization is not None else _default_utilization()
-    eff_util = np.where(util_given, util, default_util)
-    derive = ~power_given
-    power = np.where(derive, acc.tdp * eff_util, power)
-    no_tdp = derive & acc.resolved & np.isnan(acc.tdp)
+    default_util = d.utilization if d.utilization is not None else DEFAULT_UTILIZATION
+    power, used_util, no_tdp = draw(power, power_given, util, util_given, acc.tdp, default_util)
     rej.add_per_value(
-        no_tdp,
+        no_tdp & acc.resolved,
         "missing_data",
         np.array([*acc.names, None], dtype=object)[
             np.where(acc.codes < 0, len(acc.names), acc.codes)
         ],
-        lambda a: f"{a} has no TDP in the catalogue; give power",
+        lambda a: NO_TDP.format(value=a),
     )
     host = np.full(c.n, d.host_power_w)
     if "host_power" in src:
         q = quantity_column(c.raw[src["host_power"]], "power", "W", "W", "host_power")
         rej.add(q.bad, "bad_power", q.messages)
         host = np.where(q.present & ~q.bad, q.mag * q.factor, host)
-    return power, np.where(derive, eff_util, np.nan), host
-
-
-def _default_utilization() -> float:
-    from footprint.hardware import DEFAULT_UTILIZATION
-
-    return float(DEFAULT_UTILIZATION)
+    return power, used_util, host
 
 
 @dataclass

@@ -5,6 +5,7 @@ Kept free of heavy imports: pint and pandas load only when a value is parsed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -344,17 +345,48 @@ def power_options(f: F) -> F:
 
 def gpu_job_from_options(options: dict[str, Any]) -> Any:
     """Check the values of :func:`gpu_job_options` and build a :class:`footprint.GpuJob`."""
-    from footprint.cli import CliError
+    import numpy as np
+
+    from footprint.job_rules import check_hours_inputs
     from footprint.workloads import GpuJob
 
-    gpu_hours, count, duration = options["gpu_hours"], options["count"], options["duration"]
-    if gpu_hours is not None and (count is not None or duration is not None):
-        raise CliError("--gpu-hours: give either --gpu-hours or --count with --hours, not both")
-    if gpu_hours is None and (count is None or duration is None):
-        raise CliError("--gpu-hours: give --gpu-hours, or both --count and --hours")
-    if options["power"] is not None and options["utilization"] is not None:
-        raise CliError("--power: give either --power or --utilization, not both")
+    given = [options[k] is not None for k in ("gpu_hours", "count", "duration")]
+    check_job_rules("--gpu-hours", check_hours_inputs(*(np.array([g]) for g in given)))
+    check_power_options(options["power"], options["utilization"])
     return GpuJob(**{k: options[k] for k in GPU_JOB_KEYS})
+
+
+#: Option of each argument the rules of :mod:`footprint.job_rules` name.
+_JOB_OPTIONS = {
+    "gpu_hours": "--gpu-hours",
+    "count": "--count",
+    "duration": "--hours",
+    "power": "--power",
+    "utilization": "--utilization",
+}
+
+
+def check_job_rules(option: str, violations: list[Any]) -> None:
+    """Raise the first broken rule of :mod:`footprint.job_rules` in the options' names."""
+    from footprint.cli import CliError
+
+    if violations:
+        text = re.sub(
+            r"\b(gpu_hours|count|duration|power|utilization)\b",
+            lambda m: _JOB_OPTIONS[m.group(1)],
+            violations[0].template,
+        )
+        raise CliError(f"{option}: {text}")
+
+
+def check_power_options(power: Any, utilization: Any) -> None:
+    """--power and --utilization are not both given (the rule of GpuJob and batch rows)."""
+    import numpy as np
+
+    from footprint.job_rules import check_power_inputs
+
+    given = (np.array([power is not None]), np.array([utilization is not None]))
+    check_job_rules("--power", check_power_inputs(*given))
 
 
 #: Largest yearly rate accepted (+10,000% a year): beyond, projections overflow.

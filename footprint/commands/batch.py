@@ -9,6 +9,7 @@ import click
 from footprint.commands._options import (
     FractionType,
     QuantityType,
+    check_power_options,
     echo,
     embodied_from_options,
     embodied_options,
@@ -231,8 +232,7 @@ def command(
     from footprint.commands._options import EMBODIED_KEYS
 
     groups = tuple(g.strip() for value in group_by for g in value.split(",") if g.strip())
-    if power is not None and utilization is not None:
-        raise CliError("--power: give either --power or --utilization, not both")
+    check_power_options(power, utilization)
     if engine == "pandas" and scheduler != "threads":
         raise CliError("--scheduler: only with --engine dask")
     embodied = embodied_from_options(options_left)

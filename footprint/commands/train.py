@@ -11,6 +11,7 @@ from footprint.commands._options import (
     UNCERTAINTY_KEYS,
     FractionType,
     QuantityType,
+    check_power_options,
     echo,
     embodied_from_options,
     embodied_options,
@@ -110,8 +111,7 @@ def command(
         raise CliError("--flops: give either --flops or --model/--params with --tokens")
     if flops is None and tokens is None:
         raise CliError("--tokens: give the training tokens (e.g. 15T), or --flops")
-    if power is not None and utilization is not None:
-        raise CliError("--power: give either --power or --utilization, not both")
+    check_power_options(power, utilization)
     run = TrainingRun(
         accelerator=accelerator,
         model=model,

@@ -289,10 +289,15 @@ def quantity_column(
                 blank = (values.str.strip() == "").to_numpy(dtype=bool, copy=True)
                 present[rows[blank]] = False
                 rows = rows[~blank]
-                bad[rows] = True
+                # the rest goes through the one quantity parser, once per distinct cell
                 codes, uniques = pd.factorize(values[~blank])
-                texts = [_parse_message(str(u), dimension, target, name) for u in uniques]
-                messages[rows] = np.array(texts, dtype=object)[codes]
+                read = [_parse_cell(str(u), dimension, default_unit, target, name) for u in uniques]
+                for code, (value, error) in enumerate(read):
+                    at = rows[codes == code]
+                    if error is None:
+                        mag[at], factor[at] = value, 1.0
+                    else:
+                        bad[at], messages[at] = True, error
     with np.errstate(invalid="ignore"):
         nonfinite = present & ~bad & ~np.isfinite(mag)
         negative = present & ~bad & (mag < 0)
@@ -350,7 +355,6 @@ def _known_unit(unit: str, dimension: str, target: str) -> float:
         return math.nan
 
 
-_EXAMPLES = {"time": "'3 h', '90 min' or '2 days'", "power": "'700 W' or '0.7 kW'"}
 
 
 def show(value: Any, quote: bool = True, limit: int = 60) -> str:
@@ -361,18 +365,20 @@ def show(value: Any, quote: bool = True, limit: int = 60) -> str:
     return repr(text) if quote else text
 
 
-def _parse_message(value: str, dimension: str, target: str, name: str) -> str:
-    """Why a cell is not a quantity, without evaluating it."""
-    example = _EXAMPLES.get(dimension, "a number and a unit")
-    m = NUM_UNIT.match(value)
-    if m is not None and math.isnan(_known_unit(m.group(2), dimension, target)):
-        return (
-            f"{name}: expected {dimension} such as {example}, got {show(value)} "
-            f"({show(m.group(2), limit=30)} is not a unit of {dimension})"
-        )
-    return (
-        f"{name}: expected {dimension}: a number with a unit such as {example}, got {show(value)}"
-    )
+def _parse_cell(
+    value: str, dimension: str, default_unit: str, target: str, name: str
+) -> tuple[float, str | None]:
+    """A cell the vectorised paths could not read, through :func:`units.parse_quantity`
+    (the one parser, as ``estimate`` reads an option): (magnitude in ``target``, None),
+    or (NaN, the parser's one-line reason)."""
+    from footprint import units
+    from footprint.errors import FootprintError
+
+    try:
+        q = units.parse_quantity(value, dimension, default_unit, name)
+        return float(q.to(target).magnitude), None
+    except FootprintError as exc:
+        return math.nan, str(exc)
 
 
 def number_column(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -30,7 +30,33 @@ __all__ = [
     "parse_time",
     "input_path",
     "read_table",
+    "window_sum",
 ]
+
+
+# --- the one hourly weighting ---------------------------------------------------------------
+
+
+def window_sum(values: Any, t0: Any, t1: Any, cumulative: Any = None) -> Any:
+    """Integral over ``[t0, t1]`` (hours from the first value) of hourly values held
+    through each hour (a step function): the one hourly weighting of a job's window.
+
+    ``values[k]`` holds over ``[k, k + 1)``; ``cumulative`` (``[0, cumsum(values)...]``)
+    may be given when many windows share one series. Used by scheduling (every candidate
+    start) and batch (every job's hourly-weighted intensity and EWIF).
+    """
+    import numpy as np
+
+    values = np.asarray(values, dtype=float)
+    if cumulative is None:
+        cumulative = np.concatenate([[0.0], np.cumsum(values)])
+    last = len(values) - 1
+
+    def integral(t: Any) -> Any:
+        k = np.clip(np.floor(t).astype(np.int64), 0, last)
+        return cumulative[k] + (t - k) * values[k]
+
+    return integral(np.asarray(t1, dtype=float)) - integral(np.asarray(t0, dtype=float))
 
 
 # --- time zones and spans -------------------------------------------------------------------

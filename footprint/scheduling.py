@@ -41,6 +41,7 @@ from footprint.hourly import (
     region_timezone,
     zone_for_region,
 )
+from footprint.hourly_time import window_sum
 from footprint.provenance import Factor
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -307,13 +308,11 @@ def schedule(
     if surplus == "offset":
         notes.append("PV surplus during the job's hours credited at the hour's intensity")
 
-    # Cumulative integrals of the hourly step functions, in hours from ``hours[0]``.
-    edges = np.arange(len(hours) + 1, dtype=float)
+    # every window as the integral of the hourly step functions (hours from ``hours[0]``)
     origin = (start - hours[0]).total_seconds() / 3600.0
 
     def window_sums(values: Any, at: Any) -> Any:
-        cumulative = np.concatenate([[0.0], np.cumsum(values)])
-        return np.interp(at + dur_h, edges, cumulative) - np.interp(at, edges, cumulative)
+        return window_sum(values, at, at + dur_h)  # the one hourly weighting
 
     at = origin + offsets_h
     at_now = np.array([origin + now_h])

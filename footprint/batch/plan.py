@@ -30,6 +30,7 @@ from footprint.batch.options import (
 )
 from footprint.batch.readers import Source
 from footprint.errors import FootprintError, InputError, MissingDataError, UnknownNameError
+from footprint.hourly_time import window_sum
 from footprint.job_rules import check_power_inputs, check_utilization, raise_first
 
 
@@ -563,15 +564,10 @@ class HourlyCurve:
         values = self.intensity if which == "intensity" else self.ewif
         cum = self.cum_intensity if which == "intensity" else self.cum_ewif
         assert values is not None and cum is not None
-        last = len(values) - 1
-
-        def integral(t: np.ndarray) -> np.ndarray:
-            k = np.minimum(np.floor(t).astype(np.int64), last)
-            return cum[k] + (t - k) * values[k]
-
         span = t1 - t0
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean = (integral(t1) - integral(t0)) / span
+            mean = window_sum(values, t0, t1, cum) / span
+        last = len(values) - 1
         at_start = values[np.minimum(np.floor(t0).astype(np.int64), last)]
         return np.where(span > 0, mean, at_start)
 

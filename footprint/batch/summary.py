@@ -291,10 +291,9 @@ def render_summary(
     JSON and CSV carry every quantity in canonical units; the table and Markdown
     show the main ones in readable units, the rows statement and the reasons.
     """
-    import json
 
     from footprint import units
-    from footprint.report import FORMATS, readable, render_frame
+    from footprint.report import FORMATS, readable, render_frame, to_json
 
     if fmt not in FORMATS:
         raise InputError(f"format: expected one of {FORMATS}, got {fmt!r}")
@@ -302,7 +301,7 @@ def render_summary(
         d = summary.to_dict()
         if outputs:
             d["outputs"] = dict(outputs)
-        return json.dumps(_json_safe(d), indent=2, ensure_ascii=False, allow_nan=False)
+        return to_json(_json_safe(d))
     total: dict[str, Any] = {c: "" for c in summary.group_by}
     if summary.group_by:
         total[summary.group_by[0]] = "TOTAL"

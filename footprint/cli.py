@@ -142,4 +142,20 @@ def main(argv: list[str] | None = None) -> None:
             code = _output_error(exc)
         else:
             _quiet_stdout()
+    _skip_exit_collection()
     sys.exit(code)
+
+
+def _skip_exit_collection() -> None:
+    """Let the interpreter's shutdown skip its full garbage-collector passes.
+
+    At exit, Python tears the modules down with several full passes of the cyclic
+    garbage collector over every live object: pint, numpy and the loaded datasets make
+    that about 60 ms of a 0.45 s ``footprint estimate``. Freezing the collector's view
+    (``gc.freeze``) skips those passes; memory is returned by the process ending, and
+    nothing footprint writes depends on them (commands close, publish or discard their
+    files themselves, and standard output was flushed above).
+    """
+    import gc
+
+    gc.freeze()

@@ -30,6 +30,7 @@ import os
 import re
 from collections.abc import Iterable
 from functools import cache
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -321,7 +322,7 @@ def read_records(name: str) -> tuple[dict[str, str], ...]:
     file = dataset_path(name).relative_to(datasets_dir()).as_posix()
     _, header, records = _load(file)
     # parse_csv checked that every record is as wide as the header
-    return tuple([dict(zip(header, record, strict=False)) for record in records])
+    return tuple(map(dict, map(zip, repeat(header), records)))
 
 
 def clear_caches() -> None:

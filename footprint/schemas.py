@@ -84,7 +84,7 @@ def parse_csv(file: str, content: str) -> tuple[list[str], list[list[str]]]:
     header = next(reader, None)
     if header is None:
         return [], []
-    records = [record for record in reader if record]
+    records = list(filter(None, reader))  # blank lines are empty records
     if records and set(map(len, records)) != {len(header)}:
         raise _ragged(file, content, len(header))
     return header, records

@@ -2,8 +2,10 @@
 
 The registry is pint's default registry plus ``units.txt`` beside this module
 (CO2e as its own dimension, counting dimensions for request, token and FLOP,
-currencies as separate dimensions). It is created on first use, never at
-import time, so ``footprint --help`` stays fast::
+currencies as separate dimensions), built by :mod:`footprint.unit_registry` from
+definitions shipped already parsed (about 15 ms instead of pint's 120 ms, without
+pint's pickle cache). It is created on first use, never at import time, so
+``footprint --help`` stays fast::
 
     >>> from footprint import units
     >>> units.Q_(414, "gCO2e/kWh") * units.Q_(2, "kWh")
@@ -72,8 +74,8 @@ def get_registry() -> pint.UnitRegistry:
 
     pint's on-disk cache of parsed definitions is not used: it unpickles files from
     the user's cache directory (whoever can write there would run code in every later
-    call), and processes starting together raced on it. Parsing costs about 0.1 s once
-    per process.
+    call), and processes starting together raced on it. The definitions come parsed
+    with the package instead, as plain JSON data (:mod:`footprint.unit_registry`).
     """
     if _REGISTRY:
         registry: pint.UnitRegistry = _REGISTRY[0]
@@ -86,9 +88,9 @@ def get_registry() -> pint.UnitRegistry:
 
 
 def _new_registry() -> pint.UnitRegistry:
-    import pint
+    from footprint.unit_registry import PrebuiltRegistry
 
-    registry: pint.UnitRegistry = pint.UnitRegistry(
+    registry: pint.UnitRegistry = PrebuiltRegistry(
         autoconvert_offset_to_baseunit=True,
         on_redefinition="raise",
         cache_folder=None,

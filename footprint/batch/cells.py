@@ -355,8 +355,6 @@ def _known_unit(unit: str, dimension: str, target: str) -> float:
         return math.nan
 
 
-
-
 def show(value: Any, quote: bool = True, limit: int = 60) -> str:
     """A cell for a message, cut to ``limit`` characters."""
     text = str(value)

@@ -9,11 +9,11 @@ What is timed:
 
 - *read*: the CSV into a DataFrame of text cells, as ``footprint batch`` reads
   it (excluded from the end-to-end figure, shown apart);
-- *end to end excluding the file read*: :func:`footprint.batch.batch_frame` on
+- *end to end excluding the file read*: :func:`footprint.analyses.batch.batch_frame` on
   that frame: header check, validation of every cell (timestamps, counts,
   names), name and site resolution, the accounting, results and rejects
   tables, and the summary grouped by user (median of ``--runs`` runs);
-- *with hourly accounting* (when ``footprint.hourly`` exists): the same call
+- *with hourly accounting* (when ``footprint.analyses.hourly`` exists): the same call
   with ``hourly=True``: jobs in regions with hourly grid data (here the cloud
   regions in US balancing areas) are accounted hour by hour, to state the cost
   ratio;
@@ -105,7 +105,7 @@ def worker(csv_path: str, runs: int, hourly: bool) -> dict[str, float]:
 
     import pandas as pd
 
-    from footprint.batch import BatchOptions, batch_frame
+    from footprint.analyses.batch import BatchOptions, batch_frame
 
     # text cells as footprint batch reads them (pyarrow's reader when installed)
     engine = "pyarrow" if importlib.util.find_spec("pyarrow") else "c"
@@ -146,7 +146,7 @@ def worker(csv_path: str, runs: int, hourly: bool) -> dict[str, float]:
 
 def cli_run(csv_path: str, out_dir: str) -> dict[str, float]:
     """``run_batch`` from the file to Parquet results, CSV rejects, JSON summary (once)."""
-    from footprint.batch import BatchOptions, run_batch
+    from footprint.analyses.batch import BatchOptions, run_batch
 
     t0 = time.perf_counter()
     report = run_batch(
@@ -188,7 +188,7 @@ def main() -> None:
 
     import importlib.util
 
-    has_hourly = importlib.util.find_spec("footprint.hourly") is not None
+    has_hourly = importlib.util.find_spec("footprint.analyses.hourly") is not None
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = f"{tmp}/jobs.csv"
         t0 = time.perf_counter()
@@ -226,7 +226,7 @@ def main() -> None:
             f"peak {h['peak_rss_mb']:.0f} MB resident"
         )
     else:
-        print("with hourly accounting        footprint.hourly not present: no figure")
+        print("with hourly accounting        footprint.analyses.hourly not present: no figure")
     print(
         f"CLI path to Parquet (1 run)   {c['cli_parquet_s']:7.2f} s read + compute + write, "
         f"peak {c['cli_peak_rss_mb']:.0f} MB; {int(c['site_resolutions'])} site resolutions"

@@ -1,7 +1,7 @@
 """Benchmark: one workload compared across every country (~200 zones).
 
 Run from the repository root: ``python benchmarks/bench_compare.py [--runs 15]``.
-Prints the median wall time of ``footprint.compare.compare`` over all countries (warm:
+Prints the median wall time of ``footprint.analyses.compare.compare`` over all countries (warm:
 datasets already loaded, as in a long-running session), the first (cold) call, and the
 split between resolving the site factors of each zone and the single vectorised
 ``account`` call.
@@ -26,8 +26,8 @@ def main() -> None:
     import numpy as np
 
     import footprint as fp
-    from footprint.accounting import account
-    from footprint.compare import compare
+    from footprint.analyses.compare import compare
+    from footprint.engine.accounting import account
 
     job = fp.GpuJob("H100-SXM", gpu_hours="1e6 h")
     t0 = time.perf_counter()
@@ -45,7 +45,7 @@ def main() -> None:
         t0 = time.perf_counter()
         account(1e6, 700.0, 150.0, 1.56 * z, 1.8 * z, 2.0 * z, 400.0 * z, cfe_share=0 * z)
         t_account.append(time.perf_counter() - t0)
-    from footprint.regions import select_locations
+    from footprint.places.regions import select_locations
 
     selected = len(select_locations(kind="country"))
     print(f"zones compared: {n} of {selected} countries (the rest lack a generation mix)")

@@ -38,10 +38,10 @@ def main(runs: int = 15) -> None:
     import pandas as pd
     import pvlib
 
-    from footprint.hourly import LoadProfile, account_hourly
-    from footprint.scheduling import schedule
-    from footprint.site import Site
-    from footprint.solar import on_site_solar
+    from footprint.analyses.hourly import LoadProfile, account_hourly
+    from footprint.analyses.scheduling import schedule
+    from footprint.places.site import Site
+    from footprint.places.solar import on_site_solar
 
     site = Site(region="aws:us-west-1")
     solar = on_site_solar("2 MWp", region="aws:us-west-1", clearness=0.8)

@@ -31,7 +31,7 @@ def median_ms(fn: Callable[[], object], runs: int) -> float:
 
 def main(runs: int = 200, cold_runs: int = 9) -> None:
     import footprint as fp
-    from footprint.uncertainty import DEFAULT_SAMPLES
+    from footprint.analyses.uncertainty import DEFAULT_SAMPLES
 
     job = fp.GpuJob("H100-SXM", gpu_hours="39.3e6 h")
     site = fp.Site(region="US", year=2023)

@@ -10,7 +10,7 @@ Each module in ``scripts/datasets/`` owns some tables and exposes
 runtime package never reads ``../shared``; it reads only the CSVs written here.
 
 After building, every data file in the output folder is checked against its schema
-(``footprint/schemas.py``) and ``MANIFEST.sha256`` is rewritten (SHA-256 and row count of
+(``footprint/data/schemas.py``) and ``MANIFEST.sha256`` is rewritten (SHA-256 and row count of
 each file; footprint refuses files that do not match it). ``--manifest-only`` skips the
 build and does just that (as ``scripts/update_manifest.py`` does).
 """

@@ -1,10 +1,10 @@
-"""Write ``footprint/pint_definitions.json``: pint's default definitions and units.txt, parsed.
+"""Write ``footprint/core/pint_definitions.json``: pint's default definitions and units.txt, parsed.
 
 Usage (from the repository root)::
 
     python scripts/build_unit_definitions.py [--check]
 
-Run it after changing ``footprint/units.txt`` or upgrading pint. footprint uses the
+Run it after changing ``footprint/core/units.txt`` or upgrading pint. footprint uses the
 written definitions only for the pint version and the file contents they were written
 from, and parses the text files otherwise (about 0.1 s more per start), so a stale file
 is slow, never wrong. ``--check`` writes nothing and exits 1 if the file is stale (for
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="compare, write nothing")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from footprint.unit_registry import SHIPPED, definitions_data, write_definitions
+    from footprint.core.unit_registry import SHIPPED, definitions_data, write_definitions
 
     shown = SHIPPED.relative_to(ROOT) if SHIPPED.is_relative_to(ROOT) else SHIPPED
     if args.check:

@@ -7,7 +7,7 @@ Usage (from the repository root)::
 footprint refuses to load a data file whose SHA-256 differs from its manifest entry, or
 that has none. ``scripts/build_datasets.py`` rewrites the manifest after every build; run
 this script after editing a data file by hand. Every file is first checked against its
-schema in ``footprint/schemas.py``: the manifest is not written while one fails.
+schema in ``footprint/data/schemas.py``: the manifest is not written while one fails.
 ``--check`` writes nothing and exits 1 if the manifest is stale (for CI).
 """
 
@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def check_schemas(root: Path) -> list[str]:
     """One message per data file under ``root`` that has no schema or breaks it."""
-    from footprint import schemas
-    from footprint.data import data_files, data_text
-    from footprint.errors import DataError
+    from footprint.core.errors import DataError
+    from footprint.data import schemas
+    from footprint.data.loader import data_files, data_text
 
     problems = []
     for file in data_files(root):
@@ -38,7 +38,7 @@ def check_schemas(root: Path) -> list[str]:
 def update(root: Path, check: bool = False) -> int:
     """Validate the data files under ``root`` and write (or, with ``check``, compare) the
     manifest; return a process exit code (0: written or up to date)."""
-    from footprint.data import MANIFEST, manifest_text, write_manifest
+    from footprint.data.loader import MANIFEST, manifest_text, write_manifest
 
     problems = check_schemas(root)
     for problem in problems:

@@ -2,7 +2,7 @@
 
 The contract under test (README, "Errors"): bad input ends with one line on stderr
 and exit code 2 -- never a traceback, never a hang -- and no NaN or infinity in any
-output. The library raises only :class:`footprint.errors.FootprintError` subclasses
+output. The library raises only :class:`footprint.core.errors.FootprintError` subclasses
 on bad input.
 
 Every call runs in a long-lived *worker* process (this file run as a script), which
@@ -343,7 +343,7 @@ def _qualname(exc: BaseException) -> str:
 
 
 def _run_lib(name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
-    from footprint.errors import FootprintError
+    from footprint.core.errors import FootprintError
 
     _reset_warnings()
     fn = LIB_CALLS[name]
@@ -655,7 +655,7 @@ def _series_nonfinite(s: Any, path: str) -> set[str]:
 
 def _q(value: Any) -> Any:
     if isinstance(value, tuple) and len(value) == 3 and value[0] == "Q":
-        from footprint.units import Q_
+        from footprint.core.units import Q_
 
         return Q_(value[1], value[2])
     if isinstance(value, tuple) and len(value) == 2 and value[0] == "np":
@@ -695,45 +695,45 @@ def _lib_training(run: dict[str, Any], site: dict[str, Any]) -> Any:
 
 def _lib_compare(job: dict[str, Any], kwargs: dict[str, Any]) -> Any:
     import footprint as fp
-    from footprint.compare import compare
+    from footprint.analyses.compare import compare
 
     return compare(fp.GpuJob(**_q(job)), **_q(kwargs))
 
 
 def _lib_trend(region: Any, start: Any, end: Any, hydro: Any) -> Any:
-    from footprint.trends import trend
+    from footprint.analyses.trends import trend
 
     return trend(_q(region), _q(start), _q(end), hydro=_q(hydro))
 
 
 def _lib_project(job: dict[str, Any], region: Any, years: dict[str, Any], growth: dict[str, Any]):
     import footprint as fp
-    from footprint.trends import Growth, project
+    from footprint.analyses.trends import Growth, project
 
     return project(fp.GpuJob(**_q(job)), _q(region), **_q(years), growth=Growth(**_q(growth)))
 
 
 def _lib_project_totals(base: Any, base_year: Any, end_year: Any, growth: dict[str, Any]) -> Any:
-    from footprint.trends import Growth, project_totals
+    from footprint.analyses.trends import Growth, project_totals
 
     return project_totals(_q(base), _q(base_year), _q(end_year), Growth(**_q(growth)))
 
 
 def _lib_schedule(kwargs: dict[str, Any], site: dict[str, Any]) -> Any:
     import footprint as fp
-    from footprint.scheduling import schedule
+    from footprint.analyses.scheduling import schedule
 
     return schedule(site=fp.Site(**_q(site)), **_q(kwargs))
 
 
 def _lib_solar(capacity: Any, kwargs: dict[str, Any], year: Any) -> Any:
-    from footprint.solar import annual_yield, on_site_solar
+    from footprint.places.solar import annual_yield, on_site_solar
 
     return annual_yield(on_site_solar(_q(capacity), **_q(kwargs)), year=_q(year))
 
 
 def _lib_batch(content: bytes, suffix: str, options: dict[str, Any]) -> Any:
-    from footprint.batch import BatchOptions, run_batch
+    from footprint.analyses.batch import BatchOptions, run_batch
 
     tmp = Path(tempfile.mkdtemp(prefix="footprint-fuzz-lib-"))
     try:

@@ -258,7 +258,7 @@ def _lib_training_run(tmp: Path) -> Any:
 
 def _lib_compare_records(tmp: Path) -> Any:
     import footprint as fp
-    from footprint.compare import compare, to_records
+    from footprint.analyses.compare import compare, to_records
 
     df = compare(fp.GpuJob("H100-SXM", gpu_hours="1e6 h"), regions="FR,SE,TW", year=2023)
     return to_records(df)
@@ -266,8 +266,8 @@ def _lib_compare_records(tmp: Path) -> Any:
 
 def _lib_account_hourly(tmp: Path) -> Any:
     import footprint as fp
-    from footprint.hourly import LoadProfile, account_hourly
-    from footprint.solar import on_site_solar
+    from footprint.analyses.hourly import LoadProfile, account_hourly
+    from footprint.places.solar import on_site_solar
 
     site = fp.Site(region="aws:us-west-1")
     job = LoadProfile.from_job("2022-07-01T09:00-07:00", "10 h", "1000 kW")
@@ -276,8 +276,8 @@ def _lib_account_hourly(tmp: Path) -> Any:
 
 
 def _lib_scenario(tmp: Path) -> Any:
-    from footprint.compare import to_records
-    from footprint.scenario import load_scenario, run_scenario
+    from footprint.analyses.compare import to_records
+    from footprint.analyses.scenario import load_scenario, run_scenario
 
     result = run_scenario(load_scenario(ROOT / "examples" / "llm_project.toml"))
     return {

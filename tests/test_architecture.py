@@ -243,30 +243,36 @@ def test_known_cycles_name_existing_modules() -> None:
 
 
 CHECKER_CASES = [
-    ("from footprint.hourly import _parse_time", ["footprint.x uses footprint.hourly._parse_time"]),
-    ("from .hourly import _parse_time as p", ["footprint.x uses footprint.hourly._parse_time"]),
     (
-        "from footprint.commands._options import _x",
-        ["footprint.x uses footprint.commands._options._x"],
+        "from footprint.analyses.hourly import _parse_time",
+        ["footprint.x uses footprint.analyses.hourly._parse_time"],
     ),
     (
-        "import footprint.hourly as h\nh._parse_time",
+        "from .hourly import _parse_time as p",
         ["footprint.x uses footprint.hourly._parse_time"],
     ),
     (
-        "import footprint.hourly\nfootprint.hourly._parse_time",
-        ["footprint.x uses footprint.hourly._parse_time"],
+        "from footprint.cli.commands._options import _x",
+        ["footprint.x uses footprint.cli.commands._options._x"],
     ),
     (
-        "def f():\n    from footprint import hourly\n    return hourly._zone",
-        ["footprint.x uses footprint.hourly._zone"],
+        "import footprint.analyses.hourly as h\nh._parse_time",
+        ["footprint.x uses footprint.analyses.hourly._parse_time"],
     ),
     (
-        "if TYPE_CHECKING:\n    from footprint.hourly import _Zone",
-        ["footprint.x uses footprint.hourly._Zone"],
+        "import footprint.analyses.hourly\nfootprint.analyses.hourly._parse_time",
+        ["footprint.x uses footprint.analyses.hourly._parse_time"],
     ),
-    ("from footprint.hourly import parse_time, __all__", []),
-    ("from footprint.commands import _options", []),  # a private module, not a private name
+    (
+        "def f():\n    from footprint.analyses import hourly\n    return hourly._zone",
+        ["footprint.x uses footprint.analyses.hourly._zone"],
+    ),
+    (
+        "if TYPE_CHECKING:\n    from footprint.analyses.hourly import _Zone",
+        ["footprint.x uses footprint.analyses.hourly._Zone"],
+    ),
+    ("from footprint.analyses.hourly import parse_time, __all__", []),
+    ("from footprint.cli.commands import _options", []),  # a private module, not a private name
     ("from footprint.x import _own", []),
     ("import numpy as np\nnp._private", []),
 ]
@@ -274,8 +280,9 @@ CHECKER_CASES = [
 
 @pytest.mark.parametrize(("source", "expected"), CHECKER_CASES)
 def test_private_checker(source: str, expected: list[str]) -> None:
-    modules = {"footprint", "footprint.x", "footprint.hourly", "footprint.commands"}
-    modules |= {"footprint.commands._options"}
+    modules = {"footprint", "footprint.x", "footprint.analyses.hourly", "footprint.cli.commands"}
+    modules |= {"footprint.hourly"}  # a relative import from footprint.x
+    modules |= {"footprint.cli.commands._options"}
     assert private_uses("footprint.x", source, modules) == expected
 
 

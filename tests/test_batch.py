@@ -23,8 +23,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from footprint import batch
-from footprint.batch import (
+from footprint.analyses import batch
+from footprint.analyses.batch import (
     INPUT_COLUMNS,
     QUANTITIES,
     BatchOptions,
@@ -35,9 +35,9 @@ from footprint.batch import (
     readers,
     run_batch,
 )
-from footprint.batch import sums as batch_sums
+from footprint.analyses.batch import sums as batch_sums
 from footprint.cli import cli
-from footprint.errors import InputError
+from footprint.core.errors import InputError
 
 HEADER = (
     "job_id,accelerator,count,start,end,duration,gpu_hours,region,year,user,power,"
@@ -529,16 +529,16 @@ def test_group_by_tag_and_month() -> None:
 
 
 def test_each_site_is_resolved_once(monkeypatch) -> None:
-    import footprint.site
+    import footprint.places.site
 
     calls = []
-    real = footprint.site.site_factors
+    real = footprint.places.site.site_factors
 
     def counting(site):
         calls.append((site.region, site.year, site.operator))
         return real(site)
 
-    monkeypatch.setattr(footprint.site, "site_factors", counting)
+    monkeypatch.setattr(footprint.places.site, "site_factors", counting)
     n = 2000
     frame = pd.DataFrame(
         {
@@ -692,7 +692,7 @@ def test_no_temporary_files_are_left(tmp_path: Path) -> None:
 
 
 def test_hourly_rows_equal_account_hourly() -> None:
-    hourly = pytest.importorskip("footprint.hourly")
+    hourly = pytest.importorskip("footprint.analyses.hourly")
     import footprint as fp
 
     frame = pd.DataFrame(
@@ -732,7 +732,7 @@ def test_hourly_rows_equal_account_hourly() -> None:
 
 
 def test_hourly_with_a_given_intensity_is_refused(tmp_path: Path) -> None:
-    pytest.importorskip("footprint.hourly")
+    pytest.importorskip("footprint.analyses.hourly")
     jobs = write(tmp_path / "jobs.csv", [HEADER, *GOOD_ROWS])
     r = run("batch", str(jobs), "--hourly", "--intensity", "400 g/kWh")
     assert r.exit_code == 2 and "--hourly takes each hour's grid intensity" in r.output

@@ -24,8 +24,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from footprint import batch
-from footprint.batch import (
+from footprint.analyses import batch
+from footprint.analyses.batch import (
     BatchOptions,
     batch_frame,
     read_config,
@@ -33,10 +33,10 @@ from footprint.batch import (
     render_summary,
     run_batch,
 )
-from footprint.batch import sums as batch_sums
+from footprint.analyses.batch import sums as batch_sums
 from footprint.cli import cli
-from footprint.errors import FootprintError, InputError
-from footprint.files import OUTPUT_MARKER
+from footprint.core.errors import FootprintError, InputError
+from footprint.io.files import OUTPUT_MARKER
 
 ROOT = Path(__file__).resolve().parent.parent
 JOBS = ROOT / "examples" / "jobs.csv"
@@ -229,7 +229,7 @@ def _no_constant(name: str) -> None:
 def test_cells_are_never_evaluated(cell: str, monkeypatch) -> None:
     """Cells pass the one quantity parser (units.parse_quantity), which reads one number and
     a unit text; pint's expression evaluator is never reached."""
-    from footprint import units
+    from footprint.core import units
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError(f"a cell reached the expression parser: {args!r}")
@@ -575,7 +575,7 @@ def test_huge_header_is_one_clear_error(tmp_path: Path, line: str) -> None:
 
 
 def test_hourly_with_an_enormous_duration_keeps_annual_factors() -> None:
-    pytest.importorskip("footprint.hourly")
+    pytest.importorskip("footprint.analyses.hourly")
     f = pd.DataFrame(
         {
             "job_id": ["1", "2"],

@@ -9,9 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 import footprint as fp
-from footprint import units
-from footprint.cli import cli
-from footprint.compare import (
+from footprint.analyses.compare import (
     COLUMN_UNITS,
     compare,
     display_frame,
@@ -21,9 +19,11 @@ from footprint.compare import (
     to_markdown,
     to_records,
 )
-from footprint.errors import InputError, MissingDataError, UnknownNameError
-from footprint.grid import grid_intensity
-from footprint.site import Site
+from footprint.cli import cli
+from footprint.core import units
+from footprint.core.errors import InputError, MissingDataError, UnknownNameError
+from footprint.places.grid import grid_intensity
+from footprint.places.site import Site
 
 # 1,000 h at 1,000 W with no host share and PUE 1: 1,000 kWh, so kgCO2e = gCO2e/kWh.
 UNIT_JOB = fp.GpuJob("H100-SXM", gpu_hours="1000 h", power="1000 W", host_power="0 W")
@@ -142,7 +142,7 @@ def test_plain_exports():
 
 
 def test_pint_pandas_registered_only_at_call_time():
-    code = "import sys, footprint.compare; print('pint_pandas' in sys.modules)"
+    code = "import sys, footprint.analyses.compare; print('pint_pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -1,6 +1,6 @@
 """One workload, one region: every command that accounts it gives the same numbers.
 
-Every analysis is one evaluation of the engine (:func:`footprint.evaluation.evaluate`)
+Every analysis is one evaluation of the engine (:func:`footprint.engine.evaluation.evaluate`)
 over its axis, so `estimate`, `compare`, `project` (its base year), `hourly` and
 `schedule` over a flat grid (every hour at the region's annual intensity) and a `batch`
 row must give the same

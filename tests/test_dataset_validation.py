@@ -2,7 +2,7 @@
 
 Each hostile case copies the datasets directory to ``tmp_path``, corrupts one file, points
 footprint at the copy with ``FOOTPRINT_DATASETS_DIR`` and expects a one-line
-:class:`~footprint.errors.DataError` naming the file, line, column, value and range. CLI
+:class:`~footprint.core.errors.DataError` naming the file, line, column, value and range. CLI
 cases run ``python -m footprint`` in a subprocess, where no table is cached yet.
 """
 
@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from footprint import data, schemas
-from footprint.errors import DataError
+from footprint.core.errors import DataError
+from footprint.data import loader as data
+from footprint.data import schemas
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASETS = ROOT / "datasets"
@@ -100,7 +101,7 @@ def test_every_shipped_file_has_a_schema_with_its_exact_columns() -> None:
     assert "grid_intensity.csv" in files and "hourly/US-CAL-CISO_2022.csv.gz" in files
     for file in files:
         schema = schemas.schema_for(file)
-        assert schema is not None, f"{file} has no schema in footprint/schemas.py"
+        assert schema is not None, f"{file} has no schema in footprint/data/schemas.py"
         content = data.data_text(file, (DATASETS / file).read_bytes())
         header, _ = schemas.parse_csv(file, content)
         assert list(schema.names) == header, file
@@ -188,7 +189,7 @@ def test_manifest_ships_in_the_wheel_layout() -> None:
 def test_the_estimate_path_still_does_not_import_pandas(tmp_path: Path) -> None:
     code = (
         "import sys\n"
-        "from footprint.data import read_records, verify_file\n"
+        "from footprint.data.loader import read_records, verify_file\n"
         "read_records('grid_intensity'); read_records('generation_mix')\n"
         "print('pandas' in sys.modules)\n"
     )

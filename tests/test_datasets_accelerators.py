@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from footprint import schemas
-from footprint.data import load_table
+from footprint.data import schemas
+from footprint.data.loader import load_table
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW_SOURCES = ROOT.parent / "shared" / "sources"
@@ -48,7 +48,7 @@ REQUIRED = [
 
 
 def normalise(label: str) -> str:
-    """Same matching rule as ``footprint.hardware.normalise_name`` (a superset of the brief's)."""
+    """Same matching rule as ``footprint.catalogues.hardware.normalise_name`` (a superset)."""
     return re.sub(r"[\s\-_/.]+", "", label.strip().lower())
 
 

@@ -1,7 +1,7 @@
 """Curated facility tables: datacenters, cloud_regions, cloud_region_factors.
 
 Built by ``scripts/datasets/facilities.py`` (``python scripts/build_datasets.py --only
-facilities``); these tests read the shipped CSVs through ``footprint.data.load_table``.
+facilities``); these tests read the shipped CSVs through ``footprint.data.loader.load_table``.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import re
 import pandas as pd
 import pytest
 
-from footprint import schemas
-from footprint.data import available_tables, load_table
+from footprint.data import schemas
+from footprint.data.loader import available_tables, load_table
 
 DATACENTER_COLUMNS = [
     "operator",
@@ -84,7 +84,7 @@ def factors() -> pd.DataFrame:
 )
 def test_exact_schema(name: str, columns: list[str]) -> None:
     assert list(load_table(name).columns) == columns
-    # the builder's columns are the ones footprint checks on load (footprint/schemas.py)
+    # the builder's columns are the ones footprint checks on load (footprint/data/schemas.py)
     assert list(schemas.SCHEMAS[f"{name}.csv"].names) == columns
 
 

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from footprint import schemas
-from footprint.data import load_table
+from footprint.data import schemas
+from footprint.data.loader import load_table
 
 TECHNOLOGIES = [
     "coal",
@@ -77,7 +77,7 @@ def test_schemas(zones, intensity, mix, water):
         "derivation",
         "source",
     ]
-    # the builder's columns are the ones footprint checks on load (footprint/schemas.py)
+    # the builder's columns are the ones footprint checks on load (footprint/data/schemas.py)
     for name, table in [("zones", zones), ("grid_intensity", intensity)]:
         assert list(schemas.SCHEMAS[f"{name}.csv"].names) == list(table.columns)
     for name, table in [("generation_mix", mix), ("water_factors", water)]:

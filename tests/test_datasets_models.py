@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from footprint import schemas
-from footprint.data import load_table
-from footprint.hardware import normalise_name
+from footprint.catalogues.hardware import normalise_name
+from footprint.data import schemas
+from footprint.data.loader import load_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -213,8 +213,8 @@ def test_builder_rejects_duplicates_and_missing_pue() -> None:
 
 def test_custom_model_refuses_a_count_given_as_billions():
     """custom_model(8e9) meant 8e18 parameters and ran (infer --params 8e9, regression)."""
-    from footprint.errors import InputError
-    from footprint.models import MAX_PARAMS_B, custom_model
+    from footprint.catalogues.models import MAX_PARAMS_B, custom_model
+    from footprint.core.errors import InputError
 
     with pytest.raises(InputError, match="in billions"):
         custom_model(8e9)

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from footprint import schemas
-from footprint.data import load_table
+from footprint.data import schemas
+from footprint.data.loader import load_table
 
 COLUMNS = [
     "zone",

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from footprint import schemas
-from footprint.data import datasets_dir, load_table
-from footprint.hardware import normalise_name
+from footprint.catalogues.hardware import normalise_name
+from footprint.data import schemas
+from footprint.data.loader import datasets_dir, load_table
 
 TECHNOLOGIES = [
     "coal",
@@ -86,7 +86,7 @@ def test_schemas(sub, intensity, mix, em):
         "dataset",
         "source",
     ]
-    # the builder's columns are the ones footprint checks on load (footprint/schemas.py)
+    # the builder's columns are the ones footprint checks on load (footprint/data/schemas.py)
     tables = {"zones_subnational": sub, "grid_intensity_subnational": intensity}
     tables |= {"generation_mix_subnational": mix, EM_TABLE: em}
     for name, table in tables.items():

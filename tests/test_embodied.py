@@ -13,17 +13,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import footprint as fp
-from footprint.accounting import account, embodied_rate
-from footprint.cli import cli
-from footprint.data import load_table
-from footprint.embodied import (
+from footprint.catalogues.embodied import (
     DEFAULT_LIFE_UTILIZATION,
     DEFAULT_LIFETIME_YEARS,
     embodied_factors,
     servers,
 )
-from footprint.errors import InputError, MissingDataError, UnitError, UnknownNameError
-from footprint.workloads import Load
+from footprint.cli import cli
+from footprint.core.errors import InputError, MissingDataError, UnitError, UnknownNameError
+from footprint.data.loader import load_table
+from footprint.engine.accounting import account, embodied_rate
+from footprint.workloads.jobs import Load
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW_SOURCES = ROOT.parent / "shared" / "sources"

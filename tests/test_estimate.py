@@ -5,7 +5,7 @@ import math
 import pytest
 
 import footprint as fp
-from footprint.errors import InputError, MissingDataError, UnitError, UnknownNameError
+from footprint.core.errors import InputError, MissingDataError, UnitError, UnknownNameError
 
 
 def job(**kw):
@@ -169,8 +169,8 @@ def test_total_co2e_per_unit_in_canonical_units():
         assert results[f"co2e_per_{per}"]["unit"] == unit
         assert results[f"total_co2e_per_{per}"]["value"] > results[f"co2e_per_{per}"]["value"]
     assert results["total_co2e_per_year"]["unit"] == results["co2e_per_year"]["unit"]
-    assert fp.engine.canonical_unit("total_co2e_per_month") == "kgCO2e/month"
-    assert fp.engine.canonical_unit("no_such_result") is None
+    assert fp.engine.result.canonical_unit("total_co2e_per_month") == "kgCO2e/month"
+    assert fp.engine.result.canonical_unit("no_such_result") is None
 
 
 def test_overflowing_results_are_refused():

@@ -1,7 +1,7 @@
 """Fuzzing the library API with hypothesis.
 
 Contract: on any input, a public function either returns a result whose numbers are
-all finite, or raises a :class:`footprint.errors.FootprintError` subclass with a
+all finite, or raises a :class:`footprint.core.errors.FootprintError` subclass with a
 one-line message -- never a bare ValueError, TypeError, KeyError, OverflowError,
 ZeroDivisionError..., and never hangs (per-call timeout, FOOTPRINT_FUZZ_TIMEOUT).
 

@@ -3,8 +3,8 @@
 import pytest
 
 import footprint as fp
-from footprint.errors import InputError, UnknownNameError
-from footprint.hardware import get_accelerator
+from footprint.catalogues.hardware import get_accelerator
+from footprint.core.errors import InputError, UnknownNameError
 
 
 @pytest.mark.parametrize("name", [5, None, "", "   "])

@@ -1,4 +1,4 @@
-"""Hourly grid data, load profiles and hour-by-hour accounting (``footprint.hourly``).
+"""Hourly grid data, load profiles and hour-by-hour accounting (``footprint.analyses.hourly``).
 
 Proofs required by the design: energy conservation in every hour (solar used + grid =
 load); hourly accounting equals the annual method when the profile is flat and the
@@ -18,10 +18,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from footprint.cli import cli
-from footprint.data import datasets_dir, load_table, read_records
-from footprint.errors import InputError, MissingDataError, UnitError, UnknownNameError
-from footprint.hourly import (
+from footprint.analyses.hourly import (
     HourlyGrid,
     LoadProfile,
     account_hourly,
@@ -32,10 +29,13 @@ from footprint.hourly import (
     hourly_zones,
     iso_local,
 )
-from footprint.site import Site
-from footprint.solar import on_site_solar
-from footprint.water import TECHNOLOGIES, ewif_from_mix
-from footprint.workloads import GpuJob
+from footprint.cli import cli
+from footprint.core.errors import InputError, MissingDataError, UnitError, UnknownNameError
+from footprint.data.loader import datasets_dir, load_table, read_records
+from footprint.places.site import Site
+from footprint.places.solar import on_site_solar
+from footprint.places.water import TECHNOLOGIES, ewif_from_mix
+from footprint.workloads.jobs import GpuJob
 
 ZONES = [
     "US-SW-AZPS",
@@ -152,8 +152,8 @@ def test_cloud_region_timezones_cover_every_region():
     ],
 )
 def test_hourly_zone_is_the_balancing_authority(region, zone, why):
-    from footprint.hourly import zone_for_region
-    from footprint.regions import resolve_region
+    from footprint.analyses.hourly import zone_for_region
+    from footprint.places.regions import resolve_region
 
     assert resolve_region(region).balancing_authority == zone
     found, note = zone_for_region(region)
@@ -167,7 +167,7 @@ def test_hourly_zone_is_the_balancing_authority(region, zone, why):
 )
 def test_balancing_authority_without_hourly_file_is_an_error(region, ba):
     """Seattle City Light and Grant County PUD have no hourly file: no silent fallback."""
-    from footprint.hourly import zone_for_region
+    from footprint.analyses.hourly import zone_for_region
 
     with pytest.raises(MissingDataError, match=ba) as err:
         zone_for_region(region)
@@ -175,7 +175,7 @@ def test_balancing_authority_without_hourly_file_is_an_error(region, ba):
 
 
 def test_zone_names_need_no_note():
-    from footprint.hourly import zone_for_region
+    from footprint.analyses.hourly import zone_for_region
 
     assert zone_for_region("US-CAL-CISO") == (hourly_zones()["US-CAL-CISO"], "")
 

@@ -31,9 +31,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import footprint as fp
-from footprint import inference as inf
 from footprint.cli import cli
-from footprint.errors import InputError, UnitError, UnknownNameError
+from footprint.core.errors import InputError, UnitError, UnknownNameError
+from footprint.workloads import inference as inf
 
 #: Isolates IT energy: PUE 1 and fixed factors, so results are the workload's own.
 BARE = fp.Site(
@@ -649,7 +649,7 @@ def test_cli_custom_params_model():
 
 
 def test_precision_choices_match_library():
-    from footprint.commands.infer import PRECISION_CHOICES
+    from footprint.cli.commands.infer import PRECISION_CHOICES
 
     assert set(PRECISION_CHOICES) == set(inf.PRECISIONS)
 

@@ -1,4 +1,4 @@
-"""The rules of an accelerator job are written once (footprint.job_rules): a GpuJob and a
+"""The rules of an accelerator job are written once (footprint.workloads.job_rules): a GpuJob and a
 batch row with the same inputs are accepted or refused together, with the same message."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from footprint.cli import cli
-from footprint.errors import InputError
-from footprint.job_rules import MAX_COUNT, check_count, check_utilization, draw
-from footprint.workloads import GpuJob
+from footprint.core.errors import InputError
+from footprint.workloads.job_rules import MAX_COUNT, check_count, check_utilization, draw
+from footprint.workloads.jobs import GpuJob
 
 CASES = [
     # (count, utilization, power): the GpuJob keywords and the batch cells

@@ -20,13 +20,15 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from footprint import compare as compare_mod
-from footprint import hourly, inference, scheduling, solar, training, trends, uncertainty
+from footprint.analyses import compare as compare_mod
+from footprint.analyses import hourly, scheduling, trends, uncertainty
 from footprint.cli import cli
-from footprint.errors import FootprintError, InputError
-from footprint.site import Site
-from footprint.units import Q_
-from footprint.workloads import GpuJob
+from footprint.core.errors import FootprintError, InputError
+from footprint.core.units import Q_
+from footprint.places import solar
+from footprint.places.site import Site
+from footprint.workloads import inference, training
+from footprint.workloads.jobs import GpuJob
 
 START = "2022-05-01T00:00Z"
 JOB = GpuJob("H100-SXM", gpu_hours="1000 h")
@@ -629,7 +631,7 @@ def test_compare_markdown_escapes_cells(hostile_comparison):
 
 
 def test_compare_terminal_table_shows_markup_as_typed(hostile_comparison):
-    from footprint.commands.compare import _render
+    from footprint.cli.commands.compare import _render
 
     df = hostile_comparison.copy()
     df["name"] = ["[red]x[/red]", "[b]y"]
@@ -639,7 +641,7 @@ def test_compare_terminal_table_shows_markup_as_typed(hostile_comparison):
 
 
 def test_compare_json_refuses_non_finite_values():
-    from footprint.commands.compare import _json_text
+    from footprint.cli.commands.compare import _json_text
 
     assert json.loads(_json_text({"x": 1.0})) == {"x": 1.0}
     with pytest.raises(FootprintError):

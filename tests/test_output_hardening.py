@@ -19,9 +19,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from footprint import files, report
 from footprint.cli import cli
-from footprint.errors import FootprintError, InputError
+from footprint.core.errors import FootprintError, InputError
+from footprint.io import files
+from footprint.render import report
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -172,12 +173,12 @@ def test_report_does_not_overwrite_its_scenario(scenario, tmp_path):
 
 
 def test_report_output_is_checked_before_the_computation(scenario, tmp_path, monkeypatch):
-    import footprint.scenario
+    import footprint.analyses.scenario
 
     def boom(*args, **kwargs):
         raise AssertionError("computed before checking the output")
 
-    monkeypatch.setattr(footprint.scenario, "run_scenario", boom)
+    monkeypatch.setattr(footprint.analyses.scenario, "run_scenario", boom)
     r = run("report", str(scenario), "--out", str(tmp_path / "missing" / "r.md"))
     assert "folder" in one_line_error(r)
     r = run("report", str(scenario), "--out", str(tmp_path / "r.txt"))
@@ -187,7 +188,7 @@ def test_report_output_is_checked_before_the_computation(scenario, tmp_path, mon
 def test_plot_save_refuses_special_files_and_writes_through_symlinks(tmp_path):
     from matplotlib.figure import Figure
 
-    from footprint.plots import save
+    from footprint.render.plots import save
 
     fig = Figure()
     fig.add_subplot().plot([0, 1], [0, 1])
@@ -205,7 +206,7 @@ def test_plot_save_refuses_special_files_and_writes_through_symlinks(tmp_path):
 
 
 def test_trend_plot_to_a_fifo_is_refused_before_the_computation(tmp_path, monkeypatch):
-    import footprint.trends
+    import footprint.analyses.trends
 
     fifo = tmp_path / "t.svg"
     os.mkfifo(fifo)
@@ -213,7 +214,7 @@ def test_trend_plot_to_a_fifo_is_refused_before_the_computation(tmp_path, monkey
     def boom(*args, **kwargs):
         raise AssertionError("computed before checking the output")
 
-    monkeypatch.setattr(footprint.trends, "trend", boom)
+    monkeypatch.setattr(footprint.analyses.trends, "trend", boom)
     r = run("trend", "FR", "--plot", str(fifo))
     assert "FIFO" in one_line_error(r)
     r = run("trend", "FR", "--plot", str(tmp_path / "t.txt"))
@@ -271,7 +272,7 @@ def test_report_huge_file_is_refused_unread(tmp_path):
     ids=["arrays", "inline-tables"],
 )
 def test_deeply_nested_toml_is_one_line(tmp_path, text):
-    from footprint.scenario import parse_scenario
+    from footprint.analyses.scenario import parse_scenario
 
     with pytest.raises(InputError, match="nested too deeply"):
         parse_scenario(text, "deep.toml")
@@ -283,7 +284,7 @@ def test_deeply_nested_toml_is_one_line(tmp_path, text):
 def test_load_scenario_refuses_a_fifo_without_opening_it(tmp_path):
     import threading
 
-    from footprint.scenario import load_scenario
+    from footprint.analyses.scenario import load_scenario
 
     fifo = tmp_path / "s.toml"
     os.mkfifo(fifo)
@@ -358,7 +359,7 @@ def test_broken_pipe_is_quiet():
 
 
 def _hostile_result():
-    from footprint.scenario import parse_scenario, run_scenario
+    from footprint.analyses.scenario import parse_scenario, run_scenario
 
     return run_scenario(parse_scenario(HOSTILE_SCENARIO, "hostile.toml"))
 
@@ -390,7 +391,7 @@ def _table_header(md: str, row: str) -> str:
 
 
 def test_scenario_markdown_escapes_user_strings():
-    from footprint.reporting import render_markdown
+    from footprint.render.reporting import render_markdown
 
     md = render_markdown(_hostile_result())
     _assert_no_markdown_markup(md)
@@ -398,7 +399,7 @@ def test_scenario_markdown_escapes_user_strings():
 
 
 def test_scenario_html_escapes_user_strings_and_svg():
-    from footprint.reporting import render_html
+    from footprint.render.reporting import render_html
 
     page = render_html(_hostile_result())
     assert "<script" not in page and "<img" not in page
@@ -419,9 +420,9 @@ def test_report_command_markdown_is_escaped(tmp_path):
 
 
 def _hostile_footprint():
-    from footprint.engine import estimate
-    from footprint.site import Site
-    from footprint.workloads import GpuJob
+    from footprint.analyses.estimate import estimate
+    from footprint.places.site import Site
+    from footprint.workloads.jobs import GpuJob
 
     fp = estimate(GpuJob("H100", gpu_hours="100 h"), Site(region="FR", year=2022))
     fp.notes.extend(HOSTILE + ['=HYPERLINK("http://x")'])

@@ -3,16 +3,16 @@
 import pytest
 
 import footprint as fp
-from footprint.compare import compare
-from footprint.errors import InputError
-from footprint.plots import (
+from footprint.analyses.compare import compare
+from footprint.analyses.trends import Growth, project, trend
+from footprint.core.errors import InputError
+from footprint.render.plots import (
     projection_chart,
     ranked_bar_chart,
     save,
     svg_text,
     trend_chart,
 )
-from footprint.trends import Growth, project, trend
 
 JOB = fp.GpuJob("H100-SXM", gpu_hours="1e6 h")
 

@@ -3,17 +3,17 @@
 import pytest
 
 import footprint as fp
-from footprint.data import read_records
-from footprint.errors import InputError, UnknownNameError
-from footprint.grid import all_zones
-from footprint.regions import (
+from footprint.core.errors import InputError, UnknownNameError
+from footprint.data.loader import read_records
+from footprint.places.grid import all_zones
+from footprint.places.regions import (
     cloud_factor_series,
     cloud_regions,
     coverage,
     resolve_region,
     zone_chain,
 )
-from footprint.site import region_table
+from footprint.places.site import region_table
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,7 @@ def test_unknown_region_suggests():
 
 
 def test_ambiguous_bare_cloud_code(monkeypatch):
-    import footprint.regions as regions
+    import footprint.places.regions as regions
 
     monkeypatch.setattr(
         regions, "_cloud_by_code", lambda: {"westeurope": ["aws:westeurope", "azure:westeurope"]}

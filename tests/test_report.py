@@ -1,4 +1,4 @@
-"""Rendering helpers of footprint.report: terminal sources, atomic output files."""
+"""Rendering helpers of footprint.render.report: terminal sources, atomic output files."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from footprint.cli import cli
-from footprint.errors import InputError
-from footprint.report import TABLE_SOURCE_CHARS, brief_source, publish_file, temp_file_beside
+from footprint.core.errors import InputError
+from footprint.render.report import TABLE_SOURCE_CHARS, brief_source, publish_file, temp_file_beside
 
 
 def test_brief_source_cuts_long_citations_at_a_clause():

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import footprint.reporting as reporting
+import footprint.render.reporting as reporting
+from footprint.analyses.scenario import ScenarioError, load_scenario, parse_scenario, run_scenario
 from footprint.cli import cli
-from footprint.scenario import ScenarioError, load_scenario, parse_scenario, run_scenario
 
 DATA = Path(__file__).resolve().parent / "data"
 ROOT = Path(__file__).resolve().parent.parent

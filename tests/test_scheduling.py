@@ -1,4 +1,4 @@
-"""Carbon-aware scheduling (``footprint.scheduling``): the known minimum on synthetic
+"""Carbon-aware scheduling (``footprint.analyses.scheduling``): the known minimum on synthetic
 profiles, consistency with hour-by-hour accounting, on-site solar, inputs and the CLI."""
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from footprint.analyses.hourly import HourlyGrid, LoadProfile, account_hourly
+from footprint.analyses.scheduling import schedule
 from footprint.cli import cli
-from footprint.errors import InputError
-from footprint.hourly import HourlyGrid, LoadProfile, account_hourly
-from footprint.scheduling import schedule
-from footprint.site import Site
-from footprint.solar import on_site_solar
+from footprint.core.errors import InputError
+from footprint.places.site import Site
+from footprint.places.solar import on_site_solar
 
 START = pd.Timestamp("2022-05-01T00:00Z")
 SITE = Site(region="US", pue=1.0, wue=0.0, ewif="0 L/kWh")
@@ -139,7 +139,7 @@ def test_real_grid_saving_is_reported_against_now():
 
 
 def test_schedule_with_a_workload():
-    from footprint.workloads import GpuJob
+    from footprint.workloads.jobs import GpuJob
 
     job = GpuJob("H100-SXM", count=8, duration="4 h")
     r = schedule(
@@ -291,7 +291,7 @@ def test_cli_within_is_elapsed_time_across_a_dst_change():
 
 def test_schedule_choices_carry_cost_market_and_embodied():
     import footprint as fp
-    from footprint.workloads import GpuJob
+    from footprint.workloads.jobs import GpuJob
 
     job = GpuJob("H100-SXM", count=8, duration="6 h")
     site = Site(region="aws:us-west-1", year=2022, price="0.2 USD/kWh", cfe=0.5)

@@ -5,7 +5,7 @@ import math
 import pytest
 
 import footprint as fp
-from footprint.errors import InputError, MissingDataError, UnknownNameError
+from footprint.core.errors import InputError, MissingDataError, UnknownNameError
 
 
 @pytest.mark.parametrize("year", [math.nan, math.inf, "2023", 2023.5, True, 1989])

@@ -1,4 +1,4 @@
-"""On-site PV with pvlib (``footprint.solar``): yields against published figures, weather
+"""On-site PV with pvlib (``footprint.places.solar``): yields against published figures, weather
 files and their time conventions, the clear-sky bound, inputs and units.
 
 Published figures used (annual AC yield of fixed arrays, kWh per kWp DC):
@@ -26,11 +26,11 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from footprint import units
 from footprint.cli import cli
-from footprint.data import load_table
-from footprint.errors import InputError, MissingDataError, UnknownNameError
-from footprint.solar import (
+from footprint.core import units
+from footprint.core.errors import InputError, MissingDataError, UnknownNameError
+from footprint.data.loader import load_table
+from footprint.places.solar import (
     PVArray,
     SolarSite,
     annual_yield,
@@ -102,8 +102,8 @@ def test_clearness_rows_reproduce_their_published_ghi():
 
 
 def test_clearness_regions_lie_within_the_radius():
-    from footprint.regions import cloud_regions
-    from footprint.weather import REFERENCE_RADIUS_KM, distance_km
+    from footprint.places.regions import cloud_regions
+    from footprint.places.weather import REFERENCE_RADIUS_KM, distance_km
 
     table = load_table("solar_clearness")
     regions = cloud_regions()
@@ -123,7 +123,7 @@ def test_clearness_regions_lie_within_the_radius():
 def test_builder_radius_is_the_runtime_radius():
     import sys
 
-    from footprint.solar import REFERENCE_RADIUS_KM
+    from footprint.places.solar import REFERENCE_RADIUS_KM
 
     scripts = str(Path(__file__).resolve().parent.parent / "scripts")
     loaded = sys.modules.get("datasets")
@@ -456,14 +456,14 @@ def test_site_errors():
 
 
 def test_pvlib_is_imported_in_one_place():
-    """``footprint.weather.import_pvlib`` (used by solar and weather) is the one import."""
+    """``footprint.places.weather.import_pvlib`` (used by solar and weather) is the one import."""
     root = Path(__file__).resolve().parent.parent / "footprint"
     importers = {
         p.relative_to(root).as_posix()
         for p in root.rglob("*.py")
         if re.search(r"^\s*(import pvlib|from pvlib)", p.read_text(encoding="utf-8"), re.M)
     }
-    assert importers == {"weather.py"}
+    assert importers == {"places/weather.py"}
 
 
 # --- CLI ----------------------------------------------------------------------------------------

@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 
 import footprint as fp
 from footprint.cli import cli
-from footprint.errors import InputError, MissingDataError, UnitError
-from footprint.training import DEFAULT_MFU
+from footprint.core.errors import InputError, MissingDataError, UnitError
+from footprint.workloads.training import DEFAULT_MFU
 
 
 def run(*args):

@@ -8,12 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import footprint as fp
-from footprint import units
-from footprint.cli import cli
-from footprint.errors import InputError, MissingDataError
-from footprint.grid import grid_intensity
-from footprint.site import Site
-from footprint.trends import (
+from footprint.analyses.trends import (
     Growth,
     _extend,
     annual_rate,
@@ -25,6 +20,11 @@ from footprint.trends import (
     trend,
     trend_summary,
 )
+from footprint.cli import cli
+from footprint.core import units
+from footprint.core.errors import InputError, MissingDataError
+from footprint.places.grid import grid_intensity
+from footprint.places.site import Site
 
 Q_ = units.Q_
 

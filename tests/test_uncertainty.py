@@ -13,12 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 import footprint as fp
+from footprint.analyses.uncertainty import DEFAULT_SAMPLES, propagate, spread_for, spread_rules
 from footprint.cli import cli
-from footprint.data import load_table
-from footprint.errors import InputError
-from footprint.provenance import Spread
-from footprint.uncertainty import DEFAULT_SAMPLES, propagate, spread_for, spread_rules
-from footprint.workloads import Load
+from footprint.core.errors import InputError
+from footprint.core.provenance import Spread
+from footprint.data.loader import load_table
+from footprint.workloads.jobs import Load
 
 ROOT = Path(__file__).resolve().parent.parent
 ENERGY_CO2E_WATER = ("it_energy", "facility_energy", "co2e", "total_co2e", "water")
@@ -167,7 +167,7 @@ def test_user_given_and_utilization_are_exact() -> None:
 
 
 def test_ewif_range_from_macknick_bounds_and_hydro_treatment() -> None:
-    from footprint.water import ewif
+    from footprint.places.water import ewif
 
     include = fp.estimate(job(), region="NO", year=2022).factors["ewif"]
     low = ewif("NO", 2022, hydro="exclude", bound="low").value.m_as("L/kWh")
@@ -184,7 +184,7 @@ def test_ewif_range_from_macknick_bounds_and_hydro_treatment() -> None:
 
 def test_intensity_vintage_widens_a_substituted_year() -> None:
     """Asking for 2035 uses the newest year: the range spans the years from there on."""
-    from footprint.grid import intensity_series
+    from footprint.places.grid import intensity_series
 
     exact_year = fp.estimate(job(), region="DE", year=2022).factors["intensity"]
     later = fp.estimate(job(), region="DE", year=2035).factors["intensity"]

@@ -1,7 +1,7 @@
 """The registry built from shipped parsed definitions equals pint's parsed one.
 
-``footprint.unit_registry`` loads pint's ``default_en.txt`` and ``units.txt`` from
-``footprint/pint_definitions.json`` (plain data, never unpickled or executed) and resolves
+``footprint.core.unit_registry`` loads pint's ``default_en.txt`` and ``units.txt`` from
+``footprint/core/pint_definitions.json`` (plain data, never unpickled or executed) and resolves
 units lazily; these tests check that the file is current, that it is used only when it
 matches, and that the registry reads, converts and formats every unit as pint does.
 """
@@ -18,8 +18,8 @@ from pathlib import Path
 import pint
 import pytest
 
-from footprint import unit_registry, units
-from footprint.unit_registry import PrebuiltRegistry
+from footprint.core import unit_registry, units
+from footprint.core.unit_registry import PrebuiltRegistry
 
 ROOT = Path(__file__).resolve().parent.parent
 OPTIONS = {"autoconvert_offset_to_baseunit": True, "on_redefinition": "raise", "cache_folder": None}
@@ -188,7 +188,7 @@ def test_compatible_units_under_threads():
 
 def test_footprint_registry_is_prebuilt_and_fast():
     code = (
-        "import time, pint; t = time.perf_counter(); from footprint import units; "
+        "import time, pint; t = time.perf_counter(); from footprint.core import units; "
         "r = units.get_registry(); print(type(r).__name__, time.perf_counter() - t)"
     )
     out = subprocess.run(

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from footprint import units
-from footprint.errors import InputError, UnitError
+from footprint.core import units
+from footprint.core.errors import InputError, UnitError
 
 Q_ = units.Q_
 

@@ -23,9 +23,9 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from footprint import units
 from footprint.cli import cli
-from footprint.errors import FootprintError, InputError, UnitError
+from footprint.core import units
+from footprint.core.errors import FootprintError, InputError, UnitError
 
 SECONDS = 5.0  # every parse must finish far below this
 
@@ -176,7 +176,7 @@ _THREADS = textwrap.dedent(
     """
     import sys, threading
     import footprint as fp
-    from footprint import units
+    from footprint.core import units
     barrier = threading.Barrier(8)
     out, errors, registries = [], [], set()
     def work(i):
@@ -333,7 +333,7 @@ def test_site_refuses_a_region_that_is_not_a_name():
 
 
 def test_suggestions_for_a_name_that_is_not_text():
-    from footprint.errors import UnknownNameError
+    from footprint.core.errors import UnknownNameError
 
     assert "unknown zone 5" in str(UnknownNameError("zone", 5, ["FR", 7]))
 
@@ -353,7 +353,8 @@ def test_profile_header_unit_is_never_evaluated(tmp_path):
 
 
 def test_hourly_grid_files_are_verified_against_the_manifest(monkeypatch):
-    from footprint import data, hourly_grid
+    from footprint.data import loader as data
+    from footprint.places import hourly_grid
 
     seen = []
     monkeypatch.setattr(hourly_grid, "verify_file", lambda path: seen.append(path))

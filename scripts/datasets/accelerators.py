@@ -627,7 +627,7 @@ _NORMALISE = re.compile(r"[\s\-_/.]+")
 
 
 def normalise(label: str) -> str:
-    """Matching key for names and aliases (same rule as ``footprint.hardware``)."""
+    """Matching key for names and aliases (same rule as ``footprint.catalogues.hardware``)."""
     return _NORMALISE.sub("", label.strip().lower())
 
 

@@ -7,7 +7,7 @@ Writes into ``datasets/``:
     the hour's start in UTC), the generation-weighted lifecycle carbon intensity
     (gCO2e/kWh), in-area generation (MWh) and the generation shares of the nine
     technologies of ``generation_mix.csv`` (so that hourly EWIF comes from
-    ``footprint.water.ewif_from_mix``), and whether the hour was estimated (gap filled).
+    ``footprint.places.water.ewif_from_mix``), and whether the hour was estimated (gap filled).
 ``hourly/zones.csv``
     The hourly zones: zone id (Electricity Maps id, as in ``zones_subnational.csv``), EIA
     code, name, IANA time zone, years, dataset, source.
@@ -18,7 +18,7 @@ Writes into ``datasets/``:
 ``solar_clearness.csv``
     Annual clear-sky index (typical-year / clear-sky global horizontal irradiation) of
     reference weather stations, for the default "clear sky x clearness" weather of
-    ``footprint.solar``, with the cloud regions each station stands for (metro within
+    ``footprint.places.solar``, with the cloud regions each station stands for (metro within
     ``RADIUS_KM``). Stations: the typical years that ship with pvlib (read hour by hour),
     and typical years published as EnergyPlus weather statistics files (monthly mean
     daily GHI transcribed in ``STAT_STATIONS`` with the station header).
@@ -231,7 +231,7 @@ CLEARNESS_SITES = {
 
 #: Largest distance [km] from a reference station to a cloud region's metro for the
 #: station to stand for the region (the same radius as
-#: ``footprint.solar.REFERENCE_RADIUS_KM``, checked by the tests).
+#: ``footprint.places.solar.REFERENCE_RADIUS_KM``, checked by the tests).
 RADIUS_KM = 50.0
 _EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
 
@@ -589,7 +589,7 @@ def _region_timezone(row: dict[str, str], tab: dict[str, list[str]]) -> tuple[st
 def _cloud_region_table(out: Path) -> pd.DataFrame:
     """The IANA time zone of every cloud region (local times in hourly outputs).
 
-    Which hourly zone applies to a region is not stored here: ``footprint.hourly`` takes
+    Which hourly zone applies to a region is not stored here: ``footprint.analyses.hourly`` takes
     it from the region's balancing authority (``cloud_regions.csv``, built by
     ``facilities.py``) when that authority has an hourly file, so the mapping lives once.
     """

@@ -857,7 +857,7 @@ PRESETS: list[dict[str, Any]] = [
 
 
 def normalise(name: str) -> str:
-    """Key used to match names and aliases (same rule as ``footprint.models``)."""
+    """Key used to match names and aliases (same rule as ``footprint.catalogues.models``)."""
     return re.sub(r"[\s\-_/.]+", "", name.strip().lower())
 
 

@@ -37,7 +37,7 @@ Writes into ``datasets/``:
 The builder reads ``zones.csv`` from the output folder (build ``grid`` first) and fails if
 any code, name or alias here collides with one there or with another here, after
 normalisation (lower case, spaces, hyphens, underscores, dots and slashes removed: the key
-``footprint.hardware.normalise_name`` uses).
+``footprint.catalogues.hardware.normalise_name`` uses).
 
 References
 ----------
@@ -339,7 +339,7 @@ _CANADA_SOURCES = {
 
 
 def normalise(label: str) -> str:
-    """Matching key of a code, name or alias (same rule as ``footprint.hardware``)."""
+    """Matching key of a code, name or alias (same rule as ``footprint.catalogues.hardware``)."""
     return re.sub(r"[\s\-_/.]+", "", label.strip().lower())
 
 

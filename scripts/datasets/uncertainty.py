@@ -1,6 +1,6 @@
 """Build ``datasets/uncertainty.csv``: the documented spread of every uncertain default factor.
 
-``footprint.uncertainty`` reads this table to give each factor a low/high range and a
+``footprint.analyses.uncertainty`` reads this table to give each factor a low/high range and a
 distribution (triangular between low and high with the factor's value as mode, or uniform).
 A factor the user gives is exact and gets no range.
 

@@ -1,0 +1,171 @@
+"""The orchestrator: a workload at a site -> electricity, CO2e and water, with provenance."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from footprint.core.errors import InputError
+from footprint.engine.accounting import EMBODIED_KEYS, RESULT_KEYS
+from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
+from footprint.engine.result import Footprint, canonical_unit
+from footprint.places.site import Site, site_factors
+from footprint.workloads.jobs import Workload
+
+if TYPE_CHECKING:  # pragma: no cover
+    from footprint.analyses.uncertainty import Uncertainty
+    from footprint.catalogues.embodied import Embodied
+
+__all__ = ["Footprint", "canonical_unit", "embodied_of", "estimate", "per_unit_results"]
+
+
+def _site(site: Site | None, region: str | None, year: int | None) -> Site:
+    if site is None:
+        return Site(region=region, year=year)
+    if region is not None or year is not None:
+        raise InputError("give region and year either inside site=Site(...) or as keywords")
+    return site
+
+
+def estimate(
+    job: Workload,
+    site: Site | None = None,
+    *,
+    region: str | None = None,
+    year: int | None = None,
+    embodied: Embodied | bool | None = None,
+    uncertainty: Uncertainty | bool | None = None,
+) -> Footprint:
+    """Electricity, CO2e and water of ``job`` run at ``site``.
+
+    Parameters
+    ----------
+    job : Workload
+        What runs: a :class:`~footprint.GpuJob`, or any workload with a
+        ``load()`` method returning a :class:`~footprint.workloads.jobs.Load`.
+    site : Site, optional
+        Where it runs, with any factor overrides. ``region`` and ``year`` are a
+        shorthand for ``Site(region=..., year=...)``.
+    embodied : Embodied or bool, optional
+        Embodied (manufacturing) emissions: counted by default (``None``/``True``) with
+        the defaults of :mod:`footprint.catalogues.embodied`, or with an
+        :class:`~footprint.Embodied` that replaces some of them; ``False`` leaves them
+        out (no ``embodied_co2e`` and ``total_co2e`` results).
+    uncertainty : Uncertainty or bool, optional
+        ``True`` or an :class:`~footprint.Uncertainty` adds low/high ranges to the
+        results and a sensitivity ranking (:func:`footprint.analyses.uncertainty.propagate`).
+
+    Returns
+    -------
+    Footprint
+        Quantities with their factors (value, unit, zone, year, source, range), the
+        inputs and notes on every substitution.
+
+    Examples
+    --------
+    >>> import footprint as fp
+    >>> r = fp.estimate(fp.GpuJob("H100-SXM", gpu_hours="39.3e6 h"), region="US", year=2023)
+    >>> r.co2e.to("tCO2e")  # doctest: +SKIP
+    >>> r = fp.estimate(fp.GpuJob("H100-SXM", gpu_hours=1000), uncertainty=True)
+    >>> r.ranges["total_co2e"]  # doctest: +SKIP
+    """
+    from footprint.analyses.uncertainty import with_spreads
+
+    if not isinstance(job, Workload):
+        raise InputError(f"job: expected a workload such as GpuJob, got {type(job).__name__}")
+    site = _site(site, region, year)
+    sf = site_factors(site)
+    load = job.load()
+    emb = embodied_of(embodied, job, load)
+    result = evaluate(LoadTable.of(load, emb), SiteTable.of(sf))
+    factors = {"power": load.power, "host_power": load.host_power, **load.extra_factors}
+    factors.update(sf.as_dict())
+    factors = with_spreads({**factors, **result.loads.factors}, site)
+    keys = RESULT_KEYS + (EMBODIED_KEYS if emb is not None else ()) + ("cost",)
+    results = result.quantities(keys)
+    results.update(per_unit_results(results, load.per_unit))
+    results.update(load.extra_results)
+    _check_finite(results, load)
+    notes = [*sf.notes, *load.notes, *(() if emb is None else emb.notes)]
+    inputs = {**load.inputs, **site.inputs(), "zone": sf.zone}
+    if embodied is False:
+        notes.append("embodied (manufacturing) emissions not counted")
+    elif embodied is not None and not isinstance(embodied, bool):
+        inputs.update(embodied.inputs())
+    fp = Footprint(results=results, factors=factors, inputs=inputs, notes=notes)
+    if uncertainty is None or uncertainty is False:
+        return fp
+    from footprint.analyses.uncertainty import Uncertainty as _Uncertainty
+    from footprint.analyses.uncertainty import propagate
+
+    if uncertainty is True:
+        spec = _Uncertainty()
+    elif isinstance(uncertainty, _Uncertainty):
+        spec = uncertainty
+    else:
+        raise InputError(
+            f"uncertainty: expected True, False or an Uncertainty, got {type(uncertainty).__name__}"
+        )
+    return propagate(fp, load, spec)
+
+
+def _check_finite(results: dict[str, Any], load: Any) -> None:
+    """Refuse results that overflowed to infinity (JSON has no number for them)."""
+    overflow = [
+        key
+        for key, q in results.items()
+        if not all(math.isfinite(float(m)) for m in _flat(getattr(q, "magnitude", q)))
+    ]
+    if overflow:
+        raise InputError(
+            f"{', '.join(overflow)}: too large to compute (beyond 1e308); check the size "
+            f"of the inputs (accelerator-hours {load.accelerator_hours.m_as('h'):g} h, "
+            f"power {load.power.value.m_as('W'):g} W)"
+        )
+
+
+def _flat(m: Any) -> list[Any]:
+    return list(m.ravel()) if hasattr(m, "ravel") else [m]
+
+
+def embodied_of(embodied: Any, job: Any, load: Any) -> Any:
+    """The embodied factors of ``job`` (whose ``load()`` is ``load``), or ``None``.
+
+    ``embodied`` means what it means in :func:`estimate`: ``None``/``True`` (the defaults
+    of :mod:`footprint.catalogues.embodied`), an :class:`~footprint.Embodied`, or
+    ``False`` (not counted: ``None`` is returned). Returns an
+    :class:`~footprint.catalogues.embodied.EmbodiedFactors`.
+    """
+    if embodied is False:
+        return None
+    from footprint.catalogues.embodied import Embodied as _Embodied
+    from footprint.catalogues.embodied import embodied_factors, workload_accelerator
+
+    if embodied is None or embodied is True:
+        spec = _Embodied()
+    elif isinstance(embodied, _Embodied):
+        spec = embodied
+    else:
+        raise InputError(
+            f"embodied: expected True, False or an Embodied, got {type(embodied).__name__}"
+        )
+    accelerator = None if "accelerator" in spec._parsed else workload_accelerator(job, load)
+    return embodied_factors(spec, accelerator)
+
+
+def per_unit_results(results: dict[str, Any], per_unit: dict[str, Any]) -> dict[str, Any]:
+    """``energy_per_<unit>`` (facility energy), ``co2e_per_<unit>``, ``water_per_<unit>``."""
+    out = {}
+    for unit, count in per_unit.items():
+        n = float(getattr(count, "magnitude", count))
+        if not (math.isfinite(n) and n > 0):
+            raise InputError(
+                f"per-{unit.replace('_', '-')} results: the workload counts {n:g} {unit}s "
+                "(a volume or period too small or too large to divide by)"
+            )
+        out[f"energy_per_{unit}"] = (results["facility_energy"] / count).to(f"Wh/{unit}")
+        out[f"co2e_per_{unit}"] = (results["co2e"] / count).to(f"gCO2e/{unit}")
+        out[f"water_per_{unit}"] = (results["water"] / count).to(f"mL/{unit}")
+        if "total_co2e" in results:
+            out[f"total_co2e_per_{unit}"] = (results["total_co2e"] / count).to(f"gCO2e/{unit}")
+    return out

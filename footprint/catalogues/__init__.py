@@ -1,0 +1,3 @@
+"""Named things in the curated data: accelerators, models, embodied emissions, equivalences,
+explanations.
+"""

@@ -1,0 +1,174 @@
+"""The accelerator catalogue: TDP, memory, bandwidth and peak FLOP/s of GPUs and TPUs.
+
+Data: ``datasets/accelerators.csv`` (see ``datasets/SOURCES.md``), one row per
+accelerator with a source on every row. Names match case-insensitively and
+ignore spaces, hyphens and underscores, so ``h100 sxm`` finds ``H100-SXM``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from footprint.core import units
+from footprint.core.errors import InputError, UnknownNameError
+from footprint.data import loader as data
+from footprint.data.loader import name_index, optional_float, read_records
+
+__all__ = ["Accelerator", "get_accelerator", "list_accelerators", "normalise_name"]
+
+TABLE = "accelerators"
+
+
+@dataclass(frozen=True)
+class Accelerator:
+    """One accelerator of the catalogue; quantities carry units."""
+
+    name: str
+    vendor: str
+    family: str
+    form_factor: str
+    tdp: Any
+    memory: Any
+    memory_bandwidth: Any
+    peak_bf16: Any
+    peak_fp8: Any
+    peak_fp32: Any
+    release_year: int | None
+    die_area_mm2: float | None
+    process_nm: float | None
+    aliases: tuple[str, ...]
+    source: str
+    source_url: str
+    notes: str
+
+    @classmethod
+    def from_record(cls, row: dict[str, str]) -> Accelerator:
+        Q_ = units.Q_
+
+        def q(col: str, unit: str) -> Any:
+            value = optional_float(row.get(col, ""))
+            return None if value is None else Q_(value, _unit(unit))
+
+        year = optional_float(row.get("release_year", ""))
+        return cls(
+            name=row["name"],
+            vendor=row.get("vendor", ""),
+            family=row.get("family", ""),
+            form_factor=row.get("form_factor", ""),
+            tdp=q("tdp_w", "W"),
+            memory=q("memory_gb", "GB"),
+            memory_bandwidth=q("memory_bandwidth_gb_per_s", "GB/s"),
+            peak_bf16=q("peak_bf16_dense_tflop_per_s", "TFLOP/s"),
+            peak_fp8=q("peak_fp8_dense_tflop_per_s", "TFLOP/s"),
+            peak_fp32=q("peak_fp32_tflop_per_s", "TFLOP/s"),
+            release_year=None if year is None else int(year),
+            die_area_mm2=optional_float(row.get("die_area_mm2", "")),
+            process_nm=optional_float(row.get("process_nm", "")),
+            aliases=tuple(a.strip() for a in row.get("aliases", "").split(";") if a.strip()),
+            source=row.get("source", ""),
+            source_url=row.get("source_url", ""),
+            notes=row.get("notes", ""),
+        )
+
+
+@cache
+def _unit(text: str) -> Any:
+    """The registry's unit ``text`` (pint parses a prefixed or compound unit string anew
+    for every quantity made from it: about 30 us each, 288 times for the catalogue)."""
+    return units.get_registry().Unit(text)
+
+
+def normalise_name(name: Any, what: str = "name") -> str:
+    """Key used to match names and aliases (:func:`footprint.data.loader.normalise_name`).
+
+    Raises
+    ------
+    InputError
+        When ``name`` is not a string (``None``, a number, a list...).
+    """
+    if not isinstance(name, str):
+        raise InputError(f"{what}: expected a name, got {name!r}"[:200])
+    return data.normalise_name(name)
+
+
+@cache
+def _index() -> tuple[dict[str, Accelerator], dict[str, str]]:
+    by_name = {acc.name: acc for acc in map(Accelerator.from_record, read_records(TABLE))}
+    return by_name, name_index(TABLE, ((a.name, a.aliases) for a in by_name.values()))
+
+
+def get_accelerator(name: str) -> Accelerator:
+    """The accelerator called ``name`` (canonical name or alias).
+
+    Raises
+    ------
+    InputError
+        When ``name`` is not a non-empty string.
+    UnknownNameError
+        With close matches among names and aliases.
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(
+            f"accelerator: expected an accelerator name such as H100-SXM "
+            f"(`footprint accelerators` lists them), got {name!r}"
+        )
+    by_name, keys = _index()
+    hit = keys.get(normalise_name(name))
+    if hit is None:
+        choices = [label for acc in by_name.values() for label in (acc.name, *acc.aliases)]
+        raise UnknownNameError(
+            "accelerator", name, choices, hint="`footprint accelerators` lists them"
+        )
+    return by_name[hit]
+
+
+def list_accelerators(search: str | None = None) -> list[Accelerator]:
+    """All accelerators, or those whose name, alias, vendor or family contain ``search``."""
+    accs = list(_index()[0].values())
+    if not search:
+        return accs
+    needle = normalise_name(search)
+    return [
+        a
+        for a in accs
+        if any(needle in normalise_name(s) for s in (a.name, a.vendor, a.family, *a.aliases))
+    ]
+
+
+#: Host (CPU, memory, network, fans) power counted per accelerator by default: one
+#: 8-accelerator server draws 1.2 kW besides its accelerators, i.e. 150 W each.
+#: Source: EcoLogits LLM inference methodology (SERVER_POWER = 1.2 kW,
+#: SERVER_GPUS = 8; ecologits 0.11.3, MPL-2.0, see datasets/SOURCES.md).
+#: ``host_power="0 W"`` turns the host model off (as model cards do).
+HOST_POWER_PER_ACCELERATOR_W = 1200.0 / 8
+
+#: Default average draw as a fraction of TDP. Green Algorithms (Lannelongue et al.
+#: 2021, Adv. Sci. 8, 2100707) defaults its usage factor to 1.0, and model cards
+#: (Llama 2/3/3.1) multiply GPU-hours by TDP; so does footprint unless told otherwise.
+DEFAULT_UTILIZATION = 1.0
+
+
+def accelerator_table(search: str | None = None) -> Any:
+    """The catalogue (or the matches of ``search``) as a DataFrame with unit-suffixed columns."""
+    import pandas as pd
+
+    def m(q: Any, unit: str) -> float | None:
+        return None if q is None else round(float(q.m_as(unit)), 6)
+
+    rows = [
+        {
+            "name": a.name,
+            "vendor": a.vendor,
+            "tdp_w": m(a.tdp, "W"),
+            "memory_gb": m(a.memory, "GB"),
+            "memory_bandwidth_gb_per_s": m(a.memory_bandwidth, "GB/s"),
+            "peak_bf16_dense_tflop_per_s": m(a.peak_bf16, "TFLOP/s"),
+            "release_year": a.release_year,
+            "aliases": "; ".join(a.aliases),
+            "source": a.source,
+        }
+        for a in list_accelerators(search)
+    ]
+    return pd.DataFrame(rows)

@@ -1,0 +1,327 @@
+"""``footprint batch``: footprints of every job of a job log (CSV, Parquet, sacct)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from footprint.cli.commands._options import (
+    FractionType,
+    QuantityType,
+    check_power_options,
+    echo,
+    embodied_from_options,
+    embodied_options,
+    format_option,
+    site_options_except,
+)
+
+
+def _pairs(values: tuple[str, ...]) -> dict[str, str]:
+    from footprint.cli import CliError
+
+    out = {}
+    for value in values:
+        name, sep, source = value.partition("=")
+        if not sep or not name.strip() or not source.strip():
+            raise CliError(f"--column: expected NAME=SOURCE (e.g. count=n_gpus), got {value!r}")
+        out[name.strip()] = source.strip()
+    return out
+
+
+@click.command("batch")
+@click.argument("jobs", type=click.Path(dir_okay=True, allow_dash=False))
+# Output names are checked by footprint.io.files.output_target (an existing directory,
+# device or FIFO is refused; a Parquet dataset footprint wrote may be replaced by Dask).
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(),
+    help="Per-job results: .csv or .parquet (with --engine dask, .parquet is a directory).",
+)
+@click.option(
+    "--rejects",
+    type=click.Path(),
+    help="Rejected rows with reasons (.csv or .parquet). Default: beside --output, its "
+    "suffix replaced: results.parquet -> results.rejects.csv.",
+)
+@click.option(
+    "--summary",
+    "summary_path",
+    type=click.Path(),
+    help="Also write the summary: .json, .csv or .md.",
+)
+@click.option(
+    "--group-by",
+    "-g",
+    multiple=True,
+    help="Column(s) to group the summary by (repeat or comma-separate): user, project, "
+    "zone, accelerator, month, tag (each ';'-separated tag), any input column.",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(["csv", "parquet", "sacct"]),
+    help="Default: from the file (.parquet or a directory is Parquet; a '|' header with "
+    "JobID is sacct).",
+)
+@click.option("--delimiter", help="Field separator of CSV input. Default: from the header.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Cluster config (TOML): partitions -> accelerator, region, operator; GRES types.",
+)
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="NAME=SOURCE",
+    help="Read input column SOURCE as NAME (e.g. --column count=n_gpus); repeatable.",
+)
+@click.option(
+    "--accelerator",
+    "--gpu",
+    "-a",
+    "accelerator",
+    help="Accelerator of rows that name none (after their partition).",
+)
+@click.option("--region", "-r", help="Region of rows that name none (after their partition).")
+@click.option(
+    "--year",
+    type=click.IntRange(1990, 2100),
+    help="Data year of rows without a year cell. Default: the year of the row's start.",
+)
+@click.option("--operator", help="Data-centre operator of rows that name none (PUE/WUE).")
+@click.option(
+    "--power",
+    type=QuantityType("power", "W"),
+    help="Draw per accelerator of rows that give neither power nor utilization.",
+)
+@click.option(
+    "--utilization",
+    type=FractionType(),
+    help="Fraction of TDP for rows that give neither power nor utilization. Default 1.0.",
+)
+@click.option(
+    "--host-power",
+    type=QuantityType("power", "W"),
+    help="Host share per accelerator of rows that give none. Default 150 W.",
+)
+@site_options_except("region", "year", "operator")
+@embodied_options
+@click.option(
+    "--hourly",
+    is_flag=True,
+    help="CO2e and off-site water hour by hour where the region has hourly grid data "
+    "(US balancing areas, `footprint hourly`); other rows keep annual factors "
+    "(column intensity_basis; co2e_annual_kg beside).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["pandas", "dask"]),
+    default="pandas",
+    show_default=True,
+    help="pandas: chunks on this machine; dask: Parquet pieces as Dask tasks "
+    "(pip install 'footprint[dask]').",
+)
+@click.option(
+    "--scheduler",
+    default="threads",
+    show_default=True,
+    help="Dask scheduler: threads, processes, synchronous, or a dask.distributed address.",
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(1, 1 << 25),
+    default=250_000,
+    show_default=True,
+    help="Rows per chunk (memory is bounded by the chunk, not the file).",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on stderr. Default: on when stderr is a terminal.",
+)
+@format_option
+def command(
+    jobs: str,
+    output: str | None,
+    rejects: str | None,
+    summary_path: str | None,
+    group_by: tuple[str, ...],
+    input_format: str | None,
+    delimiter: str | None,
+    config_path: str | None,
+    columns: tuple[str, ...],
+    accelerator: str | None,
+    region: str | None,
+    year: int | None,
+    operator: str | None,
+    power: Any,
+    utilization: float | None,
+    host_power: Any,
+    hourly: bool,
+    engine: str,
+    scheduler: str,
+    chunk_size: int,
+    progress: bool | None,
+    fmt: str,
+    **options_left: Any,
+) -> None:
+    """Footprints of every job of a job log, with rejects and a grouped summary.
+
+    JOBS is a CSV file (optionally .gz/.bz2/.xz), `sacct --parsable2` output, a
+    Parquet file, or a directory of Parquet files. Each job gets the quantities
+    of `footprint estimate` (identical numbers for the same inputs); every row
+    is in the results or in the rejects with its reason, and the summary states
+    rows in = rows out + rows rejected. Outputs are written to temporary files
+    and renamed at the end: a failure leaves nothing half-written.
+
+    \b
+    Input columns (case-insensitive; --column NAME=SOURCE maps others):
+      job_id       identifier of the job (required)
+      accelerator  name or alias (`footprint accelerators`); or the partition's,
+                   or --accelerator
+      count        accelerators, a whole number >= 1
+      start, end   ISO 8601 times; without a UTC offset they are read as UTC
+      duration     wall-clock time: '3 days', '90 min'; bare numbers are hours
+                   (give end or duration)
+      gpu_hours    accelerator-hours in total, instead of count and duration
+      region       as `estimate --region`: FR, US-VA, aws:us-east-1...; or --region
+      year         data year; default the year of start, else --year or the newest
+      operator     data-centre operator for PUE/WUE defaults
+      power        draw per accelerator: '700 W' (bare numbers are W)
+      utilization  fraction of TDP: 0.8 or 80% (instead of power)
+      host_power   host share per accelerator: '150 W', '0 W'
+      user, project, partition, tags   carried through; tags are ';'-separated
+    Any other column is carried through to the results.
+
+    \b
+    sacct: `sacct -X --parsable2 --format=JobID,User,Account,Partition,AllocTRES,
+    Elapsed,Start,End,State` gives job_id, user, project (Account), partition,
+    count (AllocTRES gres/gpu), duration (Elapsed, [D-]HH:MM:SS); a --config
+    maps partitions to accelerators and regions:
+      [partitions.gpu_a100]
+      accelerator = "A100-80GB"
+      region = "FR"
+      [gres]            # typed GRES, AllocTRES gres/gpu:h100=4
+      h100 = "H100-SXM"
+
+    \b
+    Results (one row per job, canonical units in the names): row, job_id,
+    accelerator, count, start, end, duration_h, region, zone, year, operator,
+    power_w, utilization, host_power_w, accelerator_hours_h, it_energy_kwh,
+    facility_energy_kwh, co2e_kg, co2e_market_kg, embodied_co2e_kg,
+    total_co2e_kg, water_l, water_onsite_l, water_offsite_l, cost, currency,
+    and the factors used: pue, wue_l_per_kwh, ewif_l_per_kwh,
+    intensity_g_per_kwh, cfe_share, price_per_kwh, embodied_g_per_h,
+    intensity_year, ewif_year, facility_year. Rejects: row, reason_code,
+    reason, the row as given.
+
+    \b
+    Examples:
+      footprint batch jobs.csv -o results.parquet --group-by user
+      sacct -X --parsable2 --format=JobID,User,Account,Partition,AllocTRES,Elapsed,\\
+          Start,End,State -S 2024-01-01 > jobs.txt
+      footprint batch jobs.txt --config cluster.toml -o results.csv -g project
+      footprint batch lake/jobs/ --engine dask -o results.parquet --format json
+    """
+    from footprint.analyses.batch import BatchOptions, read_config, render_summary, run_batch
+    from footprint.cli import CliError
+    from footprint.cli.commands._options import EMBODIED_KEYS
+
+    groups = tuple(g.strip() for value in group_by for g in value.split(",") if g.strip())
+    check_power_options(power, utilization)
+    if engine == "pandas" and scheduler != "threads":
+        raise CliError("--scheduler: only with --engine dask")
+    embodied = embodied_from_options(options_left)
+    site = {k: v for k, v in options_left.items() if k not in EMBODIED_KEYS}
+    config = read_config(config_path) if config_path else None
+    options = BatchOptions(
+        input_format=input_format,
+        delimiter=delimiter,
+        columns=_pairs(columns),
+        config=config,
+        accelerator=accelerator,
+        region=region,
+        year=year,
+        operator=operator,
+        power=power,
+        utilization=utilization,
+        host_power=host_power,
+        embodied=embodied,
+        hourly=hourly,
+        group_by=groups,
+        chunk_size=chunk_size,
+        **site,
+    )
+    with _progress_bar(progress) as report:
+        result = run_batch(
+            jobs,
+            options,
+            output=output,
+            rejects=rejects,
+            summary_path=summary_path,
+            engine=engine,
+            scheduler=scheduler,
+            progress=report,
+        )
+    echo(render_summary(result.summary, fmt, result.outputs))
+    summary = result.summary
+    duplicates = summary.duplicate_note()
+    if duplicates:
+        click.echo(f"warning: {duplicates}", err=True)
+    if summary.rows_rejected:
+        where = result.outputs.get("rejects")
+        hint = f"see {where}" if where else "--rejects PATH (or --output) writes them with reasons"
+        click.echo(
+            f"{summary.rows_rejected:,} of {summary.rows_in:,} rows rejected: {hint}", err=True
+        )
+
+
+class _progress_bar:
+    """A rich progress bar on stderr fed by ``run_batch``'s progress callback."""
+
+    def __init__(self, wanted: bool | None) -> None:
+        from rich.console import Console
+
+        self.console = Console(stderr=True)
+        self.show = wanted if wanted is not None else self.console.is_terminal
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> Any:
+        if not self.show:
+            return None
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.bar = Progress(
+            SpinnerColumn(),
+            TextColumn("rows"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=self.console,
+            transient=True,
+        )
+        self.bar.__enter__()
+        self.task = self.bar.add_task("rows", total=None)
+
+        def report(done: int, total: int | None) -> None:
+            self.bar.update(self.task, completed=done, total=total)
+
+        return report
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)

@@ -1,0 +1,59 @@
+"""``footprint estimate``: the footprint of a job on accelerators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from footprint.cli.commands._options import (
+    EMBODIED_KEYS,
+    GPU_JOB_KEYS,
+    UNCERTAINTY_KEYS,
+    echo,
+    embodied_from_options,
+    embodied_options,
+    format_option,
+    gpu_job_from_options,
+    gpu_job_options,
+    site_from_options,
+    site_options,
+    uncertainty_from_options,
+    uncertainty_options,
+)
+
+
+@click.command("estimate")
+@gpu_job_options
+@site_options
+@embodied_options
+@uncertainty_options
+@click.option(
+    "--breakdown",
+    is_flag=True,
+    help="Also split total CO2e into accelerators, host, facility overhead and embodied "
+    "(as BLOOM's footprint).",
+)
+@format_option
+def command(fmt: str, breakdown: bool, **options: Any) -> None:
+    """Electricity, CO2e and water of a job on accelerators.
+
+    Give --gpu-hours, or --count with --hours. Every factor (power, PUE, WUE,
+    EWIF, grid intensity) has a sourced default that an option replaces; the
+    output lists each factor with its value, zone, year and source.
+
+    \b
+    Examples:
+      footprint estimate --accelerator H100-SXM --gpu-hours 39.3e6 --region US --year 2023
+      footprint estimate --gpu A100-80GB --count 384 --hours "3.5 months" --region FR
+      footprint estimate -a V100 --gpu-hours 3.552e6 --power "330 W" --host-power "0 W" \\
+          --pue 1.1 --intensity "429 g/kWh"
+    """
+    from footprint.analyses.estimate import estimate
+    from footprint.render.report import render
+
+    job = gpu_job_from_options({k: options.pop(k) for k in GPU_JOB_KEYS})
+    embodied = embodied_from_options({k: options.pop(k) for k in EMBODIED_KEYS})
+    uncertainty = uncertainty_from_options({k: options.pop(k) for k in UNCERTAINTY_KEYS})
+    result = estimate(job, site_from_options(options), embodied=embodied, uncertainty=uncertainty)
+    echo(render(result, fmt, breakdown=breakdown))

@@ -1,0 +1,1 @@
+"""The bottom layer: the one unit registry, errors and provenance (``Factor``)."""

@@ -1,0 +1,365 @@
+"""The one engine: the formula chain evaluated over a table of loads and a table of sites.
+
+Every analysis is one call of :func:`evaluate` over some axis; only the tables differ:
+
+============  ==========================================  ==============================
+analysis      loads (rows)                                sites (rows)
+============  ==========================================  ==============================
+estimate      one workload                                one site
+compare       workloads (axis 0)                          zones (axis 1)
+project       one workload, scaled per year               one site, intensity per year
+hourly        the profile's IT energy per hour            the site, intensity per hour
+schedule      the job's full-hour energy                  the site, intensity per hour
+batch         job rows                                    each row's resolved site
+uncertainty   samples of the workload's factors           samples of the site's factors
+============  ==========================================  ==============================
+
+A :class:`LoadTable` holds what runs (accelerator-hours, power, host power, embodied
+factors and any on-site supply), a :class:`SiteTable` where (PUE, WUE, EWIF, intensity,
+carbon-free share, price), both as magnitudes in the canonical units of
+:data:`footprint.engine.accounting.CANONICAL_UNITS` that broadcast together, and the factors they
+came from. :func:`evaluate` applies :func:`footprint.engine.accounting.account` once and returns an
+:class:`Evaluation`: every result key as an array, with its unit, and the provenance of the
+rows. Builders (:meth:`LoadTable.of`, :meth:`SiteTable.of`) turn the library's objects
+(:class:`~footprint.workloads.jobs.Load`, :class:`~footprint.places.site.SiteFactors`,
+:class:`~footprint.catalogues.embodied.EmbodiedFactors`) into tables; vectorised callers (batch,
+uncertainty) fill the tables from their own arrays.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from footprint.core import units
+from footprint.core.errors import InputError
+from footprint.engine.accounting import CANONICAL_UNITS, EMBODIED_ARGUMENTS, account
+
+if TYPE_CHECKING:  # pragma: no cover
+    from footprint.catalogues.embodied import EmbodiedFactors
+    from footprint.core.provenance import Factor
+    from footprint.places.site import SiteFactors
+    from footprint.workloads.jobs import Load
+
+__all__ = ["Evaluation", "LoadTable", "SiteTable", "evaluate", "tables_of", "unit_of"]
+
+#: Site columns, the factor they come from and its canonical unit.
+SITE_COLUMNS = {
+    "pue": "dimensionless",
+    "wue": "L/kWh",
+    "ewif": "L/kWh",
+    "intensity": "gCO2e/kWh",
+    "cfe": "dimensionless",
+}
+
+
+@dataclass(frozen=True)
+class LoadTable:
+    """What runs, one row per load (arrays or floats that broadcast with the sites).
+
+    Attributes
+    ----------
+    accelerator_hours : float or ndarray [h]
+    power, host_power : float or ndarray [W]
+        Average draw per accelerator and host share per accelerator.
+    embodied : dict, optional
+        The four embodied keyword arguments of :func:`footprint.engine.accounting.account`
+        (``embodied_accelerator_kg``, ``embodied_host_kg``, ``lifetime_h``,
+        ``life_utilization``); ``None`` when embodied emissions are not counted.
+    onsite : float or ndarray, optional
+        On-site supply available to the load [kWh] (PV produced while it runs): the step
+        ``grid energy = facility energy - on-site energy used``.
+    credit_surplus : bool
+        Credit the on-site supply left over at the grid's intensity (avoided emissions).
+    factors : dict[str, Factor]
+        Provenance of the load's factors (power, host power, embodied...).
+    notes : tuple[str, ...]
+    """
+
+    accelerator_hours: Any
+    power: Any
+    host_power: Any
+    embodied: dict[str, Any] | None = None
+    onsite: Any = None
+    credit_surplus: bool = False
+    factors: dict[str, Factor] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        loads: Load | Sequence[Load],
+        embodied: EmbodiedFactors | Sequence[EmbodiedFactors | None] | None = None,
+        *,
+        scale: Any = 1.0,
+    ) -> LoadTable:
+        """A table of one :class:`~footprint.workloads.jobs.Load` (floats) or several (arrays).
+
+        ``embodied`` gives each load's embodied factors (``None``: not counted); with
+        several loads, either every load has them or none. ``scale`` multiplies the
+        accelerator-hours (a projection's volume and efficiency indices).
+        """
+        if not isinstance(loads, Sequence):
+            emb = embodied if not isinstance(embodied, Sequence) else embodied[0]
+            factors = {"power": loads.power, "host_power": loads.host_power}
+            factors.update(loads.extra_factors)
+            if emb is not None:
+                factors.update(emb.as_dict())
+            return cls(
+                accelerator_hours=loads.accelerator_hours.m_as("h") * scale,
+                power=loads.power.value.m_as("W"),
+                host_power=loads.host_power.value.m_as("W"),
+                embodied=None if emb is None else emb.magnitudes(),
+                factors=factors,
+                notes=tuple(loads.notes) + (() if emb is None else tuple(emb.notes)),
+            )
+        import numpy as np
+
+        embs = list(embodied) if isinstance(embodied, Sequence) else [embodied] * len(loads)
+        counted = [e is not None for e in embs]
+        if any(counted) and not all(counted):
+            raise InputError("embodied: count it for every workload or for none")
+        columns: dict[str, Any] | None = None
+        if all(counted) and embs:
+            mags = [e.magnitudes() for e in embs if e is not None]
+            columns = {k: np.array([m[k] for m in mags], dtype=float) for k in mags[0]}
+        return cls(
+            accelerator_hours=np.array(
+                [ld.accelerator_hours.m_as("h") for ld in loads], dtype=float
+            )
+            * scale,
+            power=np.array([ld.power.value.m_as("W") for ld in loads], dtype=float),
+            host_power=np.array([ld.host_power.value.m_as("W") for ld in loads], dtype=float),
+            embodied=columns,
+        )
+
+    def as_column(self) -> LoadTable:
+        """The table with its rows along axis 0 of a 2-D evaluation (sites along axis 1)."""
+        import numpy as np
+
+        def col(values: Any) -> Any:
+            return np.asarray(values, dtype=float)[:, None]
+
+        return replace(
+            self,
+            accelerator_hours=col(self.accelerator_hours),
+            power=col(self.power),
+            host_power=col(self.host_power),
+            embodied=None
+            if self.embodied is None
+            else {k: col(v) for k, v in self.embodied.items()},
+            onsite=None if self.onsite is None else col(self.onsite),
+        )
+
+    @classmethod
+    def energy(cls, it_kwh: Any, *, onsite: Any = None, credit_surplus: bool = False) -> LoadTable:
+        """A load given by its IT energy [kWh] per row (an hour of a power profile)."""
+        return cls(
+            accelerator_hours=1.0,
+            power=it_kwh * 1000.0,
+            host_power=0.0,
+            onsite=onsite,
+            credit_surplus=credit_surplus,
+        )
+
+
+@dataclass(frozen=True)
+class SiteTable:
+    """Where it runs, one row per site (arrays or floats that broadcast with the loads).
+
+    Attributes
+    ----------
+    pue, cfe : float or ndarray [1]
+    wue, ewif : float or ndarray [L/kWh]
+    intensity : float or ndarray [gCO2e/kWh]
+    price : float or ndarray or None
+        Electricity price per kWh in ``currency``; NaN where a row has no price, ``None``
+        when no row has one (no ``cost`` result).
+    currency : str or None
+    factors : tuple[dict[str, Factor], ...]
+        Provenance of each row's factors (one dict per site row, or one for all).
+    notes : tuple[str, ...]
+    """
+
+    pue: Any
+    wue: Any
+    ewif: Any
+    intensity: Any
+    cfe: Any = 0.0
+    price: Any = None
+    currency: str | None = None
+    factors: tuple[dict[str, Factor], ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, sites: SiteFactors | Sequence[SiteFactors], **columns: Any) -> SiteTable:
+        """A table of one :class:`~footprint.places.site.SiteFactors` (floats) or several (arrays).
+
+        ``columns`` gives columns as arrays instead of the factors' values (an hourly
+        series' intensity, a projection's intensity per year...). Several sites priced in
+        different currencies have no price (a cost needs one currency).
+        """
+        one = not isinstance(sites, Sequence)
+        rows: list[SiteFactors] = list(sites) if isinstance(sites, Sequence) else [sites]
+        values: dict[str, Any] = {}
+        for name, unit in SITE_COLUMNS.items():
+            if name in columns:
+                values[name] = columns.pop(name)
+                continue
+            target = unit_of(unit)
+            mags = [float(getattr(sf, name).value.m_as(target)) for sf in rows]
+            values[name] = mags[0] if one else _array(mags)
+        currencies = {units.currency_of(sf.price.value) for sf in rows if sf.price is not None}
+        price: Any = None
+        currency = None
+        if len(currencies) == 1:
+            currency = str(currencies.pop())
+            prices = [math.nan if sf.price is None else sf.price.value.magnitude for sf in rows]
+            price = float(prices[0]) if one else _array(prices)
+        if columns:
+            raise TypeError(f"SiteTable.of: unknown columns {sorted(columns)}")
+        notes = tuple(dict.fromkeys(n for sf in rows for n in sf.notes))
+        return cls(
+            **values,
+            price=price,
+            currency=currency,
+            factors=tuple(sf.as_dict() for sf in rows),
+            notes=notes,
+        )
+
+
+@cache
+def unit_of(text: str) -> Any:
+    """The pint Unit of ``text``, parsed once per process (pint's parser is slow)."""
+    return units.get_registry().Unit(text)
+
+
+def _array(values: Sequence[float]) -> Any:
+    import numpy as np
+
+    return np.array(values, dtype=float)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The results of one evaluation: every key as an array (or float) in its unit.
+
+    Attributes
+    ----------
+    values : dict[str, float or ndarray]
+        Magnitudes in :data:`~footprint.engine.accounting.CANONICAL_UNITS` (``cost`` in
+        ``currency``), broadcast over the loads and sites.
+    currency : str or None
+    loads : LoadTable
+    sites : SiteTable
+    """
+
+    values: dict[str, Any]
+    currency: str | None
+    loads: LoadTable
+    sites: SiteTable
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.values
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def unit(self, key: str) -> str:
+        """The unit of result ``key``."""
+        if key == "cost":
+            if self.currency is None:
+                raise KeyError("cost")
+            return self.currency
+        return CANONICAL_UNITS[key]
+
+    def quantity(self, key: str) -> Any:
+        """Result ``key`` as a pint Quantity of the one registry."""
+        return units.Q_(self.values[key], unit_of(self.unit(key)))
+
+    def quantities(self, keys: Sequence[str]) -> dict[str, Any]:
+        """The results ``keys`` that were computed, as Quantities (``cost`` when priced)."""
+        return {key: self.quantity(key) for key in keys if key in self.values}
+
+    def nonfinite(self, keys: Sequence[str] | None = None) -> list[str]:
+        """The result keys with a value that is not a finite number (an overflow).
+
+        A NaN cost (a row without a price) is not counted.
+        """
+        import numpy as np
+
+        bad = []
+        for key in keys if keys is not None else self.values:
+            if key not in self.values:
+                continue
+            values = np.asarray(self.values[key], dtype=float)
+            wrong = ~np.isfinite(values)
+            if key == "cost":
+                wrong &= ~np.isnan(values)
+            if wrong.any():
+                bad.append(key)
+        return bad
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The notes of the loads, then of the sites, each once."""
+        return tuple(dict.fromkeys((*self.loads.notes, *self.sites.notes)))
+
+
+def evaluate(loads: LoadTable, sites: SiteTable) -> Evaluation:
+    """The formula chain over ``loads`` x ``sites`` (broadcast as NumPy broadcasts).
+
+    Results: ``accelerator_hours``, ``it_energy``, ``facility_energy``, ``co2e``,
+    ``co2e_market``, ``water``, ``water_onsite``, ``water_offsite``; ``cost`` when the
+    sites are priced; ``embodied_co2e`` and ``total_co2e`` when the loads carry embodied
+    factors; ``grid_energy``, ``onsite_energy`` and ``onsite_surplus`` when they carry an
+    on-site supply. Overflowing values are returned as they are (``inf``): see
+    :meth:`Evaluation.nonfinite`; each caller decides whether to refuse or reject them.
+    """
+    import numpy as np
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = account(
+            loads.accelerator_hours,
+            loads.power,
+            loads.host_power,
+            sites.pue,
+            sites.wue,
+            sites.ewif,
+            sites.intensity,
+            cfe_share=sites.cfe,
+            price_per_kwh=sites.price,
+            onsite_kwh=loads.onsite,
+            credit_surplus=loads.credit_surplus,
+            **(loads.embodied or {}),
+        )
+    return Evaluation(values=values, currency=sites.currency, loads=loads, sites=sites)
+
+
+def tables_of(arguments: dict[str, Any]) -> tuple[LoadTable, SiteTable]:
+    """The load and site tables of a flat mapping of :func:`~footprint.engine.accounting.account`'s
+    keyword arguments (``accelerator_hours_h``, ``power_w``... ``life_utilization``).
+
+    For samplers that draw each argument as an array (:mod:`footprint.analyses.uncertainty`).
+    """
+    embodied = {k: arguments[k] for k in EMBODIED_ARGUMENTS if k in arguments}
+    if embodied and len(embodied) != len(EMBODIED_ARGUMENTS):
+        raise ValueError("tables_of: give all four embodied arguments or none")
+    loads = LoadTable(
+        accelerator_hours=arguments["accelerator_hours_h"],
+        power=arguments["power_w"],
+        host_power=arguments["host_power_w"],
+        embodied=embodied or None,
+    )
+    sites = SiteTable(
+        pue=arguments["pue"],
+        wue=arguments["wue_l_per_kwh"],
+        ewif=arguments["ewif_l_per_kwh"],
+        intensity=arguments["intensity_g_per_kwh"],
+        cfe=arguments.get("cfe_share", 0.0),
+        price=arguments.get("price_per_kwh"),
+    )
+    return loads, sites

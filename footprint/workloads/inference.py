@@ -1,0 +1,844 @@
+"""Inference workloads: LLM serving volumes -> accelerator-hours, with three energy models.
+
+An :class:`InferenceWorkload` (a model, a request volume, tokens per request, serving
+hardware) states its :class:`~footprint.workloads.jobs.Load`, so :func:`footprint.estimate`
+accounts for it like any job: the same site factors (PUE, WUE, EWIF, grid intensity,
+price) and the same formulas. The engine adds ``energy_per_request`` and
+``energy_per_token`` (facility energy per generated token), and ``energy_per_day``,
+``_month`` and ``_year`` when the volume is a rate.
+
+Energy models (``energy_model=``, checked against :data:`ENERGY_MODELS`)
+------------------------------------------------------------------------
+``"ecologits"`` -- empirical per-token fit (default)
+    EcoLogits' LLM inference methodology (GenAI Impact, ``ecologits/impacts/llm.py``,
+    version 0.11.3, MPL-2.0), fitted on ML.ENERGY leaderboard measurements of open
+    models on NVIDIA H100 80GB GPUs (vLLM)::
+
+        GPU energy per output token [Wh] = a exp(b B) P_active + c     (per GPU)
+        generation time per token [s]    = a' P_active + b' B + c'
+        GPUs per replica = 2^ceil(log2(ceil(1.2 x P_total x bytes/param / GPU memory)))
+
+    with P in billions, batch B = 64 concurrent requests and the constants of
+    :data:`ECOLOGITS_GPU_ENERGY_ALPHA` ... :data:`ECOLOGITS_LATENCY_GAMMA`. The request's
+    GPU energy is GPUs x output tokens x per-token energy; it occupies its replica for
+    generation time / B. The host (1.2 kW per 8-GPU server,
+    :data:`footprint.catalogues.hardware.HOST_POWER_PER_ACCELERATOR_W`) counts over that share, as
+    in EcoLogits. Assumptions: H100-class hardware (the fit is applied unchanged to other
+    accelerators, noted), input tokens cost nothing (the fit has no prompt term; EcoLogits
+    issue #183), precision changes only the GPU count, not the per-token energy.
+
+``"roofline"`` -- first principles
+    Prefill is compute-bound: ``2 x P_active`` FLOPs per input token at a fraction
+    ``mfu`` of the accelerators' dense peak (:data:`ROOFLINE_MFU`). Decode is
+    memory-bound: every step streams the weights (for MoE the expected share of experts
+    that a batch of B tokens touches, ``1 - (1 - P_active/P_total)^B``) and the batch's
+    KV cache (layers x KV entries x bytes x average context ``input + output/2``) from
+    HBM once for the whole batch, at a fraction ``mbu`` of peak bandwidth
+    (:data:`ROOFLINE_MBU`); a step takes the longer of that and its ``2 x P_active x B``
+    FLOPs. The batch is capped at the KV cache that fits beside the weights in
+    :data:`SERVING_MEMORY_FRACTION` of memory. A request occupies its replica for
+    ``prefill + output x step / B``; the accelerators draw their TDP (or ``power``)
+    meanwhile. Attention FLOPs, communication between accelerators and scheduler
+    overheads are left out. Against ML.ENERGY's H100 measurements of Llama 3.1 the
+    result is 0.37-1.32x the measured GPU energy per token: high at batch 16 (real GPUs
+    draw well under TDP there), low at batches of several hundred (measured decode does
+    not reach the assumed MFU); ``tests/test_inference.py`` holds the comparison.
+
+``"preset:<name>"`` -- published per-request figures
+    ``datasets/inference_presets.csv``: Google's median Gemini prompt (Aug 2025),
+    OpenAI's average ChatGPT query (June 2025), the 2023 2.9 Wh estimate, Luccioni et al.
+    2024 per-1,000-inference figures. Each carries its boundary. A figure that includes
+    data-centre overhead is divided by the PUE it contains, so the site's PUE applies
+    once (run with ``pue=`` the source's PUE to reproduce the figure); the host and idle
+    capacity are inside the figure when the source says so (host power is 0 W). The
+    published figures are echoed as ``published_*`` results. Presets state energy, not
+    hardware time: ``accelerator_hours`` are equivalent hours at the accelerator's TDP.
+
+Fleet sizing (ecologits and roofline)
+-------------------------------------
+A replica is ``gpus`` accelerators (default: what the weights need, the EcoLogits
+rule). For a rate of requests, ``replicas = ceil(rate x replica-seconds per request /
+fleet_utilization)``; the fleet is provisioned for the whole ``period`` (default one
+year) and the accelerators not busy draw :data:`IDLE_POWER_FRACTION` x TDP (or
+``idle_power``). For a total volume, provisioned hours are busy hours /
+``fleet_utilization``. ``fleet_utilization`` defaults to 1.0 (no idle capacity beyond
+rounding up to whole replicas), so that results compare with EcoLogits and ML.ENERGY.
+
+References
+----------
+EcoLogits, https://ecologits.ai (methodology: LLM inference), mlco2/ecologits 0.11.3.
+Chung et al. (2025), "The ML.ENERGY Benchmark", NeurIPS Datasets and Benchmarks,
+arXiv:2505.06371; ML.ENERGY blog, "LLM Inference Energy: A Longitudinal Analysis" (2026).
+Pope et al. (2023), "Efficiently Scaling Transformer Inference", MLSys, arXiv:2211.05102.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from footprint.catalogues.hardware import (
+    HOST_POWER_PER_ACCELERATOR_W,
+    Accelerator,
+    get_accelerator,
+)
+from footprint.catalogues.models import LlmModel, get_model
+from footprint.core import units
+from footprint.core.errors import InputError, MissingDataError, UnitError
+from footprint.core.provenance import Factor, Spread, user_factor
+from footprint.workloads.energy_models import (
+    DEFAULT_BATCH,
+    ENERGY_MODELS,
+    MEMORY_OVERHEAD,
+    PRECISIONS,
+    ROOFLINE_MBU,
+    ROOFLINE_MFU,
+    Preset,
+    ServingProfile,
+    accelerator_tdp,
+    ecologits_gpu_energy_per_token,
+    ecologits_latency_per_token,
+    ecologits_profile,
+    energy_model_names,
+    fraction_factor,
+    get_preset,
+    list_presets,
+    parse_energy_model,
+    preset_profile,
+    preset_table,
+    required_accelerators,
+    roofline_profile,
+    tdp_source,
+)
+from footprint.workloads.energy_models import (  # re-exported: the model constants
+    ECOLOGITS_GPU_ENERGY_ALPHA as ECOLOGITS_GPU_ENERGY_ALPHA,
+)
+from footprint.workloads.energy_models import (
+    ECOLOGITS_GPU_ENERGY_BETA as ECOLOGITS_GPU_ENERGY_BETA,
+)
+from footprint.workloads.energy_models import (
+    ECOLOGITS_GPU_ENERGY_GAMMA as ECOLOGITS_GPU_ENERGY_GAMMA,
+)
+from footprint.workloads.energy_models import ECOLOGITS_LATENCY_ALPHA as ECOLOGITS_LATENCY_ALPHA
+from footprint.workloads.energy_models import ECOLOGITS_LATENCY_BETA as ECOLOGITS_LATENCY_BETA
+from footprint.workloads.energy_models import ECOLOGITS_LATENCY_GAMMA as ECOLOGITS_LATENCY_GAMMA
+from footprint.workloads.energy_models import SERVING_MEMORY_FRACTION as SERVING_MEMORY_FRACTION
+from footprint.workloads.inference_results import estimate_inference, per_user_results
+from footprint.workloads.jobs import Load
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from footprint.places.site import Site
+
+__all__ = [
+    "ENERGY_MODELS",
+    "PRECISIONS",
+    "InferenceWorkload",
+    "Preset",
+    "ServingProfile",
+    "compare_inference",
+    "ecologits_gpu_energy_per_token",
+    "ecologits_latency_per_token",
+    "energy_model_names",
+    "estimate_inference",
+    "get_preset",
+    "list_presets",
+    "per_user_results",
+    "preset_table",
+    "required_accelerators",
+]
+
+#: Draw of a provisioned but idle accelerator, as a fraction of TDP (model kept loaded).
+#: footprint's assumption: 0.2 x TDP (140 W for H100-SXM, 80 W for A100-SXM). Holding a
+#: CUDA context raises idle power by 26-50 W over bare idle on HBM GPUs and idle power
+#: does not depend on memory occupancy (Vadari 2026, "The Model Parking Tax",
+#: arXiv:2605.23918); Google counts idle machines at 10% of a Gemini prompt's energy
+#: (Elsworth et al. 2025, arXiv:2508.15734). ``idle_power=`` replaces it.
+IDLE_POWER_FRACTION = 0.2
+#: Fraction of provisioned capacity that is busy. 1.0: no idle capacity beyond rounding
+#: up to whole replicas (as EcoLogits and ML.ENERGY assume); ``fleet_utilization=``.
+DEFAULT_FLEET_UTILIZATION = 1.0
+#: Period a rate of requests is accounted over (totals scale linearly; see per-day results).
+DEFAULT_PERIOD = "1 year"
+#: Accelerator of the EcoLogits fit and footprint's default serving hardware.
+DEFAULT_ACCELERATOR = "H100-SXM"
+
+_ROOFLINE_ONLY = ("mbu", "mfu", "power")
+_PRESET_IGNORED = (
+    "gpus",
+    "batch",
+    "power",
+    "idle_power",
+    "mbu",
+    "mfu",
+    "fleet_utilization",
+    "host_power",
+)
+
+
+# --------------------------------------------------------------------------------------
+# Input parsing
+# --------------------------------------------------------------------------------------
+
+
+def _has_time(q: Any) -> bool:
+    return "[time]" in dict(q.dimensionality)
+
+
+def parse_requests(value: Any, name: str = "requests") -> tuple[Any, bool]:
+    """A request volume: a rate (``"1e9 request/day"``) or a total (``"5e6 request"``).
+
+    Bare numbers are totals. Returns the quantity (``request/s`` or ``request``) and
+    whether it is a rate.
+    """
+    q = units.to_quantity(value, "request", name)
+    if q.dimensionless:
+        q = units.Q_(q.m_as(""), "request")
+    elif q.check("1/[time]"):
+        q = units.Q_(q.m_as("1/s"), "request/s")
+    if q.check("[request]/[time]"):
+        rate = units.parse_quantity(q, "request_rate", None, name, allow_zero=False)
+        return rate.to("request/s"), True
+    if q.check("[request]"):
+        total = units.parse_quantity(q, "requests", "request", name, allow_zero=False)
+        return total.to("request"), False
+    raise UnitError(
+        f"{name}: expected requests per time (e.g. '1e9 request/day') or a total "
+        f"(e.g. '5e6 request'), got {q:~P}"
+    )
+
+
+def parse_rate(value: Any, name: str) -> Any:
+    """A per-entity rate that must carry a time unit (``"10 request/day"``) [request/s]."""
+    q = units.to_quantity(value, "request", name)
+    if not _has_time(q):
+        raise UnitError(
+            f"{name}: a rate is needed, with a time unit (e.g. '10 request/day'); "
+            f"got {q:~P} without one"
+        )
+    q, rate = parse_requests(q, name)
+    if not rate:  # pragma: no cover - _has_time guarantees a rate
+        raise UnitError(f"{name}: expected a rate, got {q:~P}")
+    return q
+
+
+def parse_tokens(value: Any, name: str, *, allow_zero: bool = True) -> float:
+    """Tokens per request (``300``, ``"300 token"``, ``"300 token/request"``) [token].
+
+    A rate (``"300 token/s"``) is rejected: tokens per request are a count.
+    """
+    q = units.to_quantity(value, "token", name)
+    if _has_time(q):
+        raise UnitError(
+            f"{name}: tokens per request are a count, not a rate; got {q:~P} "
+            "(give e.g. 300 or '300 token')"
+        )
+    if q.dimensionless:
+        tokens = q.m_as("")
+    elif q.check("[token]"):
+        tokens = q.m_as("token")
+    elif q.check("[token]/[request]"):
+        tokens = q.m_as("token/request")
+    else:
+        raise UnitError(f"{name}: expected tokens per request (e.g. 300), got {q:~P}")
+    units.check_magnitude(tokens, name, allow_zero=allow_zero)
+    return float(tokens)
+
+
+def _fraction(value: Any, name: str) -> float:
+    units.check_magnitude(value, name, allow_zero=False)
+    if float(value) > 1:
+        raise InputError(f"{name}: expected a fraction in (0, 1], got {value}")
+    return float(value)
+
+
+def _whole(value: Any, name: str) -> int:
+    units.check_magnitude(value, name, allow_zero=False)
+    if int(value) != value:
+        raise InputError(f"{name}: expected a whole number, got {value}")
+    return int(value)
+
+
+# --------------------------------------------------------------------------------------
+# The workload
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InferenceWorkload:
+    """Serving a language model: a request volume on a fleet of accelerators.
+
+    Give the volume as ``requests`` (a rate such as ``"1e9 request/day"`` or a total
+    such as ``"5e6 request"``), or as ``users`` x ``requests_per_user`` (a rate).
+
+    Parameters
+    ----------
+    model : str or LlmModel, optional
+        Catalogue name or alias (``footprint infer --list-models``), or
+        :func:`footprint.catalogues.models.custom_model`. Not needed for presets.
+    requests : Quantity or str, optional
+        Rate [request/time] or total [request]; bare numbers are totals.
+    output_tokens, input_tokens : float or str
+        Tokens generated and read per request [token]; output is required except for
+        presets. Input tokens default to 0 (the EcoLogits fit ignores them).
+    energy_model : str
+        ``"ecologits"`` (default), ``"roofline"`` or ``"preset:<name>"``.
+    accelerator : str
+        Serving accelerator (default H100-SXM, the EcoLogits hardware).
+    gpus : int, optional
+        Accelerators per replica; default what the weights need (EcoLogits rule).
+    precision : str
+        Weight precision, one of :data:`PRECISIONS` (default bf16).
+    batch : int, optional
+        Concurrent requests per replica (default 64, EcoLogits).
+    fleet_utilization : float, optional
+        Busy share of provisioned capacity, in (0, 1] (default 1.0).
+    period : Quantity or str, optional
+        Accounting period for a rate [time] (default 1 year).
+    power : Quantity or str, optional
+        Busy draw per accelerator [W] for the roofline model (default TDP).
+    idle_power : Quantity or str, optional
+        Draw of an idle provisioned accelerator [W] (default 0.2 x TDP).
+    host_power : Quantity or str, optional
+        Host share per accelerator [W] (default 150 W).
+    mbu, mfu : float, optional
+        Roofline bandwidth and compute utilisation in (0, 1] (defaults 0.7, 0.5).
+    users : float, optional
+        Number of users (with ``requests_per_user``) [user].
+    requests_per_user : Quantity or str, optional
+        Requests per user per time, e.g. ``"10 request/day"``.
+
+    Examples
+    --------
+    >>> import footprint as fp
+    >>> w = fp.InferenceWorkload("llama-3.1-8b", "1e9 request/day", output_tokens=300,
+    ...                          input_tokens=500)
+    >>> r = fp.estimate(w, region="US")  # doctest: +SKIP
+    >>> r.energy_per_request  # doctest: +SKIP
+    """
+
+    model: Any = None
+    requests: Any = None
+    output_tokens: Any = None
+    input_tokens: Any = 0
+    energy_model: str = "ecologits"
+    accelerator: str = DEFAULT_ACCELERATOR
+    gpus: int | None = None
+    precision: str = "bf16"
+    batch: int | None = None
+    fleet_utilization: float | None = None
+    period: Any = None
+    power: Any = None
+    idle_power: Any = None
+    host_power: Any = None
+    mbu: float | None = None
+    mfu: float | None = None
+    users: float | None = None
+    requests_per_user: Any = None
+    _resolved: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        r = self._resolved
+        kind, preset = parse_energy_model(self.energy_model)
+        r["kind"], r["preset"] = kind, preset
+        r["model"] = None if self.model is None else get_model(self.model)
+        if r["model"] is None and kind != "preset":
+            raise InputError(
+                "model: give a model name (or custom parameters) for this energy model"
+            )
+        r["accelerator"] = get_accelerator(self.accelerator)
+        self._volume()
+        self._tokens()
+        if not isinstance(self.precision, str) or self.precision not in PRECISIONS:
+            raise InputError(
+                f"precision: expected one of {tuple(PRECISIONS)}, got {self.precision!r}"
+            )
+        if kind == "preset":
+            given = [n for n in _PRESET_IGNORED if getattr(self, n) is not None]
+            if given:
+                raise InputError(
+                    f"{', '.join(given)}: not used by preset energy models, whose "
+                    "published figure fixes hardware, batching and boundary"
+                )
+        elif kind == "ecologits":
+            given = [n for n in _ROOFLINE_ONLY if getattr(self, n) is not None]
+            if given:
+                raise InputError(
+                    f"{', '.join(given)}: used by the roofline model only; EcoLogits' fit "
+                    "gives the energy per token directly"
+                )
+        r["batch"] = DEFAULT_BATCH if self.batch is None else _whole(self.batch, "batch")
+        r["fleet_utilization"] = (
+            DEFAULT_FLEET_UTILIZATION
+            if self.fleet_utilization is None
+            else _fraction(self.fleet_utilization, "fleet_utilization")
+        )
+        r["mbu"] = ROOFLINE_MBU if self.mbu is None else _fraction(self.mbu, "mbu")
+        r["mfu"] = ROOFLINE_MFU if self.mfu is None else _fraction(self.mfu, "mfu")
+        for name in ("power", "idle_power", "host_power"):
+            value = getattr(self, name)
+            if value is not None:
+                r[name] = units.parse_quantity(value, "power", "W", name).to("W")
+        if self.power is not None and r["power"].m == 0:
+            raise InputError("power: the busy draw must be greater than zero")
+        if kind != "preset":
+            r["gpus"] = self._gpus()
+        r["profile"] = self._profile()
+
+    # -- inputs -------------------------------------------------------------------------
+
+    def _volume(self) -> None:
+        r = self._resolved
+        per_user = self.users is not None or self.requests_per_user is not None
+        if per_user:
+            if self.requests is not None:
+                raise InputError("give either requests or users with requests_per_user, not both")
+            if self.users is None or self.requests_per_user is None:
+                raise InputError("give both users and requests_per_user")
+            users = units.to_quantity(self.users, "user", "users")
+            if not (users.dimensionless or users.check("[user]")):
+                raise UnitError(f"users: expected a number of users, got {users:~P}")
+            n_users = users.m_as("") if users.dimensionless else users.m_as("user")
+            units.check_magnitude(n_users, "users", allow_zero=False)
+            r["users"] = float(n_users)
+            rpu = parse_rate(self.requests_per_user, "requests_per_user")
+            r["requests"], r["is_rate"] = (rpu * r["users"]).to("request/s"), True
+        else:
+            if self.requests is None:
+                raise InputError(
+                    "requests: give a volume, e.g. '1e9 request/day' (a rate) or '5e6 request'"
+                )
+            r["requests"], r["is_rate"] = parse_requests(self.requests)
+            r["users"] = None
+        if r["is_rate"]:
+            period = DEFAULT_PERIOD if self.period is None else self.period
+            r["period"] = units.parse_quantity(period, "time", "h", "period", allow_zero=False)
+        elif self.period is not None:
+            raise InputError(
+                "period: applies to a rate of requests (e.g. '1e9 request/day'); "
+                f"requests {r['requests']:~P} is a total"
+            )
+        else:
+            r["period"] = None
+
+    def _tokens(self) -> None:
+        r = self._resolved
+        kind = r["kind"]
+        if self.output_tokens is None:
+            if kind != "preset":
+                raise InputError(
+                    "output_tokens: give the tokens generated per request, e.g. 300 "
+                    f"(the {kind} model scales with them)"
+                )
+            r["output_tokens"] = None
+        else:
+            r["output_tokens"] = parse_tokens(self.output_tokens, "output_tokens", allow_zero=False)
+        r["input_tokens"] = parse_tokens(
+            0 if self.input_tokens is None else self.input_tokens, "input_tokens"
+        )
+
+    def _gpus(self) -> int:
+        r = self._resolved
+        acc, model = r["accelerator"], r["model"]
+        if acc.memory is None:
+            raise MissingDataError(f"{acc.name} has no memory size in the catalogue")
+        bpp = PRECISIONS[self.precision]
+        memory_gb = acc.memory.m_as("GB")
+        needed = required_accelerators(model.total_params_b, bpp, memory_gb)
+        r["gpus_needed"] = needed
+        if self.gpus is None:
+            return needed
+        gpus = _whole(self.gpus, "gpus")
+        weights_gb = model.total_params_b * bpp
+        if MEMORY_OVERHEAD * weights_gb > gpus * memory_gb:
+            raise InputError(
+                f"gpus: {model.name} in {self.precision} needs "
+                f"{MEMORY_OVERHEAD:g} x {weights_gb:,.0f} GB = {MEMORY_OVERHEAD * weights_gb:,.0f}"
+                f" GB; {gpus} x {acc.name} hold {gpus * memory_gb:,.0f} GB; "
+                f"use --gpus {needed} or more (or a lower precision)"
+            )
+        return gpus
+
+    # -- energy models -------------------------------------------------------------------
+
+    def _profile(self) -> ServingProfile:
+        r = self._resolved
+        kind = r["kind"]
+        if kind == "ecologits":
+            return ecologits_profile(r, self.precision, self.batch)
+        if kind == "roofline":
+            return roofline_profile(r, self.precision, self.batch, self.mbu, self.mfu)
+        return preset_profile(r)
+
+    # -- public views -------------------------------------------------------------------
+
+    @property
+    def profile(self) -> ServingProfile:
+        """What one request costs its replica under the chosen energy model."""
+        return self._resolved["profile"]  # type: ignore[no-any-return]
+
+    @property
+    def hardware(self) -> Accelerator:
+        """The catalogue entry of the serving accelerator."""
+        return self._resolved["accelerator"]  # type: ignore[no-any-return]
+
+    @property
+    def llm(self) -> LlmModel | None:
+        """The catalogue entry of the model (``None`` for a preset without model)."""
+        return self._resolved["model"]  # type: ignore[no-any-return]
+
+    @property
+    def is_rate(self) -> bool:
+        """Whether the volume is a rate (then per-day totals and fleet sizing apply)."""
+        return bool(self._resolved["is_rate"])
+
+    @property
+    def accounting_period(self) -> Any:
+        """Accounting period of a rate [h], ``None`` for a total volume."""
+        return self._resolved["period"]
+
+    @property
+    def user_count(self) -> float | None:
+        """Number of users of the per-user view, or ``None``."""
+        return self._resolved["users"]  # type: ignore[no-any-return]
+
+    def total_requests(self) -> Any:
+        """Requests accounted for [request] (rate x period, or the total)."""
+        r = self._resolved
+        if r["is_rate"]:
+            return (r["requests"] * r["period"]).to("request")
+        return r["requests"]
+
+    def load(self) -> Load:
+        """Accelerator-hours (busy and idle) and average power of the fleet, with provenance."""
+        r = self._resolved
+        Q_ = units.Q_
+        prof = self.profile
+        acc: Accelerator = r["accelerator"]
+        n = prof.accelerators_per_replica
+        requests = self.total_requests().m_as("request")
+        busy_h = requests * prof.replica_seconds_per_request * n / 3600.0
+        util = r["fleet_utilization"]
+        notes = list(prof.notes)
+        model = r["model"]
+        if model is not None and model.is_range and r["kind"] != "preset":
+            notes.insert(0, model.range_note())
+        extra: dict[str, Any] = {"requests": Q_(requests, "request")}
+        replicas = None
+        if prof.sizing and r["is_rate"]:
+            rate = r["requests"].m_as("request/s")
+            period_h = r["period"].m_as("h")
+            needed = rate * prof.replica_seconds_per_request / util
+            if not math.isfinite(needed):
+                raise InputError(
+                    "requests: the volume and fleet utilization imply more replicas than "
+                    "a finite number"
+                )
+            replicas = max(1, math.ceil(needed - 1e-9))
+            provisioned_h = replicas * n * period_h
+        elif prof.sizing:
+            provisioned_h = busy_h / util
+            notes.append(
+                "volume is a total, not a rate: no replica count; provisioned hours = "
+                f"busy hours / fleet utilization {util:g}"
+            )
+        else:
+            provisioned_h = busy_h
+        if not (math.isfinite(provisioned_h) and math.isfinite(busy_h)):
+            raise InputError(
+                "requests: the volume gives more accelerator-hours than a finite number"
+            )
+        if provisioned_h <= 0:
+            raise InputError(
+                f"requests: {requests:g} request(s) take no measurable accelerator time; "
+                "give a larger volume"
+            )
+        idle_h = max(provisioned_h - busy_h, 0.0)
+        busy_w = prof.busy_power.value.m_as("W")
+        idle_factor = self._idle_factor(acc)
+        idle_w = idle_factor.value.m_as("W")
+        avg_w = (busy_h * busy_w + idle_h * idle_w) / provisioned_h
+        power = Factor(
+            name="power",
+            value=Q_(avg_w, "W"),
+            origin="derived",
+            source="busy and idle accelerator-hours weighted by busy_power and idle_power",
+            note=(
+                f"{busy_h:,.4g} busy h x {busy_w:.4g} W + {idle_h:,.4g} idle h x "
+                f"{idle_w:.4g} W over {provisioned_h:,.4g} h"
+            ),
+        )
+        host = self._host_factor()
+        factors: dict[str, Factor] = {"busy_power": prof.busy_power}
+        if prof.sizing:
+            factors["idle_power"] = idle_factor
+            factors["fleet_utilization"] = fraction_factor(
+                "fleet_utilization",
+                util,
+                self.fleet_utilization,
+                "footprint default: no idle capacity beyond whole replicas",
+            )
+            if self.fleet_utilization is None:
+                notes.append(
+                    "fleet utilization 1.0 (default): no idle capacity beyond rounding up to "
+                    "whole replicas; give fleet_utilization for headroom"
+                )
+        factors.update(prof.factors)
+        if model is not None and model.is_range and r["kind"] != "preset":
+            central_kwh = provisioned_h * (avg_w + host.value.m_as("W")) / 1000.0
+            factors["accelerator_hours"] = self._parameter_range(model, provisioned_h, central_kwh)
+        if prof.sizing:
+            extra["accelerators_per_replica"] = Q_(n, "dimensionless")
+            if replicas is not None:
+                extra["replicas"] = Q_(replicas, "dimensionless")
+                extra["accelerators"] = Q_(replicas * n, "dimensionless")
+            extra["throughput_per_replica"] = Q_(
+                1.0 / prof.replica_seconds_per_request, "request/s"
+            )
+        if prof.request_latency is not None:
+            extra["request_latency"] = Q_(prof.request_latency, "s")
+        extra["busy_accelerator_hours"] = Q_(busy_h, "h")
+        extra["idle_accelerator_hours"] = Q_(idle_h, "h")
+        out_tokens = r["output_tokens"]
+        per_unit: dict[str, Any] = {"request": Q_(requests, "request")}
+        if out_tokens is not None:
+            extra["output_tokens"] = Q_(requests * out_tokens, "token")
+            per_unit["token"] = Q_(requests * out_tokens, "token")
+        if r["is_rate"]:
+            period = r["period"]
+            for unit in ("day", "month", "year"):
+                per_unit[unit] = period.to(unit)
+        extra.update(prof.published)
+        return Load(
+            accelerator_hours=Q_(provisioned_h, "h"),
+            power=power,
+            host_power=host,
+            inputs=self.inputs(),
+            notes=tuple(notes),
+            per_unit=per_unit,
+            extra_factors=factors,
+            extra_results=extra,
+        )
+
+    def _parameter_range(self, model: LlmModel, hours: float, central_kwh: float) -> Factor:
+        """Accelerator-hours with the range a closed model's parameter estimate implies.
+
+        The workload is re-run with the low and the high active-parameter estimate
+        (totals scaled alike); each bound is the IT energy of that run expressed as
+        accelerator-hours at this run's power, so :mod:`footprint.analyses.uncertainty` samples
+        it as the range of accelerator-hours (sizing and fit included, not a linear
+        guess).
+        """
+        Q_ = units.Q_
+        bounds = []
+        for params_b in (model.params_low_b, model.params_high_b):
+            assert params_b is not None  # is_range
+            scale = params_b / model.active_params_b
+            variant = replace(
+                model,
+                active_params_b=params_b,
+                total_params_b=model.total_params_b * scale,
+                params_low_b=None,
+                params_high_b=None,
+            )
+            load = replace(self, model=variant).load()
+            kwh = (
+                load.accelerator_hours.m_as("h")
+                * (load.power.value.m_as("W") + load.host_power.value.m_as("W"))
+                / 1000.0
+            )
+            bounds.append(hours * kwh / central_kwh)
+        low, high = min(bounds + [hours]), max(bounds + [hours])
+        return Factor(
+            name="accelerator_hours",
+            value=Q_(hours, "h"),
+            origin="derived",
+            source=f"parameter estimate of {model.name}: {model.source}",
+            note=(
+                f"{model.name}: active parameters {model.params_low_b:g}-"
+                f"{model.params_high_b:g}B (midpoint {model.active_params_b:g}B used); the "
+                "range is the energy of the low and high runs, as accelerator-hours"
+            ),
+            spread=Spread(Q_(low, "h"), Q_(high, "h"), "uniform", source=model.source),
+        )
+
+    def _idle_factor(self, acc: Accelerator) -> Factor:
+        r = self._resolved
+        if "idle_power" in r:
+            return user_factor("idle_power", r["idle_power"], "idle_power")
+        tdp = accelerator_tdp(acc, "idle_power")
+        return Factor(
+            name="idle_power",
+            value=tdp * IDLE_POWER_FRACTION,
+            origin="default",
+            source=tdp_source(acc),
+            dataset="accelerators.csv",
+            note=(
+                f"{IDLE_POWER_FRACTION:g} x TDP: footprint's assumption for a provisioned "
+                "accelerator with the model loaded "
+                "(see footprint.workloads.inference.IDLE_POWER_FRACTION)"
+            ),
+        )
+
+    def _host_factor(self) -> Factor:
+        r = self._resolved
+        if r["kind"] == "preset":
+            return Factor(
+                name="host_power",
+                value=units.Q_(0.0, "W"),
+                origin="default",
+                source="the preset's own boundary",
+                note="the published figure states what it covers (host, idle); no host added",
+            )
+        if "host_power" in r:
+            return user_factor("host_power", r["host_power"], "host_power")
+        return Factor(
+            name="host_power",
+            value=units.Q_(HOST_POWER_PER_ACCELERATOR_W, "W"),
+            origin="default",
+            source="EcoLogits methodology: 1.2 kW per 8-accelerator server, excluding accelerators",
+            note="over busy and idle hours alike; '0 W' turns it off",
+        )
+
+    def inputs(self) -> dict[str, str]:
+        """The workload's inputs as given (and the defaults used), for echoing in results."""
+        r = self._resolved
+        out: dict[str, str] = {"energy_model": self.profile.energy_model}
+        if r["model"] is not None:
+            out["model"] = r["model"].name
+        if r["users"] is not None:
+            out["users"] = f"{r['users']:g}"
+            out["requests_per_user"] = str(self.requests_per_user)
+        else:
+            out["requests"] = str(self.requests)
+        if r["output_tokens"] is not None:
+            out["output_tokens"] = f"{r['output_tokens']:g}"
+        out["input_tokens"] = f"{r['input_tokens']:g}"
+        out["accelerator"] = r["accelerator"].name
+        if r["kind"] != "preset":
+            out["gpus"] = str(r["gpus"])
+            out["precision"] = self.precision
+            out["batch"] = str(r["batch"])
+            out["fleet_utilization"] = f"{r['fleet_utilization']:g}"
+        if r["period"] is not None:
+            period = r["period"]
+            out["period"] = f"{period.magnitude:g} {units.format_unit(period.units)}"
+        for key in ("power", "idle_power", "host_power", "mbu", "mfu"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = str(value)
+        return out
+
+    def with_changes(self, **changes: Any) -> InferenceWorkload:
+        """A copy with some inputs replaced (re-validated)."""
+        return replace(self, **changes)
+
+
+# --------------------------------------------------------------------------------------
+# Comparison
+# --------------------------------------------------------------------------------------
+
+
+def _magnitude(results: dict[str, Any], key: str, unit: str) -> float | None:
+    q = results.get(key)
+    return None if q is None else float(q.m_as(unit))
+
+
+def compare_inference(
+    models: list[Any],
+    energy_models: list[str] | tuple[str, ...] = ("ecologits",),
+    site: Site | None = None,
+    **workload: Any,
+) -> pd.DataFrame:
+    """The same volume served by several models and/or energy models, one row each.
+
+    Parameters
+    ----------
+    models : list of str or LlmModel
+        Models to compare (e.g. a 1B against 8B, 70B, 405B).
+    energy_models : list of str
+        Energy models to run for each model (presets run once, without model).
+    site : Site, optional
+        Where the fleet runs (same factors for every row).
+    **workload
+        Further :class:`InferenceWorkload` arguments (requests, tokens, accelerator...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Unit-suffixed columns: accelerators, energy per request [Wh] and per output token
+        [mWh], totals per day (a rate) or in total [kWh, kgCO2e, L], per user per month
+        (with users), cost where a price is known.
+    """
+    import pandas as pd
+
+    from footprint.places.site import Site
+
+    for name, items in (("models", models), ("energy_models", energy_models)):
+        if not isinstance(items, (list, tuple)):
+            raise InputError(f"{name}: expected a list, got {type(items).__name__}")
+    for em in energy_models:
+        if not isinstance(em, str):
+            raise InputError(f"energy_models: expected names such as 'ecologits', got {em!r}"[:200])
+    if site is not None and not isinstance(site, Site):
+        raise InputError(f"site: expected a Site, got {type(site).__name__}")
+    rows = []
+    notes: list[str] = []
+    runs: list[tuple[Any, str]] = []
+    for em in energy_models:
+        if str(em).strip().lower().startswith("preset:"):
+            runs.append((None, em))
+        else:
+            runs.extend((m, em) for m in models)
+    if not runs:
+        raise InputError("compare: give at least one model or preset")
+    for model, em in runs:
+        w = InferenceWorkload(model=model, energy_model=em, **workload)
+        fp = estimate_inference(w, site)
+        notes.extend(n for n in fp.notes if n not in notes)
+        res = fp.results
+        per = "day" if w.is_rate else None
+        row: dict[str, Any] = {
+            "model": "" if w.llm is None else w.llm.name,
+            "energy_model": w.profile.energy_model,
+            "accelerators_per_replica": _magnitude(res, "accelerators_per_replica", ""),
+            "accelerators": _magnitude(res, "accelerators", ""),
+            "energy_per_request_wh": _magnitude(res, "energy_per_request", "Wh/request"),
+            "energy_per_token_mwh": _magnitude(res, "energy_per_token", "mWh/token"),
+        }
+        if per:
+            row["energy_per_day_kwh"] = _magnitude(res, "energy_per_day", "kWh/day")
+            row["co2e_per_day_kg"] = _magnitude(res, "co2e_per_day", "kgCO2e/day")
+            row["water_per_day_l"] = _magnitude(res, "water_per_day", "L/day")
+        else:
+            row["facility_energy_kwh"] = _magnitude(res, "facility_energy", "kWh")
+            row["co2e_kg"] = _magnitude(res, "co2e", "kgCO2e")
+            row["water_l"] = _magnitude(res, "water", "L")
+        if "cost" in res:
+            currency = format(res["cost"].units, "~")
+            if per:
+                days = w.accounting_period.m_as("day")
+                row[f"cost_per_day_{currency.lower()}"] = float(res["cost"].magnitude) / days
+            else:
+                row[f"cost_{currency.lower()}"] = float(res["cost"].magnitude)
+        if "energy_per_user_month" in res:
+            row["energy_per_user_month_kwh"] = _magnitude(
+                res, "energy_per_user_month", "kWh/user/month"
+            )
+            row["co2e_per_user_month_kg"] = _magnitude(
+                res, "co2e_per_user_month", "kgCO2e/user/month"
+            )
+            if "cost_per_user_month" in res:
+                q = res["cost_per_user_month"]
+                currency = format(res["cost"].units, "~")
+                row[f"cost_per_user_month_{currency.lower()}"] = float(q.magnitude)
+        rows.append(row)
+    df = pd.DataFrame(rows).dropna(axis=1, how="all")
+    for col in ("accelerators_per_replica", "accelerators"):
+        # whole counts as integers, unless too large for one (then a float stays)
+        if col in df and (df[col].dropna().abs() < 2**53).all():
+            df[col] = df[col].round().astype("Int64")
+    df.attrs["notes"] = notes
+    return df

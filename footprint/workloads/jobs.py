@@ -1,0 +1,221 @@
+"""Workloads: what runs. A job on accelerators (``GpuJob``) is the core workload.
+
+Inference volumes and training-from-FLOPs workloads reduce to accelerator-hours
+at a power draw, so that one engine (:func:`footprint.estimate`) accounts for
+all of them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from footprint.catalogues.hardware import (
+    DEFAULT_UTILIZATION,
+    HOST_POWER_PER_ACCELERATOR_W,
+    Accelerator,
+    get_accelerator,
+)
+from footprint.core import units
+from footprint.core.errors import InputError
+from footprint.core.provenance import Factor, Origin, user_factor
+from footprint.workloads.job_rules import (
+    NO_TDP,
+    check_count,
+    check_hours_inputs,
+    check_power_inputs,
+    check_utilization,
+    draw,
+    raise_first,
+)
+
+__all__ = ["GpuJob", "Load", "Workload", "power_factors"]
+
+
+@dataclass(frozen=True)
+class Load:
+    """What a workload asks of the hardware: the engine's only view of any workload.
+
+    Every workload (a GPU job, an inference fleet, a training run from FLOPs)
+    reduces to accelerator-hours at an average power plus a host share, so one
+    engine accounts for all of them.
+
+    Attributes
+    ----------
+    accelerator_hours : Quantity [h]
+    power, host_power : Factor
+        Average draw per accelerator and host share per accelerator [W].
+    inputs : dict[str, str]
+        The workload's inputs as given, echoed in results.
+    notes : tuple[str, ...]
+        Assumptions of the workload model, in plain words.
+    per_unit : dict[str, Quantity]
+        Counts to divide totals by (e.g. ``{"request": 3.65e11 request}``): the
+        engine adds ``energy_per_<unit>``, ``co2e_per_<unit>`` and
+        ``water_per_<unit>`` results.
+    extra_factors : dict[str, Factor]
+        Further factors of the workload model, shown with the site factors.
+    extra_results : dict[str, Quantity]
+        Results the workload computes itself (e.g. implied FLOPs), shown as is.
+    """
+
+    accelerator_hours: Any
+    power: Factor
+    host_power: Factor
+    inputs: dict[str, str]
+    notes: tuple[str, ...] = ()
+    per_unit: dict[str, Any] = field(default_factory=dict)
+    extra_factors: dict[str, Factor] = field(default_factory=dict)
+    extra_results: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Workload(Protocol):
+    """Anything :func:`footprint.estimate` accepts: it states its :class:`Load`."""
+
+    def load(self) -> Load: ...
+
+
+def _column(value: Any) -> Any:
+    """A column of one row: a job is checked by the rules batch applies to its rows."""
+    return np.array([value])
+
+
+@dataclass(frozen=True)
+class GpuJob:
+    """A job on accelerators: which accelerator, for how long, at what draw.
+
+    Give either ``gpu_hours`` (accelerator-hours in total) or ``count`` and
+    ``duration`` (wall-clock time), not both.
+
+    Parameters
+    ----------
+    accelerator : str
+        Name or alias from the catalogue (``footprint accelerators``).
+    gpu_hours : Quantity, str or float, optional
+        Accelerator-time [h]; bare numbers are hours.
+    count : int, optional
+        Number of accelerators running for ``duration``.
+    duration : Quantity, str or float, optional
+        Wall-clock time [h]; bare numbers are hours ("3.5 months" works).
+    utilization : float, optional
+        Average draw as a fraction of TDP, in (0, 1]; default 1.0.
+    power : Quantity, str or float, optional
+        Average draw per accelerator [W]; replaces TDP x utilization.
+    host_power : Quantity, str or float, optional
+        Host share per accelerator [W]; default 150 W, "0 W" turns it off.
+    """
+
+    accelerator: str
+    gpu_hours: Any = None
+    count: int | None = None
+    duration: Any = None
+    utilization: float | None = None
+    power: Any = None
+    host_power: Any = None
+    _resolved: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # the rules of footprint.workloads.job_rules, on a column of one row (batch: on its rows)
+        resolved = self._resolved
+        resolved["accelerator"] = get_accelerator(self.accelerator)
+        resolved["accelerator_hours"] = self._accelerator_hours()
+        if self.utilization is not None:
+            units.check_magnitude(self.utilization, "utilization", allow_zero=False)
+            _, broken = check_utilization(_column(float(self.utilization)), _column(True))
+            raise_first(broken, self.utilization)
+        for name in ("power", "host_power"):
+            value = getattr(self, name)
+            if value is not None:
+                resolved[name] = units.parse_quantity(value, "power", "W", name)
+        raise_first(
+            check_power_inputs(_column("power" in resolved), _column(self.utilization is not None))
+        )
+
+    def _accelerator_hours(self) -> Any:
+        given = [_column(v is not None) for v in (self.gpu_hours, self.count, self.duration)]
+        raise_first(check_hours_inputs(*given))
+        if self.gpu_hours is not None:
+            return units.parse_quantity(self.gpu_hours, "time", "h", "gpu_hours").to("h")
+        count = self.count
+        assert count is not None  # check_hours_inputs: count and duration are given
+        units.check_magnitude(count, "count", allow_zero=False)
+        _, broken = check_count(_column(float(count)), _column(True))
+        raise_first(broken, count)
+        duration = units.parse_quantity(self.duration, "time", "h", "duration")
+        return (duration * int(count)).to("h")
+
+    @property
+    def hardware(self) -> Accelerator:
+        """The catalogue entry of the accelerator."""
+        return self._resolved["accelerator"]  # type: ignore[no-any-return]
+
+    @property
+    def accelerator_hours(self) -> Any:
+        """Accelerator-hours of the job [h]."""
+        return self._resolved["accelerator_hours"]
+
+    def load(self) -> Load:
+        """Accelerator-hours and power of the job, with provenance (see :class:`Load`)."""
+        power, host = power_factors(self)
+        notes = tuple(f.note for f in (power, host) if f.note and f.origin == "default")
+        return Load(self.accelerator_hours, power, host, self.inputs(), notes)
+
+    def inputs(self) -> dict[str, str]:
+        """The job's inputs as given, for echoing in results."""
+        out = {"accelerator": self.hardware.name}
+        for key in ("gpu_hours", "count", "duration", "utilization", "power", "host_power"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = str(value)
+        out["accelerator_hours"] = f"{self.accelerator_hours.m:g} h"
+        return out
+
+
+def power_factors(job: GpuJob) -> tuple[Factor, Factor]:
+    """Average accelerator power and host power per accelerator, with provenance."""
+    acc = job.hardware
+    resolved = job._resolved
+    if "power" in resolved:
+        power = user_factor("power", resolved["power"].to("W"), "power")
+    else:
+        tdp_w = math.nan if acc.tdp is None else float(acc.tdp.m_as("W"))
+        given = job.utilization is not None
+        _, used, no_tdp = draw(
+            math.nan,
+            _column(False),
+            _column(math.nan if job.utilization is None else float(job.utilization)),
+            _column(given),
+            _column(tdp_w),
+            DEFAULT_UTILIZATION,
+        )
+        if no_tdp[0]:
+            raise InputError(NO_TDP.format(value=acc.name))
+        util = float(used[0])
+        origin: Origin = "default" if job.utilization is None else "derived"
+        note = f"TDP {acc.tdp.m:g} W x utilization {util:g}" + (
+            " (default: Green Algorithms usage factor 1.0)" if job.utilization is None else ""
+        )
+        power = Factor(
+            name="power",
+            value=(acc.tdp * util).to("W"),
+            origin=origin,
+            source=f"TDP: {acc.source}" + (f" <{acc.source_url}>" if acc.source_url else ""),
+            dataset="accelerators.csv",
+            note=note,
+            extra={"accelerator": acc.name, "utilization": util},
+        )
+    if "host_power" in resolved:
+        host = user_factor("host_power", resolved["host_power"].to("W"), "host_power")
+    else:
+        host = Factor(
+            name="host_power",
+            value=units.Q_(HOST_POWER_PER_ACCELERATOR_W, "W"),
+            origin="default",
+            source="EcoLogits methodology: 1.2 kW per 8-accelerator server, excluding accelerators",
+            note="host CPU, memory and network share per accelerator; '0 W' turns it off",
+        )
+    return power, host

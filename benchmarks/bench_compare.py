@@ -27,7 +27,7 @@ def main() -> None:
 
     import footprint as fp
     from footprint.analyses.compare import compare
-    from footprint.engine.accounting import account
+    from footprint.core.accounting import account
 
     job = fp.GpuJob("H100-SXM", gpu_hours="1e6 h")
     t0 = time.perf_counter()

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from footprint.engine.accounting import account
+from footprint.core.accounting import account
 
 pos = st.floats(min_value=1e-3, max_value=1e7, allow_nan=False, allow_infinity=False)
 pue_s = st.floats(min_value=1.0, max_value=3.0)

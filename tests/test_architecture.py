@@ -6,6 +6,8 @@
   deferred, not absent); imports under ``if TYPE_CHECKING:`` do not, nor do edges into the
   package's top ``__init__`` (its lazy public API). Same method as
   ``../shared/tools/architecture_check.py``, repeated here so that this test stands alone.
+- Imports go down the layers (:data:`LAYERS`, bottom first; ARCHITECTURE.md): a module
+  imports from its own layer or those below, never from a layer above (same graph).
 """
 
 from __future__ import annotations
@@ -232,6 +234,43 @@ def test_no_new_import_cycle() -> None:
     found = cycles(import_graph(MODULES))
     new = found - KNOWN_CYCLES
     assert not new, "new import cycles:\n" + "\n".join(sorted(map(_show, new)))
+
+
+#: The layers, bottom first: the sub-packages of footprint (ARCHITECTURE.md).
+LAYERS = (
+    "core",
+    "data",
+    "catalogues",
+    "places",
+    "workloads",
+    "engine",
+    "render",
+    "analyses",
+    "cli",
+)
+
+
+def layer_of(module: str) -> int | None:
+    """Rank of ``module``'s layer (None for the package's top modules)."""
+    parts = module.split(".")
+    return LAYERS.index(parts[1]) if len(parts) > 1 and parts[1] in LAYERS else None
+
+
+def test_imports_go_down_the_layers() -> None:
+    modules = _package_modules()
+    upward = sorted(
+        f"{src} ({LAYERS[layer_of(src)]}) imports {dst} ({LAYERS[layer_of(dst)]})"  # type: ignore[index]
+        for src, targets in import_graph(modules).items()
+        for dst in targets
+        if layer_of(src) is not None and layer_of(dst) is not None and layer_of(dst) > layer_of(src)  # type: ignore[operator]
+    )
+    assert not upward, "imports up the layers:\n" + "\n".join(upward)
+
+
+def test_every_module_is_in_a_layer() -> None:
+    top = {"footprint", "footprint.__main__"}
+    loose = sorted(m for m in _package_modules() if m not in top and layer_of(m) is None)
+    assert not loose, f"modules outside the layers {LAYERS}: {loose}"
 
 
 def test_known_cycles_name_existing_modules() -> None:

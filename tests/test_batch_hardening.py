@@ -36,7 +36,7 @@ from footprint.analyses.batch import (
 from footprint.analyses.batch import sums as batch_sums
 from footprint.cli import cli
 from footprint.core.errors import FootprintError, InputError
-from footprint.io.files import OUTPUT_MARKER
+from footprint.core.files import OUTPUT_MARKER
 
 ROOT = Path(__file__).resolve().parent.parent
 JOBS = ROOT / "examples" / "jobs.csv"

@@ -20,9 +20,9 @@ from footprint.catalogues.embodied import (
     servers,
 )
 from footprint.cli import cli
+from footprint.core.accounting import account, embodied_rate
 from footprint.core.errors import InputError, MissingDataError, UnitError, UnknownNameError
 from footprint.data.loader import load_table
-from footprint.engine.accounting import account, embodied_rate
 from footprint.workloads.jobs import Load
 
 ROOT = Path(__file__).resolve().parent.parent

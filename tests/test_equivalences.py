@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from footprint.catalogues.equivalences import (
+from footprint.core import units
+from footprint.core.errors import UnitError, UnknownNameError
+from footprint.data.loader import read_records
+from footprint.places.equivalences import (
     count_text,
     country_share,
     equivalence_factor,
     equivalences,
 )
-from footprint.core import units
-from footprint.core.errors import UnitError, UnknownNameError
-from footprint.data.loader import read_records
 
 Q_ = units.Q_
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,9 +129,9 @@ def test_count_text_and_errors():
 def test_amounts_are_checked_and_bare_numbers_take_the_canonical_unit():
     """Regression: a negative or NaN amount gave '-3.98 km' or 'nan pools', and a bare
     number raised AttributeError."""
-    from footprint.catalogues.equivalences import equivalences
     from footprint.core import units
     from footprint.core.errors import InputError
+    from footprint.places.equivalences import equivalences
 
     with pytest.raises(InputError, match="negative"):
         equivalences(co2e=units.Q_(-1, "kgCO2e"))

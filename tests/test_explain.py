@@ -5,8 +5,8 @@ import json
 from click.testing import CliRunner
 
 import footprint as fp
-from footprint.catalogues.explain import explain_table
 from footprint.cli import cli
+from footprint.places.explain import explain_table
 
 
 def rows(region: str, *args: str) -> dict:

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from footprint.analyses import compare as compare_mod
 from footprint.analyses import hourly, scheduling, trends, uncertainty
+from footprint.analyses import inference as analysis
 from footprint.cli import cli
 from footprint.core.errors import FootprintError, InputError
 from footprint.core.units import Q_
@@ -111,7 +112,7 @@ CASES: dict[str, tuple[object, dict[str, object]]] = {
         {"workload": JOB, "kind": "cloud", "provider": "gcp", "country": None},
     ),
     "compare_inference": (
-        inference.compare_inference,
+        analysis.compare_inference,
         {
             "models": ["llama-3.1-8b"],
             "energy_models": ("ecologits",),

@@ -20,8 +20,8 @@ import pytest
 from click.testing import CliRunner
 
 from footprint.cli import cli
+from footprint.core import files
 from footprint.core.errors import FootprintError, InputError
-from footprint.io import files
 from footprint.render import report
 
 ROOT = Path(__file__).resolve().parent.parent

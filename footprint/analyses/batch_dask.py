@@ -37,7 +37,7 @@ from footprint.analyses.batch import (
     read_piece,
 )
 from footprint.core.errors import InputError
-from footprint.io.files import temp_file_beside
+from footprint.core.files import temp_file_beside
 
 __all__ = ["run_dask", "SCHEDULERS"]
 
@@ -90,7 +90,7 @@ class _DirectorySink:
 
     A Parquet output becomes the directory itself (a dataset of part files,
     read back with ``pandas.read_parquet``), marked as footprint's
-    (:func:`footprint.io.files.mark_footprint_directory`) so that a later run may
+    (:func:`footprint.core.files.mark_footprint_directory`) so that a later run may
     replace it, and only then; a CSV output is the parts joined into one file,
     the header once.
     """
@@ -156,7 +156,7 @@ def run_dask(
     plan, resolver, summary : as for the pandas engine; ``summary`` receives every part.
     paths : dict
         ``results`` and ``rejects`` output paths (either may be None), checked with
-        :func:`footprint.io.files.output_target` (a Parquet output may be a directory
+        :func:`footprint.core.files.output_target` (a Parquet output may be a directory
         footprint wrote before: it is replaced).
     whats, kinds : dict, optional
         The option naming each output (for messages) and its kind (csv, parquet).

@@ -41,11 +41,12 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from footprint.core import units
+from footprint.core.accounting import EMBODIED_KEYS
 from footprint.core.errors import InputError, MissingDataError, UnknownNameError
-from footprint.engine.accounting import EMBODIED_KEYS
 from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
 from footprint.render.compare_table import (
     COLUMN_UNITS,
+    METRICS,
     UNIT_LADDERS,
     display_frame,
     grouped_notes,
@@ -81,19 +82,6 @@ __all__ = [
     "UNIT_LADDERS",
 ]
 
-#: Columns a comparison can be ranked by (lower is better), with their labels.
-METRICS: dict[str, str] = {
-    "co2e": "CO2e, location-based",
-    "co2e_market": "CO2e, market-based",
-    "water": "Water consumed (on-site + off-site)",
-    "water_onsite": "Water consumed on-site",
-    "water_offsite": "Water consumed off-site",
-    "facility_energy": "Facility energy",
-    "total_co2e": "CO2e, location-based plus embodied",
-    "cost": "Electricity cost",
-    "intensity": "Grid carbon intensity",
-    "ewif": "Water intensity of electricity (EWIF)",
-}
 
 _RESULT_COLUMNS = (
     "it_energy",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from footprint.core.accounting import EMBODIED_KEYS, RESULT_KEYS
 from footprint.core.errors import InputError
-from footprint.engine.accounting import EMBODIED_KEYS, RESULT_KEYS
 from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
 from footprint.engine.result import Footprint, canonical_unit
 from footprint.places.site import Site, site_factors

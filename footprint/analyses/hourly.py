@@ -23,7 +23,7 @@ Time: data and computation use the start of each hour in UTC; outputs add the lo
 time of the region (cloud region or zone time zone, IANA), or of ``timezone=``.
 
 Formulas (the engine's chain, :func:`footprint.engine.evaluation.evaluate`, over the hours; the
-on-site step is :func:`footprint.engine.accounting.onsite_split`)::
+on-site step is :func:`footprint.core.accounting.onsite_split`)::
 
     facility_h   = it_h x PUE
     solar_used_h = min(pv_h, facility_h)            (energy balance, every hour)
@@ -44,9 +44,9 @@ from typing import TYPE_CHECKING, Any
 
 from footprint.analyses.estimate import Footprint, embodied_of
 from footprint.core import units
+from footprint.core.accounting import embodied_rate, onsite_split
 from footprint.core.errors import InputError
 from footprint.core.provenance import Factor
-from footprint.engine.accounting import embodied_rate, onsite_split
 from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
 from footprint.places.hourly_grid import (
     HourlyGrid,
@@ -553,7 +553,7 @@ def embodied_results(
 
     ``co2e_kg`` is the operational figure the total adds to. The embodied factors come
     from :func:`footprint.analyses.estimate.embodied_of` and the chain's embodied step
-    (:func:`footprint.engine.accounting.embodied_rate` x the workload's accelerator-hours); a
+    (:func:`footprint.core.accounting.embodied_rate` x the workload's accelerator-hours); a
     bare power (``workload`` None) has no accelerator: nothing, noted.
     Returns the embodied factors and notes. Used by :func:`account_hourly` and
     :func:`footprint.analyses.scheduling.schedule`.

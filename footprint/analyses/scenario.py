@@ -266,7 +266,7 @@ def load_scenario(path: str | Path) -> Scenario:
     Only a regular file of at most :data:`MAX_SCENARIO_BYTES` is read: a FIFO, a device,
     a directory or a file that is not UTF-8 is refused with one line.
     """
-    from footprint.io.files import read_text
+    from footprint.core.files import read_text
 
     # utf-8-sig: a byte-order mark (Windows editors) is not part of the TOML text
     text = read_text(path, "scenario", max_bytes=MAX_SCENARIO_BYTES, encoding="utf-8-sig")
@@ -521,7 +521,7 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
     """
     from footprint.analyses.estimate import estimate
     from footprint.core import units
-    from footprint.engine.accounting import CANONICAL_UNITS
+    from footprint.core.accounting import CANONICAL_UNITS
 
     footprints: dict[str, Footprint] = {}
     notes: list[str] = []

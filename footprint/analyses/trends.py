@@ -43,8 +43,8 @@ from footprint.analyses.growth import (
     signed_percent,
 )
 from footprint.core import units
+from footprint.core.accounting import EMBODIED_KEYS
 from footprint.core.errors import InputError, MissingDataError
-from footprint.engine.accounting import EMBODIED_KEYS
 from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
 from footprint.places.site import Site, site_factors
 from footprint.workloads.jobs import Workload

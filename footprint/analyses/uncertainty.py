@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 from footprint.core import units
 from footprint.core.errors import InputError, MissingDataError
 from footprint.core.provenance import Factor, Spread
+from footprint.core.units import magnitude_in, quantity, unit_of, unit_scale
 from footprint.data.loader import datasets_dir, optional_float, read_records
 from footprint.engine.evaluation import evaluate, tables_of
 
@@ -160,30 +161,6 @@ class Uncertainty:
         return tail, 100.0 - tail
 
 
-# --- fast unit handling (pint parses unit strings on every call) -------------------------
-
-
-@cache
-def _unit(text: str) -> Any:
-    return units.get_registry().Unit(text or "dimensionless")
-
-
-@cache
-def _scale(source: Any, target: Any) -> float:
-    """Factor from unit ``source`` to ``target`` (unit objects or strings)."""
-    return float(units.Q_(1.0, source).m_as(_unit(target) if isinstance(target, str) else target))
-
-
-def magnitude_in(q: Any, unit: Any) -> float:
-    """Magnitude of quantity ``q`` in ``unit`` (a cached, multiplicative conversion)."""
-    return float(q.magnitude) * _scale(q.units, unit)
-
-
-def quantity(value: Any, unit: str) -> Any:
-    """``Q_(value, unit)`` with the unit parsed once per process."""
-    return units.Q_(value, _unit(unit))
-
-
 # --- spreads ---------------------------------------------------------------------------
 
 
@@ -211,7 +188,7 @@ def _from_rule(
     if row["basis"] == "relative":
         low, high = value * lo, value * hi
     elif row["basis"] == "absolute":
-        to_unit = _scale(_unit(row["unit"]), unit)
+        to_unit = unit_scale(unit_of(row["unit"]), unit)
         low, high = lo * to_unit, hi * to_unit
     else:  # pragma: no cover - data rows are handled by their own functions
         raise MissingDataError(f"{TABLE}.csv: {factor.name} ({case}) is not a numeric rule")
@@ -246,7 +223,7 @@ def _ewif_spread(factor: Factor) -> Spread | None:
     low = ewif_from_mix(mix, technology_factors("low"), "exclude")  # L/kWh
     high = ewif_from_mix(mix, technology_factors("high"), hydro)
     unit = factor.value.units
-    to_unit = _scale(_unit("L/kWh"), unit)
+    to_unit = unit_scale(unit_of("L/kWh"), unit)
     value = float(factor.value.magnitude)
     lo, hi = min(low * to_unit, value), max(high * to_unit, value)
     how = "hydro excluded at the low bound" if hydro == "include" else "hydro excluded"
@@ -300,7 +277,7 @@ def _intensity_spread(factor: Factor, site: Site | None) -> Spread:
                 highs.append(max(span))
                 sources.append(f"vintage {first}-{last}")
     low, high = min([*lows, value]), max([*highs, value])
-    back = 1.0 / _scale(factor.value.units, "gCO2e/kWh")
+    back = 1.0 / unit_scale(factor.value.units, "gCO2e/kWh")
     return Spread(
         units.Q_(low * back, factor.value.units),
         units.Q_(high * back, factor.value.units),
@@ -519,7 +496,7 @@ def _display(
     label = _label(unit)
     if bounds[0].startswith("__"):
         return lo, c, hi, label
-    k = 1.0 / _scale(unit, u)
+    k = 1.0 / unit_scale(unit, u)
     return lo * k, c * k, hi * k, label
 
 
@@ -529,7 +506,7 @@ def _label(unit: Any) -> str:
 
 
 def _result_unit(key: str) -> str:
-    from footprint.engine.accounting import CANONICAL_UNITS
+    from footprint.core.accounting import CANONICAL_UNITS
 
     return CANONICAL_UNITS.get(key, "")
 

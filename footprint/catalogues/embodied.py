@@ -6,7 +6,7 @@ in its service life (the approach of Luccioni et al. 2022 for BLOOM, and of EcoL
     embodied_rate = (embodied_accelerator + embodied_host) / (lifetime x life_utilization)
     embodied_co2e = accelerator_hours x embodied_rate
 
-The formula lives once, in :func:`footprint.engine.accounting.embodied_rate`; this module resolves
+The formula lives once, in :func:`footprint.core.accounting.embodied_rate`; this module resolves
 its four factors, each a :class:`~footprint.core.provenance.Factor` with source and range:
 
 - ``embodied_accelerator`` [kgCO2e]: the card, from ``datasets/embodied.csv``: a
@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from footprint.analyses.uncertainty import magnitude_in, quantity
 from footprint.catalogues.hardware import Accelerator, get_accelerator, normalise_name
 from footprint.core import units
 from footprint.core.errors import InputError, MissingDataError, UnknownNameError
 from footprint.core.provenance import Factor, Spread, user_factor
+from footprint.core.units import magnitude_in, quantity
 from footprint.data.loader import optional_float, read_records
 
 __all__ = [
@@ -199,7 +199,7 @@ class EmbodiedFactors:
         }
 
     def magnitudes(self) -> dict[str, float]:
-        """Keyword arguments of :func:`footprint.engine.accounting.account` (canonical units)."""
+        """Keyword arguments of :func:`footprint.core.accounting.account` (canonical units)."""
         return {
             "embodied_accelerator_kg": magnitude_in(self.accelerator.value, "kgCO2e"),
             "embodied_host_kg": magnitude_in(self.host.value, "kgCO2e"),
@@ -210,7 +210,7 @@ class EmbodiedFactors:
     @property
     def rate(self) -> Any:
         """Embodied CO2e per accelerator-hour [gCO2e/h]."""
-        from footprint.engine.accounting import embodied_rate
+        from footprint.core.accounting import embodied_rate
 
         return quantity(1000.0 * embodied_rate(**self.magnitudes()), "gCO2e/h")
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+from functools import cache
 from numbers import Real
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -466,3 +467,29 @@ def format_unit(u: Any) -> str:
     text = re.sub(r"(?<![A-Za-z])([mkM]?)l(?![A-Za-z])", r"\1L", text)
     # pint's symbol for its (Julian) year is "a"; people read "year"
     return re.sub(r"(?<![A-Za-z])a(?![A-Za-z])", "year", text)
+
+
+# --- fast unit handling (pint parses unit strings on every call) -------------------------
+
+
+@cache
+def unit_of(text: str) -> Any:
+    """The pint Unit of ``text`` (empty: dimensionless), parsed once per process."""
+    return get_registry().Unit(text or "dimensionless")
+
+
+@cache
+def unit_scale(source: Any, target: Any) -> float:
+    """Factor from unit ``source`` to ``target`` (unit objects or strings)."""
+    one = get_registry().Quantity(1.0, source)
+    return float(one.m_as(unit_of(target) if isinstance(target, str) else target))
+
+
+def magnitude_in(q: Any, unit: Any) -> float:
+    """Magnitude of quantity ``q`` in ``unit`` (a cached, multiplicative conversion)."""
+    return float(q.magnitude) * unit_scale(q.units, unit)
+
+
+def quantity(value: Any, unit: str) -> Any:
+    """``Q_(value, unit)`` with the unit parsed once per process."""
+    return get_registry().Quantity(value, unit_of(unit))

@@ -322,7 +322,7 @@ SCHEMAS: dict[str, Schema] = {
                 *source_columns("source", "source_url"),
                 text("note", empty=True),
             ),
-            # footprint.catalogues.equivalences indexes the table by (key, zone)
+            # footprint.places.equivalences indexes the table by (key, zone)
             key=("key", "zone"),
         ),
         _generation_mix("generation_mix.csv", empty_twh=False),

@@ -17,8 +17,8 @@ uncertainty   samples of the workload's factors           samples of the site's 
 A :class:`LoadTable` holds what runs (accelerator-hours, power, host power, embodied
 factors and any on-site supply), a :class:`SiteTable` where (PUE, WUE, EWIF, intensity,
 carbon-free share, price), both as magnitudes in the canonical units of
-:data:`footprint.engine.accounting.CANONICAL_UNITS` that broadcast together, and the factors they
-came from. :func:`evaluate` applies :func:`footprint.engine.accounting.account` once and returns an
+:data:`footprint.core.accounting.CANONICAL_UNITS` that broadcast together, and the factors they
+came from. :func:`evaluate` applies :func:`footprint.core.accounting.account` once and returns an
 :class:`Evaluation`: every result key as an array, with its unit, and the provenance of the
 rows. Builders (:meth:`LoadTable.of`, :meth:`SiteTable.of`) turn the library's objects
 (:class:`~footprint.workloads.jobs.Load`, :class:`~footprint.places.site.SiteFactors`,
@@ -31,12 +31,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from footprint.core import units
+from footprint.core.accounting import CANONICAL_UNITS, EMBODIED_ARGUMENTS, account
 from footprint.core.errors import InputError
-from footprint.engine.accounting import CANONICAL_UNITS, EMBODIED_ARGUMENTS, account
+from footprint.core.units import unit_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from footprint.catalogues.embodied import EmbodiedFactors
@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from footprint.places.site import SiteFactors
     from footprint.workloads.jobs import Load
 
-__all__ = ["Evaluation", "LoadTable", "SiteTable", "evaluate", "tables_of", "unit_of"]
+__all__ = ["Evaluation", "LoadTable", "SiteTable", "evaluate", "tables_of"]
 
 #: Site columns, the factor they come from and its canonical unit.
 SITE_COLUMNS = {
@@ -66,7 +66,7 @@ class LoadTable:
     power, host_power : float or ndarray [W]
         Average draw per accelerator and host share per accelerator.
     embodied : dict, optional
-        The four embodied keyword arguments of :func:`footprint.engine.accounting.account`
+        The four embodied keyword arguments of :func:`footprint.core.accounting.account`
         (``embodied_accelerator_kg``, ``embodied_host_kg``, ``lifetime_h``,
         ``life_utilization``); ``None`` when embodied emissions are not counted.
     onsite : float or ndarray, optional
@@ -231,12 +231,6 @@ class SiteTable:
         )
 
 
-@cache
-def unit_of(text: str) -> Any:
-    """The pint Unit of ``text``, parsed once per process (pint's parser is slow)."""
-    return units.get_registry().Unit(text)
-
-
 def _array(values: Sequence[float]) -> Any:
     import numpy as np
 
@@ -250,7 +244,7 @@ class Evaluation:
     Attributes
     ----------
     values : dict[str, float or ndarray]
-        Magnitudes in :data:`~footprint.engine.accounting.CANONICAL_UNITS` (``cost`` in
+        Magnitudes in :data:`~footprint.core.accounting.CANONICAL_UNITS` (``cost`` in
         ``currency``), broadcast over the loads and sites.
     currency : str or None
     loads : LoadTable
@@ -340,7 +334,7 @@ def evaluate(loads: LoadTable, sites: SiteTable) -> Evaluation:
 
 
 def tables_of(arguments: dict[str, Any]) -> tuple[LoadTable, SiteTable]:
-    """The load and site tables of a flat mapping of :func:`~footprint.engine.accounting.account`'s
+    """The load and site tables of a flat mapping of :func:`~footprint.core.accounting.account`'s
     keyword arguments (``accelerator_hours_h``, ``power_w``... ``life_utilization``).
 
     For samplers that draw each argument as an array (:mod:`footprint.analyses.uncertainty`).

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from footprint.core import units
+from footprint.core.accounting import CANONICAL_UNITS
 from footprint.core.provenance import Factor
-from footprint.engine.accounting import CANONICAL_UNITS
 from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
 
 if TYPE_CHECKING:  # pragma: no cover

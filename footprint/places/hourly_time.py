@@ -272,7 +272,7 @@ def parse_time(value: Any, name: str, timezone: str | None) -> pd.Timestamp:
 
 def input_path(path: Any, what: str) -> Path:
     """``path`` as a Path naming a regular file (FIFO, device, folder: one line)."""
-    from footprint.io.files import check_input_file
+    from footprint.core.files import check_input_file
 
     if not isinstance(path, (str, os.PathLike)):
         raise InputError(f"{what}: expected a file name, got {type(path).__name__}")
@@ -287,14 +287,14 @@ MAX_TABLE_BYTES = 256 * 2**20
 def read_table(file: Path, what: str) -> pd.DataFrame:
     """A small CSV (comma, semicolon or tab separated) with at least one data row.
 
-    Read through :func:`footprint.io.files.read_text`: a regular file of bounded size in
+    Read through :func:`footprint.core.files.read_text`: a regular file of bounded size in
     UTF-8, else one line.
     """
     import io
 
     import pandas as pd
 
-    from footprint.io.files import read_text
+    from footprint.core.files import read_text
 
     text = read_text(file, what, max_bytes=MAX_TABLE_BYTES)
 

@@ -298,7 +298,7 @@ def read_weather(path: str | Path, fmt: str | None = None) -> Weather:
     """
     import os
 
-    from footprint.io.files import read_bytes
+    from footprint.core.files import read_bytes
 
     if not isinstance(path, (str, os.PathLike)):
         raise InputError(f"weather file: expected a file name, got {type(path).__name__}")

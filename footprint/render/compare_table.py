@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = [
+    "METRICS",
     "COLUMN_UNITS",
     "COMPACT_COLUMNS",
     "DISPLAY_COLUMNS",
@@ -68,6 +69,21 @@ _PLAIN_NAMES = {
     "water": "water_l",
     "embodied_co2e": "embodied_co2e_kg",
     "total_co2e": "total_co2e_kg",
+}
+
+
+#: Columns a comparison can be ranked by (lower is better), with their labels.
+METRICS: dict[str, str] = {
+    "co2e": "CO2e, location-based",
+    "co2e_market": "CO2e, market-based",
+    "water": "Water consumed (on-site + off-site)",
+    "water_onsite": "Water consumed on-site",
+    "water_offsite": "Water consumed off-site",
+    "facility_energy": "Facility energy",
+    "total_co2e": "CO2e, location-based plus embodied",
+    "cost": "Electricity cost",
+    "intensity": "Grid carbon intensity",
+    "ewif": "Water intensity of electricity (EWIF)",
 }
 
 
@@ -180,16 +196,16 @@ def to_csv(df: pd.DataFrame, path: Any = None) -> str | None:
     """CSV of :func:`plain` (canonical units in the column names); to ``path`` if given.
 
     Text cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``...)
-    get a leading apostrophe (:func:`footprint.render.escape.csv_frame`); numbers stay numbers.
-    ``path`` is written atomically (:func:`footprint.io.files.atomic_writer`): a folder,
+    get a leading apostrophe (:func:`footprint.core.escape.csv_frame`); numbers stay numbers.
+    ``path`` is written atomically (:func:`footprint.core.files.atomic_writer`): a folder,
     device or FIFO there is refused, and a failed write leaves the old file.
     """
-    from footprint.render.escape import csv_frame
+    from footprint.core.escape import csv_frame
 
     text = csv_frame(plain(df)).to_csv(index=False, lineterminator="\n", float_format="%.6g")
     if path is None:
         return str(text)
-    from footprint.io.files import atomic_writer
+    from footprint.core.files import atomic_writer
 
     with atomic_writer(path, "csv output") as fh:
         fh.write(text)
@@ -372,10 +388,10 @@ def display_frame(
 def to_markdown(df: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
     """A Markdown table of :func:`display_frame` (units in the headers).
 
-    Cells are escaped (:func:`footprint.render.escape.markdown_cell`): a region or workload name
+    Cells are escaped (:func:`footprint.core.escape.markdown_cell`): a region or workload name
     holding ``|``, ``<script>`` or ``[link](...)`` reads as typed and renders as no markup.
     """
-    from footprint.render.escape import markdown_cell
+    from footprint.core.escape import markdown_cell
 
     shown = display_frame(df, columns)
     head = "| " + " | ".join(shown.columns) + " |"

@@ -80,7 +80,7 @@ def _tidy_axis(ax: Any) -> None:
 
 
 def _display_unit(values: Any, unit: str) -> str:
-    from footprint.analyses.compare import UNIT_LADDERS
+    from footprint.render.compare_table import UNIT_LADDERS
 
     registry = units.get_registry()
     ladder = next(
@@ -143,7 +143,7 @@ def ranked_bar_chart(
     """
     import numpy as np
 
-    from footprint.analyses.compare import METRICS, sort_comparison
+    from footprint.render.compare_table import METRICS, sort_comparison
 
     metric = metric or df.attrs.get("metric", "co2e")
     if metric not in df.columns:
@@ -313,9 +313,9 @@ def breakdown_chart(
 
 def check_target(path: str | Path, what: str = "plot", *, inputs: Any = ()) -> str:
     """The format (``png`` or ``svg``) of a chart to ``path``, after checking ``path``
-    can be written (:func:`footprint.io.files.output_target`: no directory, device, FIFO,
+    can be written (:func:`footprint.core.files.output_target`: no directory, device, FIFO,
     socket or input file is replaced). Commands call it before computing."""
-    from footprint.io.files import output_target
+    from footprint.core.files import output_target
 
     fmt = Path(path).suffix.lower().lstrip(".")
     if fmt not in FORMATS:
@@ -331,7 +331,7 @@ def save(fig: Figure, path: str | Path, what: str = "plot", *, inputs: Any = ())
     socket, raises :class:`InputError`; a symbolic link is written through. The file
     gets the usual permissions of a new file (not the temporary file's owner-only ones).
     """
-    from footprint.io.files import atomic_writer
+    from footprint.core.files import atomic_writer
 
     fmt = check_target(path, what, inputs=inputs)
     with atomic_writer(path, what, inputs=inputs, binary=True) as fh:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from footprint.core import units
 from footprint.core.errors import InputError
-from footprint.render.escape import markdown_text
+from footprint.core.escape import markdown_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from footprint.analyses.scenario import ScenarioResult
@@ -149,7 +149,7 @@ def _main_country(result: ScenarioResult) -> str | None:
 
 
 def _equivalences(result: ScenarioResult) -> list[Any]:
-    from footprint.catalogues.equivalences import equivalences
+    from footprint.places.equivalences import equivalences
 
     t = result.totals
     return equivalences(
@@ -223,7 +223,7 @@ def _comparison(result: ScenarioResult) -> list[_Block]:
         return []
     import pandas as pd
 
-    from footprint.analyses.compare import METRICS, display_frame
+    from footprint.render.compare_table import METRICS, display_frame
 
     s = result.scenario
     metric = df.attrs.get("metric", s.metric)
@@ -346,7 +346,7 @@ def _notes(result: ScenarioResult) -> list[str]:
 
 
 def _comparison_notes(df: Any) -> list[str]:
-    from footprint.analyses.compare import grouped_notes
+    from footprint.render.compare_table import grouped_notes
 
     return [f"comparison: {n}" for n in grouped_notes(df)]
 
@@ -445,7 +445,7 @@ def render_markdown(result: ScenarioResult) -> str:
     Every text that comes from the scenario, its results or the data (titles, names,
     notes, sources) is escaped, so nothing in it renders as Markdown or HTML.
     """
-    from footprint.render.escape import markdown_cell
+    from footprint.core.escape import markdown_cell
 
     out: list[str] = []
     for b in _blocks(result):
@@ -565,7 +565,7 @@ def check_report_target(
     directory, device, FIFO or socket, a missing folder, or one of ``inputs`` (the
     scenario file itself) is refused with one line.
     """
-    from footprint.io.files import output_target
+    from footprint.core.files import output_target
 
     kind = report_format(path, fmt)
     output_target(path, "--out", inputs=inputs)
@@ -587,7 +587,7 @@ def write_report(
     :func:`check_report_target` (the scenario file is always one of ``inputs``); a
     symbolic link is written through.
     """
-    from footprint.io.files import atomic_writer
+    from footprint.core.files import atomic_writer
 
     sources = [*inputs, result.scenario.path]
     kind = check_report_target(path, fmt, inputs=sources)

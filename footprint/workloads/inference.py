@@ -124,13 +124,10 @@ from footprint.workloads.energy_models import ECOLOGITS_LATENCY_ALPHA as ECOLOGI
 from footprint.workloads.energy_models import ECOLOGITS_LATENCY_BETA as ECOLOGITS_LATENCY_BETA
 from footprint.workloads.energy_models import ECOLOGITS_LATENCY_GAMMA as ECOLOGITS_LATENCY_GAMMA
 from footprint.workloads.energy_models import SERVING_MEMORY_FRACTION as SERVING_MEMORY_FRACTION
-from footprint.workloads.inference_results import estimate_inference, per_user_results
 from footprint.workloads.jobs import Load
 
 if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-
-    from footprint.places.site import Site
+    pass
 
 __all__ = [
     "ENERGY_MODELS",
@@ -138,14 +135,11 @@ __all__ = [
     "InferenceWorkload",
     "Preset",
     "ServingProfile",
-    "compare_inference",
     "ecologits_gpu_energy_per_token",
     "ecologits_latency_per_token",
     "energy_model_names",
-    "estimate_inference",
     "get_preset",
     "list_presets",
-    "per_user_results",
     "preset_table",
     "required_accelerators",
 ]
@@ -734,111 +728,3 @@ class InferenceWorkload:
     def with_changes(self, **changes: Any) -> InferenceWorkload:
         """A copy with some inputs replaced (re-validated)."""
         return replace(self, **changes)
-
-
-# --------------------------------------------------------------------------------------
-# Comparison
-# --------------------------------------------------------------------------------------
-
-
-def _magnitude(results: dict[str, Any], key: str, unit: str) -> float | None:
-    q = results.get(key)
-    return None if q is None else float(q.m_as(unit))
-
-
-def compare_inference(
-    models: list[Any],
-    energy_models: list[str] | tuple[str, ...] = ("ecologits",),
-    site: Site | None = None,
-    **workload: Any,
-) -> pd.DataFrame:
-    """The same volume served by several models and/or energy models, one row each.
-
-    Parameters
-    ----------
-    models : list of str or LlmModel
-        Models to compare (e.g. a 1B against 8B, 70B, 405B).
-    energy_models : list of str
-        Energy models to run for each model (presets run once, without model).
-    site : Site, optional
-        Where the fleet runs (same factors for every row).
-    **workload
-        Further :class:`InferenceWorkload` arguments (requests, tokens, accelerator...).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Unit-suffixed columns: accelerators, energy per request [Wh] and per output token
-        [mWh], totals per day (a rate) or in total [kWh, kgCO2e, L], per user per month
-        (with users), cost where a price is known.
-    """
-    import pandas as pd
-
-    from footprint.places.site import Site
-
-    for name, items in (("models", models), ("energy_models", energy_models)):
-        if not isinstance(items, (list, tuple)):
-            raise InputError(f"{name}: expected a list, got {type(items).__name__}")
-    for em in energy_models:
-        if not isinstance(em, str):
-            raise InputError(f"energy_models: expected names such as 'ecologits', got {em!r}"[:200])
-    if site is not None and not isinstance(site, Site):
-        raise InputError(f"site: expected a Site, got {type(site).__name__}")
-    rows = []
-    notes: list[str] = []
-    runs: list[tuple[Any, str]] = []
-    for em in energy_models:
-        if str(em).strip().lower().startswith("preset:"):
-            runs.append((None, em))
-        else:
-            runs.extend((m, em) for m in models)
-    if not runs:
-        raise InputError("compare: give at least one model or preset")
-    for model, em in runs:
-        w = InferenceWorkload(model=model, energy_model=em, **workload)
-        fp = estimate_inference(w, site)
-        notes.extend(n for n in fp.notes if n not in notes)
-        res = fp.results
-        per = "day" if w.is_rate else None
-        row: dict[str, Any] = {
-            "model": "" if w.llm is None else w.llm.name,
-            "energy_model": w.profile.energy_model,
-            "accelerators_per_replica": _magnitude(res, "accelerators_per_replica", ""),
-            "accelerators": _magnitude(res, "accelerators", ""),
-            "energy_per_request_wh": _magnitude(res, "energy_per_request", "Wh/request"),
-            "energy_per_token_mwh": _magnitude(res, "energy_per_token", "mWh/token"),
-        }
-        if per:
-            row["energy_per_day_kwh"] = _magnitude(res, "energy_per_day", "kWh/day")
-            row["co2e_per_day_kg"] = _magnitude(res, "co2e_per_day", "kgCO2e/day")
-            row["water_per_day_l"] = _magnitude(res, "water_per_day", "L/day")
-        else:
-            row["facility_energy_kwh"] = _magnitude(res, "facility_energy", "kWh")
-            row["co2e_kg"] = _magnitude(res, "co2e", "kgCO2e")
-            row["water_l"] = _magnitude(res, "water", "L")
-        if "cost" in res:
-            currency = format(res["cost"].units, "~")
-            if per:
-                days = w.accounting_period.m_as("day")
-                row[f"cost_per_day_{currency.lower()}"] = float(res["cost"].magnitude) / days
-            else:
-                row[f"cost_{currency.lower()}"] = float(res["cost"].magnitude)
-        if "energy_per_user_month" in res:
-            row["energy_per_user_month_kwh"] = _magnitude(
-                res, "energy_per_user_month", "kWh/user/month"
-            )
-            row["co2e_per_user_month_kg"] = _magnitude(
-                res, "co2e_per_user_month", "kgCO2e/user/month"
-            )
-            if "cost_per_user_month" in res:
-                q = res["cost_per_user_month"]
-                currency = format(res["cost"].units, "~")
-                row[f"cost_per_user_month_{currency.lower()}"] = float(q.magnitude)
-        rows.append(row)
-    df = pd.DataFrame(rows).dropna(axis=1, how="all")
-    for col in ("accelerators_per_replica", "accelerators"):
-        # whole counts as integers, unless too large for one (then a float stays)
-        if col in df and (df[col].dropna().abs() < 2**53).all():
-            df[col] = df[col].round().astype("Int64")
-    df.attrs["notes"] = notes
-    return df

@@ -10,7 +10,7 @@ The computation is vectorised over a whole chunk of rows: names (accelerators,
 regions, operators, units) are resolved once per *distinct* value, and every
 site (region, year, operator) once through :func:`footprint.places.site.site_factors`,
 so the batch gains whatever that resolver supports; the formulas are those of
-:func:`footprint.engine.accounting.account`, applied to NumPy arrays. Each row's
+:func:`footprint.core.accounting.account`, applied to NumPy arrays. Each row's
 numbers are identical (bit for bit) to ``footprint estimate`` for the same
 inputs. Summary totals are exact sums rounded once (:class:`Summary`), so they
 do not depend on chunking, row order or the engine.
@@ -333,12 +333,12 @@ def _output_paths(
 ) -> tuple[dict[str, Path | None], dict[str, Path | None], dict[str, str]]:
     """(paths as given, the real paths each output will replace, the option naming each).
 
-    Each output is checked with :func:`footprint.io.files.output_target`: an existing
+    Each output is checked with :func:`footprint.core.files.output_target`: an existing
     directory (other than a Parquet dataset footprint wrote, for the Dask engine),
     device, FIFO or socket is refused, and so is any input; a symbolic link is
     written through.
     """
-    from footprint.io.files import output_target
+    from footprint.core.files import output_target
 
     def name(value: Any, what: str) -> Path | None:
         if value is None:

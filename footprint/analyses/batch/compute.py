@@ -67,7 +67,7 @@ def process_chunk(chunk: RawChunk, plan: Plan, resolver: Resolver) -> ChunkResul
     Returns the accepted rows with their results, the rejected rows with their
     reasons, and the chunk's part of the summary. Names are resolved once per
     distinct value and sites once per distinct (region, year, operator); the
-    numbers come from :func:`footprint.engine.accounting.account` on arrays.
+    numbers come from :func:`footprint.core.accounting.account` on arrays.
 
     A row whose results overflow (infinite or NaN) or exceed :data:`MAX_RESULT`
     is rejected, so every accepted row and every total is a finite number.
@@ -334,7 +334,7 @@ def _results_frame(
     data["cost"] = np.asarray(mags["cost"], dtype=float)
     data["currency"] = site_column(site, k_idx, lambda i: i.currency, "cat")
     if plan.defaults.embodied is not None:
-        from footprint.engine.accounting import embodied_rate
+        from footprint.core.accounting import embodied_rate
 
         rate = embodied_rate(*(acc.embodied[k][keep] for k in acc.embodied))
         data["embodied_g_per_h"] = 1000.0 * np.asarray(rate, dtype=float)

@@ -210,7 +210,7 @@ def read_config(path: str | os.PathLike[str]) -> ClusterConfig:
     import tomllib
 
     from footprint.catalogues.hardware import get_accelerator
-    from footprint.io.files import read_text
+    from footprint.core.files import read_text
 
     p = Path(path)
     text_doc = read_text(p, f"config {p}", max_bytes=_MAX_CONFIG_BYTES)

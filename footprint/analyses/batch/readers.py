@@ -530,7 +530,7 @@ def open_source(path: str | os.PathLike[str], options: BatchOptions) -> Source:
         if fmt not in (None, "parquet"):
             raise InputError(f"{p}: a directory; only Parquet datasets can be directories")
     else:  # only regular files: a FIFO or a device (/dev/zero) would hang or never end
-        from footprint.io.files import check_input_file
+        from footprint.core.files import check_input_file
 
         check_input_file(p, "job log")
     if fmt == "parquet" or (fmt is None and _is_parquet_path(p)):

@@ -313,7 +313,7 @@ def render_summary(
     else:
         frame = pd.DataFrame([total], columns=[*table.columns])
     if fmt == "csv":  # group keys are user text: no formula reaches a spreadsheet
-        from footprint.render.escape import csv_frame
+        from footprint.core.escape import csv_frame
 
         return render_frame(csv_frame(frame), "csv")
     shown = pd.DataFrame({c: frame[c].astype(object) for c in summary.group_by})
@@ -348,7 +348,7 @@ def render_summary(
 
 
 def _markdown_line(text: str) -> str:
-    from footprint.render.escape import markdown_text
+    from footprint.core.escape import markdown_text
 
     return markdown_text(text)
 
@@ -361,7 +361,7 @@ def _render_shown(shown: pd.DataFrame, fmt: str, title: str) -> str:
     """
     cells = shown.astype(object).where(shown.notna(), "").astype(str)
     if fmt == "markdown":
-        from footprint.render.escape import markdown_cell
+        from footprint.core.escape import markdown_cell
 
         head = "| " + " | ".join(markdown_cell(c) for c in cells.columns) + " |"
         rule = "|" + "---|" * len(cells.columns)

@@ -1,4 +1,4 @@
-"""Outputs of a run through :mod:`footprint.io.files`: output kinds, Arrow schemas, CSV
+"""Outputs of a run through :mod:`footprint.core.files`: output kinds, Arrow schemas, CSV
 formula neutralising, and the atomic :class:`TableSink` and :class:`TextSink`."""
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ def publish(tmp: Path, target: Path, what: str, directory: bool = False) -> None
     refused, never replaced. Commits the outputs of the sinks here and of
     :mod:`footprint.analyses.batch_dask`.
     """
-    from footprint.io.files import mark_footprint_directory, output_target, publish_file
+    from footprint.core.files import mark_footprint_directory, output_target, publish_file
 
     if directory:
         mark_footprint_directory(tmp)
@@ -170,7 +170,7 @@ def discard(tmp: Path | None) -> None:
             tmp.unlink()
 
 
-#: A text cell a spreadsheet would run as a formula (``footprint.render.escape.csv_cell``)...
+#: A text cell a spreadsheet would run as a formula (``footprint.core.escape.csv_cell``)...
 _FORMULA_START = r"^[=+\-@\t\r]"
 #: ...unless it is a plain number such as ``-5`` or ``+1.5e3``.
 _PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
@@ -178,7 +178,7 @@ _PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 
 def _neutralise_formulas(table: Any) -> Any:
     """``table`` with every text cell starting with ``= + - @``, a tab or a CR (and not a
-    plain number) prefixed by an apostrophe, as :func:`footprint.render.escape.csv_cell` does.
+    plain number) prefixed by an apostrophe, as :func:`footprint.core.escape.csv_cell` does.
 
     Vectorised in Arrow: a column without such a cell (the usual case) is one scan.
     """
@@ -212,7 +212,7 @@ class TableSink:
     def __init__(
         self, path: Path, plan: Plan, which: str, what: str = "output", kind: str | None = None
     ) -> None:
-        from footprint.io.files import temp_file_beside
+        from footprint.core.files import temp_file_beside
 
         self.path = path
         self.what = what
@@ -245,7 +245,7 @@ class TableSink:
     def _write(self, frame: pd.DataFrame) -> None:
         if not self.arrow:
             if self.kind == "csv":  # text cells safe in a spreadsheet; numbers stay numbers
-                from footprint.render.escape import csv_frame
+                from footprint.core.escape import csv_frame
 
                 frame = csv_frame(frame)
             if self._header:
@@ -320,7 +320,7 @@ class TextSink:
     """A small text file (the summary), written to a temporary file and renamed on commit."""
 
     def __init__(self, path: Path, text: str, what: str = "--summary") -> None:
-        from footprint.io.files import temp_file_beside
+        from footprint.core.files import temp_file_beside
 
         self.path = path
         self.what = what

@@ -108,7 +108,7 @@ class FractionType(click.ParamType):
 class FileNameType(click.ParamType):
     """A file name, checked only for what no file name can hold (empty, a NUL byte).
 
-    Whether the file can be read or written is checked by :mod:`footprint.io.files` when it
+    Whether the file can be read or written is checked by :mod:`footprint.core.files` when it
     is used (regular files only, outputs never replace a directory or device), so that
     every such error is one line naming the option.
     """

@@ -32,7 +32,7 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 
 @click.command("batch")
 @click.argument("jobs", type=click.Path(dir_okay=True, allow_dash=False))
-# Output names are checked by footprint.io.files.output_target (an existing directory,
+# Output names are checked by footprint.core.files.output_target (an existing directory,
 # device or FIFO is refused; a Parquet dataset footprint wrote may be replaced by Dask).
 @click.option(
     "--output",

@@ -180,8 +180,8 @@ def _spread(df: Any) -> dict[str, Any] | None:
 
 
 def _equivalences(spread: dict[str, Any]) -> list[Any]:
-    from footprint.catalogues.equivalences import equivalences
     from footprint.core import units
+    from footprint.places.equivalences import equivalences
 
     registry = units.get_registry()
     co2e = registry.Quantity(spread["co2e"].magnitude, spread["co2e"].units)
@@ -227,7 +227,7 @@ def _render(df: Any, fmt: str, with_equivalences: bool) -> str:
     if fmt == "markdown":
         lines = [f"**{title}**", "", to_markdown(df).rstrip("\n")]
     else:
-        from footprint.render.escape import rich_text
+        from footprint.core.escape import rich_text
 
         shown = display_frame(df, compact=True)
         shown.columns = [rich_text(c) for c in shown.columns]

@@ -29,8 +29,8 @@ def command(region: str, fmt: str, **site: Any) -> None:
     """
     import pandas as pd
 
-    from footprint.catalogues.explain import explain_table
-    from footprint.render.escape import markdown_text
+    from footprint.core.escape import markdown_text
+    from footprint.places.explain import explain_table
     from footprint.render.report import render_frame
 
     site["region"] = region

@@ -226,6 +226,7 @@ def command(
     if list_models or list_presets:
         _listing(list_models, list_presets, search, fmt)
         return
+    from footprint.analyses import inference as analysis
     from footprint.catalogues.models import custom_model
     from footprint.workloads import inference
 
@@ -266,14 +267,14 @@ def command(
         workload = inference.InferenceWorkload(
             model=chosen[0] if chosen else None, energy_model=ems[0], **common
         )
-        result = inference.estimate_inference(
+        result = analysis.estimate_inference(
             workload, site_obj, embodied=embodied, uncertainty=uncertainty
         )
         echo(render(result, fmt))
         return
     if uncertainty is not None:
         raise CliError("--uncertainty: give one model and one energy model (not a comparison)")
-    table = inference.compare_inference(chosen, ems, site_obj, **common)
+    table = analysis.compare_inference(chosen, ems, site_obj, **common)
     if fmt in ("table", "markdown"):
         import math
 
@@ -285,7 +286,7 @@ def command(
         table = table.apply(lambda col: col.map(shown) if col.dtype.kind == "f" else col)
     echo(render_frame(table, fmt, title="Inference: models and energy models on the same volume"))
     if fmt in ("table", "markdown"):
-        from footprint.render.escape import markdown_text
+        from footprint.core.escape import markdown_text
 
         for note in table.attrs.get("notes", []):
             echo(f"note: {markdown_text(note) if fmt == 'markdown' else note}")

@@ -141,7 +141,7 @@ def _project(workload: Any, options: dict[str, Any]) -> None:
 def _render(df: Any, fmt: str) -> str:
     from footprint.analyses.compare import display_frame, plain, to_records
     from footprint.analyses.trends import describe_change
-    from footprint.render.escape import markdown_text
+    from footprint.core.escape import markdown_text
     from footprint.render.report import check_finite, csv_safe_frame, render_frame, to_json
 
     first, last = df.iloc[0], df.iloc[-1]
@@ -343,7 +343,7 @@ def total(
         project_totals,
     )
     from footprint.cli import CliError
-    from footprint.render.escape import csv_row, markdown_text
+    from footprint.core.escape import csv_row, markdown_text
     from footprint.render.report import check_finite, readable, render_frame, to_json
 
     (y0, q0) = baseline

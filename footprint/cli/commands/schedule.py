@@ -171,7 +171,7 @@ def _choice_rows(choices: dict[str, Any]) -> str:
     import csv
     import io
 
-    from footprint.render.escape import csv_row
+    from footprint.core.escape import csv_row
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")

@@ -39,8 +39,8 @@ def command(region: str | None, year: int, monthly: bool, fmt: str, **options: A
       footprint solar --pv-capacity 500 --region aws:us-west-1 --clearness 0.8 --monthly
       footprint solar --pv-capacity 100 --weather-file 723170TYA.CSV --format json
     """
+    from footprint.core.escape import markdown_text
     from footprint.places.solar import annual_yield
-    from footprint.render.escape import markdown_text
     from footprint.render.report import (
         check_finite,
         format_number,

@@ -84,7 +84,7 @@ def command(
 
 def _line(text: str, fmt: str, prefix: str = "") -> str:
     """A line of text under a table: Markdown-escaped in Markdown."""
-    from footprint.render.escape import markdown_text
+    from footprint.core.escape import markdown_text
 
     return prefix + (markdown_text(text) if fmt == "markdown" else text)
 

@@ -9,7 +9,7 @@ Equivalents are context for people, not results: they carry the factor they use 
 source, year) so that a reader can check them::
 
     >>> from footprint import units
-    >>> from footprint.catalogues.equivalences import equivalences
+    >>> from footprint.places.equivalences import equivalences
     >>> [e.text for e in equivalences(co2e=units.Q_(1, "tCO2e"), country="FR")]  # doctest: +SKIP
     ['5,714 km by an average passenger car (Europe)', ...]
 

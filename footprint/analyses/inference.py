@@ -1,0 +1,234 @@
+"""Inference workloads evaluated: one estimate, per-user views, and models compared.
+
+:func:`estimate_inference` is :func:`footprint.estimate` of an
+:class:`~footprint.workloads.inference.InferenceWorkload` plus :func:`per_user_results`, with
+per-request, per-token and per-day results scaled for tables (:func:`readable`);
+:func:`compare_inference` evaluates the same volume with several models and energy models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from footprint.analyses.estimate import estimate
+from footprint.core import units
+from footprint.core.errors import InputError
+from footprint.engine.result import Footprint
+from footprint.places.site import Site
+from footprint.workloads.inference import InferenceWorkload
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["compare_inference", "estimate_inference", "per_user_results", "readable"]
+
+
+def per_user_results(footprint: Footprint, workload: InferenceWorkload) -> dict[str, Any]:
+    """Energy, CO2e, water (and electricity cost) per user per month.
+
+    ``facility_energy / (users x months of the period)``; empty unless the workload was
+    given as ``users`` x ``requests_per_user``.
+    """
+    users = workload.user_count
+    if users is None:
+        return {}
+    Q_ = units.Q_
+    user_months = Q_(users, "user") * workload.accounting_period.to("month")
+    res = footprint.results
+    out = {
+        "energy_per_user_month": (res["facility_energy"] / user_months).to("kWh/user/month"),
+        "co2e_per_user_month": (res["co2e"] / user_months).to("kgCO2e/user/month"),
+        "water_per_user_month": (res["water"] / user_months).to("L/user/month"),
+    }
+    if "cost" in res:
+        cost = res["cost"]
+        out["cost_per_user_month"] = (cost / user_months).to(f"{cost.units}/user/month")
+    return out
+
+
+def estimate_inference(
+    workload: InferenceWorkload,
+    site: Site | None = None,
+    *,
+    region: str | None = None,
+    year: int | None = None,
+    **options: Any,
+) -> Footprint:
+    """:func:`footprint.estimate` of ``workload``, plus the per-user results if it has users.
+
+    ``options`` go to :func:`footprint.estimate` unchanged. Per-request, per-token and
+    per-day quantities are scaled to readable units for tables (the JSON and CSV
+    contract converts every result to its canonical unit).
+    """
+
+    result = estimate(workload, site, region=region, year=year, **options)
+    results = {**result.results, **per_user_results(result, workload)}
+    return replace(result, results={k: readable(k, q) for k, q in results.items()})
+
+
+#: Numerator units tried for per-unit results, with their size in the ladder's base
+#: (Wh, gCO2e, L); display only: the JSON and CSV contract converts every result to its
+#: canonical unit.
+_PER_UNIT_LADDERS: dict[str, tuple[str, tuple[tuple[str, float], ...]]] = {
+    "energy": (
+        "Wh",
+        (("mWh", 1e-3), ("Wh", 1.0), ("kWh", 1e3), ("MWh", 1e6), ("GWh", 1e9), ("TWh", 1e12)),
+    ),
+    "co2e": (
+        "gCO2e",
+        (
+            ("mgCO2e", 1e-3),
+            ("gCO2e", 1.0),
+            ("kgCO2e", 1e3),
+            ("tCO2e", 1e6),
+            ("ktCO2e", 1e9),
+            ("MtCO2e", 1e12),
+        ),
+    ),
+    "water": ("L", (("mL", 1e-3), ("L", 1.0), ("m^3", 1e3))),
+}
+#: Denominators of the per-unit results of inference workloads.
+_PER_UNIT_DENOMINATORS = {
+    "request": "request",
+    "token": "token",
+    "day": "day",
+    "month": "month",
+    "year": "year",
+    "user_month": "user/month",
+}
+
+
+@cache
+def _ladder(kind: str, denominator: str) -> tuple[Any, tuple[tuple[Any, float], ...]]:
+    ureg = units.get_registry()
+    base, rungs = _PER_UNIT_LADDERS[kind]
+    return ureg.Unit(f"{base}/{denominator}"), tuple(
+        (ureg.Unit(f"{unit}/{denominator}"), scale) for unit, scale in rungs
+    )
+
+
+def readable(key: str, q: Any) -> Any:
+    """``energy_per_day`` and the like in the ladder unit giving a magnitude of 1-1000.
+
+    Display only (tables): the JSON and CSV contract converts every result to its
+    canonical unit.
+    """
+    name = key.removeprefix("published_")
+    kind, _, per = name.partition("_per_")
+    kind = "co2e" if kind in ("total_co2e", "co2e_market", "embodied_co2e") else kind
+    denominator = _PER_UNIT_DENOMINATORS.get(per)
+    if kind not in _PER_UNIT_LADDERS or denominator is None:
+        return q
+    base, rungs = _ladder(kind, denominator)
+    value = float(q.m_as(base))
+    unit, scale = rungs[0]
+    for candidate, size in rungs:
+        if abs(value) >= size:
+            unit, scale = candidate, size
+    return units.Q_(value / scale, unit)
+
+
+# --- comparison --------------------------------------------------------------------
+
+
+def _magnitude(results: dict[str, Any], key: str, unit: str) -> float | None:
+    q = results.get(key)
+    return None if q is None else float(q.m_as(unit))
+
+
+def compare_inference(
+    models: list[Any],
+    energy_models: list[str] | tuple[str, ...] = ("ecologits",),
+    site: Site | None = None,
+    **workload: Any,
+) -> pd.DataFrame:
+    """The same volume served by several models and/or energy models, one row each.
+
+    Parameters
+    ----------
+    models : list of str or LlmModel
+        Models to compare (e.g. a 1B against 8B, 70B, 405B).
+    energy_models : list of str
+        Energy models to run for each model (presets run once, without model).
+    site : Site, optional
+        Where the fleet runs (same factors for every row).
+    **workload
+        Further :class:`InferenceWorkload` arguments (requests, tokens, accelerator...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Unit-suffixed columns: accelerators, energy per request [Wh] and per output token
+        [mWh], totals per day (a rate) or in total [kWh, kgCO2e, L], per user per month
+        (with users), cost where a price is known.
+    """
+    import pandas as pd
+
+    for name, items in (("models", models), ("energy_models", energy_models)):
+        if not isinstance(items, (list, tuple)):
+            raise InputError(f"{name}: expected a list, got {type(items).__name__}")
+    for em in energy_models:
+        if not isinstance(em, str):
+            raise InputError(f"energy_models: expected names such as 'ecologits', got {em!r}"[:200])
+    if site is not None and not isinstance(site, Site):
+        raise InputError(f"site: expected a Site, got {type(site).__name__}")
+    rows = []
+    notes: list[str] = []
+    runs: list[tuple[Any, str]] = []
+    for em in energy_models:
+        if str(em).strip().lower().startswith("preset:"):
+            runs.append((None, em))
+        else:
+            runs.extend((m, em) for m in models)
+    if not runs:
+        raise InputError("compare: give at least one model or preset")
+    for model, em in runs:
+        w = InferenceWorkload(model=model, energy_model=em, **workload)
+        fp = estimate_inference(w, site)
+        notes.extend(n for n in fp.notes if n not in notes)
+        res = fp.results
+        per = "day" if w.is_rate else None
+        row: dict[str, Any] = {
+            "model": "" if w.llm is None else w.llm.name,
+            "energy_model": w.profile.energy_model,
+            "accelerators_per_replica": _magnitude(res, "accelerators_per_replica", ""),
+            "accelerators": _magnitude(res, "accelerators", ""),
+            "energy_per_request_wh": _magnitude(res, "energy_per_request", "Wh/request"),
+            "energy_per_token_mwh": _magnitude(res, "energy_per_token", "mWh/token"),
+        }
+        if per:
+            row["energy_per_day_kwh"] = _magnitude(res, "energy_per_day", "kWh/day")
+            row["co2e_per_day_kg"] = _magnitude(res, "co2e_per_day", "kgCO2e/day")
+            row["water_per_day_l"] = _magnitude(res, "water_per_day", "L/day")
+        else:
+            row["facility_energy_kwh"] = _magnitude(res, "facility_energy", "kWh")
+            row["co2e_kg"] = _magnitude(res, "co2e", "kgCO2e")
+            row["water_l"] = _magnitude(res, "water", "L")
+        if "cost" in res:
+            currency = format(res["cost"].units, "~")
+            if per:
+                days = w.accounting_period.m_as("day")
+                row[f"cost_per_day_{currency.lower()}"] = float(res["cost"].magnitude) / days
+            else:
+                row[f"cost_{currency.lower()}"] = float(res["cost"].magnitude)
+        if "energy_per_user_month" in res:
+            row["energy_per_user_month_kwh"] = _magnitude(
+                res, "energy_per_user_month", "kWh/user/month"
+            )
+            row["co2e_per_user_month_kg"] = _magnitude(
+                res, "co2e_per_user_month", "kgCO2e/user/month"
+            )
+            if "cost_per_user_month" in res:
+                q = res["cost_per_user_month"]
+                currency = format(res["cost"].units, "~")
+                row[f"cost_per_user_month_{currency.lower()}"] = float(q.magnitude)
+        rows.append(row)
+    df = pd.DataFrame(rows).dropna(axis=1, how="all")
+    for col in ("accelerators_per_replica", "accelerators"):
+        # whole counts as integers, unless too large for one (then a float stays)
+        if col in df and (df[col].dropna().abs() < 2**53).all():
+            df[col] = df[col].round().astype("Int64")
+    df.attrs["notes"] = notes
+    return df

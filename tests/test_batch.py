@@ -538,7 +538,7 @@ def test_each_site_is_resolved_once(monkeypatch) -> None:
         calls.append((site.region, site.year, site.operator))
         return real(site)
 
-    monkeypatch.setattr(footprint.places.site, "site_factors", counting)
+    monkeypatch.setattr(footprint.analyses.batch.plan, "site_factors", counting)
     n = 2000
     frame = pd.DataFrame(
         {

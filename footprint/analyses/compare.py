@@ -40,10 +40,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from footprint.analyses.estimate import embodied_of
 from footprint.core import units
 from footprint.core.accounting import EMBODIED_KEYS
 from footprint.core.errors import InputError, MissingDataError, UnknownNameError
 from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
+from footprint.places.grid import intensity_years
+from footprint.places.regions import resolve_region, select_locations
+from footprint.places.site import Site, site_factors
 from footprint.render.compare_table import (
     COLUMN_UNITS,
     METRICS,
@@ -57,7 +61,7 @@ from footprint.render.compare_table import (
     to_markdown,
     to_records,
 )
-from footprint.workloads.jobs import Workload
+from footprint.workloads.jobs import GpuJob, Workload
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -115,7 +119,6 @@ def describe_workload(workload: Any) -> str:
     name = getattr(workload, "name", None)
     if isinstance(name, str) and name:
         return name
-    from footprint.workloads.jobs import GpuJob
 
     if isinstance(workload, GpuJob):
         hours = workload.accelerator_hours.m_as("h")
@@ -163,7 +166,6 @@ def _locations(
     notes: list[str],
 ) -> tuple[list[Location], bool]:
     """The locations to compare, and whether the user named them one by one."""
-    from footprint.places.regions import resolve_region, select_locations
 
     for name, value in (("kind", kind), ("provider", provider), ("country", country)):
         if value is not None and not isinstance(value, str):
@@ -188,7 +190,6 @@ def _locations(
 def _zone_factors(
     locations: Sequence[Location], template: Site, explicit: bool, notes: list[str]
 ) -> list[_Zone]:
-    from footprint.places.site import site_factors
 
     zones: list[_Zone] = []
     skipped: list[str] = []
@@ -215,7 +216,6 @@ def _zone_factors(
 def _shared_intensity_notes(zones: list[_Zone]) -> list[str]:
     """Regions that take the same parent zone's intensity (no data of their own for the
     year) tie on intensity; say so, with the years their own data cover."""
-    from footprint.places.grid import intensity_years
 
     shared: dict[tuple[str, Any], list[list[int]]] = {}
     for z in zones:
@@ -260,7 +260,6 @@ def _summarise_notes(zones: list[_Zone], per_zone: list[tuple[str, str]]) -> lis
 
 
 def _template(site: Site | None, year: int | None, strict_year: bool | None) -> Site:
-    from footprint.places.site import Site
 
     template = site if site is not None else Site()
     if template.region is not None:
@@ -361,9 +360,6 @@ def compare(
         ``sources``.
     """
     import numpy as np
-
-    from footprint.analyses.estimate import embodied_of
-    from footprint.places.site import Site
 
     if not isinstance(metric, str):
         raise InputError(f"metric: expected one of {', '.join(METRICS)}, got {metric!r}"[:200])

@@ -5,6 +5,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from footprint.analyses.uncertainty import Uncertainty as _Uncertainty
+from footprint.analyses.uncertainty import propagate, with_spreads
+from footprint.catalogues.embodied import Embodied as _Embodied
+from footprint.catalogues.embodied import embodied_factors, workload_accelerator
 from footprint.core.accounting import EMBODIED_KEYS, RESULT_KEYS
 from footprint.core.errors import InputError
 from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
@@ -69,7 +73,6 @@ def estimate(
     >>> r = fp.estimate(fp.GpuJob("H100-SXM", gpu_hours=1000), uncertainty=True)
     >>> r.ranges["total_co2e"]  # doctest: +SKIP
     """
-    from footprint.analyses.uncertainty import with_spreads
 
     if not isinstance(job, Workload):
         raise InputError(f"job: expected a workload such as GpuJob, got {type(job).__name__}")
@@ -95,8 +98,6 @@ def estimate(
     fp = Footprint(results=results, factors=factors, inputs=inputs, notes=notes)
     if uncertainty is None or uncertainty is False:
         return fp
-    from footprint.analyses.uncertainty import Uncertainty as _Uncertainty
-    from footprint.analyses.uncertainty import propagate
 
     if uncertainty is True:
         spec = _Uncertainty()
@@ -138,8 +139,6 @@ def embodied_of(embodied: Any, job: Any, load: Any) -> Any:
     """
     if embodied is False:
         return None
-    from footprint.catalogues.embodied import Embodied as _Embodied
-    from footprint.catalogues.embodied import embodied_factors, workload_accelerator
 
     if embodied is None or embodied is True:
         spec = _Embodied()

@@ -17,7 +17,7 @@ from numbers import Real
 from typing import Any
 
 from footprint.core import units
-from footprint.core.errors import InputError
+from footprint.core.errors import InputError, UnknownNameError
 
 __all__ = [
     "DEFAULT_FIT_YEARS",
@@ -213,8 +213,6 @@ class Growth:
             )
         if isinstance(self.grid, str):
             if self.grid not in GRID_METHODS:
-                from footprint.core.errors import UnknownNameError
-
                 raise UnknownNameError(
                     "grid extrapolation",
                     self.grid,

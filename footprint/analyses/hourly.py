@@ -66,6 +66,8 @@ from footprint.places.hourly_time import (
     iso_utc,
     parse_time,
 )
+from footprint.places.site import Site, site_factors
+from footprint.places.solar import OnSiteSolar
 from footprint.places.weather import hour_of_year
 from footprint.workloads.load_profile import LoadProfile
 
@@ -209,7 +211,6 @@ def annual_site(site: Site | None, zone: HourlyZone | None, year: int | None) ->
     the grid series' year when it gives neither. Used by :func:`account_hourly` and
     :func:`footprint.analyses.scheduling.schedule`.
     """
-    from footprint.places.site import Site
 
     site = site or Site()
     changes: dict[str, Any] = {}
@@ -224,8 +225,6 @@ def check_hourly_arguments(
     site: Any, grid: Any, solar: Any, surplus: Any, timezone: Any, grid_year: Any
 ) -> None:
     """The arguments :func:`account_hourly` and scheduling share, checked up front."""
-    from footprint.places.site import Site
-    from footprint.places.solar import OnSiteSolar
 
     if not isinstance(surplus, str) or surplus not in SURPLUS_TREATMENTS:
         raise InputError(f"surplus: expected one of {SURPLUS_TREATMENTS}, got {surplus!r}"[:200])
@@ -293,8 +292,6 @@ def account_hourly(
     """
     import numpy as np
     import pandas as pd
-
-    from footprint.places.site import site_factors
 
     if not isinstance(profile, LoadProfile):
         raise InputError(f"profile: expected a LoadProfile, got {type(profile).__name__}")

@@ -55,7 +55,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from footprint.analyses.compare import METRICS, compare
+from footprint.analyses.estimate import estimate
+from footprint.core import units
+from footprint.core.accounting import CANONICAL_UNITS
 from footprint.core.errors import FootprintError, InputError, suggest
+from footprint.core.files import read_text
+from footprint.places.regions import resolve_region, select_locations
+from footprint.places.site import Site
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -266,7 +273,6 @@ def load_scenario(path: str | Path) -> Scenario:
     Only a regular file of at most :data:`MAX_SCENARIO_BYTES` is read: a FIFO, a device,
     a directory or a file that is not UTF-8 is refused with one line.
     """
-    from footprint.core.files import read_text
 
     # utf-8-sig: a byte-order mark (Windows editors) is not part of the TOML text
     text = read_text(path, "scenario", max_bytes=MAX_SCENARIO_BYTES, encoding="utf-8-sig")
@@ -310,7 +316,6 @@ def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:
     compare = _compare(c, settings.get("compare"), ("settings", "compare"))
     metric = settings.get("metric", "co2e")
     c.typed(metric, (str,), ("settings", "metric"), "a column name")
-    from footprint.analyses.compare import METRICS
 
     if metric not in METRICS:
         hint = suggest(metric, list(METRICS))
@@ -363,7 +368,6 @@ def _year(c: _Checker, value: Any, where: tuple[Any, ...]) -> int | None:
 
 
 def _check_region(c: _Checker, name: str, where: tuple[Any, ...]) -> None:
-    from footprint.places.regions import resolve_region
 
     try:
         resolve_region(name)
@@ -374,7 +378,6 @@ def _check_region(c: _Checker, name: str, where: tuple[Any, ...]) -> None:
 def _overrides(c: _Checker, value: Any, where: tuple[Any, ...]) -> dict[str, Any]:
     c.typed(value, (dict,), where, "a table of site overrides")
     c.unknown_keys(value, _OVERRIDE_KEYS, where)
-    from footprint.places.site import Site
 
     for key, v in value.items():
         if key == "strict_year":
@@ -419,7 +422,6 @@ def _compare(c: _Checker, value: Any, where: tuple[Any, ...]) -> Any:
             )
         for key, v in value.items():
             c.typed(v, (str,), (*where, key), "a name")
-        from footprint.places.regions import select_locations
 
         try:
             if not select_locations(**value):
@@ -454,7 +456,6 @@ def _workload(
     year: int | None,
     overrides: dict[str, Any],
 ) -> ScenarioWorkload:
-    from footprint.places.site import Site
 
     where = ("workload", i)
     c.typed(item, (dict,), where, "a [[workload]] table")
@@ -519,9 +520,6 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
     of all workloads; cost is summed only when every workload has a price in the same
     currency (else left out, noted).
     """
-    from footprint.analyses.estimate import estimate
-    from footprint.core import units
-    from footprint.core.accounting import CANONICAL_UNITS
 
     footprints: dict[str, Footprint] = {}
     notes: list[str] = []
@@ -568,7 +566,6 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
 
 
 def _comparison(scenario: Scenario) -> pd.DataFrame:
-    from footprint.analyses.compare import compare
 
     # every workload keeps its own overrides ([workload.overrides] over [settings.overrides])
     sites = [

@@ -43,6 +43,7 @@ from footprint.core.errors import InputError
 from footprint.core.provenance import Factor
 from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
 from footprint.places.hourly_time import window_sum
+from footprint.places.site import site_factors
 
 if TYPE_CHECKING:  # pragma: no cover
     from footprint.catalogues.embodied import Embodied
@@ -211,8 +212,6 @@ def schedule(
     """
     import numpy as np
     import pandas as pd
-
-    from footprint.places.site import site_factors
 
     check_hourly_arguments(site, grid, solar, surplus, timezone, grid_year)
     notes: list[str] = []

@@ -46,7 +46,11 @@ from footprint.core import units
 from footprint.core.accounting import EMBODIED_KEYS
 from footprint.core.errors import InputError, MissingDataError
 from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
+from footprint.places.grid import intensity_series
+from footprint.places.regions import cloud_factor_series, resolve_region
 from footprint.places.site import Site, site_factors
+from footprint.places.water import HYDRO_TREATMENTS, ewif, mix_years
+from footprint.render.report import format_number
 from footprint.workloads.jobs import Workload
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -104,8 +108,6 @@ def _intensity_series(
     then the finest zone up to the country; see :func:`_pick`. A series is never
     spliced with another.
     """
-    from footprint.places.grid import intensity_series
-    from footprint.places.regions import cloud_factor_series
 
     candidates: list[tuple[str, dict[int, dict[str, str]]]] = []
     if location.is_cloud:
@@ -130,7 +132,6 @@ def _mix_zone(
     location: Location, start: int | None, end: int | None, prefer: str | None = None
 ) -> str | None:
     """The zone whose generation mix gives the EWIF for ``start``-``end`` (see :func:`_pick`)."""
-    from footprint.places.water import mix_years
 
     lo = -10_000 if start is None else start
     hi = 10_000 if end is None else end
@@ -155,8 +156,6 @@ def _grid_history(
     ``prefer`` names the intensity zone and the generation-mix zone to use when they
     have data (a projection uses those of its base-year estimate).
     """
-    from footprint.places.regions import resolve_region
-    from footprint.places.water import ewif, mix_years
 
     location = resolve_region(region)
     label, series, notes = _intensity_series(location, start, end, prefer[0])
@@ -308,7 +307,6 @@ def _check_region(region: Any) -> None:
 
 
 def _check_hydro(hydro: Any) -> None:
-    from footprint.places.water import HYDRO_TREATMENTS
 
     if not isinstance(hydro, str) or hydro not in HYDRO_TREATMENTS:
         raise InputError(f"hydro: expected one of {tuple(HYDRO_TREATMENTS)}, got {hydro!r}"[:200])
@@ -333,7 +331,6 @@ def _years(years: list[int]) -> str:
 
 def trend_summary(df: pd.DataFrame) -> list[str]:
     """One sentence per quantity: ``intensity of FR: 80.1 -> 55.3 gCO2e/kWh, -31% ...``."""
-    from footprint.render.report import format_number
 
     lines = []
     labels = {"intensity": "carbon intensity", "ewif": "water intensity (EWIF)"}

@@ -43,11 +43,16 @@ from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any
 
 from footprint.core import units
+from footprint.core.accounting import CANONICAL_UNITS
 from footprint.core.errors import InputError, MissingDataError
 from footprint.core.provenance import Factor, Spread
 from footprint.core.units import magnitude_in, quantity, unit_of, unit_scale
 from footprint.data.loader import datasets_dir, optional_float, read_records
 from footprint.engine.evaluation import evaluate, tables_of
+from footprint.engine.result import Footprint
+from footprint.places.grid import INTENSITY_TABLES
+from footprint.places.water import ewif_from_mix, generation_mix, mix_years, technology_factors
+from footprint.workloads.jobs import Load
 
 if TYPE_CHECKING:  # pragma: no cover
     from footprint.engine.result import Footprint
@@ -214,7 +219,6 @@ def _facility_spread(factor: Factor) -> Spread:
 
 
 def _ewif_spread(factor: Factor) -> Spread | None:
-    from footprint.places.water import ewif_from_mix, generation_mix, mix_years, technology_factors
 
     if factor.zone is None or factor.year is None or factor.year not in mix_years(factor.zone):
         return None
@@ -239,7 +243,6 @@ def _ewif_spread(factor: Factor) -> Spread | None:
 @cache
 def _intensity_values() -> dict[str, dict[int, list[float]]]:
     """Every intensity table's values by zone and year (all tables, not just the first)."""
-    from footprint.places.grid import INTENSITY_TABLES
 
     out: dict[str, dict[int, list[float]]] = {}
     root = datasets_dir()
@@ -506,7 +509,6 @@ def _label(unit: Any) -> str:
 
 
 def _result_unit(key: str) -> str:
-    from footprint.core.accounting import CANONICAL_UNITS
 
     return CANONICAL_UNITS.get(key, "")
 
@@ -532,9 +534,6 @@ def propagate(
         ``uncertainty`` (method, samples, seed, percentiles and the ranking).
     """
     import numpy as np
-
-    from footprint.engine.result import Footprint
-    from footprint.workloads.jobs import Load
 
     if not isinstance(fp, Footprint):
         raise InputError(f"fp: expected a Footprint (an estimate), got {type(fp).__name__}")

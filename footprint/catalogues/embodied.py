@@ -31,6 +31,7 @@ from typing import Any
 
 from footprint.catalogues.hardware import Accelerator, get_accelerator, normalise_name
 from footprint.core import units
+from footprint.core.accounting import embodied_rate
 from footprint.core.errors import InputError, MissingDataError, UnknownNameError
 from footprint.core.provenance import Factor, Spread, user_factor
 from footprint.core.units import magnitude_in, quantity
@@ -210,7 +211,6 @@ class EmbodiedFactors:
     @property
     def rate(self) -> Any:
         """Embodied CO2e per accelerator-hour [gCO2e/h]."""
-        from footprint.core.accounting import embodied_rate
 
         return quantity(1000.0 * embodied_rate(**self.magnitudes()), "gCO2e/h")
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from footprint.core.errors import InputError, UnitError
+from footprint.core.unit_registry import PrebuiltRegistry
 
 if TYPE_CHECKING:  # pragma: no cover
     import pint
@@ -89,7 +90,6 @@ def get_registry() -> pint.UnitRegistry:
 
 
 def _new_registry() -> pint.UnitRegistry:
-    from footprint.core.unit_registry import PrebuiltRegistry
 
     registry: pint.UnitRegistry = PrebuiltRegistry(
         autoconvert_offset_to_baseunit=True,

@@ -34,7 +34,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from footprint.core.errors import DataError
+from footprint.core.errors import DataError, MissingDataError
 from footprint.data import schemas
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -366,7 +366,6 @@ def choose_year(
     (year_used, note) : tuple[int, str]
         ``note`` is empty when the requested year was available.
     """
-    from footprint.core.errors import MissingDataError
 
     years = sorted(set(available))
     if not years:

@@ -29,9 +29,10 @@ from functools import cache
 from typing import Any
 
 from footprint.core import units
-from footprint.core.errors import InputError, UnknownNameError
+from footprint.core.errors import InputError, MissingDataError, UnknownNameError
 from footprint.core.provenance import Factor
 from footprint.data.loader import choose_year, read_records
+from footprint.places.grid import all_zones, find_zone
 
 __all__ = [
     "Equivalence",
@@ -160,8 +161,6 @@ def _equivalence(key: str, zone: str, quantity: Any) -> Equivalence:
     per = factor.extra["per"]
     label = factor.extra["label"]
     if key == "per_capita_electricity":
-        from footprint.places.grid import all_zones
-
         name = all_zones()[zone].name if zone in all_zones() else zone
         where = "worldwide" if zone == "WORLD" else f"in {name}"
         label = f"{label} {where} (per-capita generation, {factor.year})"
@@ -184,7 +183,6 @@ def _distance(quantity: Any, key: str, zone: str) -> Equivalence:
 def _country(country: str | None) -> Any:
     if country is None:
         return None
-    from footprint.places.grid import all_zones, find_zone
 
     zone = find_zone(country)
     zones = all_zones()
@@ -226,8 +224,6 @@ def country_share(energy: Any, country: str, year: int | None = None) -> Equival
     zone = _country(country)
     series = _generation_index().get(zone.code)
     if not series:
-        from footprint.core.errors import MissingDataError
-
         raise MissingDataError(f"country share: no annual generation for {zone.name}")
     used, note = choose_year(list(series), year, f"electricity generation of {zone.code}")
     row = next(

@@ -26,6 +26,7 @@ from footprint.places.hourly_time import (
     parse_stamps,
     read_table,
 )
+from footprint.places.regions import cloud_regions, resolve_region
 from footprint.places.water import (
     HYDRO_TREATMENTS,
     TECHNOLOGIES,
@@ -109,7 +110,6 @@ def _cloud_rows() -> dict[str, dict[str, str]]:
 @cache
 def _resolve(region: str) -> Any:
     """``footprint.places.regions.resolve_region``, cached (it is called for zone and time zone)."""
-    from footprint.places.regions import resolve_region
 
     return resolve_region(region)
 
@@ -132,7 +132,6 @@ def find_hourly_zone(name: str) -> HourlyZone:
 
 def _ba_reason(region_id: str) -> str:
     """Why the region's balancing authority is what ``cloud_regions.csv`` says (its notes)."""
-    from footprint.places.regions import cloud_regions
 
     notes = cloud_regions().get(region_id, {}).get("notes", "")
     for part in notes.split(";"):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from footprint.core.errors import InputError
+from footprint.core.files import check_input_file, read_text
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -272,7 +273,6 @@ def parse_time(value: Any, name: str, timezone: str | None) -> pd.Timestamp:
 
 def input_path(path: Any, what: str) -> Path:
     """``path`` as a Path naming a regular file (FIFO, device, folder: one line)."""
-    from footprint.core.files import check_input_file
 
     if not isinstance(path, (str, os.PathLike)):
         raise InputError(f"{what}: expected a file name, got {type(path).__name__}")
@@ -293,8 +293,6 @@ def read_table(file: Path, what: str) -> pd.DataFrame:
     import io
 
     import pandas as pd
-
-    from footprint.core.files import read_text
 
     text = read_text(file, what, max_bytes=MAX_TABLE_BYTES)
 

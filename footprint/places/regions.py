@@ -24,7 +24,8 @@ from typing import Any
 from footprint.catalogues.hardware import normalise_name
 from footprint.core.errors import InputError, UnknownNameError, suggest
 from footprint.data.loader import optional_float, read_records
-from footprint.places.grid import all_zones, find_zone, lookup_zone
+from footprint.places.grid import all_zones, find_zone, intensity_years, lookup_zone
+from footprint.places.water import mix_years
 
 __all__ = [
     "Location",
@@ -290,9 +291,6 @@ def select_locations(
 def coverage() -> Any:
     """Counts of regions by kind, and how many have an intensity and a generation mix."""
     import pandas as pd
-
-    from footprint.places.grid import intensity_years
-    from footprint.places.water import mix_years
 
     rows = []
     locations = _all_locations()

@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING, Any
 from footprint.core import units
 from footprint.core.errors import InputError, MissingDataError, UnknownNameError
 from footprint.core.provenance import Factor, user_factor
+from footprint.places.regions import resolve_region
 from footprint.places.weather import (
     REFERENCE_RADIUS_KM,
     WEATHER_FORMATS,
@@ -327,7 +328,6 @@ class SolarSite:
     @classmethod
     def from_region(cls, region: str) -> SolarSite:
         """The site of a cloud region (its metro's coordinates)."""
-        from footprint.places.regions import resolve_region
 
         location = resolve_region(region)
         if location.latitude is None or location.longitude is None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from footprint.core import units
 from footprint.core.errors import DataError, InputError, MissingDataError, UnknownNameError
+from footprint.core.files import read_bytes
 from footprint.core.provenance import Factor, user_factor
 from footprint.data.loader import read_records
 
@@ -297,8 +298,6 @@ def read_weather(path: str | Path, fmt: str | None = None) -> Weather:
         Format; detected from the extension (and the first line of a .csv) otherwise.
     """
     import os
-
-    from footprint.core.files import read_bytes
 
     if not isinstance(path, (str, os.PathLike)):
         raise InputError(f"weather file: expected a file name, got {type(path).__name__}")

@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from footprint.core import units
 from footprint.core.errors import InputError, UnknownNameError
+from footprint.core.escape import csv_frame, markdown_cell
+from footprint.core.files import atomic_writer
+from footprint.render.report import format_number
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -200,12 +203,10 @@ def to_csv(df: pd.DataFrame, path: Any = None) -> str | None:
     ``path`` is written atomically (:func:`footprint.core.files.atomic_writer`): a folder,
     device or FIFO there is refused, and a failed write leaves the old file.
     """
-    from footprint.core.escape import csv_frame
 
     text = csv_frame(plain(df)).to_csv(index=False, lineterminator="\n", float_format="%.6g")
     if path is None:
         return str(text)
-    from footprint.core.files import atomic_writer
 
     with atomic_writer(path, "csv output") as fh:
         fh.write(text)
@@ -355,8 +356,6 @@ def display_frame(
             columns.insert(columns.index("water"), "total_co2e")
     import pandas as pd
 
-    from footprint.render.report import format_number
-
     wanted = list(columns) if columns is not None else list(DISPLAY_COLUMNS)
     cols = []
     for col in wanted:
@@ -391,7 +390,6 @@ def to_markdown(df: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
     Cells are escaped (:func:`footprint.core.escape.markdown_cell`): a region or workload name
     holding ``|``, ``<script>`` or ``[link](...)`` reads as typed and renders as no markup.
     """
-    from footprint.core.escape import markdown_cell
 
     shown = display_frame(df, columns)
     head = "| " + " | ".join(shown.columns) + " |"

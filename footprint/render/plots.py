@@ -22,7 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from footprint.core import units
-from footprint.core.errors import InputError
+from footprint.core.errors import InputError, UnknownNameError
+from footprint.core.files import atomic_writer, output_target
+from footprint.render.compare_table import METRICS, UNIT_LADDERS, sort_comparison
+from footprint.render.report import short_source
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -80,7 +83,6 @@ def _tidy_axis(ax: Any) -> None:
 
 
 def _display_unit(values: Any, unit: str) -> str:
-    from footprint.render.compare_table import UNIT_LADDERS
 
     registry = units.get_registry()
     ladder = next(
@@ -101,7 +103,6 @@ def _display_unit(values: Any, unit: str) -> str:
 
 
 def _sources_text(df: pd.DataFrame, keys: tuple[str, ...]) -> str:
-    from footprint.render.report import short_source
 
     sources = df.attrs.get("sources", {})
     parts = []
@@ -143,12 +144,8 @@ def ranked_bar_chart(
     """
     import numpy as np
 
-    from footprint.render.compare_table import METRICS, sort_comparison
-
     metric = metric or df.attrs.get("metric", "co2e")
     if metric not in df.columns:
-        from footprint.core.errors import UnknownNameError
-
         raise UnknownNameError("column", metric, [str(c) for c in df.columns])
     if df.empty:
         raise InputError("plot: the comparison has no rows")
@@ -315,7 +312,6 @@ def check_target(path: str | Path, what: str = "plot", *, inputs: Any = ()) -> s
     """The format (``png`` or ``svg``) of a chart to ``path``, after checking ``path``
     can be written (:func:`footprint.core.files.output_target`: no directory, device, FIFO,
     socket or input file is replaced). Commands call it before computing."""
-    from footprint.core.files import output_target
 
     fmt = Path(path).suffix.lower().lstrip(".")
     if fmt not in FORMATS:
@@ -331,7 +327,6 @@ def save(fig: Figure, path: str | Path, what: str = "plot", *, inputs: Any = ())
     socket, raises :class:`InputError`; a symbolic link is written through. The file
     gets the usual permissions of a new file (not the temporary file's owner-only ones).
     """
-    from footprint.core.files import atomic_writer
 
     fmt = check_target(path, what, inputs=inputs)
     with atomic_writer(path, what, inputs=inputs, binary=True) as fh:

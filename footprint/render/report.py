@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from footprint.core import units
 from footprint.core.errors import InputError
-from footprint.core.escape import csv_cell, markdown_cell, markdown_text, rich_text
+from footprint.core.escape import csv_cell, csv_frame, markdown_cell, markdown_text, rich_text
 from footprint.core.files import publish_file, temp_file_beside
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -508,7 +508,6 @@ def _check_frame_finite(df: Any) -> None:
 def csv_safe_frame(df: Any) -> Any:
     """A copy of ``df`` whose text cells and column names cannot run as spreadsheet
     formulas (:func:`footprint.core.escape.csv_frame`); numeric columns are untouched."""
-    from footprint.core.escape import csv_frame
 
     return csv_frame(df, headers=True)
 

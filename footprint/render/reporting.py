@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING, Any
 
 from footprint.core import units
 from footprint.core.errors import InputError
-from footprint.core.escape import markdown_text
+from footprint.core.escape import markdown_cell, markdown_text
+from footprint.core.files import atomic_writer, output_target
+from footprint.data.loader import read_records
+from footprint.places.equivalences import equivalences
+from footprint.places.regions import resolve_region
+from footprint.render.compare_table import METRICS, display_frame, grouped_notes
+from footprint.render.plots import breakdown_chart, ranked_bar_chart, svg_text
+from footprint.render.report import format_number, readable, short_source
 
 if TYPE_CHECKING:  # pragma: no cover
     from footprint.analyses.scenario import ScenarioResult
@@ -81,7 +88,6 @@ def _version() -> str:
 
 
 def _readable(q: Any) -> str:
-    from footprint.render.report import format_number, readable
 
     if q.check("[time]"):
         return f"{format_number(q.m_as('h'))} h"
@@ -130,7 +136,6 @@ def _summary(result: ScenarioResult) -> list[_Block]:
 
 
 def _cite(factor: Any) -> str:
-    from footprint.render.report import short_source
 
     text = short_source(factor.source)
     return text if len(text) <= 160 else text[:157].rstrip(" ,;") + "..."
@@ -138,7 +143,6 @@ def _cite(factor: Any) -> str:
 
 def _main_country(result: ScenarioResult) -> str | None:
     """The country of the workload with the largest CO2e (for household/country figures)."""
-    from footprint.places.regions import resolve_region
 
     best = max(result.footprints.items(), key=lambda kv: kv[1].results["co2e"].m_as("kgCO2e"))
     region = next(w.site.region for w in result.scenario.workloads if w.name == best[0])
@@ -149,7 +153,6 @@ def _main_country(result: ScenarioResult) -> str | None:
 
 
 def _equivalences(result: ScenarioResult) -> list[Any]:
-    from footprint.places.equivalences import equivalences
 
     t = result.totals
     return equivalences(
@@ -202,7 +205,6 @@ def _workloads(result: ScenarioResult) -> list[_Block]:
 
 
 def _workload_chart(result: ScenarioResult) -> Any:
-    from footprint.render.plots import breakdown_chart
 
     names = [w.name for w in result.scenario.workloads]
     co2e = [result.footprints[n].results["co2e"] for n in names]
@@ -222,8 +224,6 @@ def _comparison(result: ScenarioResult) -> list[_Block]:
     if df is None or df.empty:
         return []
     import pandas as pd
-
-    from footprint.render.compare_table import METRICS, display_frame
 
     s = result.scenario
     metric = df.attrs.get("metric", s.metric)
@@ -276,7 +276,6 @@ def _comparison(result: ScenarioResult) -> list[_Block]:
 
 
 def _comparison_chart(result: ScenarioResult) -> Any:
-    from footprint.render.plots import ranked_bar_chart
 
     df = result.comparison
     if df is None:
@@ -286,7 +285,6 @@ def _comparison_chart(result: ScenarioResult) -> Any:
 
 def _factors(result: ScenarioResult) -> list[_Block]:
     """Every factor used, once, with the workloads that use it."""
-    from footprint.render.report import format_number, short_source
 
     seen: dict[tuple[Any, ...], list[Any]] = {}
     order: list[tuple[Any, ...]] = []
@@ -346,7 +344,6 @@ def _notes(result: ScenarioResult) -> list[str]:
 
 
 def _comparison_notes(df: Any) -> list[str]:
-    from footprint.render.compare_table import grouped_notes
 
     return [f"comparison: {n}" for n in grouped_notes(df)]
 
@@ -405,8 +402,6 @@ def publish_paragraph(result: ScenarioResult) -> str:
 def _credits(fps: dict[str, Any], factor: str) -> str:
     """Attribution and licence of the datasets behind ``factor`` in the footprints (from
     ``licences.csv``), or "values given by the user"."""
-    from footprint.data.loader import read_records
-    from footprint.render.report import short_source
 
     licences = {row["file"]: row for row in read_records("licences")}
     credits: list[str] = []
@@ -445,7 +440,6 @@ def render_markdown(result: ScenarioResult) -> str:
     Every text that comes from the scenario, its results or the data (titles, names,
     notes, sources) is escaped, so nothing in it renders as Markdown or HTML.
     """
-    from footprint.core.escape import markdown_cell
 
     out: list[str] = []
     for b in _blocks(result):
@@ -492,7 +486,6 @@ svg{max-width:100%;height:auto}
 
 def render_html(result: ScenarioResult) -> str:
     """The report as one self-contained HTML page (inline CSS and SVG charts, no network)."""
-    from footprint.render.plots import svg_text
 
     parts: list[str] = []
     publish_next = False
@@ -565,7 +558,6 @@ def check_report_target(
     directory, device, FIFO or socket, a missing folder, or one of ``inputs`` (the
     scenario file itself) is refused with one line.
     """
-    from footprint.core.files import output_target
 
     kind = report_format(path, fmt)
     output_target(path, "--out", inputs=inputs)
@@ -587,7 +579,6 @@ def write_report(
     :func:`check_report_target` (the scenario file is always one of ``inputs``); a
     symbolic link is written through.
     """
-    from footprint.core.files import atomic_writer
 
     sources = [*inputs, result.scenario.path]
     kind = check_report_target(path, fmt, inputs=sources)

@@ -92,6 +92,7 @@ from footprint.analyses.batch.writers import (
     to_arrow,
 )
 from footprint.core.errors import InputError
+from footprint.core.files import output_target
 
 __all__ = [
     "INPUT_COLUMNS",
@@ -338,7 +339,6 @@ def _output_paths(
     device, FIFO or socket is refused, and so is any input; a symbolic link is
     written through.
     """
-    from footprint.core.files import output_target
 
     def name(value: Any, what: str) -> Path | None:
         if value is None:

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 
 from footprint.analyses.batch.options import MAX_UNIT_CHARS, NUM_UNIT
+from footprint.core import units
+from footprint.core.errors import FootprintError
 from footprint.workloads.job_rules import Violation
 
 
@@ -246,7 +248,6 @@ class _Quantity:
 @functools.cache
 def unit_factor(unit: str, dimension: str, target: str) -> float:
     """Factor from ``unit`` to ``target``, exactly as pint's ``.to`` applies it."""
-    from footprint.core import units
 
     registry = units.get_registry()
     q = registry.Quantity(1, registry.Unit(unit))
@@ -369,8 +370,6 @@ def _parse_cell(
     """A cell the vectorised paths could not read, through :func:`units.parse_quantity`
     (the one parser, as ``estimate`` reads an option): (magnitude in ``target``, None),
     or (NaN, the parser's one-line reason)."""
-    from footprint.core import units
-    from footprint.core.errors import FootprintError
 
     try:
         q = units.parse_quantity(value, dimension, default_unit, name)

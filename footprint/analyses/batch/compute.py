@@ -32,6 +32,7 @@ from footprint.analyses.batch.steps import (
     timestamps,
 )
 from footprint.analyses.batch.sums import group_sums
+from footprint.core.accounting import embodied_rate
 from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
 
 
@@ -334,8 +335,6 @@ def _results_frame(
     data["cost"] = np.asarray(mags["cost"], dtype=float)
     data["currency"] = site_column(site, k_idx, lambda i: i.currency, "cat")
     if plan.defaults.embodied is not None:
-        from footprint.core.accounting import embodied_rate
-
         rate = embodied_rate(*(acc.embodied[k][keep] for k in acc.embodied))
         data["embodied_g_per_h"] = 1000.0 * np.asarray(rate, dtype=float)
     data.update(

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from footprint.catalogues.hardware import get_accelerator
 from footprint.core.errors import InputError, UnknownNameError
+from footprint.core.files import read_text
 
 #: Canonical input columns and what they hold (the command's help shows these).
 INPUT_COLUMNS: dict[str, str] = {
@@ -208,9 +210,6 @@ def read_config(path: str | os.PathLike[str]) -> ClusterConfig:
         Unreadable file, unknown table or key, wrong value type, unknown accelerator.
     """
     import tomllib
-
-    from footprint.catalogues.hardware import get_accelerator
-    from footprint.core.files import read_text
 
     p = Path(path)
     text_doc = read_text(p, f"config {p}", max_bytes=_MAX_CONFIG_BYTES)

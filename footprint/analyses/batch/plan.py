@@ -29,8 +29,13 @@ from footprint.analyses.batch.options import (
     canon_name,
 )
 from footprint.analyses.batch.readers import Source
+from footprint.analyses.hourly import hourly_grid, zone_for_region
+from footprint.catalogues.embodied import Embodied, embodied_factors
+from footprint.catalogues.hardware import HOST_POWER_PER_ACCELERATOR_W, get_accelerator
+from footprint.core import units
 from footprint.core.errors import FootprintError, InputError, MissingDataError, UnknownNameError
 from footprint.places.hourly_time import window_sum
+from footprint.places.site import Site, site_factors
 from footprint.workloads.job_rules import check_power_inputs, check_utilization, raise_first
 
 
@@ -264,9 +269,6 @@ def _close_for(missing: list[str], header: list[str]) -> str:
 
 def _check_defaults(options: BatchOptions) -> _Defaults:
     """Check every default and override once, so a bad one is one error, not N rejects."""
-    from footprint.catalogues.hardware import get_accelerator
-    from footprint.core import units
-    from footprint.places.site import Site, site_factors
 
     accelerator = get_accelerator(options.accelerator).name if options.accelerator else None
     power_w = None
@@ -278,7 +280,6 @@ def _check_defaults(options: BatchOptions) -> _Defaults:
         util = float(options.utilization)
         raise_first(check_utilization(np.array([util]), np.array([True]))[1], util)
     raise_first(check_power_inputs(np.array([power_w is not None]), np.array([util is not None])))
-    from footprint.catalogues.hardware import HOST_POWER_PER_ACCELERATOR_W
 
     host_w = HOST_POWER_PER_ACCELERATOR_W
     if options.host_power is not None:
@@ -352,7 +353,6 @@ def _check_embodied(value: Any) -> dict[str, Any] | None:
     """
     if value is False or value is None:
         return None
-    from footprint.catalogues.embodied import Embodied
 
     if value is True:
         value = Embodied()
@@ -387,7 +387,6 @@ class SiteInfo:
 
 @functools.cache
 def _unit(name: str) -> Any:
-    from footprint.core import units
 
     registry = units.get_registry()
     return registry.dimensionless if not name else registry.Unit(name)
@@ -431,7 +430,6 @@ class Resolver:
 
     def accelerator(self, name: str) -> tuple[str, float] | tuple[str, str]:
         """(canonical name, TDP in W or NaN), or ("unknown_accelerator", message)."""
-        from footprint.catalogues.hardware import get_accelerator
 
         with self._lock:
             hit = self._accelerators.get(name)
@@ -447,7 +445,6 @@ class Resolver:
 
     def embodied(self, accelerator: str) -> dict[str, float] | str:
         """Embodied arguments of ``account`` for a catalogue accelerator, or a message."""
-        from footprint.catalogues.embodied import Embodied, embodied_factors
 
         with self._lock:
             hit = self._embodied.get(accelerator)
@@ -464,7 +461,6 @@ class Resolver:
     def hourly_zone(self, region: str) -> str | None:
         """The hourly zone of a region (as :func:`footprint.analyses.hourly.account_hourly` finds
         it), or None when the region has no hourly grid data."""
-        from footprint.analyses.hourly import zone_for_region
 
         with self._lock:
             if region not in self._hourly_zones:
@@ -499,8 +495,6 @@ class Resolver:
         self, region: str, year: int | None, operator: str | None
     ) -> SiteInfo | tuple[str, str]:
         """Factors of a site, or (reason code, message) when it cannot be resolved."""
-        from footprint.core import units
-        from footprint.places.site import Site, site_factors
 
         key = (region, year, operator)
         with self._lock:
@@ -578,7 +572,6 @@ def hourly_curve(zone: str, year: int, years: int, hydro: str, strict_year: bool
     The grid year is chosen as :func:`footprint.analyses.hourly.account_hourly` does for
     a job starting in ``year`` (nearest year with data, noted).
     """
-    from footprint.analyses.hourly import hourly_grid
 
     series = hourly_grid(zone, year, strict_year=strict_year)
     hours = pd.date_range(

@@ -23,6 +23,7 @@ import pandas as pd
 
 from footprint.analyses.batch.options import MAX_CHUNK, MAX_HEADER_CHARS, BatchOptions, canon_name
 from footprint.core.errors import InputError
+from footprint.core.files import check_input_file
 
 
 def _natural_key(path: Path) -> list[Any]:
@@ -530,8 +531,6 @@ def open_source(path: str | os.PathLike[str], options: BatchOptions) -> Source:
         if fmt not in (None, "parquet"):
             raise InputError(f"{p}: a directory; only Parquet datasets can be directories")
     else:  # only regular files: a FIFO or a device (/dev/zero) would hang or never end
-        from footprint.core.files import check_input_file
-
         check_input_file(p, "job log")
     if fmt == "parquet" or (fmt is None and _is_parquet_path(p)):
         return ParquetSource(p, chunk_rows(options))

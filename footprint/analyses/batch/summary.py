@@ -16,7 +16,10 @@ from footprint.analyses.batch.compute import ID_EXAMPLES, SummaryPart
 from footprint.analyses.batch.options import SUM_COLUMNS, UNITS
 from footprint.analyses.batch.plan import Plan, SiteInfo
 from footprint.analyses.batch.sums import merge, plain, round_exact
+from footprint.core import units
 from footprint.core.errors import InputError
+from footprint.core.escape import csv_frame, markdown_cell, markdown_text
+from footprint.render.report import FORMATS, readable, render_frame, to_json
 
 
 class Summary:
@@ -292,9 +295,6 @@ def render_summary(
     show the main ones in readable units, the rows statement and the reasons.
     """
 
-    from footprint.core import units
-    from footprint.render.report import FORMATS, readable, render_frame, to_json
-
     if fmt not in FORMATS:
         raise InputError(f"format: expected one of {FORMATS}, got {fmt!r}")
     if fmt == "json":
@@ -313,8 +313,6 @@ def render_summary(
     else:
         frame = pd.DataFrame([total], columns=[*table.columns])
     if fmt == "csv":  # group keys are user text: no formula reaches a spreadsheet
-        from footprint.core.escape import csv_frame
-
         return render_frame(csv_frame(frame), "csv")
     shown = pd.DataFrame({c: frame[c].astype(object) for c in summary.group_by})
     shown["jobs"] = [f"{int(v):,}" for v in frame["jobs"]]
@@ -348,7 +346,6 @@ def render_summary(
 
 
 def _markdown_line(text: str) -> str:
-    from footprint.core.escape import markdown_text
 
     return markdown_text(text)
 
@@ -361,8 +358,6 @@ def _render_shown(shown: pd.DataFrame, fmt: str, title: str) -> str:
     """
     cells = shown.astype(object).where(shown.notna(), "").astype(str)
     if fmt == "markdown":
-        from footprint.core.escape import markdown_cell
-
         head = "| " + " | ".join(markdown_cell(c) for c in cells.columns) + " |"
         rule = "|" + "---|" * len(cells.columns)
         body = ["| " + " | ".join(markdown_cell(v) for v in row) + " |" for row in cells.values]

@@ -17,6 +17,13 @@ from footprint.analyses.batch.plan import Plan
 from footprint.analyses.batch.readers import require_pyarrow
 from footprint.analyses.batch.steps import iso
 from footprint.core.errors import InputError
+from footprint.core.escape import csv_frame
+from footprint.core.files import (
+    mark_footprint_directory,
+    output_target,
+    publish_file,
+    temp_file_beside,
+)
 
 
 def output_kind(path: Path, what: str) -> str:
@@ -140,7 +147,6 @@ def publish(tmp: Path, target: Path, what: str, directory: bool = False) -> None
     refused, never replaced. Commits the outputs of the sinks here and of
     :mod:`footprint.analyses.batch_dask`.
     """
-    from footprint.core.files import mark_footprint_directory, output_target, publish_file
 
     if directory:
         mark_footprint_directory(tmp)
@@ -212,7 +218,6 @@ class TableSink:
     def __init__(
         self, path: Path, plan: Plan, which: str, what: str = "output", kind: str | None = None
     ) -> None:
-        from footprint.core.files import temp_file_beside
 
         self.path = path
         self.what = what
@@ -245,8 +250,6 @@ class TableSink:
     def _write(self, frame: pd.DataFrame) -> None:
         if not self.arrow:
             if self.kind == "csv":  # text cells safe in a spreadsheet; numbers stay numbers
-                from footprint.core.escape import csv_frame
-
                 frame = csv_frame(frame)
             if self._header:
                 frame.to_csv(str(self.tmp), index=False, lineterminator="\n")
@@ -320,7 +323,6 @@ class TextSink:
     """A small text file (the summary), written to a temporary file and renamed on commit."""
 
     def __init__(self, path: Path, text: str, what: str = "--summary") -> None:
-        from footprint.core.files import temp_file_beside
 
         self.path = path
         self.what = what

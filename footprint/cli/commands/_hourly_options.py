@@ -11,7 +11,11 @@ from typing import Any, TypeVar
 
 import click
 
+from footprint.analyses.hourly import HourlyGrid
+from footprint.cli import CliError
 from footprint.cli.commands._options import FileNameType, FractionType, QuantityType
+from footprint.places.solar import on_site_solar
+from footprint.workloads.jobs import GpuJob
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -149,8 +153,6 @@ def grid_options(f: F) -> F:
 
 def solar_from(options: dict[str, Any], region: str | None, *, required: bool = False) -> Any:
     """An :class:`footprint.places.solar.OnSiteSolar` from :func:`solar_options`, or None."""
-    from footprint.cli import CliError
-    from footprint.places.solar import on_site_solar
 
     if options["pv_capacity"] is None:
         if required:
@@ -178,8 +180,6 @@ def solar_from(options: dict[str, Any], region: str | None, *, required: bool = 
 
 def grid_from(options: dict[str, Any]) -> Any:
     """The ``grid`` argument: a user series, a zone name, or None (the region's)."""
-    from footprint.analyses.hourly import HourlyGrid
-    from footprint.cli import CliError
 
     if options["grid_file"] and options["grid_zone"]:
         raise CliError("--grid-file: give either --grid-file or --grid-zone, not both")
@@ -218,7 +218,6 @@ def workload_options(f: F) -> F:
 
 def workload_from(options: dict[str, Any], duration: Any) -> Any:
     """A power quantity, or a GpuJob for ``--accelerator``/``--count`` over ``duration``."""
-    from footprint.cli import CliError
 
     power, acc = options["power"], options["accelerator"]
     if power is not None and acc is not None:
@@ -226,7 +225,6 @@ def workload_from(options: dict[str, Any], duration: Any) -> Any:
     if acc is not None:
         if options["count"] is None:
             raise CliError("--count: give the number of accelerators with --accelerator")
-        from footprint.workloads.jobs import GpuJob
 
         return GpuJob(
             accelerator=acc,

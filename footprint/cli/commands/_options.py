@@ -11,6 +11,15 @@ from typing import Any, TypeVar
 
 import click
 
+from footprint.analyses.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, Uncertainty
+from footprint.catalogues.embodied import Embodied
+from footprint.cli import CliError
+from footprint.core import units
+from footprint.core.errors import FootprintError
+from footprint.places.site import Site
+from footprint.workloads.job_rules import check_hours_inputs, check_power_inputs
+from footprint.workloads.jobs import GpuJob
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 FORMATS = ("table", "json", "csv", "markdown")
@@ -42,9 +51,6 @@ class QuantityType(click.ParamType):
         return f"QTY[{self.default_unit}]" if self.default_unit else "QTY"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from footprint.cli import CliError
-        from footprint.core import units
-        from footprint.core.errors import FootprintError
 
         if not isinstance(value, str) and hasattr(value, "dimensionality"):
             return value
@@ -68,9 +74,6 @@ class PriceType(click.ParamType):
     name = "price"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from footprint.cli import CliError
-        from footprint.core import units
-        from footprint.core.errors import FootprintError
 
         name = param.opts[0] if param is not None and param.opts else "value"
         try:
@@ -88,7 +91,6 @@ class FractionType(click.ParamType):
         self.allow_zero = allow_zero
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from footprint.cli import CliError
 
         name = param.opts[0] if param is not None and param.opts else "value"
         text = str(value).strip()
@@ -117,8 +119,6 @@ class FileNameType(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         import os
-
-        from footprint.cli import CliError
 
         name = param.opts[0] if param is not None and param.opts else "file"
         text = os.fsdecode(value) if isinstance(value, bytes) else str(value)
@@ -270,7 +270,6 @@ def site_from_options(options: dict[str, Any]) -> Any:
 
     Options a command left out (:func:`site_options_except`) keep the Site defaults.
     """
-    from footprint.places.site import Site
 
     return Site(**{k: options[k] for k in SITE_KEYS if k in options})
 
@@ -347,9 +346,6 @@ def gpu_job_from_options(options: dict[str, Any]) -> Any:
     """Check the values of :func:`gpu_job_options` and build a :class:`footprint.GpuJob`."""
     import numpy as np
 
-    from footprint.workloads.job_rules import check_hours_inputs
-    from footprint.workloads.jobs import GpuJob
-
     given = [options[k] is not None for k in ("gpu_hours", "count", "duration")]
     check_job_rules("--gpu-hours", check_hours_inputs(*(np.array([g]) for g in given)))
     check_power_options(options["power"], options["utilization"])
@@ -368,7 +364,6 @@ _JOB_OPTIONS = {
 
 def check_job_rules(option: str, violations: list[Any]) -> None:
     """Raise the first broken rule of :mod:`footprint.workloads.job_rules` in the options' names."""
-    from footprint.cli import CliError
 
     if violations:
         text = re.sub(
@@ -382,8 +377,6 @@ def check_job_rules(option: str, violations: list[Any]) -> None:
 def check_power_options(power: Any, utilization: Any) -> None:
     """--power and --utilization are not both given (the rule of GpuJob and batch rows)."""
     import numpy as np
-
-    from footprint.workloads.job_rules import check_power_inputs
 
     given = (np.array([power is not None]), np.array([utilization is not None]))
     check_job_rules("--power", check_power_inputs(*given))
@@ -403,7 +396,6 @@ class RateType(click.ParamType):
         return "RATE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from footprint.cli import CliError
 
         if isinstance(value, float):
             return value
@@ -516,8 +508,6 @@ def embodied_options(f: F) -> F:
 
 def embodied_from_options(options: dict[str, Any]) -> Any:
     """``False`` (not counted) or a :class:`footprint.Embodied` from :func:`embodied_options`."""
-    from footprint.catalogues.embodied import Embodied
-    from footprint.cli import CliError
 
     values = {k: options.get(k) for k in EMBODIED_KEYS[1:]}
     if not options.get("embodied", True):
@@ -569,7 +559,6 @@ def uncertainty_options(f: F) -> F:
 
 def uncertainty_from_options(options: dict[str, Any]) -> Any:
     """``None`` or a :class:`footprint.Uncertainty` from :func:`uncertainty_options`."""
-    from footprint.analyses.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, Uncertainty
 
     samples, seed = options.get("samples"), options.get("seed")
     if not options.get("uncertainty") and samples is None and seed is None:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import click
 
+from footprint.catalogues.hardware import accelerator_table, list_accelerators
+from footprint.cli import CliError
 from footprint.cli.commands._options import echo, format_option
+from footprint.core.errors import suggest
+from footprint.render.report import render_frame
 
 
 @click.command("accelerators")
@@ -12,10 +16,6 @@ from footprint.cli.commands._options import echo, format_option
 @format_option
 def command(search: str | None, fmt: str) -> None:
     """List or search the accelerator catalogue (TDP, memory, bandwidth, BF16 FLOP/s)."""
-    from footprint.catalogues.hardware import accelerator_table, list_accelerators
-    from footprint.cli import CliError
-    from footprint.core.errors import suggest
-    from footprint.render.report import render_frame
 
     table = accelerator_table(search)
     if table.empty:

@@ -6,7 +6,9 @@ from typing import Any
 
 import click
 
+from footprint.cli import CliError
 from footprint.cli.commands._options import (
+    EMBODIED_KEYS,
     FractionType,
     QuantityType,
     check_power_options,
@@ -19,7 +21,6 @@ from footprint.cli.commands._options import (
 
 
 def _pairs(values: tuple[str, ...]) -> dict[str, str]:
-    from footprint.cli import CliError
 
     out = {}
     for value in values:
@@ -228,8 +229,6 @@ def command(
       footprint batch lake/jobs/ --engine dask -o results.parquet --format json
     """
     from footprint.analyses.batch import BatchOptions, read_config, render_summary, run_batch
-    from footprint.cli import CliError
-    from footprint.cli.commands._options import EMBODIED_KEYS
 
     groups = tuple(g.strip() for value in group_by for g in value.split(",") if g.strip())
     check_power_options(power, utilization)

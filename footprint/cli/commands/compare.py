@@ -12,6 +12,18 @@ from typing import Any, TypeVar
 
 import click
 
+from footprint.analyses.compare import (
+    METRICS,
+    compare,
+    display_frame,
+    grouped_notes,
+    sort_comparison,
+    to_csv,
+    to_markdown,
+    to_records,
+)
+from footprint.catalogues.models import custom_model
+from footprint.cli import CliError
 from footprint.cli.commands._options import (
     EMBODIED_KEYS,
     FORMATS,
@@ -23,9 +35,18 @@ from footprint.cli.commands._options import (
     gpu_job_from_options,
     gpu_job_options,
     reused_params,
+    site_from_options,
     site_options_except,
     with_params,
 )
+from footprint.cli.commands.infer import parse_workload_options
+from footprint.core import units
+from footprint.core.escape import rich_text
+from footprint.places.equivalences import equivalences
+from footprint.render.plots import ranked_bar_chart, save
+from footprint.render.report import readable, render_frame, to_json
+from footprint.workloads.inference import InferenceWorkload
+from footprint.workloads.training import TrainingRun
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -117,9 +138,6 @@ def comparison_options(f: F) -> F:
 
 def run_comparison(workload: Any, options: dict[str, Any]) -> None:
     """Compare ``workload`` with the values of :func:`comparison_options` and print it."""
-    from footprint.analyses.compare import compare, sort_comparison
-    from footprint.cli import CliError
-    from footprint.cli.commands._options import site_from_options
 
     opts = {k: options.pop(k) for k in COMPARISON_KEYS}
     embodied = embodied_from_options({k: options.pop(k) for k in EMBODIED_KEYS})
@@ -149,8 +167,6 @@ def run_comparison(workload: Any, options: dict[str, Any]) -> None:
     elif opts["descending"]:
         df = sort_comparison(df, opts["metric"], ascending=False)
     if opts["plot"]:
-        from footprint.render.plots import ranked_bar_chart, save
-
         path = save(ranked_bar_chart(df, opts["metric"]), opts["plot"])
         click.echo(f"wrote {path}", err=True)
     echo(_render(df, opts["fmt"], opts["equivalences"]))
@@ -180,8 +196,6 @@ def _spread(df: Any) -> dict[str, Any] | None:
 
 
 def _equivalences(spread: dict[str, Any]) -> list[Any]:
-    from footprint.core import units
-    from footprint.places.equivalences import equivalences
 
     registry = units.get_registry()
     co2e = registry.Quantity(spread["co2e"].magnitude, spread["co2e"].units)
@@ -191,16 +205,6 @@ def _equivalences(spread: dict[str, Any]) -> list[Any]:
 
 
 def _render(df: Any, fmt: str, with_equivalences: bool) -> str:
-
-    from footprint.analyses.compare import (
-        METRICS,
-        display_frame,
-        grouped_notes,
-        to_csv,
-        to_markdown,
-        to_records,
-    )
-    from footprint.render.report import readable, render_frame
 
     metric = df.attrs.get("metric", "co2e")
     if fmt == "csv":
@@ -227,8 +231,6 @@ def _render(df: Any, fmt: str, with_equivalences: bool) -> str:
     if fmt == "markdown":
         lines = [f"**{title}**", "", to_markdown(df).rstrip("\n")]
     else:
-        from footprint.core.escape import rich_text
-
         shown = display_frame(df, compact=True)
         shown.columns = [rich_text(c) for c in shown.columns]
         shown = shown.apply(lambda column: column.map(rich_text))
@@ -268,7 +270,6 @@ def _render(df: Any, fmt: str, with_equivalences: bool) -> str:
 
 def _json_text(data: Any) -> str:
     """``data`` as JSON; NaN or infinity anywhere is an error, never written."""
-    from footprint.render.report import to_json
 
     return to_json(data)
 
@@ -282,7 +283,6 @@ def _diff(value: Any, what: str, readable: Callable[[Any], str]) -> str:
 
 
 def _q(value: Any) -> Any:
-    from footprint.core import units
 
     return units.get_registry().Quantity(value.magnitude, value.units)
 
@@ -363,10 +363,6 @@ def inference_workload(w: dict[str, Any]) -> Any:
     Uses infer's own option parser (``parse_workload_options``); one model and one energy
     model (a comparison or projection varies the region or the year, not the model).
     """
-    from footprint.catalogues.models import custom_model
-    from footprint.cli import CliError
-    from footprint.cli.commands.infer import parse_workload_options
-    from footprint.workloads.inference import InferenceWorkload
 
     w = dict(w)
     models, energy_models = list(w.pop("models")), list(w.pop("energy_models"))
@@ -396,7 +392,6 @@ def train(**options: Any) -> None:
       footprint compare train -a H100-SXM -m llama-3-70b --tokens 15T --gpu-hours 6.4e6 \\
           --all-countries --top 15 --plot train.png
     """
-    from footprint.workloads.training import TrainingRun
 
     w = {k: options.pop(k) for k in _TRAIN_NAMES}
     run_comparison(TrainingRun(**w), options)

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from footprint.analyses.estimate import estimate
 from footprint.cli.commands._options import (
     EMBODIED_KEYS,
     GPU_JOB_KEYS,
@@ -21,6 +22,7 @@ from footprint.cli.commands._options import (
     uncertainty_from_options,
     uncertainty_options,
 )
+from footprint.render.report import render
 
 
 @click.command("estimate")
@@ -49,8 +51,6 @@ def command(fmt: str, breakdown: bool, **options: Any) -> None:
       footprint estimate -a V100 --gpu-hours 3.552e6 --power "330 W" --host-power "0 W" \\
           --pue 1.1 --intensity "429 g/kWh"
     """
-    from footprint.analyses.estimate import estimate
-    from footprint.render.report import render
 
     job = gpu_job_from_options({k: options.pop(k) for k in GPU_JOB_KEYS})
     embodied = embodied_from_options({k: options.pop(k) for k in EMBODIED_KEYS})

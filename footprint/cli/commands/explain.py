@@ -12,6 +12,9 @@ from footprint.cli.commands._options import (
     site_from_options,
     site_options_except,
 )
+from footprint.core.escape import markdown_text
+from footprint.places.explain import explain_table
+from footprint.render.report import render_frame
 
 
 @click.command("explain")
@@ -28,10 +31,6 @@ def command(region: str, fmt: str, **site: Any) -> None:
       footprint explain gcp:europe-west1 --format json
     """
     import pandas as pd
-
-    from footprint.core.escape import markdown_text
-    from footprint.places.explain import explain_table
-    from footprint.render.report import render_frame
 
     site["region"] = region
     table, notes = explain_table(site_from_options(site))

@@ -6,6 +6,8 @@ from typing import Any
 
 import click
 
+from footprint.analyses.hourly import LoadProfile, account_hourly, find_hourly_zone, region_timezone
+from footprint.cli import CliError
 from footprint.cli.commands._hourly_options import (
     GRID_KEYS,
     SOLAR_KEYS,
@@ -27,6 +29,7 @@ from footprint.cli.commands._options import (
     site_from_options,
     site_options,
 )
+from footprint.render.report import render, render_frame, to_json
 
 
 @click.command("hourly")
@@ -81,9 +84,6 @@ def command(
           -a H100-SXM --count 512 --pv-capacity "2 MWp" --latitude 35.4 --longitude -119.0 \\
           --clearness 0.75
     """
-    from footprint.analyses.hourly import LoadProfile, account_hourly
-    from footprint.cli import CliError
-    from footprint.render.report import render, render_frame
 
     embodied = embodied_from_options({k: options.pop(k) for k in EMBODIED_KEYS})
     site = site_from_options(options)
@@ -116,8 +116,6 @@ def command(
         embodied=embodied,
     )
     if fmt == "json":
-        from footprint.render.report import to_json
-
         echo(to_json(result.to_dict(hourly=show_hours)))
     elif fmt == "csv" and show_hours:
         echo(render_frame(result.hourly, "csv"))
@@ -133,7 +131,6 @@ def local_timezone(site: Any, grid_zone: str | None) -> str | None:
     ``site`` is the command's :class:`~footprint.places.site.Site`, ``grid_zone`` its
     ``--grid-zone``. Used by ``footprint hourly`` and ``footprint schedule --within``.
     """
-    from footprint.analyses.hourly import find_hourly_zone, region_timezone
 
     if site.region is None and grid_zone is None:
         return None

@@ -6,6 +6,9 @@ from typing import Any
 
 import click
 
+from footprint.analyses import inference as analysis
+from footprint.catalogues.models import MAX_PARAMS_B, custom_model, list_models, model_table
+from footprint.cli import CliError
 from footprint.cli.commands._options import (
     EMBODIED_KEYS,
     UNCERTAINTY_KEYS,
@@ -20,6 +23,11 @@ from footprint.cli.commands._options import (
     uncertainty_from_options,
     uncertainty_options,
 )
+from footprint.core.errors import FootprintError, suggest
+from footprint.core.escape import markdown_text
+from footprint.render.report import format_number, render, render_frame
+from footprint.workloads import inference
+from footprint.workloads.inference import parse_rate, parse_requests, parse_tokens, preset_table
 
 #: Same names as ``footprint.workloads.inference.PRECISIONS`` (kept literal: no heavy import here).
 PRECISION_CHOICES = ("fp32", "fp16", "bf16", "fp8", "int8", "int4")
@@ -39,9 +47,6 @@ class BillionsType(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         import math
-
-        from footprint.catalogues.models import MAX_PARAMS_B
-        from footprint.cli import CliError
 
         if isinstance(value, float):
             return value
@@ -220,15 +225,10 @@ def command(
       footprint infer -e preset:google-gemini-2025 -n "1e9 request/day" --pue 1.09
       footprint infer --list-models --search llama
     """
-    from footprint.cli import CliError
-    from footprint.render.report import render, render_frame
 
     if list_models or list_presets:
         _listing(list_models, list_presets, search, fmt)
         return
-    from footprint.analyses import inference as analysis
-    from footprint.catalogues.models import custom_model
-    from footprint.workloads import inference
 
     if params is not None:
         if models:
@@ -278,16 +278,12 @@ def command(
     if fmt in ("table", "markdown"):
         import math
 
-        from footprint.render.report import format_number
-
         def shown(x: float) -> str:  # a missing value (no price: no cost) is empty
             return "" if math.isnan(x) else format_number(x)
 
         table = table.apply(lambda col: col.map(shown) if col.dtype.kind == "f" else col)
     echo(render_frame(table, fmt, title="Inference: models and energy models on the same volume"))
     if fmt in ("table", "markdown"):
-        from footprint.core.escape import markdown_text
-
         for note in table.attrs.get("notes", []):
             echo(f"note: {markdown_text(note) if fmt == 'markdown' else note}")
 
@@ -301,10 +297,6 @@ def parse_workload_options(**options: Any) -> dict[str, Any]:
     (:func:`footprint.cli.commands.compare.inference_workload`).
     """
     import math
-
-    from footprint.cli import CliError
-    from footprint.core.errors import FootprintError
-    from footprint.workloads.inference import parse_rate, parse_requests, parse_tokens
 
     out = dict(options)
     requests, users, per_user = (
@@ -347,11 +339,6 @@ def parse_workload_options(**options: Any) -> dict[str, Any]:
 
 
 def _listing(models: bool, presets: bool, search: str | None, fmt: str) -> None:
-    from footprint.catalogues.models import list_models, model_table
-    from footprint.cli import CliError
-    from footprint.core.errors import suggest
-    from footprint.render.report import render_frame
-    from footprint.workloads.inference import preset_table
 
     if models:
         table = model_table(search)

@@ -6,6 +6,16 @@ from typing import Any
 
 import click
 
+from footprint.analyses.compare import display_frame, plain, to_records
+from footprint.analyses.trends import (
+    Growth,
+    annual_rate,
+    describe_change,
+    percent_change,
+    project,
+    project_totals,
+)
+from footprint.cli import CliError
 from footprint.cli.commands._options import (
     EMBODIED_KEYS,
     FORMATS,
@@ -23,6 +33,13 @@ from footprint.cli.commands._options import (
     site_options_except,
     with_params,
 )
+from footprint.cli.commands.compare import inference_workload
+from footprint.core import units
+from footprint.core.errors import FootprintError
+from footprint.core.escape import csv_row, markdown_text
+from footprint.render.plots import check_target, projection_chart, save
+from footprint.render.report import check_finite, csv_safe_frame, readable, render_frame, to_json
+from footprint.workloads.training import TrainingRun
 
 _GROWTH_KEYS = ("start", "end", "growth", "efficiency", "grid", "fit_years", "plot", "fmt")
 
@@ -93,7 +110,6 @@ def _growth_options(f: Any) -> Any:
 
 
 def _grid(value: str) -> Any:
-    from footprint.cli import CliError
 
     if value in ("linear", "constant"):
         return value
@@ -106,8 +122,6 @@ def _grid(value: str) -> Any:
 
 
 def _project(workload: Any, options: dict[str, Any]) -> None:
-    from footprint.analyses.trends import Growth, project
-    from footprint.cli import CliError
 
     g = {k: options.pop(k) for k in _GROWTH_KEYS}
     embodied = embodied_from_options({k: options.pop(k) for k in EMBODIED_KEYS})
@@ -119,8 +133,6 @@ def _project(workload: Any, options: dict[str, Any]) -> None:
         raise CliError("--region: a projection needs a region (its grid history)")
     growth = Growth(g["growth"], g["efficiency"], _grid(g["grid"]), g["fit_years"])
     if g["plot"] is not None:  # a bad --plot fails before the computation
-        from footprint.render.plots import check_target
-
         check_target(g["plot"], "--plot")
     df = project(
         workload,
@@ -132,17 +144,11 @@ def _project(workload: Any, options: dict[str, Any]) -> None:
     )
     text = _render(df, g["fmt"])  # checks every value is finite
     if g["plot"] is not None:
-        from footprint.render.plots import projection_chart, save
-
         click.echo(f"wrote {save(projection_chart(df), g['plot'], '--plot')}", err=True)
     echo(text)
 
 
 def _render(df: Any, fmt: str) -> str:
-    from footprint.analyses.compare import display_frame, plain, to_records
-    from footprint.analyses.trends import describe_change
-    from footprint.core.escape import markdown_text
-    from footprint.render.report import check_finite, csv_safe_frame, render_frame, to_json
 
     first, last = df.iloc[0], df.iloc[-1]
     y0, y1 = int(first["year"]), int(last["year"])
@@ -240,7 +246,6 @@ _TRAIN_PARAMS = reused_params("footprint.cli.commands.train")
 @with_params(_INFER_PARAMS)
 def infer(**options: Any) -> None:
     """Project serving a language model (options of `footprint infer`)."""
-    from footprint.cli.commands.compare import inference_workload
 
     names = [str(p.name) for p in _INFER_PARAMS]
     _project(inference_workload({k: options.pop(k) for k in names}), options)
@@ -251,7 +256,6 @@ def infer(**options: Any) -> None:
 @with_params(_TRAIN_PARAMS)
 def train(**options: Any) -> None:
     """Project a training run (options of `footprint train`)."""
-    from footprint.workloads.training import TrainingRun
 
     names = [str(p.name) for p in _TRAIN_PARAMS]
     _project(TrainingRun(**{k: options.pop(k) for k in names}), options)
@@ -263,9 +267,6 @@ class _TotalType(click.ParamType):
     name = "year=total"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from footprint.cli import CliError
-        from footprint.core import units
-        from footprint.core.errors import FootprintError
 
         name = param.opts[0] if param is not None and param.opts else "value"
         year, sep, amount = str(value).partition("=")
@@ -335,16 +336,6 @@ def total(
       footprint project total --baseline "2019=9.67 MtCO2e" --current "2023=14.31 MtCO2e"
       footprint project total --baseline "2023=14.3 MtCO2e" --to 2030 --growth 20% --grid -3%
     """
-    from footprint.analyses.trends import (
-        Growth,
-        annual_rate,
-        describe_change,
-        percent_change,
-        project_totals,
-    )
-    from footprint.cli import CliError
-    from footprint.core.escape import csv_row, markdown_text
-    from footprint.render.report import check_finite, readable, render_frame, to_json
 
     (y0, q0) = baseline
     if current is None and end is None:

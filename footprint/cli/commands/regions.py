@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import click
 
+from footprint.cli import CliError
 from footprint.cli.commands._options import echo, format_option
-from footprint.places.regions import KINDS
+from footprint.places.regions import KINDS, coverage, region_suggestions
+from footprint.places.site import region_table
+from footprint.render.report import render_frame
 
 
 @click.command("regions")
@@ -34,10 +37,6 @@ def command(
       footprint regions --country US --kind us-state
       footprint regions --summary
     """
-    from footprint.cli import CliError
-    from footprint.places.regions import coverage, region_suggestions
-    from footprint.places.site import region_table
-    from footprint.render.report import render_frame
 
     if summary:
         given = [

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
+from footprint.analyses.scenario import load_scenario, run_scenario
 from footprint.cli.commands._options import FileNameType, echo
+from footprint.render.reporting import (
+    check_report_target,
+    render_html,
+    render_markdown,
+    write_report,
+)
 
 
 @click.command("report")
@@ -35,13 +42,6 @@ def command(scenario: str, out: str | None, fmt: str | None, check: bool) -> Non
       footprint report examples/llm_project.toml --out report.md
       footprint report examples/llm_project.toml --check
     """
-    from footprint.analyses.scenario import load_scenario, run_scenario
-    from footprint.render.reporting import (
-        check_report_target,
-        render_html,
-        render_markdown,
-        write_report,
-    )
 
     parsed = load_scenario(scenario)
     if check:

@@ -6,6 +6,9 @@ from typing import Any
 
 import click
 
+from footprint.analyses.hourly import parse_time
+from footprint.analyses.scheduling import schedule
+from footprint.cli import CliError
 from footprint.cli.commands._hourly_options import (
     GRID_KEYS,
     SOLAR_KEYS,
@@ -26,6 +29,9 @@ from footprint.cli.commands._options import (
     site_from_options,
     site_options,
 )
+from footprint.cli.commands.hourly import local_timezone
+from footprint.core.escape import csv_row
+from footprint.render.report import check_finite, render, render_frame, to_json
 
 
 @click.command("schedule")
@@ -94,10 +100,6 @@ def command(
     """
     import pandas as pd
 
-    from footprint.analyses.scheduling import schedule
-    from footprint.cli import CliError
-    from footprint.render.report import check_finite, render, render_frame, to_json
-
     if (window_end is None) == (within is None):
         raise CliError("--window-end: give either --window-end or --within")
     embodied = embodied_from_options({k: options.pop(k) for k in EMBODIED_KEYS})
@@ -109,12 +111,9 @@ def command(
             raise CliError(f"--window-start: cannot read {window_start!r} (ISO 8601)") from None
         tz = options["timezone"]
         if first.tzinfo is None and tz is None and (site.region or options["grid_zone"]):
-            from footprint.cli.commands.hourly import local_timezone
-
             tz = local_timezone(site, options["grid_zone"])
         if first.tzinfo is None and tz is not None:
             # elapsed time, also across a daylight-saving change (not wall-clock arithmetic)
-            from footprint.analyses.hourly import parse_time
 
             first = parse_time(window_start, "window_start", tz).tz_convert(tz)
         try:
@@ -170,8 +169,6 @@ def _choice_rows(choices: dict[str, Any]) -> str:
     """CSV rows (columns of ``footprint.render.report``'s CSV) for the best, worst, now."""
     import csv
     import io
-
-    from footprint.core.escape import csv_row
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")

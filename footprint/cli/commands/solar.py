@@ -8,6 +8,17 @@ import click
 
 from footprint.cli.commands._hourly_options import SOLAR_KEYS, solar_from, solar_options
 from footprint.cli.commands._options import echo, format_option
+from footprint.core.escape import markdown_text
+from footprint.places.solar import annual_yield
+from footprint.render.report import (
+    check_finite,
+    format_number,
+    readable,
+    render,
+    render_frame,
+    result_label,
+    to_json,
+)
 
 
 @click.command("solar")
@@ -39,17 +50,6 @@ def command(region: str | None, year: int, monthly: bool, fmt: str, **options: A
       footprint solar --pv-capacity 500 --region aws:us-west-1 --clearness 0.8 --monthly
       footprint solar --pv-capacity 100 --weather-file 723170TYA.CSV --format json
     """
-    from footprint.core.escape import markdown_text
-    from footprint.places.solar import annual_yield
-    from footprint.render.report import (
-        check_finite,
-        format_number,
-        readable,
-        render,
-        render_frame,
-        result_label,
-        to_json,
-    )
 
     solar = solar_from({k: options[k] for k in SOLAR_KEYS}, region, required=True)
     result = annual_yield(solar, year)

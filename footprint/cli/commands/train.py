@@ -6,6 +6,8 @@ from typing import Any
 
 import click
 
+from footprint.analyses.estimate import estimate
+from footprint.cli import CliError
 from footprint.cli.commands._options import (
     EMBODIED_KEYS,
     UNCERTAINTY_KEYS,
@@ -22,6 +24,8 @@ from footprint.cli.commands._options import (
     uncertainty_from_options,
     uncertainty_options,
 )
+from footprint.render.report import render
+from footprint.workloads.training import TrainingRun
 
 
 @click.command("train")
@@ -102,10 +106,6 @@ def command(
           --power "330 W" --host-power "0 W" --pue 1.1 --intensity "429 g/kWh"
       footprint train -a H100-SXM --flops 3.8e25 --mfu 0.4 --region US --format json
     """
-    from footprint.analyses.estimate import estimate
-    from footprint.cli import CliError
-    from footprint.render.report import render
-    from footprint.workloads.training import TrainingRun
 
     if flops is not None and (params is not None or tokens is not None or model is not None):
         raise CliError("--flops: give either --flops or --model/--params with --tokens")

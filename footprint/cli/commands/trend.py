@@ -6,7 +6,13 @@ from typing import Any
 
 import click
 
+from footprint.analyses import trends
+from footprint.analyses.compare import plain, to_records
+from footprint.cli import CliError
 from footprint.cli.commands._options import FileNameType, echo, format_option
+from footprint.core.escape import markdown_text
+from footprint.render.plots import check_target, save, trend_chart
+from footprint.render.report import check_finite, format_number, render_frame, to_json
 
 
 @click.command("trend")
@@ -45,24 +51,17 @@ def command(
       footprint trend DE PL US --from 2010 --format csv
       footprint trend gcp:europe-west1 --plot trend.svg
     """
-    from footprint.analyses import trends
-    from footprint.cli import CliError
-    from footprint.render.report import check_finite, render_frame, to_json
 
     if start is not None and end is not None and start > end:
         raise CliError(f"--from: {start} is after --to {end}")
     if plot is not None and len(regions) > 1:
         raise CliError("--plot: draw one region at a time")
     if plot is not None:  # a bad --plot fails before the computation
-        from footprint.render.plots import check_target
-
         check_target(plot, "--plot")
     tables = [trends.trend(r, start, end, hydro=hydro) for r in regions]
     records = [_json(t) for t in tables]
     check_finite(records)  # every format: NaN or infinity is an error, not printed
     if plot is not None:
-        from footprint.render.plots import save, trend_chart
-
         click.echo(f"wrote {save(trend_chart(tables[0]), plot, '--plot')}", err=True)
     if fmt == "json":
         echo(to_json(records))
@@ -84,20 +83,17 @@ def command(
 
 def _line(text: str, fmt: str, prefix: str = "") -> str:
     """A line of text under a table: Markdown-escaped in Markdown."""
-    from footprint.core.escape import markdown_text
 
     return prefix + (markdown_text(text) if fmt == "markdown" else text)
 
 
 def _plain(df: Any) -> Any:
-    from footprint.analyses.compare import plain
 
     out = plain(df)  # type: ignore[arg-type]
     return out.rename(columns={"ewif": "ewif_l_per_kwh"})
 
 
 def _json(df: object) -> dict[str, object]:
-    from footprint.analyses.compare import to_records
 
     return {
         "region": df.attrs["region"],  # type: ignore[attr-defined]
@@ -119,8 +115,6 @@ def _no_nan(value: Any) -> Any:
 
 def _text(df: object, fmt: str) -> str:
     import pandas as pd
-
-    from footprint.render.report import format_number, render_frame
 
     def num(v: object, pct: bool = False) -> str:
         if v is None or pd.isna(v):  # type: ignore[call-overload]

@@ -328,3 +328,73 @@ def test_private_checker(source: str, expected: list[str]) -> None:
 def test_cycle_checker() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"e"}, "e": {"d"}, "f": {"a"}, "g": set()}
     assert cycles(graph) == {frozenset("abc"), frozenset("de")}
+
+
+# --------------------------------------------------------------------------- import placement
+
+#: Libraries kept lazy for start-up speed: a footprint module that loads one of them at
+#: import time (itself or through its top-level imports) may be imported inside functions.
+HEAVY = {"pandas", "pint_pandas", "pvlib", "matplotlib", "pyarrow", "dask", "distributed", "rich"}
+#: Modules whose imports stay inside functions: the package's lazy public API, and the CLI
+#: root that `footprint --help` loads without any numeric library.
+LAZY_BY_DESIGN = {"footprint", "footprint.__main__", "footprint.cli"}
+
+
+def _top_level(tree: ast.Module) -> Iterator[ast.Import | ast.ImportFrom]:
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node
+        elif isinstance(node, ast.Try):
+            yield from (n for n in node.body if isinstance(n, (ast.Import, ast.ImportFrom)))
+
+
+def _targets(node: ast.Import | ast.ImportFrom, modules: dict[str, Path]) -> set[str]:
+    """Footprint modules an import statement loads (absolute imports)."""
+    if isinstance(node, ast.Import):
+        return {t for a in node.names if (t := _resolve(a.name, modules))}
+    if node.level or not (node.module or "").startswith(TOP):
+        return set()
+    found = {_resolve(f"{node.module}.{a.name}", modules) for a in node.names}
+    return {t for t in found if t} or {t for t in [_resolve(node.module or "", modules)] if t}
+
+
+def heavy_modules(modules: dict[str, Path]) -> set[str]:
+    """Modules that load a :data:`HEAVY` library when imported."""
+    libraries: dict[str, bool] = {}
+    deps: dict[str, set[str]] = {}
+    for module, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        deps[module] = set()
+        libraries[module] = False
+        for node in _top_level(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            libraries[module] |= any(n.split(".")[0] in HEAVY for n in names)
+            deps[module] |= _targets(node, modules)
+    heavy = {m for m, loads in libraries.items() if loads}
+    grown = True
+    while grown:
+        grown = False
+        for module, targets in deps.items():
+            if module not in heavy and targets & heavy:
+                heavy.add(module)
+                grown = True
+    return heavy
+
+
+def test_imports_sit_at_module_top() -> None:
+    """An import inside a function is of a module that loads a heavy library, or none."""
+    heavy = heavy_modules(MODULES)
+    inside: list[str] = []
+    for module, path in MODULES.items():
+        if module in LAZY_BY_DESIGN:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = set(map(id, _top_level(tree)))
+        for node in _imports(tree, False):
+            if id(node) in top:
+                continue
+            light = _targets(node, MODULES) - heavy - {TOP}
+            inside += [f"{module}:{node.lineno} imports {t} inside a function" for t in light]
+    assert not inside, "move these imports to the module top:\n" + "\n".join(sorted(inside))

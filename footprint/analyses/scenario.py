@@ -62,7 +62,7 @@ from footprint.core.accounting import CANONICAL_UNITS
 from footprint.core.errors import FootprintError, InputError, suggest
 from footprint.core.files import read_text
 from footprint.places.regions import resolve_region, select_locations
-from footprint.places.site import Site
+from footprint.places.site import Site, site_factors
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -389,8 +389,6 @@ def _overrides(c: _Checker, value: Any, where: tuple[Any, ...]) -> dict[str, Any
         try:
             Site(**{key: v})
             if key in ("pue", "wue", "ewif", "intensity", "price", "operator"):
-                from footprint.places.site import site_factors
-
                 # parse the quantity now, so a bad unit points at this line
                 site_factors(Site(region="WORLD", **{key: v}))
         except FootprintError as exc:

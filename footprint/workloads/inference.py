@@ -54,8 +54,8 @@ Energy models (``energy_model=``, checked against :data:`ENERGY_MODELS`)
     published figures are echoed as ``published_*`` results. Presets state energy, not
     hardware time: ``accelerator_hours`` are equivalent hours at the accelerator's TDP.
 
-Fleet sizing (ecologits and roofline)
--------------------------------------
+Fleet sizing (ecologits and roofline; :mod:`footprint.workloads.fleet`)
+-----------------------------------------------------------------------
 A replica is ``gpus`` accelerators (default: what the weights need, the EcoLogits
 rule). For a rate of requests, ``replicas = ceil(rate x replica-seconds per request /
 fleet_utilization)``; the fleet is provisioned for the whole ``period`` (default one
@@ -74,19 +74,13 @@ Pope et al. (2023), "Efficiently Scaling Transformer Inference", MLSys, arXiv:22
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from footprint.catalogues.hardware import (
-    HOST_POWER_PER_ACCELERATOR_W,
-    Accelerator,
-    get_accelerator,
-)
+from footprint.catalogues.hardware import Accelerator, get_accelerator
 from footprint.catalogues.models import LlmModel, get_model
 from footprint.core import units
 from footprint.core.errors import InputError, MissingDataError, UnitError
-from footprint.core.provenance import Factor, Spread, user_factor
 from footprint.workloads.energy_models import (
     DEFAULT_BATCH,
     ENERGY_MODELS,
@@ -96,12 +90,10 @@ from footprint.workloads.energy_models import (
     ROOFLINE_MFU,
     Preset,
     ServingProfile,
-    accelerator_tdp,
     ecologits_gpu_energy_per_token,
     ecologits_latency_per_token,
     ecologits_profile,
     energy_model_names,
-    fraction_factor,
     get_preset,
     list_presets,
     parse_energy_model,
@@ -109,7 +101,6 @@ from footprint.workloads.energy_models import (
     preset_table,
     required_accelerators,
     roofline_profile,
-    tdp_source,
 )
 from footprint.workloads.energy_models import (  # re-exported: the model constants
     ECOLOGITS_GPU_ENERGY_ALPHA as ECOLOGITS_GPU_ENERGY_ALPHA,
@@ -124,6 +115,11 @@ from footprint.workloads.energy_models import ECOLOGITS_LATENCY_ALPHA as ECOLOGI
 from footprint.workloads.energy_models import ECOLOGITS_LATENCY_BETA as ECOLOGITS_LATENCY_BETA
 from footprint.workloads.energy_models import ECOLOGITS_LATENCY_GAMMA as ECOLOGITS_LATENCY_GAMMA
 from footprint.workloads.energy_models import SERVING_MEMORY_FRACTION as SERVING_MEMORY_FRACTION
+from footprint.workloads.fleet import (  # re-exported: the fleet defaults
+    DEFAULT_FLEET_UTILIZATION as DEFAULT_FLEET_UTILIZATION,
+)
+from footprint.workloads.fleet import IDLE_POWER_FRACTION as IDLE_POWER_FRACTION
+from footprint.workloads.fleet import fleet_load
 from footprint.workloads.jobs import Load
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -144,16 +140,6 @@ __all__ = [
     "required_accelerators",
 ]
 
-#: Draw of a provisioned but idle accelerator, as a fraction of TDP (model kept loaded).
-#: footprint's assumption: 0.2 x TDP (140 W for H100-SXM, 80 W for A100-SXM). Holding a
-#: CUDA context raises idle power by 26-50 W over bare idle on HBM GPUs and idle power
-#: does not depend on memory occupancy (Vadari 2026, "The Model Parking Tax",
-#: arXiv:2605.23918); Google counts idle machines at 10% of a Gemini prompt's energy
-#: (Elsworth et al. 2025, arXiv:2508.15734). ``idle_power=`` replaces it.
-IDLE_POWER_FRACTION = 0.2
-#: Fraction of provisioned capacity that is busy. 1.0: no idle capacity beyond rounding
-#: up to whole replicas (as EcoLogits and ML.ENERGY assume); ``fleet_utilization=``.
-DEFAULT_FLEET_UTILIZATION = 1.0
 #: Period a rate of requests is accounted over (totals scale linearly; see per-day results).
 DEFAULT_PERIOD = "1 year"
 #: Accelerator of the EcoLogits fit and footprint's default serving hardware.
@@ -507,193 +493,13 @@ class InferenceWorkload:
 
     def load(self) -> Load:
         """Accelerator-hours (busy and idle) and average power of the fleet, with provenance."""
-        r = self._resolved
-        Q_ = units.Q_
-        prof = self.profile
-        acc: Accelerator = r["accelerator"]
-        n = prof.accelerators_per_replica
-        requests = self.total_requests().m_as("request")
-        busy_h = requests * prof.replica_seconds_per_request * n / 3600.0
-        util = r["fleet_utilization"]
-        notes = list(prof.notes)
-        model = r["model"]
-        if model is not None and model.is_range and r["kind"] != "preset":
-            notes.insert(0, model.range_note())
-        extra: dict[str, Any] = {"requests": Q_(requests, "request")}
-        replicas = None
-        if prof.sizing and r["is_rate"]:
-            rate = r["requests"].m_as("request/s")
-            period_h = r["period"].m_as("h")
-            needed = rate * prof.replica_seconds_per_request / util
-            if not math.isfinite(needed):
-                raise InputError(
-                    "requests: the volume and fleet utilization imply more replicas than "
-                    "a finite number"
-                )
-            replicas = max(1, math.ceil(needed - 1e-9))
-            provisioned_h = replicas * n * period_h
-        elif prof.sizing:
-            provisioned_h = busy_h / util
-            notes.append(
-                "volume is a total, not a rate: no replica count; provisioned hours = "
-                f"busy hours / fleet utilization {util:g}"
-            )
-        else:
-            provisioned_h = busy_h
-        if not (math.isfinite(provisioned_h) and math.isfinite(busy_h)):
-            raise InputError(
-                "requests: the volume gives more accelerator-hours than a finite number"
-            )
-        if provisioned_h <= 0:
-            raise InputError(
-                f"requests: {requests:g} request(s) take no measurable accelerator time; "
-                "give a larger volume"
-            )
-        idle_h = max(provisioned_h - busy_h, 0.0)
-        busy_w = prof.busy_power.value.m_as("W")
-        idle_factor = self._idle_factor(acc)
-        idle_w = idle_factor.value.m_as("W")
-        avg_w = (busy_h * busy_w + idle_h * idle_w) / provisioned_h
-        power = Factor(
-            name="power",
-            value=Q_(avg_w, "W"),
-            origin="derived",
-            source="busy and idle accelerator-hours weighted by busy_power and idle_power",
-            note=(
-                f"{busy_h:,.4g} busy h x {busy_w:.4g} W + {idle_h:,.4g} idle h x "
-                f"{idle_w:.4g} W over {provisioned_h:,.4g} h"
-            ),
-        )
-        host = self._host_factor()
-        factors: dict[str, Factor] = {"busy_power": prof.busy_power}
-        if prof.sizing:
-            factors["idle_power"] = idle_factor
-            factors["fleet_utilization"] = fraction_factor(
-                "fleet_utilization",
-                util,
-                self.fleet_utilization,
-                "footprint default: no idle capacity beyond whole replicas",
-            )
-            if self.fleet_utilization is None:
-                notes.append(
-                    "fleet utilization 1.0 (default): no idle capacity beyond rounding up to "
-                    "whole replicas; give fleet_utilization for headroom"
-                )
-        factors.update(prof.factors)
-        if model is not None and model.is_range and r["kind"] != "preset":
-            central_kwh = provisioned_h * (avg_w + host.value.m_as("W")) / 1000.0
-            factors["accelerator_hours"] = self._parameter_range(model, provisioned_h, central_kwh)
-        if prof.sizing:
-            extra["accelerators_per_replica"] = Q_(n, "dimensionless")
-            if replicas is not None:
-                extra["replicas"] = Q_(replicas, "dimensionless")
-                extra["accelerators"] = Q_(replicas * n, "dimensionless")
-            extra["throughput_per_replica"] = Q_(
-                1.0 / prof.replica_seconds_per_request, "request/s"
-            )
-        if prof.request_latency is not None:
-            extra["request_latency"] = Q_(prof.request_latency, "s")
-        extra["busy_accelerator_hours"] = Q_(busy_h, "h")
-        extra["idle_accelerator_hours"] = Q_(idle_h, "h")
-        out_tokens = r["output_tokens"]
-        per_unit: dict[str, Any] = {"request": Q_(requests, "request")}
-        if out_tokens is not None:
-            extra["output_tokens"] = Q_(requests * out_tokens, "token")
-            per_unit["token"] = Q_(requests * out_tokens, "token")
-        if r["is_rate"]:
-            period = r["period"]
-            for unit in ("day", "month", "year"):
-                per_unit[unit] = period.to(unit)
-        extra.update(prof.published)
-        return Load(
-            accelerator_hours=Q_(provisioned_h, "h"),
-            power=power,
-            host_power=host,
-            inputs=self.inputs(),
-            notes=tuple(notes),
-            per_unit=per_unit,
-            extra_factors=factors,
-            extra_results=extra,
-        )
-
-    def _parameter_range(self, model: LlmModel, hours: float, central_kwh: float) -> Factor:
-        """Accelerator-hours with the range a closed model's parameter estimate implies.
-
-        The workload is re-run with the low and the high active-parameter estimate
-        (totals scaled alike); each bound is the IT energy of that run expressed as
-        accelerator-hours at this run's power, so :mod:`footprint.analyses.uncertainty` samples
-        it as the range of accelerator-hours (sizing and fit included, not a linear
-        guess).
-        """
-        Q_ = units.Q_
-        bounds = []
-        for params_b in (model.params_low_b, model.params_high_b):
-            assert params_b is not None  # is_range
-            scale = params_b / model.active_params_b
-            variant = replace(
-                model,
-                active_params_b=params_b,
-                total_params_b=model.total_params_b * scale,
-                params_low_b=None,
-                params_high_b=None,
-            )
-            load = replace(self, model=variant).load()
-            kwh = (
-                load.accelerator_hours.m_as("h")
-                * (load.power.value.m_as("W") + load.host_power.value.m_as("W"))
-                / 1000.0
-            )
-            bounds.append(hours * kwh / central_kwh)
-        low, high = min(bounds + [hours]), max(bounds + [hours])
-        return Factor(
-            name="accelerator_hours",
-            value=Q_(hours, "h"),
-            origin="derived",
-            source=f"parameter estimate of {model.name}: {model.source}",
-            note=(
-                f"{model.name}: active parameters {model.params_low_b:g}-"
-                f"{model.params_high_b:g}B (midpoint {model.active_params_b:g}B used); the "
-                "range is the energy of the low and high runs, as accelerator-hours"
-            ),
-            spread=Spread(Q_(low, "h"), Q_(high, "h"), "uniform", source=model.source),
-        )
-
-    def _idle_factor(self, acc: Accelerator) -> Factor:
-        r = self._resolved
-        if "idle_power" in r:
-            return user_factor("idle_power", r["idle_power"], "idle_power")
-        tdp = accelerator_tdp(acc, "idle_power")
-        return Factor(
-            name="idle_power",
-            value=tdp * IDLE_POWER_FRACTION,
-            origin="default",
-            source=tdp_source(acc),
-            dataset="accelerators.csv",
-            note=(
-                f"{IDLE_POWER_FRACTION:g} x TDP: footprint's assumption for a provisioned "
-                "accelerator with the model loaded "
-                "(see footprint.workloads.inference.IDLE_POWER_FRACTION)"
-            ),
-        )
-
-    def _host_factor(self) -> Factor:
-        r = self._resolved
-        if r["kind"] == "preset":
-            return Factor(
-                name="host_power",
-                value=units.Q_(0.0, "W"),
-                origin="default",
-                source="the preset's own boundary",
-                note="the published figure states what it covers (host, idle); no host added",
-            )
-        if "host_power" in r:
-            return user_factor("host_power", r["host_power"], "host_power")
-        return Factor(
-            name="host_power",
-            value=units.Q_(HOST_POWER_PER_ACCELERATOR_W, "W"),
-            origin="default",
-            source="EcoLogits methodology: 1.2 kW per 8-accelerator server, excluding accelerators",
-            note="over busy and idle hours alike; '0 W' turns it off",
+        return fleet_load(
+            self._resolved,
+            self.profile,
+            self.total_requests(),
+            self.fleet_utilization,
+            self.inputs,
+            lambda model: replace(self, model=model).load(),
         )
 
     def inputs(self) -> dict[str, str]:

@@ -17,6 +17,7 @@ from footprint.core import units
 from footprint.core.errors import InputError, UnknownNameError
 from footprint.core.escape import csv_frame, markdown_cell
 from footprint.core.files import atomic_writer
+from footprint.render.ladders import UNIT_LADDERS, ladder_unit
 from footprint.render.report import format_number
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -251,36 +252,15 @@ def _native(v: Any) -> Any:
     return v
 
 
-#: Readable unit ladders for display (one unit per column): per dimension, units smallest
-#: first; a column shows the largest unit its biggest value reaches. Used here and by
-#: ``footprint.render.plots`` for its axes. (``report`` keeps its own ladders, without hm^3.)
-UNIT_LADDERS = {
-    "[energy]": ("Wh", "kWh", "MWh", "GWh", "TWh"),
-    "[co2e]": ("gCO2e", "kgCO2e", "tCO2e", "ktCO2e", "MtCO2e"),
-    "[volume]": ("mL", "L", "m^3", "hm^3"),
-}
-
-
 def _display_unit(series: Any) -> str:
     """The unit of the ladder in which the column's largest value is between 1 and 1000."""
     import numpy as np
 
     q_units = series.pint.units
-    registry = units.get_registry()
-    ladder = next(
-        (lad for dim, lad in UNIT_LADDERS.items() if registry.Quantity(1, q_units).check(dim)),
-        None,
-    )
-    if ladder is None:
-        return str(q_units)
     mags = np.abs(np.asarray(series.pint.magnitude, dtype=float))
     mags = mags[~np.isnan(mags)]
-    biggest = float(mags.max()) if mags.size else 0.0
-    chosen = ladder[0]
-    for unit in ladder:
-        if registry.Quantity(biggest, q_units).m_as(unit) >= 1:
-            chosen = unit
-    return chosen
+    chosen = ladder_unit(q_units, float(mags.max()) if mags.size else 0.0)
+    return str(q_units) if chosen is None else chosen
 
 
 #: Columns shown to people by default, in order.

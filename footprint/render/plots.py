@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 from footprint.core import units
 from footprint.core.errors import InputError, UnknownNameError
 from footprint.core.files import atomic_writer, output_target
-from footprint.render.compare_table import METRICS, UNIT_LADDERS, sort_comparison
+from footprint.render.compare_table import METRICS, sort_comparison
+from footprint.render.ladders import ladder_unit
 from footprint.render.report import short_source
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -83,23 +84,13 @@ def _tidy_axis(ax: Any) -> None:
 
 
 def _display_unit(values: Any, unit: str) -> str:
-
-    registry = units.get_registry()
-    ladder = next(
-        (lad for dim, lad in UNIT_LADDERS.items() if registry.Quantity(1, unit).check(dim)), None
-    )
-    if ladder is None:
-        return unit
+    """The unit of the axis: the ladder rung its largest finite value reaches."""
     import numpy as np
 
     finite = np.asarray(values, dtype=float)
     finite = finite[np.isfinite(finite)]
-    biggest = float(np.abs(finite).max()) if finite.size else 0.0
-    chosen = ladder[0]
-    for candidate in ladder:
-        if registry.Quantity(biggest, unit).m_as(candidate) >= 1:
-            chosen = candidate
-    return chosen
+    chosen = ladder_unit(unit, float(np.abs(finite).max()) if finite.size else 0.0)
+    return unit if chosen is None else chosen
 
 
 def _sources_text(df: pd.DataFrame, keys: tuple[str, ...]) -> str:

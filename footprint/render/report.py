@@ -21,6 +21,7 @@ from footprint.core import units
 from footprint.core.errors import InputError
 from footprint.core.escape import csv_cell, csv_frame, markdown_cell, markdown_text, rich_text
 from footprint.core.files import publish_file, temp_file_beside
+from footprint.render.ladders import ladder_unit
 
 if TYPE_CHECKING:  # pragma: no cover
     from footprint.analyses.estimate import Footprint
@@ -106,13 +107,6 @@ def to_json(data: Any) -> str:
         raise NonFiniteError(f"JSON output: {exc}") from None
 
 
-#: Readable units per dimension, smallest first (table and Markdown only).
-_LADDERS: dict[str, tuple[str, ...]] = {
-    "[energy]": ("Wh", "kWh", "MWh", "GWh", "TWh"),
-    "[co2e]": ("gCO2e", "kgCO2e", "tCO2e", "ktCO2e", "MtCO2e"),
-    "[volume]": ("mL", "L", "m^3"),
-}
-
 _LABELS = {
     "accelerator_hours": "Accelerator-hours",
     "it_energy": "IT energy",
@@ -158,14 +152,8 @@ def format_number(x: float) -> str:
 
 def _readable_unit(q: Any) -> Any:
     """The unit of ``q``'s ladder that gives a magnitude between 1 and 1000."""
-    ladder = next((v for k, v in _LADDERS.items() if q.check(k)), None)
-    if ladder is None:
-        return q.units
-    chosen = ladder[0]
-    for unit in ladder:
-        if abs(q.to(unit).magnitude) >= 1:
-            chosen = unit
-    return chosen
+    chosen = ladder_unit(q.units, float(q.magnitude))
+    return q.units if chosen is None else chosen
 
 
 def _unit_label(text: str) -> str:

@@ -82,7 +82,6 @@ __all__ = [
     "LoadProfile",
     "HourlyFootprint",
     "SURPLUS_TREATMENTS",
-    "HOURLY_UNITS",
     "hourly_zones",
     "find_hourly_zone",
     "hourly_grid",
@@ -101,35 +100,6 @@ __all__ = [
 #: the default, as GHG Protocol Scope 2 location-based accounting counts only energy
 #: consumed) or ``offset`` (credited at the hour's grid intensity).
 SURPLUS_TREATMENTS = ("ignore", "offset")
-
-#: Canonical units of hourly results (the JSON contract).
-HOURLY_UNITS: dict[str, str] = {
-    "it_energy": "kWh",
-    "facility_energy": "kWh",
-    "grid_energy": "kWh",
-    "solar_generation": "kWh",
-    "solar_used": "kWh",
-    "solar_surplus": "kWh",
-    "solar_share": "",
-    "co2e": "kgCO2e",
-    "co2e_annual": "kgCO2e",
-    "co2e_market": "kgCO2e",
-    "co2e_market_annual": "kgCO2e",
-    "embodied_co2e": "kgCO2e",
-    "total_co2e": "kgCO2e",
-    "co2e_difference": "kgCO2e",
-    "co2e_difference_share": "",
-    "co2e_no_solar": "kgCO2e",
-    "co2e_flat": "kgCO2e",
-    "co2e_timing": "kgCO2e",
-    "co2e_solar_avoided": "kgCO2e",
-    "co2e_surplus_credit": "kgCO2e",
-    "water": "L",
-    "water_onsite": "L",
-    "water_offsite": "L",
-    "water_annual": "L",
-    "water_solar_avoided": "L",
-}
 
 
 # --- accounting -----------------------------------------------------------------------------
@@ -188,17 +158,7 @@ class HourlyFootprint(Footprint):
     def to_dict(self, hourly: bool = False) -> dict[str, Any]:
         """The JSON contract (``results``, ``factors``, ``inputs``, ``notes``), plus
         ``hourly`` records when asked."""
-        results = {}
-        for key, q in self.results.items():
-            unit = HOURLY_UNITS.get(key)
-            value = q.to(unit) if unit is not None else q
-            results[key] = {"value": float(value.magnitude), "unit": units.format_unit(value.units)}
-        out: dict[str, Any] = {
-            "results": results,
-            "factors": {name: f.to_dict() for name, f in self.factors.items()},
-            "inputs": dict(self.inputs),
-            "notes": list(self.notes),
-        }
+        out = super().to_dict()
         if hourly:
             out["hourly"] = self.hourly.to_dict(orient="records")
         return out

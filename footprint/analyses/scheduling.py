@@ -50,29 +50,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from footprint.places.site import Site
     from footprint.places.solar import OnSiteSolar
 
-__all__ = ["Schedule", "schedule", "MAX_CANDIDATES", "SCHEDULE_UNITS"]
+__all__ = ["Schedule", "schedule", "MAX_CANDIDATES"]
 
 #: Upper bound on candidate starts (a year at one-minute steps is 525,600): guards
 #: against a step typed in the wrong unit.
 MAX_CANDIDATES = 600_000
-
-#: Canonical units of schedule results (the JSON contract).
-SCHEDULE_UNITS = {
-    "facility_energy": "kWh",
-    "co2e_worst": "kgCO2e",
-    "co2e_now": "kgCO2e",
-    "co2e_annual": "kgCO2e",
-    "co2e_market_worst": "kgCO2e",
-    "co2e_market_now": "kgCO2e",
-    "co2e_market_annual": "kgCO2e",
-    "embodied_co2e": "kgCO2e",
-    "total_co2e": "kgCO2e",
-    "total_co2e_worst": "kgCO2e",
-    "total_co2e_now": "kgCO2e",
-    "saving": "kgCO2e",
-    "saving_share": "",
-    "spread": "kgCO2e",
-}
 
 
 #: Results of the engine summed over a start's window (the recommended start's results).
@@ -121,18 +103,8 @@ class Schedule(Footprint):
 
     def to_dict(self, curve: bool = False) -> dict[str, Any]:
         """The JSON contract plus ``choices`` (and the ``curve`` records when asked)."""
-        results = {}
-        for key, q in self.results.items():
-            unit = SCHEDULE_UNITS.get(key)
-            value = q.to(unit) if unit is not None else q
-            results[key] = {"value": float(value.magnitude), "unit": units.format_unit(value.units)}
-        out: dict[str, Any] = {
-            "results": results,
-            "choices": self.choices,
-            "factors": {name: f.to_dict() for name, f in self.factors.items()},
-            "inputs": dict(self.inputs),
-            "notes": list(self.notes),
-        }
+        out = super().to_dict()
+        out["choices"] = self.choices
         if curve:
             out["curve"] = self.curve.to_dict(orient="records")
         return out

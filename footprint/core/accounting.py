@@ -66,6 +66,14 @@ CANONICAL_UNITS: dict[str, str] = {
     "onsite_energy": "kWh",
     "onsite_surplus": "kWh",
     "onsite_credit": "kgCO2e",
+    # Hourly accounting and scheduling (variants such as co2e_annual follow their base key:
+    # engine.result.canonical_unit).
+    "solar_generation": "kWh",
+    "solar_used": "kWh",
+    "solar_surplus": "kWh",
+    "co2e_surplus_credit": "kgCO2e",
+    "saving": "kgCO2e",
+    "spread": "kgCO2e",
     # Per-unit results of workloads (engine.per_unit_results) and inference/training views.
     "energy_per_request": "Wh/request",
     "co2e_per_request": "gCO2e/request",

@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Evaluation", "LoadTable", "SiteTable", "evaluate", "tables_of"]
 
-#: Site columns, the factor they come from and its canonical unit.
+#: Site columns (the factors of that name) and their canonical units: the one table.
 SITE_COLUMNS = {
     "pue": "dimensionless",
     "wue": "L/kWh",

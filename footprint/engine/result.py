@@ -187,10 +187,34 @@ class Footprint:
 def canonical_unit(key: str) -> str | None:
     """The fixed unit of result ``key`` in the JSON and CSV contract, ``None`` if it has none.
 
+    One table for every analysis (:data:`footprint.core.accounting.CANONICAL_UNITS`):
     ``total_co2e_per_<unit>`` takes the unit of ``co2e_per_<unit>`` (gCO2e/request,
-    kgCO2e/day...), so operational and total CO2e per unit are in the same unit.
+    kgCO2e/day...), so operational and total CO2e per unit are in the same unit; a share
+    is dimensionless; a variant (:data:`VARIANT_SUFFIXES`) takes its base key's unit.
     """
     unit = CANONICAL_UNITS.get(key)
     if unit is None and key.startswith("total_co2e_per_"):
         unit = CANONICAL_UNITS.get(key.removeprefix("total_"))
+    if unit is None and key.endswith("_share"):
+        unit = "dimensionless"
+    if unit is None:
+        for suffix in VARIANT_SUFFIXES:
+            if key.endswith(suffix):
+                return canonical_unit(key.removesuffix(suffix))
     return unit
+
+
+#: Suffixes of results that are a variant of another (the same quantity by another
+#: method, at another start or without a step): ``co2e_annual``, ``co2e_market_now``,
+#: ``water_solar_avoided``... take the unit of their base key.
+VARIANT_SUFFIXES = (
+    "_annual",
+    "_best",
+    "_worst",
+    "_now",
+    "_no_solar",
+    "_flat",
+    "_timing",
+    "_difference",
+    "_solar_avoided",
+)

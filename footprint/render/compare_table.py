@@ -14,9 +14,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from footprint.core import units
+from footprint.core.accounting import CANONICAL_UNITS
 from footprint.core.errors import InputError, UnknownNameError
 from footprint.core.escape import csv_frame, markdown_cell
 from footprint.core.files import atomic_writer
+from footprint.engine.evaluation import SITE_COLUMNS
 from footprint.render.ladders import UNIT_LADDERS, ladder_unit
 from footprint.render.report import format_number
 
@@ -41,20 +43,21 @@ __all__ = [
 
 #: Canonical unit of every quantity column (``price``/``cost`` take their currency).
 COLUMN_UNITS: dict[str, str] = {
-    "intensity": "gCO2e/kWh",
-    "cfe": "dimensionless",
-    "ewif": "L/kWh",
-    "pue": "dimensionless",
-    "wue": "L/kWh",
-    "it_energy": "kWh",
-    "facility_energy": "kWh",
-    "co2e": "kgCO2e",
-    "co2e_market": "kgCO2e",
-    "water_onsite": "L",
-    "water_offsite": "L",
-    "water": "L",
-    "embodied_co2e": "kgCO2e",
-    "total_co2e": "kgCO2e",
+    **{name: SITE_COLUMNS[name] for name in ("intensity", "cfe", "ewif", "pue", "wue")},
+    **{
+        key: CANONICAL_UNITS[key]
+        for key in (
+            "it_energy",
+            "facility_energy",
+            "co2e",
+            "co2e_market",
+            "water_onsite",
+            "water_offsite",
+            "water",
+            "embodied_co2e",
+            "total_co2e",
+        )
+    },
 }
 
 #: Suffixes of plain (unit-free) export columns.

@@ -615,8 +615,11 @@ def test_cli_compare_table_and_json():
     assert r.exit_code == 0, r.output
     assert "llama-3.2-1b" in r.output and "roofline" in r.output
     j = run(*args, "--format", "json")
-    rows = json.loads(j.output)
-    assert len(rows) == 4 and {"model", "energy_model", "energy_per_request_wh"} <= set(rows[0])
+    rows = json.loads(j.output)["rows"]  # each run's full estimate, as `footprint estimate`
+    assert len(rows) == 4 and {"model", "energy_model", "results", "factors"} <= set(rows[0])
+    results = rows[0]["results"]
+    assert {"co2e", "co2e_market", "water", "embodied_co2e", "total_co2e"} <= set(results)
+    assert results["energy_per_request"]["unit"] == "Wh/request"
 
 
 def test_cli_listings():

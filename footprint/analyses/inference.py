@@ -8,7 +8,7 @@ per-request, per-token and per-day results scaled for tables (:func:`readable`);
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,14 @@ from footprint.workloads.inference import InferenceWorkload
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["compare_inference", "estimate_inference", "per_user_results", "readable"]
+__all__ = [
+    "InferenceRun",
+    "compare_inference",
+    "estimate_inference",
+    "inference_runs",
+    "per_user_results",
+    "readable",
+]
 
 
 def per_user_results(footprint: Footprint, workload: InferenceWorkload) -> dict[str, Any]:
@@ -138,6 +145,57 @@ def _magnitude(results: dict[str, Any], key: str, unit: str) -> float | None:
     return None if q is None else float(q.m_as(unit))
 
 
+@dataclass(frozen=True)
+class InferenceRun:
+    """One model (or preset) and energy model on the compared volume, and its estimate."""
+
+    workload: InferenceWorkload
+    footprint: Footprint
+
+    @property
+    def model(self) -> str:
+        return "" if self.workload.llm is None else self.workload.llm.name
+
+    @property
+    def energy_model(self) -> str:
+        return str(self.workload.profile.energy_model)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract of the estimate, with the model and energy model first."""
+        return {"model": self.model, "energy_model": self.energy_model, **self.footprint.to_dict()}
+
+
+def inference_runs(
+    models: list[Any],
+    energy_models: list[str] | tuple[str, ...] = ("ecologits",),
+    site: Site | None = None,
+    **workload: Any,
+) -> list[InferenceRun]:
+    """The estimates :func:`compare_inference` tabulates: every model with every energy
+    model (a preset once, without model), each a full :class:`~footprint.Footprint`."""
+    for name, items in (("models", models), ("energy_models", energy_models)):
+        if not isinstance(items, (list, tuple)):
+            raise InputError(f"{name}: expected a list, got {type(items).__name__}")
+    for em in energy_models:
+        if not isinstance(em, str):
+            raise InputError(f"energy_models: expected names such as 'ecologits', got {em!r}"[:200])
+    if site is not None and not isinstance(site, Site):
+        raise InputError(f"site: expected a Site, got {type(site).__name__}")
+    pairs: list[tuple[Any, str]] = []
+    for em in energy_models:
+        if str(em).strip().lower().startswith("preset:"):
+            pairs.append((None, em))
+        else:
+            pairs.extend((m, em) for m in models)
+    if not pairs:
+        raise InputError("compare: give at least one model or preset")
+    runs = []
+    for model, em in pairs:
+        w = InferenceWorkload(model=model, energy_model=em, **workload)
+        runs.append(InferenceRun(w, estimate_inference(w, site)))
+    return runs
+
+
 def compare_inference(
     models: list[Any],
     energy_models: list[str] | tuple[str, ...] = ("ecologits",),
@@ -166,27 +224,10 @@ def compare_inference(
     """
     import pandas as pd
 
-    for name, items in (("models", models), ("energy_models", energy_models)):
-        if not isinstance(items, (list, tuple)):
-            raise InputError(f"{name}: expected a list, got {type(items).__name__}")
-    for em in energy_models:
-        if not isinstance(em, str):
-            raise InputError(f"energy_models: expected names such as 'ecologits', got {em!r}"[:200])
-    if site is not None and not isinstance(site, Site):
-        raise InputError(f"site: expected a Site, got {type(site).__name__}")
     rows = []
     notes: list[str] = []
-    runs: list[tuple[Any, str]] = []
-    for em in energy_models:
-        if str(em).strip().lower().startswith("preset:"):
-            runs.append((None, em))
-        else:
-            runs.extend((m, em) for m in models)
-    if not runs:
-        raise InputError("compare: give at least one model or preset")
-    for model, em in runs:
-        w = InferenceWorkload(model=model, energy_model=em, **workload)
-        fp = estimate_inference(w, site)
+    for run in inference_runs(models, energy_models, site, **workload):
+        w, fp = run.workload, run.footprint
         notes.extend(n for n in fp.notes if n not in notes)
         res = fp.results
         per = "day" if w.is_rate else None

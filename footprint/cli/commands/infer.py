@@ -25,7 +25,7 @@ from footprint.cli.commands._options import (
 )
 from footprint.core.errors import FootprintError, suggest
 from footprint.core.escape import markdown_text
-from footprint.render.report import format_number, render, render_frame
+from footprint.render.report import format_number, render, render_frame, to_json
 from footprint.workloads import inference
 from footprint.workloads.inference import parse_rate, parse_requests, parse_tokens, preset_table
 
@@ -274,6 +274,11 @@ def command(
         return
     if uncertainty is not None:
         raise CliError("--uncertainty: give one model and one energy model (not a comparison)")
+    if fmt == "json":  # every run's full estimate: the keys of `footprint estimate`
+        runs = analysis.inference_runs(chosen, ems, site_obj, **common)
+        notes = list(dict.fromkeys(n for run in runs for n in run.footprint.notes))
+        echo(to_json({"rows": [run.to_dict() for run in runs], "notes": notes}))
+        return
     table = analysis.compare_inference(chosen, ems, site_obj, **common)
     if fmt in ("table", "markdown"):
         import math

@@ -140,8 +140,9 @@ class LoadTable:
         """The table with its rows along axis 0 of a 2-D evaluation (sites along axis 1)."""
         import numpy as np
 
-        def col(values: Any) -> Any:
-            return np.asarray(values, dtype=float)[:, None]
+        def col(values: Any) -> Any:  # a scalar broadcasts as it is
+            array = np.asarray(values, dtype=float)
+            return array[:, None] if array.ndim == 1 else array
 
         return replace(
             self,

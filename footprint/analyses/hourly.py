@@ -77,6 +77,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from footprint.places.solar import OnSiteSolar
 
 __all__ = [
+    "hourly_factors",
+    "hourly_zone",
+    "series_for",
     "HourlyZone",
     "HourlyGrid",
     "LoadProfile",
@@ -162,6 +165,57 @@ class HourlyFootprint(Footprint):
         if hourly:
             out["hourly"] = self.hourly.to_dict(orient="records")
         return out
+
+
+def hourly_zone(
+    site: Site | None, grid: Any, what: str
+) -> tuple[HourlyGrid | None, HourlyZone | None, list[str]]:
+    """The hourly zone of an hourly run: the series given (``grid``), a zone named by
+    ``grid``, or the zone of ``site``'s region; with notes. Used by :func:`account_hourly`
+    and :func:`footprint.analyses.scheduling.schedule` (``what`` names it in errors)."""
+    region = site.region if site is not None else None
+    if isinstance(grid, HourlyGrid):
+        return grid, hourly_zones().get(grid.zone), []
+    if grid is not None:
+        zone = find_hourly_zone(grid)
+        return None, zone, list(outside_note(zone, region))
+    if region is not None:
+        zone, why = zone_for_region(region)
+        return None, zone, [why] if why else []
+    raise InputError(
+        f"{what} needs hourly grid data: give a region inside an hourly zone "
+        f"({', '.join(hourly_zones())}) or grid=..."
+    )
+
+
+def series_for(zone: HourlyZone | None, year: int, site: Site | None) -> HourlyGrid:
+    """The hourly series of ``zone`` for ``year`` (nearest year unless the site is strict)."""
+    assert zone is not None  # hourly_zone gives a zone whenever it gives no series
+    return hourly_grid(zone.code, year, strict_year=bool(site and site.strict_year))
+
+
+def hourly_factors(
+    series: HourlyGrid, rows: Any, sf: SiteFactors, site: Site | None
+) -> tuple[Any, Any, Any, list[str]]:
+    """Intensity and EWIF of each hour of a run: ``(intensity, ewif, series EWIF or None,
+    notes)``. A user's EWIF, or a series without a generation mix, gives the annual EWIF
+    in every hour, noted."""
+    import numpy as np
+
+    intensity = series.intensity[rows]
+    hourly_ewif = series.ewif(sf.ewif.extra.get("hydro", "include") if sf.ewif.extra else "include")
+    annual = float(sf.ewif.value.m_as("L/kWh"))
+    if site is not None and site.ewif is not None:
+        return (
+            intensity,
+            np.full(len(rows), annual),
+            hourly_ewif,
+            ["EWIF given by the user applies to every hour"],
+        )
+    if hourly_ewif is None:
+        note = f"hourly series has no mix: annual EWIF of {sf.ewif.zone} used every hour"
+        return intensity, np.full(len(rows), annual), None, [note]
+    return intensity, hourly_ewif[rows], hourly_ewif, []
 
 
 def annual_site(site: Site | None, zone: HourlyZone | None, year: int | None) -> Site:
@@ -259,26 +313,11 @@ def account_hourly(
     notes: list[str] = list(profile.notes)
     region = site.region if site is not None else None
 
-    zone: HourlyZone | None = None
-    if isinstance(grid, HourlyGrid):
-        series = grid
-        if grid.zone in hourly_zones():
-            zone = hourly_zones()[grid.zone]
-    else:
-        if grid is not None:
-            zone = find_hourly_zone(grid)
-            notes += outside_note(zone, region)
-        elif region is not None:
-            zone, why = zone_for_region(region)
-            if why:
-                notes.append(why)
-        else:
-            raise InputError(
-                "hourly accounting needs hourly grid data: give a region inside an hourly zone "
-                f"({', '.join(hourly_zones())}) or grid=..."
-            )
+    series, zone, found = hourly_zone(site, grid, "hourly accounting")
+    notes += found
+    if series is None:
         wanted = grid_year if grid_year is not None else int(profile.start.year)
-        series = hourly_grid(zone.code, wanted, strict_year=bool(site and site.strict_year))
+        series = series_for(zone, wanted, site)
     notes += list(series.notes)
     rows, more = series.at(profile.hours)
     notes += more
@@ -291,16 +330,8 @@ def account_hourly(
             "the hourly series"
         )
 
-    intensity = series.intensity[rows]
-    hourly_ewif = series.ewif(sf.ewif.extra.get("hydro", "include") if sf.ewif.extra else "include")
-    if site is not None and site.ewif is not None:
-        ewif_h = np.full(len(rows), float(sf.ewif.value.m_as("L/kWh")))
-        notes.append("EWIF given by the user applies to every hour")
-    elif hourly_ewif is None:
-        ewif_h = np.full(len(rows), float(sf.ewif.value.m_as("L/kWh")))
-        notes.append(f"hourly series has no mix: annual EWIF of {sf.ewif.zone} used every hour")
-    else:
-        ewif_h = hourly_ewif[rows]
+    intensity, ewif_h, hourly_ewif, found = hourly_factors(series, rows, sf, site)
+    notes += found
 
     it = np.asarray(profile.it_kwh, dtype=float)
     solar_factors: dict[str, Factor] = {}

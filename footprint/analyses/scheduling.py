@@ -27,16 +27,14 @@ from footprint.analyses.hourly import (
     check_timezone,
     embodied_inputs,
     embodied_results,
-    find_hourly_zone,
-    hourly_grid,
+    hourly_factors,
     hourly_inputs,
-    hourly_zones,
+    hourly_zone,
     iso_local,
     iso_utc,
-    outside_note,
     parse_time,
     region_timezone,
-    zone_for_region,
+    series_for,
 )
 from footprint.core import units
 from footprint.core.errors import InputError
@@ -189,24 +187,8 @@ def schedule(
     notes: list[str] = []
     region = site.region if site is not None else None
 
-    zone = None
-    if isinstance(grid, HourlyGrid):
-        series = grid
-        zone = hourly_zones().get(grid.zone)
-    else:
-        if grid is not None:
-            zone = find_hourly_zone(grid)
-            notes += outside_note(zone, region)
-        elif region is not None:
-            zone, why = zone_for_region(region)
-            if why:
-                notes.append(why)
-        else:
-            raise InputError(
-                "scheduling needs hourly grid data: give a region inside an hourly zone "
-                f"({', '.join(hourly_zones())}) or grid=..."
-            )
-        series = None
+    series, zone, found = hourly_zone(site, grid, "scheduling")
+    notes += found
 
     tz, why_tz = (
         (check_timezone(timezone), f"local time: {timezone} (given)")
@@ -245,19 +227,15 @@ def schedule(
     hours = pd.date_range(start.floor("h"), end.ceil("h"), freq="h", inclusive="left")
     if series is None:
         wanted = grid_year if grid_year is not None else int(start.year)
-        series = hourly_grid(zone.code, wanted, strict_year=bool(site and site.strict_year))  # type: ignore[union-attr]
+        series = series_for(zone, wanted, site)
     notes += list(series.notes)
     rows, more = series.at(hours)
     notes += more
     sf = site_factors(annual_site(site, zone, series.year))
     notes += [n for n in sf.notes if n not in notes]
     pue = float(sf.pue.value.m_as(""))
-    intensity = series.intensity[rows]
-    hourly_ewif = series.ewif(sf.ewif.extra.get("hydro", "include") if sf.ewif.extra else "include")
-    if (site is not None and site.ewif is not None) or hourly_ewif is None:
-        ewif_h = np.full(len(rows), float(sf.ewif.value.m_as("L/kWh")))
-    else:
-        ewif_h = hourly_ewif[rows]
+    intensity, ewif_h, _, found = hourly_factors(series, rows, sf, site)
+    notes += [n for n in found if n not in notes]
 
     kw, power_factors, power_inputs = _it_power_kw(power, dur_h)
     if not np.isfinite(kw * dur_h * pue * 1000.0 * max(float(np.max(intensity)), 1.0)):

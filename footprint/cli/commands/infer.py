@@ -275,9 +275,9 @@ def command(
     if uncertainty is not None:
         raise CliError("--uncertainty: give one model and one energy model (not a comparison)")
     if fmt == "json":  # every run's full estimate: the keys of `footprint estimate`
-        runs = analysis.inference_runs(chosen, ems, site_obj, **common)
-        notes = list(dict.fromkeys(n for run in runs for n in run.footprint.notes))
-        echo(to_json({"rows": [run.to_dict() for run in runs], "notes": notes}))
+        estimates = analysis.inference_runs(chosen, ems, site_obj, **common)
+        notes = list(dict.fromkeys(n for e in estimates for n in e.footprint.notes))
+        echo(to_json({"rows": [e.to_dict() for e in estimates], "notes": notes}))
         return
     table = analysis.compare_inference(chosen, ems, site_obj, **common)
     if fmt in ("table", "markdown"):

@@ -60,6 +60,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from footprint.places.regions import Location
 
 __all__ = [
+    "total_change",
     "trend",
     "trend_summary",
     "percent_change",
@@ -652,3 +653,52 @@ def project_totals(
     assumptions = growth.describe().replace(" after the last data year", "")
     df.attrs.update({"assumptions": assumptions, "base_year": base_year})
     return df
+
+
+def total_change(
+    baseline: tuple[int, Any],
+    current: tuple[int, Any] | None = None,
+    end_year: int | None = None,
+    growth: Growth | None = None,
+) -> dict[str, Any]:
+    """The change between two totals (``current``), and/or a total projected to ``end_year``
+    with yearly rates (``growth``): the JSON contract of ``footprint project total``.
+
+    ``baseline`` and ``current`` are ``(year, Quantity)``. Returns ``change`` (from, to,
+    percent, compound annual rate, a sentence) and ``projection`` (assumptions, one row a
+    year with its change against the baseline), whichever was asked.
+    """
+    y0, q0 = baseline
+    if current is None and end_year is None:
+        raise InputError("current: give a later total, or an end year for a projection")
+    out: dict[str, Any] = {}
+    if current is not None:
+        y1, q1 = current
+        if y1 <= y0:
+            raise InputError(f"current: year {y1} is not after the baseline year {y0}")
+        out["change"] = {
+            "from": {"year": y0, "value": float(q0.magnitude), "unit": f"{q0.units:~P}"},
+            "to": {"year": y1, "value": float(q1.magnitude), "unit": f"{q1.units:~P}"},
+            "percent": percent_change(q0, q1),
+            "annual_rate_percent": annual_rate(q0, q1, y1 - y0),
+            "text": describe_change(q0, q1, y0, y1),
+        }
+    if end_year is not None:
+        if end_year <= y0:
+            raise InputError(f"end year {end_year} is not after the baseline year {y0}")
+        df = project_totals(q0, y0, end_year, growth)
+        out["projection"] = {
+            "assumptions": df.attrs["assumptions"],
+            "rows": [
+                {
+                    "year": int(year),
+                    "value": float(value),
+                    "unit": f"{q0.units:~P}",
+                    "change_percent": float(change),
+                }
+                for year, value, change in zip(
+                    df["year"], df["value"].pint.magnitude, df["change_pct"], strict=True
+                )
+            ],
+        }
+    return out

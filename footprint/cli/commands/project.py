@@ -9,11 +9,9 @@ import click
 from footprint.analyses.compare import display_frame, plain, to_records
 from footprint.analyses.trends import (
     Growth,
-    annual_rate,
     describe_change,
-    percent_change,
     project,
-    project_totals,
+    total_change,
 )
 from footprint.cli import CliError
 from footprint.cli.commands._options import (
@@ -338,63 +336,22 @@ def total(
     """
 
     (y0, q0) = baseline
-    if current is None and end is None:
-        raise CliError("--current: give --current (a later total) or --to (a projection)")
-    out: dict[str, Any] = {}
-    lines = []
-    if current is not None:
-        y1, q1 = current
-        if y1 <= y0:
-            raise CliError(f"--current: year {y1} is not after the baseline year {y0}")
-        text = describe_change(q0, q1, y0, y1)
-        out["change"] = {
-            "from": {"year": y0, "value": float(q0.magnitude), "unit": f"{q0.units:~P}"},
-            "to": {"year": y1, "value": float(q1.magnitude), "unit": f"{q1.units:~P}"},
-            "percent": percent_change(q0, q1),
-            "annual_rate_percent": annual_rate(q0, q1, y1 - y0),
-            "text": text,
-        }
-        check_finite(out["change"], "change")
-        lines.append(f"{readable(q1)} in {y1} vs {readable(q0)} in {y0}: {text}")
-    if end is not None:
-        if end <= y0:
-            raise CliError(f"--to: {end} is not after the baseline year {y0}")
-        growth_ = Growth(growth, efficiency, grid)
-        df = project_totals(q0, y0, end, growth_)
-        check_finite(list(df["value"].pint.magnitude), "projection.value")
-        out["projection"] = {
-            "assumptions": df.attrs["assumptions"],
-            "rows": [
-                {
-                    "year": int(year),
-                    "value": float(value),
-                    "unit": f"{q0.units:~P}",
-                    "change_percent": float(change),
-                }
-                for year, value, change in zip(
-                    df["year"], df["value"].pint.magnitude, df["change_pct"], strict=True
-                )
-            ],
-        }
-        check_finite(out)  # before any number is formatted
-        import pandas as pd
-
-        shown = pd.DataFrame(
-            {
-                "year": [str(r["year"]) for r in out["projection"]["rows"]],
-                "total": [
-                    readable(q0.__class__(r["value"], q0.units)) for r in out["projection"]["rows"]
-                ],
-                f"vs {y0}": [f"{r['change_percent']:+.1f}%" for r in out["projection"]["rows"]],
-            }
-        )
-        lines.append(
-            render_frame(
-                shown, "markdown" if fmt == "markdown" else "table", title=f"Projection from {y0}"
-            ).rstrip("\n")
-        )
-        lines.append(f"Assumptions: {df.attrs['assumptions']}.")
+    out = total_change(baseline, current, end, Growth(growth, efficiency, grid))
     check_finite(out)  # every format: NaN or infinity is an error, not printed
+    lines = []
+    if "change" in out:
+        y1, q1 = current
+        lines.append(f"{readable(q1)} in {y1} vs {readable(q0)} in {y0}: {out['change']['text']}")
+    if "projection" in out:
+        rows = out["projection"]["rows"]
+        shown = {
+            "year": [str(r["year"]) for r in rows],
+            "total": [readable(q0.__class__(r["value"], q0.units)) for r in rows],
+            f"vs {y0}": [f"{r['change_percent']:+.1f}%" for r in rows],
+        }
+        table = "markdown" if fmt == "markdown" else "table"
+        lines.append(render_frame(_frame(shown), table, title=f"Projection from {y0}").rstrip())
+        lines.append(f"Assumptions: {out['projection']['assumptions']}.")
     if fmt == "json":
         echo(to_json(out))
     elif fmt == "csv":
@@ -419,3 +376,9 @@ def total(
         echo("\n".join(line if line.startswith("|") else markdown_text(line) for line in lines))
     else:
         echo("\n".join(lines))
+
+
+def _frame(columns: dict[str, list[str]]) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame(columns)

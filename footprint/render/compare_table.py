@@ -19,8 +19,8 @@ from footprint.core.errors import InputError, UnknownNameError
 from footprint.core.escape import csv_frame, markdown_cell
 from footprint.core.files import atomic_writer
 from footprint.engine.evaluation import SITE_COLUMNS
+from footprint.render.labels import format_number
 from footprint.render.ladders import UNIT_LADDERS, ladder_unit
-from footprint.render.report import format_number
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

@@ -2,7 +2,7 @@
 
 Tables, Markdown and charts show a quantity in the largest unit of its ladder that keeps
 its magnitude at 1 or more (``1,234 kWh`` rather than ``1.234e6 Wh``); JSON and CSV keep
-canonical units. Used by :mod:`footprint.render.report` (one value),
+canonical units. Used by :mod:`footprint.render.labels` (one value),
 :mod:`footprint.render.compare_table` (one unit per column) and
 :mod:`footprint.render.plots` (one unit per axis).
 """

@@ -25,8 +25,8 @@ from footprint.core import units
 from footprint.core.errors import InputError, UnknownNameError
 from footprint.core.files import atomic_writer, output_target
 from footprint.render.compare_table import METRICS, sort_comparison
+from footprint.render.labels import short_source
 from footprint.render.ladders import ladder_unit
-from footprint.render.report import short_source
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

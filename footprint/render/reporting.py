@@ -32,8 +32,8 @@ from footprint.data.loader import read_records
 from footprint.places.equivalences import equivalences
 from footprint.places.regions import resolve_region
 from footprint.render.compare_table import METRICS, display_frame, grouped_notes
+from footprint.render.labels import format_number, readable, short_source
 from footprint.render.plots import breakdown_chart, ranked_bar_chart, svg_text
-from footprint.render.report import format_number, readable, short_source
 
 if TYPE_CHECKING:  # pragma: no cover
     from footprint.analyses.scenario import ScenarioResult

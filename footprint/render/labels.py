@@ -1,0 +1,114 @@
+"""What people read of a value: result labels, numbers, readable units, short citations.
+
+The terminal table, Markdown, scenario reports and charts share these; JSON and CSV keep
+keys, canonical units and whole citations. The units a value climbs are
+:data:`footprint.render.ladders.UNIT_LADDERS`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from footprint.core import units
+from footprint.render.finite import non_finite_error
+from footprint.render.ladders import ladder_unit
+
+__all__ = [
+    "TABLE_SOURCE_CHARS",
+    "brief_source",
+    "format_number",
+    "readable",
+    "readable_range",
+    "result_label",
+    "short_source",
+    "unit_label",
+]
+
+_LABELS = {
+    "accelerator_hours": "Accelerator-hours",
+    "it_energy": "IT energy",
+    "facility_energy": "Facility energy",
+    "co2e": "CO2e, location-based",
+    "co2e_market": "CO2e, market-based",
+    "cost": "Electricity cost",
+    "water": "Water (total)",
+    "water_onsite": "  on-site (WUE)",
+    "water_offsite": "  off-site (EWIF)",
+    "embodied_co2e": "CO2e, embodied (manufacturing)",
+    "total_co2e": "CO2e, total (operational + embodied)",
+}
+
+
+def result_label(key: str) -> str:
+    """Readable label of a result key (``co2e_per_request`` -> ``CO2e per request``)."""
+    if key in _LABELS:
+        return _LABELS[key]
+    words = key.replace("_", " ")
+    for raw, nice in (
+        ("total co2e", "total CO2e"),
+        ("co2e", "CO2e"),
+        ("mfu", "MFU"),
+        ("flops", "FLOPs"),
+    ):
+        words = words.replace(raw, nice)
+    return words[:1].upper() + words[1:]
+
+
+def format_number(x: float) -> str:
+    """A number with 4 significant digits and thousands separators."""
+    if not math.isfinite(x):
+        raise non_finite_error("value", x)
+    if x == 0:
+        return f"{x:g}"
+    digits = max(0, 3 - int(math.floor(math.log10(abs(x)))))
+    return f"{x:,.{digits}f}"
+
+
+def _readable_unit(q: Any) -> Any:
+    """The unit of ``q``'s ladder that gives a magnitude between 1 and 1000."""
+    chosen = ladder_unit(q.units, float(q.magnitude))
+    return q.units if chosen is None else chosen
+
+
+def unit_label(text: str) -> str:
+    """A unit label for people: pint's ``a`` (annum) written ``year``."""
+    return re.sub(r"(?<![A-Za-z])a(?![A-Za-z])", "year", text)
+
+
+def readable(q: Any) -> str:
+    """``q`` in the unit of its ladder that gives a magnitude between 1 and 1000."""
+    chosen = q.to(_readable_unit(q))
+    label = unit_label(units.format_unit(chosen.units))
+    return f"{format_number(float(chosen.magnitude))} {label}".strip()
+
+
+def readable_range(q: Any, low: Any, high: Any) -> str:
+    """``low - high`` in the readable unit of ``q`` (so the range reads beside the value)."""
+    unit = _readable_unit(q)
+    lo, hi = (float(x.to(unit).magnitude) for x in (low, high))
+    label = unit_label(units.format_unit(q.to(unit).units))
+    return f"{format_number(lo)} – {format_number(hi)} {label}".strip()
+
+
+def short_source(source: str) -> str:
+    """A citation without its URLs, for tables read by people (JSON keeps them)."""
+    text = re.sub(r"\s*<[^>]*>", "", source)
+    return re.sub(r"https?://\S+", "", text).strip(" ;")
+
+
+#: Longest citation in the terminal table (JSON, CSV and Markdown keep the whole text).
+TABLE_SOURCE_CHARS = 160
+
+
+def brief_source(source: str, limit: int = TABLE_SOURCE_CHARS) -> str:
+    """A citation cut to ``limit`` characters at a clause boundary, for terminal tables."""
+    text = short_source(source)
+    if len(text) <= limit:
+        return text
+    for sep in ("; ", ". ", ", ", " "):  # the coarsest boundary in the second half
+        cut = text.rfind(sep, 0, limit)
+        if cut > limit // 2:
+            return text[:cut].rstrip(" ,;.") + " …"
+    return text[:limit] + " …"

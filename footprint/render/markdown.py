@@ -1,0 +1,62 @@
+"""Markdown output: tables in readable units, every value, name and note escaped
+(:mod:`footprint.core.escape`); footprint's own labels are written as they are."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from footprint.core.escape import markdown_cell, markdown_text
+from footprint.render import rows
+
+if TYPE_CHECKING:  # pragma: no cover
+    from footprint.analyses.estimate import Footprint
+
+__all__ = ["frame_markdown", "result_markdown"]
+
+
+def _md_row(cells: list[Any], *, labels: int = 0) -> str:
+    """A Markdown table row: the first ``labels`` cells are footprint's own labels, the
+    others (values, names, sources, user text) are escaped."""
+    shown = [str(c) if i < labels else markdown_cell(c) for i, c in enumerate(cells)]
+    return "| " + " | ".join(shown) + " |"
+
+
+def result_markdown(fp: Footprint, breakdown: bool = False) -> str:
+    """``fp`` as Markdown: results (with their ranges), breakdown, factors, sensitivity
+    and notes."""
+    if fp.ranges:
+        lines = [f"| Quantity | Value | {rows.interval_label(fp)} |", "|---|---|---|"]
+    else:
+        lines = ["| Quantity | Value |", "|---|---|"]
+    for label, *cells in rows.result_rows(fp):  # result labels are footprint's own
+        lines.append(_md_row([label.strip(), *cells], labels=1))
+    if breakdown:
+        label = rows.metric_label(fp)
+        lines += ["", f"| {label[0].upper()}{label[1:]} by part | Value | Share |", "|---|---|---|"]
+        lines += [_md_row(row, labels=1) for row in rows.breakdown_rows(fp)]
+    lines += ["", "| Factor | Value | Origin | Zone, year | Source |", "|---|---|---|---|---|"]
+    for row in rows.factor_rows(fp):
+        lines.append(_md_row(row))
+    if fp.uncertainty is not None:
+        lines += [
+            "",
+            f"Sensitivity of {rows.metric_label(fp)} (inputs ranked by share of variance):",
+            "",
+            "| Input | Range | Share of variance | Swing (low to high) |",
+            "|---|---|---|---|",
+        ]
+        for row in rows.sensitivity_rows(fp):
+            lines.append(_md_row(row))
+        lines += ["", f"Ranges: {markdown_text(fp.uncertainty['note'])}."]
+    if fp.notes:
+        lines += ["", "Notes:", *[f"- {markdown_text(n)}" for n in fp.notes]]
+    return "\n".join(lines) + "\n"
+
+
+def frame_markdown(df: Any) -> str:
+    """A listing as a Markdown table, column names and cells escaped, a missing value empty."""
+    shown = rows.text_cells(df)
+    head = _md_row([str(c) for c in shown.columns])
+    rule = "|" + "---|" * len(shown.columns)
+    body = [_md_row(list(row)) for row in shown.values]
+    return "\n".join([head, rule, *body]) + "\n"

@@ -1,0 +1,109 @@
+"""The rows that the terminal table and Markdown both show, as text.
+
+Of a result: its results, its factors, its breakdown (whose parts JSON and CSV also carry) and its
+sensitivity ranking, with the titles of those tables. Of a listing: its cells as text.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from footprint.render import labels
+
+if TYPE_CHECKING:  # pragma: no cover
+    from footprint.analyses.estimate import Footprint
+
+__all__ = [
+    "breakdown_parts",
+    "breakdown_rows",
+    "factor_rows",
+    "interval_label",
+    "metric_label",
+    "result_rows",
+    "sensitivity_rows",
+    "text_cells",
+]
+
+_BREAKDOWN_LABELS = {
+    "accelerators": "accelerators (dynamic draw)",
+    "host": "host share (CPUs, memory, idle nodes)",
+    "facility": "facility overhead (PUE - 1)",
+    "embodied": "embodied (manufacturing)",
+}
+
+
+def interval_label(fp: Footprint) -> str:
+    """Heading of the range column: ``Range (P5–P95)``."""
+    info = fp.uncertainty or {}
+    lo, hi = info.get("percentiles", [5, 95])
+    return f"Range (P{lo:g}–P{hi:g})"
+
+
+def result_rows(fp: Footprint) -> list[list[str]]:
+    """Rows of the results table: label, value in a readable unit and, when results have
+    ranges, the range (empty for a result without one)."""
+    rows = []
+    for key, q in fp.results.items():
+        cells = [labels.result_label(key), labels.readable(q)]
+        if fp.ranges:
+            cells.append(labels.readable_range(q, *fp.ranges[key]) if key in fp.ranges else "")
+        rows.append(cells)
+    return rows
+
+
+def metric_label(fp: Footprint) -> str:
+    """The CO2e that the breakdown and sensitivity speak of: ``total CO2e`` or ``CO2e``."""
+    return "total CO2e" if "total_co2e" in fp.results else "CO2e"
+
+
+def breakdown_parts(fp: Footprint) -> list[tuple[str, Any, float]]:
+    """(part, CO2e, share of the total) for :meth:`Footprint.breakdown`."""
+    parts = fp.breakdown()
+    total = sum(float(q.m_as("kgCO2e")) for q in parts.values())
+    return [
+        (name, q, float(q.m_as("kgCO2e")) / total if total else 0.0) for name, q in parts.items()
+    ]
+
+
+def breakdown_rows(fp: Footprint) -> list[list[str]]:
+    """Rows of the breakdown table: part, CO2e, share."""
+    return [
+        [_BREAKDOWN_LABELS[name], labels.readable(q), f"{share:.1%}"]
+        for name, q, share in breakdown_parts(fp)
+    ]
+
+
+def _factor_value(d: dict[str, Any]) -> str:
+    text = f"{labels.format_number(d['value'])} {labels.unit_label(d['unit'])}".strip()
+    if "distribution" in d:  # a factor with a range (Spread)
+        text += f" [{labels.format_number(d['low'])} – {labels.format_number(d['high'])}]"
+    return text
+
+
+def factor_rows(fp: Footprint, brief: bool = False) -> list[list[str]]:
+    """Rows of the factor table: factor, value, origin, zone and year, source (cut to
+    :data:`footprint.render.labels.TABLE_SOURCE_CHARS` when ``brief``)."""
+    rows = []
+    for name, f in fp.factors.items():
+        d = f.to_dict()
+        where = " ".join(str(x) for x in (f.zone, f.year) if x is not None)
+        source = labels.brief_source(f.source) if brief else labels.short_source(f.source)
+        rows.append([name, _factor_value(d), f.origin, where, source])
+    return rows
+
+
+def sensitivity_rows(fp: Footprint, metric: str = "co2e") -> list[list[str]]:
+    """Rows of the sensitivity table: factor, range of the input, variance share, swing."""
+    rows = []
+    for row in (fp.uncertainty or {}).get("sensitivity", {}).get(metric, []):
+        unit = labels.unit_label(row["input_unit"])
+        low, high = (labels.format_number(row[k]) for k in ("input_low", "input_high"))
+        span = f"{low} – {high} {unit}".strip()
+        swing = f"{labels.format_number(row['swing'])} {row['unit']}".strip()
+        rows.append([row["factor"], span, f"{row['variance_share']:.0%}", swing])
+    return rows
+
+
+def text_cells(df: Any) -> Any:
+    """``df`` with every cell as text and a missing value (NaN, None) empty."""
+    return df.astype(object).where(df.notna(), "").astype(str)

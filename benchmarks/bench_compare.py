@@ -3,8 +3,8 @@
 Run from the repository root: ``python benchmarks/bench_compare.py [--runs 15]``.
 Prints the median wall time of ``footprint.analyses.compare.compare`` over all countries (warm:
 datasets already loaded, as in a long-running session), the first (cold) call, and the
-split between resolving the site factors of each zone and the single vectorised
-``account`` call.
+split between resolving the site factors of each zone and the one evaluation of the
+engine (``footprint.engine.evaluation.evaluate``) over every zone.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def main() -> None:
 
     import footprint as fp
     from footprint.analyses.compare import compare
-    from footprint.core.accounting import account
+    from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
 
     job = fp.GpuJob("H100-SXM", gpu_hours="1e6 h")
     t0 = time.perf_counter()
@@ -43,7 +43,8 @@ def main() -> None:
     t_account = []
     for _ in range(args.runs):
         t0 = time.perf_counter()
-        account(1e6, 700.0, 150.0, 1.56 * z, 1.8 * z, 2.0 * z, 400.0 * z, cfe_share=0 * z)
+        sites = SiteTable(pue=1.56 * z, wue=1.8 * z, ewif=2.0 * z, intensity=400.0 * z, cfe=0 * z)
+        evaluate(LoadTable(1e6, 700.0, 150.0), sites)
         t_account.append(time.perf_counter() - t0)
     from footprint.places.regions import select_locations
 
@@ -54,7 +55,7 @@ def main() -> None:
         f"over {args.runs} runs (min {min(times) * 1000:.0f} ms); first call {cold * 1000:.0f} ms"
     )
     print(
-        f"  of which the one vectorised account() call: median "
+        f"  of which the one evaluation of the engine over every zone: median "
         f"{statistics.median(t_account) * 1e6:.0f} us"
     )
 

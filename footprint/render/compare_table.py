@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Any
 from footprint.core import units
 from footprint.core.accounting import CANONICAL_UNITS
 from footprint.core.errors import InputError, UnknownNameError
-from footprint.core.escape import csv_frame, markdown_cell
+from footprint.core.escape import csv_frame
 from footprint.core.files import atomic_writer
 from footprint.engine.evaluation import SITE_COLUMNS
 from footprint.render.labels import format_number
 from footprint.render.ladders import UNIT_LADDERS, ladder_unit
+from footprint.render.markdown import markdown_table
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -375,11 +376,8 @@ def to_markdown(df: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
     """
 
     shown = display_frame(df, columns)
-    head = "| " + " | ".join(shown.columns) + " |"
     numeric = [
         c not in ("region", "name", "kind", "zone", "country", "intensity_dataset")
         for c in shown.columns
     ]
-    rule = "|" + "".join("---:|" if n else "---|" for n in numeric)
-    body = ["| " + " | ".join(markdown_cell(v) for v in row) + " |" for row in shown.values]
-    return "\n".join([head, rule, *body]) + "\n"
+    return markdown_table(shown.columns, shown.values, numeric=numeric, own_headers=True)

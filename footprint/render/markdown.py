@@ -11,14 +11,38 @@ from footprint.render import rows
 if TYPE_CHECKING:  # pragma: no cover
     from footprint.analyses.estimate import Footprint
 
-__all__ = ["frame_markdown", "result_markdown"]
+__all__ = ["frame_markdown", "markdown_table", "result_markdown"]
 
 
-def _md_row(cells: list[Any], *, labels: int = 0) -> str:
-    """A Markdown table row: the first ``labels`` cells are footprint's own labels, the
-    others (values, names, sources, user text) are escaped."""
-    shown = [str(c) if i < labels else markdown_cell(c) for i, c in enumerate(cells)]
+def _md_row(cells: Any, *, labels: int = 0) -> str:
+    """A Markdown table row: the first ``labels`` cells are footprint's own labels (a pipe
+    written ``/``), the others (values, names, sources, user text) are escaped."""
+    shown = [
+        str(c).replace("|", "/") if i < labels else markdown_cell(c) for i, c in enumerate(cells)
+    ]
     return "| " + " | ".join(shown) + " |"
+
+
+def markdown_table(
+    headers: Any,
+    body: Any,
+    *,
+    numeric: Any = None,
+    own_headers: bool = False,
+    labels: int = 0,
+) -> str:
+    """The one Markdown table writer: a header row, the rule (``---:`` right-aligns the
+    columns flagged in ``numeric``) and one row per item of ``body``.
+
+    Headers are escaped unless they are footprint's own (``own_headers``); in each row the
+    first ``labels`` cells are footprint's own labels, the rest escaped. Used for results,
+    listings, comparisons, scenario reports and batch summaries.
+    """
+    headers = list(headers)
+    head = _md_row(headers, labels=len(headers) if own_headers else 0)
+    flags = list(numeric) if numeric is not None else [False] * len(headers)
+    rule = "|" + "".join("---:|" if n else "---|" for n in flags)
+    return "\n".join([head, rule, *(_md_row(list(r), labels=labels) for r in body)]) + "\n"
 
 
 def result_markdown(fp: Footprint, breakdown: bool = False) -> str:
@@ -56,7 +80,4 @@ def result_markdown(fp: Footprint, breakdown: bool = False) -> str:
 def frame_markdown(df: Any) -> str:
     """A listing as a Markdown table, column names and cells escaped, a missing value empty."""
     shown = rows.text_cells(df)
-    head = _md_row([str(c) for c in shown.columns])
-    rule = "|" + "---|" * len(shown.columns)
-    body = [_md_row(list(row)) for row in shown.values]
-    return "\n".join([head, rule, *body]) + "\n"
+    return markdown_table([str(c) for c in shown.columns], shown.values)

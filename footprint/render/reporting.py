@@ -26,13 +26,14 @@ from typing import TYPE_CHECKING, Any
 
 from footprint.core import units
 from footprint.core.errors import InputError
-from footprint.core.escape import markdown_cell, markdown_text
+from footprint.core.escape import markdown_text
 from footprint.core.files import atomic_writer, output_target
 from footprint.data.loader import read_records
 from footprint.places.equivalences import equivalences
 from footprint.places.regions import resolve_region
 from footprint.render.compare_table import METRICS, display_frame, grouped_notes
 from footprint.render.labels import format_number, readable, short_source
+from footprint.render.markdown import markdown_table
 from footprint.render.plots import breakdown_chart, ranked_bar_chart, svg_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -455,18 +456,10 @@ def render_markdown(result: ScenarioResult) -> str:
             text = (lambda t: t.replace("\n", " ")) if b.trusted else markdown_text
             out += [f"- {text(item)}" for item in b.items] + [""]
         elif b.kind == "table":  # headers are footprint's own
-            out.append("| " + " | ".join(h.replace("|", "/") for h in b.headers) + " |")
-            out.append("|" + "".join("---:|" if n else "---|" for n in b.numeric))
-            out += [
-                "| "
-                + " | ".join(
-                    c.replace("|", "/") if i < b.labels else markdown_cell(c)
-                    for i, c in enumerate(row)
-                )
-                + " |"
-                for row in b.rows
-            ]
-            out.append("")
+            table = markdown_table(
+                b.headers, b.rows, numeric=b.numeric, own_headers=True, labels=b.labels
+            )
+            out += [table.rstrip("\n"), ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 

@@ -18,7 +18,8 @@ from footprint.analyses.batch.plan import Plan, SiteInfo
 from footprint.analyses.batch.sums import merge, plain, round_exact
 from footprint.core import units
 from footprint.core.errors import InputError
-from footprint.core.escape import csv_frame, markdown_cell, markdown_text
+from footprint.core.escape import csv_frame, markdown_text
+from footprint.render.markdown import markdown_table
 from footprint.render.report import FORMATS, readable, render_frame, to_json
 
 
@@ -358,10 +359,7 @@ def _render_shown(shown: pd.DataFrame, fmt: str, title: str) -> str:
     """
     cells = shown.astype(object).where(shown.notna(), "").astype(str)
     if fmt == "markdown":
-        head = "| " + " | ".join(markdown_cell(c) for c in cells.columns) + " |"
-        rule = "|" + "---|" * len(cells.columns)
-        body = ["| " + " | ".join(markdown_cell(v) for v in row) + " |" for row in cells.values]
-        return "\n".join([head, rule, *body]) + "\n"
+        return markdown_table(cells.columns, cells.values)
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text

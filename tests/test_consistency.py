@@ -65,10 +65,17 @@ def _flat_grid(path, intensity: float, year: int) -> str:
     return str(path)
 
 
+BOUNDARIES = ("facility", "servers", "accelerators+facility", "accelerators")
+
+
+@pytest.mark.parametrize("boundary", BOUNDARIES)
 @pytest.mark.parametrize("accelerator, count, duration, region, year", CASES)
-def test_commands_agree_on_one_workload(accelerator, count, duration, region, year, tmp_path):
+def test_commands_agree_on_one_workload(
+    accelerator, count, duration, region, year, boundary, tmp_path
+):
+    """Every analysis gives the same numbers, whatever the accounting boundary."""
     hours = str(count * duration)
-    job = ["-a", accelerator, "--gpu-hours", hours]
+    job = ["-a", accelerator, "--gpu-hours", hours, "--boundary", boundary]
     found = _json(["estimate", *job, "-r", region, "--year", str(year)])
     estimate = _values(found["results"])
     grid = _flat_grid(tmp_path / "flat.csv", found["factors"]["intensity"]["value"], year)
@@ -89,13 +96,15 @@ def test_commands_agree_on_one_workload(accelerator, count, duration, region, ye
             accelerator,
             "--count",
             str(count),
+            "--boundary",
+            boundary,
         ]
     )
     compare = _json(["compare", *job, "--regions", region, "--year", str(year)])["rows"]
     project = _json(["project", *job, "-r", region, "--from", str(year), "--to", str(year + 1)])
     log = tmp_path / "jobs.csv"
     log.write_text(f"job_id,accelerator,gpu_hours,region\n1,{accelerator},{hours} h,{region}\n")
-    batch = _json(["batch", str(log), "--year", str(year)])["totals"]
+    batch = _json(["batch", str(log), "--year", str(year), "--boundary", boundary])["totals"]
 
     schedule = _json(
         [
@@ -116,6 +125,8 @@ def test_commands_agree_on_one_workload(accelerator, count, duration, region, ye
             accelerator,
             "--count",
             str(count),
+            "--boundary",
+            boundary,
         ]
     )
     others = {

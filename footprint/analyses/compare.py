@@ -448,6 +448,9 @@ def compare(
             intensity=intensity[rows],
             cfe=cfe[rows],
             price=price[rows],
+            host_included=np.array(
+                [[1.0 if z.factors.host_included else 0.0 for z in zs] for zs in per_template]
+            )[rows],
         ),
     ).values
     shape = (len(loads), len(zones))

@@ -9,8 +9,10 @@ from footprint.analyses.uncertainty import Uncertainty as _Uncertainty
 from footprint.analyses.uncertainty import propagate, with_spreads
 from footprint.catalogues.embodied import Embodied as _Embodied
 from footprint.catalogues.embodied import embodied_factors, workload_accelerator
+from footprint.core import units
 from footprint.core.accounting import EMBODIED_KEYS, RESULT_KEYS
 from footprint.core.errors import InputError
+from footprint.core.provenance import Factor
 from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
 from footprint.engine.result import Footprint, canonical_unit
 from footprint.places.site import Site, site_factors
@@ -23,11 +25,15 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Footprint", "canonical_unit", "embodied_of", "estimate", "per_unit_results"]
 
 
-def _site(site: Site | None, region: str | None, year: int | None) -> Site:
+def _site(
+    site: Site | None, region: str | None, year: int | None, boundary: str | None = None
+) -> Site:
     if site is None:
-        return Site(region=region, year=year)
-    if region is not None or year is not None:
-        raise InputError("give region and year either inside site=Site(...) or as keywords")
+        return Site(region=region, year=year, boundary=boundary)
+    if region is not None or year is not None or boundary is not None:
+        raise InputError(
+            "give region, year and boundary either inside site=Site(...) or as keywords"
+        )
     return site
 
 
@@ -37,6 +43,7 @@ def estimate(
     *,
     region: str | None = None,
     year: int | None = None,
+    boundary: str | None = None,
     embodied: Embodied | bool | None = None,
     uncertainty: Uncertainty | bool | None = None,
 ) -> Footprint:
@@ -48,8 +55,13 @@ def estimate(
         What runs: a :class:`~footprint.GpuJob`, or any workload with a
         ``load()`` method returning a :class:`~footprint.workloads.jobs.Load`.
     site : Site, optional
-        Where it runs, with any factor overrides. ``region`` and ``year`` are a
-        shorthand for ``Site(region=..., year=...)``.
+        Where it runs, with any factor overrides. ``region``, ``year`` and ``boundary``
+        are a shorthand for ``Site(region=..., year=..., boundary=...)``.
+    boundary : str, optional
+        What the energy includes (:data:`footprint.core.accounting.BOUNDARIES`):
+        ``"accelerators"``, ``"accelerators+facility"`` (accelerator power x hours x PUE,
+        as many model cards report), ``"servers"`` or ``"facility"`` (the default:
+        accelerators + host servers + facility overhead). Named in the inputs and notes.
     embodied : Embodied or bool, optional
         Embodied (manufacturing) emissions: counted by default (``None``/``True``) with
         the defaults of :mod:`footprint.catalogues.embodied`, or with an
@@ -76,21 +88,24 @@ def estimate(
 
     if not isinstance(job, Workload):
         raise InputError(f"job: expected a workload such as GpuJob, got {type(job).__name__}")
-    site = _site(site, region, year)
+    site = _site(site, region, year, boundary)
     sf = site_factors(site)
     load = job.load()
     emb = embodied_of(embodied, job, load)
     result = evaluate(LoadTable.of(load, emb), SiteTable.of(sf))
     factors = {"power": load.power, "host_power": load.host_power, **load.extra_factors}
     factors.update(sf.as_dict())
-    factors = with_spreads({**factors, **result.loads.factors}, site)
+    factors = {**factors, **result.loads.factors}
+    if not sf.host_included:
+        factors["host_power"] = outside_boundary(sf.boundary)
+    factors = with_spreads(factors, site)
     keys = RESULT_KEYS + (EMBODIED_KEYS if emb is not None else ()) + ("cost",)
     results = result.quantities(keys)
     results.update(per_unit_results(results, load.per_unit))
     results.update(load.extra_results)
     _check_finite(results, load)
     notes = [*sf.notes, *load.notes, *(() if emb is None else emb.notes)]
-    inputs = {**load.inputs, **site.inputs(), "zone": sf.zone}
+    inputs = {**load.inputs, **site.inputs(), "zone": sf.zone, "boundary": sf.boundary}
     if embodied is False:
         notes.append("embodied (manufacturing) emissions not counted")
     elif embodied is not None and not isinstance(embodied, bool):
@@ -108,6 +123,16 @@ def estimate(
             f"uncertainty: expected True, False or an Uncertainty, got {type(uncertainty).__name__}"
         )
     return propagate(fp, load, spec)
+
+
+def outside_boundary(boundary: str) -> Factor:
+    """The host share a boundary without host servers leaves out (0 W)."""
+    return Factor(
+        name="host_power",
+        value=units.Q_(0.0, "W"),
+        origin="derived",
+        source=f"boundary {boundary}: host servers not counted",
+    )
 
 
 def _check_finite(results: dict[str, Any], load: Any) -> None:

@@ -77,6 +77,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from footprint.places.solar import OnSiteSolar
 
 __all__ = [
+    "boundary_share",
     "hourly_factors",
     "hourly_zone",
     "series_for",
@@ -218,6 +219,26 @@ def hourly_factors(
     return intensity, hourly_ewif[rows], hourly_ewif, []
 
 
+def boundary_share(workload: Any, sf: SiteFactors) -> tuple[float, list[str]]:
+    """The share of a run's IT energy inside the accounting boundary, with notes.
+
+    A boundary without host servers keeps the accelerators' part of a workload's draw,
+    power / (power + host power); a bare power profile has no split and is counted whole.
+    Used by :func:`account_hourly` and :func:`footprint.analyses.scheduling.schedule`.
+    """
+    if sf.host_included:
+        return 1.0, []
+    if workload is None:
+        return 1.0, [
+            f"boundary ({sf.boundary}): a power profile has no host share to leave out; "
+            "its power is counted whole"
+        ]
+    load = workload.load()
+    power = float(load.power.value.m_as("W"))
+    host = float(load.host_power.value.m_as("W"))
+    return (power / (power + host) if power + host > 0 else 1.0), []
+
+
 def annual_site(site: Site | None, zone: HourlyZone | None, year: int | None) -> Site:
     """The site whose annual factors (PUE, WUE, annual intensity) go with an hourly run.
 
@@ -333,7 +354,9 @@ def account_hourly(
     intensity, ewif_h, hourly_ewif, found = hourly_factors(series, rows, sf, site)
     notes += found
 
-    it = np.asarray(profile.it_kwh, dtype=float)
+    share, found = boundary_share(profile.workload, sf)
+    notes += found
+    it = np.asarray(profile.it_kwh, dtype=float) * share
     solar_factors: dict[str, Factor] = {}
     solar_inputs: dict[str, str] = {}
     if solar is not None:

@@ -22,6 +22,7 @@ from footprint.analyses.estimate import Footprint
 from footprint.analyses.hourly import (
     HourlyGrid,
     annual_site,
+    boundary_share,
     check_hourly_arguments,
     check_span,
     check_timezone,
@@ -238,6 +239,9 @@ def schedule(
     notes += [n for n in found if n not in notes]
 
     kw, power_factors, power_inputs = _it_power_kw(power, dur_h)
+    share, found = boundary_share(power if hasattr(power, "load") else None, sf)
+    notes += found
+    kw *= share
     if not np.isfinite(kw * dur_h * pue * 1000.0 * max(float(np.max(intensity)), 1.0)):
         raise InputError("power: too large; the job's energy and CO2e are not finite numbers")
     solar_factors: dict[str, Factor] = {}

@@ -40,7 +40,9 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "BOUNDARIES",
     "CANONICAL_UNITS",
+    "DEFAULT_BOUNDARY",
     "EMBODIED_ARGUMENTS",
     "EMBODIED_KEYS",
     "ONSITE_KEYS",
@@ -127,6 +129,22 @@ RESULT_KEYS = (
 
 #: Results present when embodied emissions are counted.
 EMBODIED_KEYS = ("embodied_co2e", "total_co2e")
+
+#: Accounting boundaries: what the energy of a result includes, as
+#: name -> (host servers included, facility overhead included, description). ``facility``
+#: is the default; ``accelerators+facility`` reproduces model cards that report
+#: "accelerator power x hours, PUE folded in".
+BOUNDARIES: dict[str, tuple[bool, bool, str]] = {
+    "accelerators": (False, False, "accelerators only (their average draw x hours)"),
+    "accelerators+facility": (
+        False,
+        True,
+        "accelerators x PUE (host servers left out, as many model cards report)",
+    ),
+    "servers": (True, False, "accelerators + host servers (IT energy; no facility overhead)"),
+    "facility": (True, True, "accelerators + host servers + facility overhead (PUE)"),
+}
+DEFAULT_BOUNDARY = "facility"
 
 #: The embodied keyword arguments of :func:`account` (all four or none).
 EMBODIED_ARGUMENTS = (

@@ -183,6 +183,10 @@ class SiteTable:
     factors : tuple[dict[str, Factor], ...]
         Provenance of each row's factors (one dict per site row, or one for all).
     notes : tuple[str, ...]
+    host_included : float or ndarray
+        1 where the accounting boundary counts the host servers' share, 0 where it does
+        not (``accelerators`` and ``accelerators+facility``); PUE and WUE already carry
+        the facility part of the boundary (1 and 0 outside it).
     """
 
     pue: Any
@@ -194,6 +198,7 @@ class SiteTable:
     currency: str | None = None
     factors: tuple[dict[str, Factor], ...] = ()
     notes: tuple[str, ...] = ()
+    host_included: Any = 1.0
 
     @classmethod
     def of(cls, sites: SiteFactors | Sequence[SiteFactors], **columns: Any) -> SiteTable:
@@ -223,12 +228,14 @@ class SiteTable:
         if columns:
             raise TypeError(f"SiteTable.of: unknown columns {sorted(columns)}")
         notes = tuple(dict.fromkeys(n for sf in rows for n in sf.notes))
+        hosts = [1.0 if sf.host_included else 0.0 for sf in rows]
         return cls(
             **values,
             price=price,
             currency=currency,
             factors=tuple(sf.as_dict() for sf in rows),
             notes=notes,
+            host_included=hosts[0] if one else _array(hosts),
         )
 
 
@@ -320,7 +327,7 @@ def evaluate(loads: LoadTable, sites: SiteTable) -> Evaluation:
         values = account(
             loads.accelerator_hours,
             loads.power,
-            loads.host_power,
+            loads.host_power * sites.host_included,
             sites.pue,
             sites.wue,
             sites.ewif,

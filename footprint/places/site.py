@@ -30,7 +30,8 @@ from functools import cache
 from typing import Any
 
 from footprint.core import units
-from footprint.core.errors import InputError, MissingDataError
+from footprint.core.accounting import BOUNDARIES, DEFAULT_BOUNDARY
+from footprint.core.errors import InputError, MissingDataError, UnknownNameError
 from footprint.core.provenance import Factor, user_factor
 from footprint.data.loader import choose_year, datasets_dir, read_records
 from footprint.places.facility import facility_factor, find_operator
@@ -74,6 +75,10 @@ class Site:
         Whether hydropower evaporation counts in the EWIF.
     strict_year : bool
         Raise instead of substituting the nearest year.
+    boundary : str, optional
+        What the energy includes (:data:`footprint.core.accounting.BOUNDARIES`):
+        ``accelerators``, ``accelerators+facility``, ``servers`` or ``facility`` (the
+        default: accelerators + host servers + facility overhead).
     """
 
     region: str | None = None
@@ -88,8 +93,15 @@ class Site:
     consumer: str = "non-household"
     hydro: str = "include"
     strict_year: bool = False
+    boundary: str | None = None
 
     def __post_init__(self) -> None:
+        if self.boundary is not None and (
+            not isinstance(self.boundary, str) or self.boundary not in BOUNDARIES
+        ):
+            raise UnknownNameError(
+                "boundary", str(self.boundary)[:60], list(BOUNDARIES), ", ".join(BOUNDARIES)
+            )
         units.check_year(self.year, "year")
         if self.region is not None and (
             not isinstance(self.region, str) or not self.region.strip()
@@ -127,6 +139,7 @@ class Site:
             "intensity",
             "cfe",
             "price",
+            "boundary",
         ):
             value = getattr(self, key)
             if value is not None:
@@ -151,6 +164,12 @@ class SiteFactors:
     price: Factor | None
     notes: tuple[str, ...]
     location: Location | None = field(default=None, compare=False)
+    boundary: str = DEFAULT_BOUNDARY
+
+    @property
+    def host_included(self) -> bool:
+        """Whether the boundary counts the host servers' share."""
+        return BOUNDARIES[self.boundary][0]
 
     def as_dict(self) -> dict[str, Factor]:
         out = {
@@ -361,13 +380,32 @@ def site_factors(site: Site) -> SiteFactors:
     cfe = _cfe(location, site)
     price = _price(location, site, notes)
 
+    boundary = site.boundary or DEFAULT_BOUNDARY
+    host, facility, what = BOUNDARIES[boundary]
+    if not facility:  # no facility overhead: PUE 1, no on-site (cooling) water
+        pue = _outside_boundary("pue", "dimensionless", boundary)
+        wue = _outside_boundary("wue", "L/kWh", boundary)
     for factor in (intensity, cfe, pue, wue, ewif_factor, price):
         if factor is not None and factor.note:
             notes.append(
                 f"{factor.name}: {factor.note}" if factor.origin != "user" else factor.note
             )
+    notes.append(f"boundary ({boundary}): {what}")
     zone = location.id if location.is_cloud else location.zone
-    return SiteFactors(zone, intensity, pue, wue, ewif_factor, cfe, price, tuple(notes), location)
+    return SiteFactors(
+        zone, intensity, pue, wue, ewif_factor, cfe, price, tuple(notes), location, boundary
+    )
+
+
+def _outside_boundary(name: str, unit: str, boundary: str) -> Factor:
+    """A facility factor the boundary leaves out: PUE 1 (no overhead), WUE 0."""
+    value = 1.0 if name == "pue" else 0.0
+    return Factor(
+        name=name,
+        value=units.Q_(value, unit),
+        origin="derived",
+        source=f"boundary {boundary}: facility overhead not counted",
+    )
 
 
 def region_table(

@@ -195,6 +195,7 @@ def _account_rows(
             intensity=intensity,
             cfe=site.table("cfe")[k_idx],
             price=site.table("price")[k_idx],
+            host_included=site.table("host_included")[k_idx],
         ),
     ).values
     if annual is not None:

@@ -302,6 +302,9 @@ class BatchOptions:
         Price band of the price dataset.
     hydro : {"include", "exclude"}
         Hydropower evaporation in the EWIF.
+    boundary : str, optional
+        What the energy includes (as :class:`footprint.Site`): accelerators,
+        accelerators+facility, servers or facility (default).
     strict_year : bool
         Reject rows whose data year is missing instead of using the nearest year.
     embodied : bool or footprint.catalogues.embodied.Embodied
@@ -338,6 +341,7 @@ class BatchOptions:
     consumer: str = "non-household"
     hydro: str = "include"
     strict_year: bool = False
+    boundary: str | None = None
     embodied: Any = True
     hourly: bool = False
     group_by: tuple[str, ...] = ()

@@ -296,6 +296,7 @@ def _check_defaults(options: BatchOptions) -> _Defaults:
         "consumer": options.consumer,
         "hydro": options.hydro,
         "strict_year": options.strict_year,
+        "boundary": options.boundary,
     }
     embodied = _check_embodied(options.embodied)
     site = {k: _portable(v) for k, v in site.items()}
@@ -383,6 +384,7 @@ class SiteInfo:
     facility_year: int | None
     notes: tuple[str, ...]
     factors: dict[str, dict[str, Any]]
+    host_included: float = 1.0  # 0 where the accounting boundary leaves the host out
 
 
 @functools.cache
@@ -519,6 +521,7 @@ class Resolver:
                         facility_year=sf.pue.year,
                         notes=tuple(sf.notes),
                         factors={k: f.to_dict() for k, f in sf.as_dict().items()},
+                        host_included=1.0 if sf.host_included else 0.0,
                     )
                 except UnknownNameError as exc:
                     code = {"region": "unknown_region", "operator": "unknown_operator"}.get(

@@ -15,6 +15,7 @@ from footprint.analyses.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, Uncert
 from footprint.catalogues.embodied import Embodied
 from footprint.cli import CliError
 from footprint.core import units
+from footprint.core.accounting import BOUNDARIES
 from footprint.core.errors import FootprintError
 from footprint.places.site import Site
 from footprint.workloads.job_rules import check_hours_inputs, check_power_inputs
@@ -165,6 +166,7 @@ SITE_KEYS = (
     "consumer",
     "hydro",
     "strict_year",
+    "boundary",
 )
 
 
@@ -237,6 +239,13 @@ def _site_option_decorators() -> dict[str, Callable[[F], F]]:
             "--strict-year",
             is_flag=True,
             help="Fail instead of using the nearest year when data lack the year.",
+        ),
+        "boundary": click.option(
+            "--boundary",
+            type=click.Choice(list(BOUNDARIES)),
+            help="What the energy includes: accelerators; accelerators+facility (x PUE, no "
+            "host: many model cards); servers (+ host, no PUE); facility (+ host + PUE). "
+            "Default: facility.",
         ),
     }
 

@@ -239,8 +239,9 @@ def test_one_site_per_workload():
 
 def test_regions_that_share_a_parent_intensity_are_said_to_tie():
     """Regression: US states without own data for the asked year all showed the US value
-    with nothing saying why every row tied (states have eGRID 2016 only)."""
-    df = compare(UNIT_JOB, "US-AL,US-AZ,FR", year=2023)
+    with nothing saying why every row tied (states have eGRID 2016-2023: in 2010 they take
+    the country's value)."""
+    df = compare(UNIT_JOB, "US-AL,US-AZ,FR", year=2010)
     assert list(df.loc[df["region"].isin(["US-AL", "US-AZ"]), "rank"]) == [2, 2]
     assert any("2 regions have no grid intensity of their own" in n for n in df.attrs["notes"])
 
@@ -256,7 +257,7 @@ def test_cli_best_and_worst_skip_unranked_rows_and_name_ties():
     assert "All ranked regions tie on electricity cost." in r.output
     assert "That CO2e difference" not in r.output
     r = run("compare", "-a", "H100-SXM", "--gpu-hours", "1e6", "--regions",
-            "US-AL,US-AZ,FR", "--year", "2023")  # fmt: skip
+            "US-AL,US-AZ,FR", "--year", "2010")  # fmt: skip
     assert "Best: FR (France); worst: US-AL (Alabama) and 1 other tied" in r.output
 
 

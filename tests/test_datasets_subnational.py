@@ -227,7 +227,11 @@ def test_intensity_rows(intensity, sub, zones):
     assert ((values > 0) & (values < 1500)).all()
     assert set(intensity.basis) == {"lifecycle", "direct"}
     direct = intensity[intensity.basis == "direct"]
-    assert set(direct.dataset) == {"egrid-2016-codecarbon"}
+    assert set(direct.dataset) == {
+        "egrid-2016-codecarbon",
+        "egrid-2018-2021-comstock",
+        "egrid-2023-codecarbon",
+    }
     assert set(intensity.zone) <= set(sub.zone)  # countries stay in grid_intensity.csv
 
 
@@ -352,3 +356,15 @@ def test_electricitymaps_us_and_subzones(em, sub):
     subzones = {z for z in em.zone if "-" in z}
     assert subzones <= set(sub.zone)
     assert not math.isnan(_value(em, "SE-SE3", 2025))
+
+
+def test_egrid_state_co2e_rates(intensity):
+    """eGRID state CO2e output rates (STC2ERTA), lb/MWh x 0.45359237: AK 2018 911.985 lb/MWh
+    (NREL ComStock's copy of eGRID2018) and CA 2023 (CodeCarbon 3.3.2's copy of eGRID2023)."""
+    rows = intensity.set_index(["zone", "year"])
+    assert rows.loc[("US-AK", 2018), "intensity_g_per_kwh"] == pytest.approx(
+        911.985 * 0.45359237, abs=1e-3
+    )
+    ca = rows.loc[("US-CA", 2023)]
+    assert ca.basis == "direct" and "CO2e" in ca.source and "eGRID2023" in ca.source
+    assert len(intensity[intensity.dataset == "egrid-2023-codecarbon"]) == 51

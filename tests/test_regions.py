@@ -193,8 +193,10 @@ def test_balancing_authority_mix_gives_ewif():
         ("aws:us-east-1", None, "US-MIDA-PJM", 2025),  # newest year any candidate has
         ("gcp:europe-west1", None, "gcp:europe-west1", 2024),  # operator series first
         ("US-VA", 2016, "US-VA", 2016),  # eGRID 2016 state factor
-        ("US-VA", None, "US-VA", 2016),  # no year: the finest zone's newest year
-        ("US-VA", 2023, "US", 2023),  # the state lacks 2023: the country has it
+        ("US-VA", None, "US-VA", 2023),  # no year: the finest zone's newest year
+        ("US-VA", 2023, "US-VA", 2023),  # eGRID2023 state factor
+        ("US-VA", 2022, "US-VA", 2023),  # no 2022 state data: its own nearest year, not the US
+        ("US-VA", 2010, "US", 2010),  # far from the state's data: the country's exact year
         ("SE-SE3", 2023, "SE-SE3", 2023),
         ("FR", None, "FR", 2024),  # countries keep one series (Ember via OWID)
     ],

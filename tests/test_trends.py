@@ -284,9 +284,10 @@ def test_trend_of_a_sub_zone_uses_its_own_series():
     assert row["intensity"].m_as("gCO2e/kWh") == pytest.approx(own)
     assert int(df["year"].iloc[0]) == 2021  # the table starts with the region's own series
     assert not any("intensity series of CA used" in n for n in df.attrs["notes"])
-    # a region with a single year of its own falls back to its parent, and says so
+    # a state with its own eGRID series keeps it; the years it lacks have no row, noted
     ca = trend("US-CA", 2015, 2024)
-    assert any("US-CA has 1 year of data in the range" in n for n in ca.attrs["notes"])
+    assert list(ca["year"]) == [2016, 2018, 2019, 2020, 2021, 2023]
+    assert any("no grid intensity for US-CA in" in n for n in ca.attrs["notes"])
     with pytest.raises(MissingDataError, match="from 2030 on"):
         trend("FR", 2030)
 

@@ -226,7 +226,9 @@ def trend(
     # parent zone with a longer history)
     lo = start if start is not None else min(intensity or ewifs)
     hi = end if end is not None else years_all[-1]
-    years = [y for y in range(lo, hi + 1) if y in intensity or y in ewifs]
+    # a year without an intensity (a gap in a zone's own series) has no row, and is noted
+    keyed = intensity or ewifs
+    years = [y for y in range(lo, hi + 1) if y in keyed]
     if not years:
         span = f"{years_all[0]}-{years_all[-1]}"
         if start is not None and end is not None:

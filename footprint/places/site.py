@@ -189,8 +189,9 @@ def _intensity(location: Location, site: Site) -> Factor:
 
     Candidates, finest first: the operator's per-region factor (cloud regions), the
     balancing authority, the zone and its parents up to the country. The first
-    candidate with the asked year wins; with no year asked, the newest year of an
-    operator-published series, else the newest year of the finest zone with data. When no
+    candidate with the asked year wins, except that a sub-national zone with data within
+    :data:`OWN_DATA_YEARS` of it keeps its own nearest year; with no year asked, the newest
+    year of an operator-published series, else the newest year of the finest zone with data. When no
     candidate has the year, the first candidate with data gives its nearest year
     (``strict_year`` raises instead). Every choice is written in the note.
     """
@@ -219,6 +220,8 @@ def _intensity(location: Location, site: Site) -> Factor:
         else:  # the finest zone's newest year, so a state or BA keeps its own data
             target = max(zone_series[0] if zone_series else with_data[0][1])
     exact = [(label, s) for label, s in with_data if target in s]
+    if exact and _own_data_first(location, candidates, with_data, exact[0][0], target):
+        exact = []  # a sub-national zone keeps its own data (nearest year), noted below
     if exact:
         label, series = exact[0]
         used, note = target, ""
@@ -239,6 +242,32 @@ def _intensity(location: Location, site: Site) -> Factor:
         who = "operator-published" if series[used]["dataset"].startswith("google") else "per-region"
         factor = factor.with_note(f"{who} factor for {location.id} ({series[used]['dataset']})")
     return factor
+
+
+#: How far from the asked year a sub-national zone's own data may be before a coarser
+#: zone's data for that year is taken instead.
+OWN_DATA_YEARS = 2
+
+
+def _own_data_first(
+    location: Location,
+    candidates: list[tuple[str, dict[int, dict[str, str]]]],
+    with_data: list[tuple[str, dict[int, dict[str, str]]]],
+    exact_label: str,
+    target: int,
+) -> bool:
+    """Whether a sub-national zone (a US state, a province...) with data within
+    :data:`OWN_DATA_YEARS` of ``target`` should give its nearest year rather than a coarser
+    zone (the country's average) its exact year: a state never silently takes the national
+    average."""
+    zones = location.zones()
+    own = next(((lab, s) for lab, s in with_data if lab in zones), None)
+    if own is None or own[0] == zones[-1]:  # no zone data, or the finest is the country
+        return False
+    order = [lab for lab, _ in candidates]
+    if order.index(exact_label) <= order.index(own[0]):  # the exact year is as fine or finer
+        return False
+    return min(abs(year - target) for year in own[1]) <= OWN_DATA_YEARS
 
 
 def _cfe(location: Location, site: Site) -> Factor:

@@ -123,6 +123,8 @@ FACTORS_TEXT = (
 # --- dataset ids and citations --------------------------------------------------------
 
 DS_EGRID = "egrid-2016-codecarbon"
+DS_EGRID_COMSTOCK = "egrid-2018-2021-comstock"
+DS_EGRID_2023 = "egrid-2023-codecarbon"
 DS_CANADA = "codecarbon-canada-2023"
 DS_NORDIC = "codecarbon-nordic-2026"
 DS_EIA930 = "eia930-2022-hpe"
@@ -133,6 +135,20 @@ SRC_EGRID = (
     "shipped in CodeCarbon 3.3.0 data/private_infra/2016/usa_emissions.json (MIT, "
     "mlco2/codecarbon @b05965e); x 0.45359237 lb->kg = g/kWh. CO2 only (not CO2e), "
     "combustion at in-state generators (production-based)"
+)
+SRC_EGRID_COMSTOCK = (
+    "US EPA eGRID{year} state annual CO2-equivalent total output emission rate (field "
+    "STC2ERTA, lb/MWh; US public domain) as shipped in NREL ComStock "
+    "measures/emissions_reporting/resources/egrid/egrid_state_emissions_factors.csv "
+    "(@19a0d63, BSD-3); x 0.45359237 lb->kg = g/kWh. CO2e (CO2+CH4+N2O), combustion at "
+    "in-state generators (production-based, no upstream, no imports)"
+)
+SRC_EGRID_2023 = (
+    "US EPA eGRID2023 state annual CO2-equivalent total output emission rate (field STC2ERTA, "
+    "lb/MWh; US public domain) as shipped in CodeCarbon 3.3.2 "
+    "data/private_infra/2023/usa_emissions.json (MIT); x 0.45359237 lb->kg = g/kWh. CO2e "
+    "(CO2+CH4+N2O), combustion at in-state generators (production-based, no upstream, no "
+    "imports)"
 )
 SRC_CANADA = (
     "Generation shares by source 2023 from CodeCarbon 3.3.0 "
@@ -164,6 +180,8 @@ SRC_EM_PRELIMINARY = "; 2025 as available in Feb 2026, may be preliminary"
 # --- raw file locations ---------------------------------------------------------------
 
 F_US = ("codecarbon", "usa_emissions_2016.json")
+F_US_COMSTOCK = ("egrid-nrel-comstock", "egrid_state_co2e_lb_per_mwh_2018_2021.csv")
+F_US_2023 = ("codecarbon-3.3.2-updates", "usa_emissions_2023.json")
 F_CANADA = ("codecarbon", "canada_energy_mix_2023.json")
 F_NORDIC = ("codecarbon", "nordic_emissions.json")
 F_EIA930 = "eia930-hourly-us-ba"
@@ -374,7 +392,52 @@ def _us_states(sources: Path) -> pd.DataFrame:
                 "source": f"{SRC_EGRID}; raw '{key}': {lb_per_mwh:g} lb/MWh",
             }
         )
+    rows += _us_states_co2e(sources)
     return pd.DataFrame(rows, columns=INTENSITY_COLUMNS)
+
+
+def _us_states_co2e(sources: Path) -> list[dict]:
+    """eGRID state CO2e output rates: 2018-2021 (NREL ComStock) and 2023 (CodeCarbon 3.3.2)."""
+    rows = []
+    table = pd.read_csv(sources.joinpath(*F_US_COMSTOCK), dtype={"state": str})
+    states = set(table.state) - {"PR"}  # Puerto Rico is not a zone here
+    if states != set(_US_STATES):
+        raise ValueError(f"{F_US_COMSTOCK[1]}: states differ: {sorted(states ^ set(_US_STATES))}")
+    for record in table[table.state != "PR"].to_dict("records"):
+        for year in (2018, 2019, 2020, 2021):
+            lb_per_mwh = float(record[str(year)])
+            rows.append(
+                {
+                    "zone": f"US-{record['state']}",
+                    "year": year,
+                    "intensity_g_per_kwh": lb_per_mwh * KG_PER_LB,
+                    "basis": "direct",
+                    "dataset": DS_EGRID_COMSTOCK,
+                    "source": f"{SRC_EGRID_COMSTOCK.format(year=year)}; raw "
+                    f"'{record['state']}': {lb_per_mwh:g} lb/MWh",
+                }
+            )
+    raw = _read_json(sources.joinpath(*F_US_2023))
+    unit = raw.pop("_unit")["emissions"]
+    meta = raw.pop("_source")
+    if unit != "lbs/MWh" or meta.get("field") != "STC2ERTA" or int(meta.get("year")) != 2023:
+        raise ValueError(f"{F_US_2023[1]}: expected eGRID2023 STC2ERTA in lbs/MWh, got {meta}")
+    raw.pop("usa")  # national average: the US country series comes from OWID
+    by_code = {v["regionCode"]: (k, float(v["emissions"])) for k, v in raw.items()}
+    if set(by_code) != set(_US_STATES):
+        raise ValueError(f"{F_US_2023[1]}: states differ: {sorted(set(by_code) ^ set(_US_STATES))}")
+    for code, (key, lb_per_mwh) in sorted(by_code.items()):
+        rows.append(
+            {
+                "zone": f"US-{code}",
+                "year": 2023,
+                "intensity_g_per_kwh": lb_per_mwh * KG_PER_LB,
+                "basis": "direct",
+                "dataset": DS_EGRID_2023,
+                "source": f"{SRC_EGRID_2023}; raw '{key}': {lb_per_mwh:g} lb/MWh",
+            }
+        )
+    return rows
 
 
 def _frames(intensity: list[dict], mix: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -228,7 +228,6 @@ def test_intensity_rows(intensity, sub, zones):
     assert set(intensity.basis) == {"lifecycle", "direct"}
     direct = intensity[intensity.basis == "direct"]
     assert set(direct.dataset) == {
-        "egrid-2016-codecarbon",
         "egrid-2018-2021-comstock",
         "egrid-2023-codecarbon",
     }
@@ -256,12 +255,15 @@ def test_cloud_region_grid_zones_have_intensity(zones, sub, intensity):
     assert set(regions.grid_zone) <= with_intensity
 
 
-def test_us_state_egrid_2016(intensity):
-    # codecarbon/usa_emissions_2016.json: "virginia" 813.802, "texas" 1049.527 lbs/MWh
-    # (eGRID2016); 1 lb = 0.45359237 kg, and kg/MWh = g/kWh.
-    assert _value(intensity, "US-VA", 2016) == pytest.approx(813.802 * 0.45359237, rel=1e-5)
-    assert _value(intensity, "US-TX", 2016) == pytest.approx(1049.527 * 0.45359237, rel=1e-5)
-    assert set(intensity.year[intensity.dataset == "egrid-2016-codecarbon"]) == {2016}
+def test_us_state_egrid_co2e(intensity):
+    # codecarbon-3.3.2-updates/usa_emissions_2023.json: "virginia" 539.599, "texas" 771.179
+    # lbs/MWh (eGRID2023 STC2ERTA); egrid-nrel-comstock state file: VA 2018 742.844, TX 2021
+    # 860.242 lb/MWh. 1 lb = 0.45359237 kg, and kg/MWh = g/kWh.
+    assert _value(intensity, "US-VA", 2023) == pytest.approx(539.599 * 0.45359237, rel=1e-5)
+    assert _value(intensity, "US-TX", 2023) == pytest.approx(771.179 * 0.45359237, rel=1e-5)
+    assert _value(intensity, "US-VA", 2018) == pytest.approx(742.844 * 0.45359237, rel=1e-5)
+    assert _value(intensity, "US-TX", 2021) == pytest.approx(860.242 * 0.45359237, rel=1e-5)
+    assert set(intensity.year[intensity.zone == "US-VA"]) == {2018, 2019, 2020, 2021, 2023}
 
 
 def test_nordic_zones(intensity):

@@ -192,7 +192,7 @@ def test_balancing_authority_mix_gives_ewif():
         ("aws:us-east-1", 2023, "US-MIDA-PJM", 2023),  # balancing authority has the year
         ("aws:us-east-1", None, "US-MIDA-PJM", 2025),  # newest year any candidate has
         ("gcp:europe-west1", None, "gcp:europe-west1", 2024),  # operator series first
-        ("US-VA", 2016, "US-VA", 2016),  # eGRID 2016 state factor
+        ("US-VA", 2016, "US-VA", 2018),  # eGRID CO2e from 2018: its own nearest year
         ("US-VA", None, "US-VA", 2023),  # no year: the finest zone's newest year
         ("US-VA", 2023, "US-VA", 2023),  # eGRID2023 state factor
         ("US-VA", 2022, "US-VA", 2023),  # no 2022 state data: its own nearest year, not the US

@@ -286,7 +286,7 @@ def test_trend_of_a_sub_zone_uses_its_own_series():
     assert not any("intensity series of CA used" in n for n in df.attrs["notes"])
     # a state with its own eGRID series keeps it; the years it lacks have no row, noted
     ca = trend("US-CA", 2015, 2024)
-    assert list(ca["year"]) == [2016, 2018, 2019, 2020, 2021, 2023]
+    assert list(ca["year"]) == [2018, 2019, 2020, 2021, 2023]
     assert any("no grid intensity for US-CA in" in n for n in ca.attrs["notes"])
     with pytest.raises(MissingDataError, match="from 2030 on"):
         trend("FR", 2030)

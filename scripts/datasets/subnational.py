@@ -15,8 +15,9 @@ Writes into ``datasets/``:
 ``grid_intensity_subnational.csv``
     Same columns as ``grid_intensity.csv``. Permissive sources only:
 
-    * US states and DC, 2016: EPA eGRID2016 state CO2 output emission rates, as shipped by
-      CodeCarbon (lb/MWh converted to g/kWh). Basis ``direct`` (combustion CO2 only).
+    * US states and DC, 2018-2021 and 2023: EPA eGRID state CO2e total output emission
+      rates (STC2ERTA), as shipped by NREL ComStock and CodeCarbon 3.3.2 (lb/MWh converted
+      to g/kWh). Basis ``direct`` (combustion, production-based).
     * Canadian provinces and territories, 2023: CodeCarbon's generation shares times the
       lifecycle factors of ``LIFECYCLE_G_PER_KWH``. Basis ``lifecycle``.
     * Eight US balancing authorities, 2022: EIA-930 net generation by fuel (via HPE
@@ -122,7 +123,6 @@ FACTORS_TEXT = (
 
 # --- dataset ids and citations --------------------------------------------------------
 
-DS_EGRID = "egrid-2016-codecarbon"
 DS_EGRID_COMSTOCK = "egrid-2018-2021-comstock"
 DS_EGRID_2023 = "egrid-2023-codecarbon"
 DS_CANADA = "codecarbon-canada-2023"
@@ -130,12 +130,6 @@ DS_NORDIC = "codecarbon-nordic-2026"
 DS_EIA930 = "eia930-2022-hpe"
 DS_EM = "electricitymaps-yearly-co2js"
 
-SRC_EGRID = (
-    "US EPA eGRID2016 state annual CO2 output emission rate (lb/MWh; US public domain) as "
-    "shipped in CodeCarbon 3.3.0 data/private_infra/2016/usa_emissions.json (MIT, "
-    "mlco2/codecarbon @b05965e); x 0.45359237 lb->kg = g/kWh. CO2 only (not CO2e), "
-    "combustion at in-state generators (production-based)"
-)
 SRC_EGRID_COMSTOCK = (
     "US EPA eGRID{year} state annual CO2-equivalent total output emission rate (field "
     "STC2ERTA, lb/MWh; US public domain) as shipped in NREL ComStock "
@@ -179,7 +173,6 @@ SRC_EM_PRELIMINARY = "; 2025 as available in Feb 2026, may be preliminary"
 
 # --- raw file locations ---------------------------------------------------------------
 
-F_US = ("codecarbon", "usa_emissions_2016.json")
 F_US_COMSTOCK = ("egrid-nrel-comstock", "egrid_state_co2e_lb_per_mwh_2018_2021.csv")
 F_US_2023 = ("codecarbon-3.3.2-updates", "usa_emissions_2023.json")
 F_CANADA = ("codecarbon", "canada_energy_mix_2023.json")
@@ -370,30 +363,9 @@ def _read_json(path: Path) -> dict:
 
 
 def _us_states(sources: Path) -> pd.DataFrame:
-    raw = _read_json(sources.joinpath(*F_US))
-    unit = raw.pop("_unit")["emissions"]
-    if unit != "lbs/MWh":
-        raise ValueError(f"{F_US[1]}: expected lbs/MWh, got {unit!r}")
-    raw.pop("usa")  # national average: the US country series comes from OWID
-    by_code = {v["regionCode"]: (k, float(v["emissions"])) for k, v in raw.items()}
-    if set(by_code) != set(_US_STATES):
-        raise ValueError(f"{F_US[1]}: states differ: {sorted(set(by_code) ^ set(_US_STATES))}")
-    rows = []
-    for code, (key, lb_per_mwh) in sorted(by_code.items()):
-        if key != _US_STATES[code].lower():
-            raise ValueError(f"{F_US[1]}: {code} is {key!r}, expected {_US_STATES[code]!r}")
-        rows.append(
-            {
-                "zone": f"US-{code}",
-                "year": 2016,
-                "intensity_g_per_kwh": lb_per_mwh * KG_PER_LB,
-                "basis": "direct",
-                "dataset": DS_EGRID,
-                "source": f"{SRC_EGRID}; raw '{key}': {lb_per_mwh:g} lb/MWh",
-            }
-        )
-    rows += _us_states_co2e(sources)
-    return pd.DataFrame(rows, columns=INTENSITY_COLUMNS)
+    """US states and DC: eGRID state CO2e output rates, one basis for the whole series (the
+    eGRID2016 CO2-only rates CodeCarbon 3.3.0 ships are not spliced in)."""
+    return pd.DataFrame(_us_states_co2e(sources), columns=INTENSITY_COLUMNS)
 
 
 def _us_states_co2e(sources: Path) -> list[dict]:
@@ -427,6 +399,8 @@ def _us_states_co2e(sources: Path) -> list[dict]:
     if set(by_code) != set(_US_STATES):
         raise ValueError(f"{F_US_2023[1]}: states differ: {sorted(set(by_code) ^ set(_US_STATES))}")
     for code, (key, lb_per_mwh) in sorted(by_code.items()):
+        if key != _US_STATES[code].lower():
+            raise ValueError(f"{F_US_2023[1]}: {code} is {key!r}, expected {_US_STATES[code]!r}")
         rows.append(
             {
                 "zone": f"US-{code}",

@@ -270,3 +270,18 @@ def test_cli_summary_refuses_filters_and_blank_country():
     assert r.exit_code == 2 and "--summary" in r.output and "--search" in r.output
     r = CliRunner().invoke(cli, ["regions", "--country", " "])
     assert r.exit_code == 2 and "--country: empty value" in r.output
+
+
+def test_a_cloud_series_keeps_one_basis():
+    """Google's 2019-2020 factors are lifecycle, its 2021+ ones operational: the intensity
+    series of a region is the newest year's basis only; carbon-free shares keep every year."""
+    from footprint.places.regions import cloud_factor_series, cloud_intensity_series, factor_basis
+
+    full = cloud_factor_series("gcp:europe-west1")
+    one = cloud_intensity_series("gcp:europe-west1")
+    assert {factor_basis(r) for r in full.values()} == {"lifecycle", "operational"}
+    assert {factor_basis(r) for r in one.values()} == {"operational"}
+    assert min(one) == 2021 and 2019 in full
+    r = fp.estimate(fp.GpuJob("H100-SXM", gpu_hours=1), region="gcp:europe-west1", year=2019)
+    assert r.factors["intensity"].zone != "gcp:europe-west1"  # not the lifecycle 196 g/kWh
+    assert r.factors["cfe"].value.m == 0.68  # Google's 2019 CFE share stays

@@ -47,7 +47,7 @@ from footprint.core.accounting import EMBODIED_KEYS
 from footprint.core.errors import InputError, MissingDataError
 from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
 from footprint.places.grid import intensity_series
-from footprint.places.regions import cloud_factor_series, resolve_region
+from footprint.places.regions import cloud_intensity_series, resolve_region
 from footprint.places.site import Site, site_factors
 from footprint.places.water import HYDRO_TREATMENTS, ewif, mix_years
 from footprint.render.report import format_number
@@ -112,7 +112,7 @@ def _intensity_series(
 
     candidates: list[tuple[str, dict[int, dict[str, str]]]] = []
     if location.is_cloud:
-        candidates.append((location.id, cloud_factor_series(location.id)))
+        candidates.append((location.id, cloud_intensity_series(location.id)))
     candidates += [(z, intensity_series(z)) for z in location.zones()]
     lo = -10_000 if start is None else start
     hi = 10_000 if end is None else end

@@ -33,6 +33,8 @@ __all__ = [
     "resolve_region",
     "cloud_regions",
     "cloud_factor_series",
+    "cloud_intensity_series",
+    "factor_basis",
     "zone_chain",
 ]
 
@@ -133,6 +135,22 @@ def cloud_factor_series(region_id: str) -> dict[int, dict[str, str]]:
         if year not in series or rank(row) < rank(series[year]):
             series[year] = row
     return series
+
+
+def factor_basis(row: dict[str, str]) -> str:
+    """``lifecycle`` or ``operational``: the basis a per-region grid factor states."""
+    return "lifecycle" if "lifecycle" in row.get("source", "").lower() else "operational"
+
+
+def cloud_intensity_series(region_id: str) -> dict[int, dict[str, str]]:
+    """The per-region grid intensity series, one basis throughout: the basis of its newest
+    year (Google's 2019-2020 lifecycle factors are not spliced with its 2021+ operational
+    ones). Carbon-free shares keep every year (:func:`cloud_factor_series`)."""
+    series = cloud_factor_series(region_id)
+    if not series:
+        return series
+    basis = factor_basis(series[max(series)])
+    return {year: row for year, row in series.items() if factor_basis(row) == basis}
 
 
 def _cloud_location(region_id: str) -> Location:

@@ -36,7 +36,13 @@ from footprint.core.provenance import Factor, user_factor
 from footprint.data.loader import choose_year, datasets_dir, read_records
 from footprint.places.facility import facility_factor, find_operator
 from footprint.places.grid import DEFAULT_ZONE, intensity_factor, intensity_series
-from footprint.places.regions import Location, cloud_factor_series, resolve_region, select_locations
+from footprint.places.regions import (
+    Location,
+    cloud_factor_series,
+    cloud_intensity_series,
+    resolve_region,
+    select_locations,
+)
 from footprint.places.water import HYDRO_TREATMENTS, ewif, mix_years
 
 __all__ = ["Site", "site_factors", "SiteFactors", "CONSUMERS", "region_table"]
@@ -197,7 +203,7 @@ def _intensity(location: Location, site: Site) -> Factor:
     """
     candidates: list[tuple[str, dict[int, dict[str, str]]]] = []
     if location.is_cloud:
-        candidates.append((location.id, cloud_factor_series(location.id)))
+        candidates.append((location.id, cloud_intensity_series(location.id)))
     candidates += [(z, intensity_series(z)) for z in location.zones()]
     with_data = [(label, series) for label, series in candidates if series]
     if not with_data:

@@ -44,7 +44,9 @@ def test_defaults_are_explicit():
     assert r.inputs["zone"] == "WORLD"
     assert any("no region given" in n for n in r.notes)
     assert r.factors["intensity"].zone == "WORLD"
-    assert r.factors["power"].value.m_as("W") == 700  # TDP x default utilization 1.0
+    # TDP x the measured training draw of an 8-GPU baseboard server (server_classes.csv)
+    assert r.factors["power"].value.m_as("W") == pytest.approx(700 * 0.8)
+    assert r.factors["power"].extra["server_class"] == "baseboard-8"
     assert r.factors["host_power"].value.m_as("W") == 150
     assert r.factors["pue"].extra["operator"] == "industry-average"
     for f in r.factors.values():
@@ -84,7 +86,7 @@ def test_overrides_replace_defaults_and_are_echoed():
 
 
 def test_utilization_scales_power():
-    full = fp.estimate(job(host_power="0 W"), region="FR", year=2022)
+    full = fp.estimate(job(host_power="0 W", utilization=1.0), region="FR", year=2022)
     half = fp.estimate(job(host_power="0 W", utilization=0.5), region="FR", year=2022)
     assert half.it_energy.m_as("kWh") == pytest.approx(full.it_energy.m_as("kWh") / 2)
 

@@ -303,7 +303,7 @@ def test_workload_profile_matches_the_engine():
     p = LoadProfile.from_workload(job, "2022-07-01T09:00Z")
     engine = fp.estimate(job, region="US-CAL-CISO", year=2022)
     assert p.it_energy.m_as("kWh") == pytest.approx(engine.it_energy.m_as("kWh"))
-    assert p.factors["power"].value.m_as("W") == pytest.approx(700)
+    assert p.factors["power"].value.m_as("W") == pytest.approx(700 * 0.8)
 
 
 # --- accounting -------------------------------------------------------------------------------

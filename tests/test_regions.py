@@ -154,7 +154,7 @@ def test_bad_cfe(cfe):
 
 
 def test_user_price_gives_cost_in_its_currency():
-    job = fp.GpuJob("H100-SXM", gpu_hours="1000 h", host_power="0 W")
+    job = fp.GpuJob("H100-SXM", gpu_hours="1000 h", power="700 W", host_power="0 W")
     r = fp.estimate(job, fp.Site(region="US", pue=1.5, price="0.12 USD/kWh"))
     assert r.cost.m_as("USD") == pytest.approx(1050 * 0.12)
     assert r.to_dict()["results"]["cost"]["unit"] == "USD"

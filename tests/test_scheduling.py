@@ -141,7 +141,7 @@ def test_real_grid_saving_is_reported_against_now():
 def test_schedule_with_a_workload():
     from footprint.workloads.jobs import GpuJob
 
-    job = GpuJob("H100-SXM", count=8, duration="4 h")
+    job = GpuJob("H100-SXM", count=8, duration="4 h", utilization=1.0)
     r = schedule(
         "4 h", job, START, START + pd.Timedelta("24h"), SITE, grid=grid_of(np.full(24, 1e3))
     )

@@ -134,7 +134,7 @@ def test_energy_follows_the_engine_formula():
     r = fp.estimate(run_, fp.Site(region="FR", year=2022))
     hours = 1e24 / (989.4e12 * 0.5) / 3600
     assert r.accelerator_hours.m_as("h") == pytest.approx(hours)
-    assert r.it_energy.m_as("kWh") == pytest.approx(hours * (700 + 150) / 1000)
+    assert r.it_energy.m_as("kWh") == pytest.approx(hours * (700 * 0.8 + 150) / 1000)
     assert r.training_flops.m_as("FLOP") == 1e24
 
 

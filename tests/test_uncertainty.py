@@ -142,8 +142,9 @@ def test_spreads_follow_the_documented_rules() -> None:
     f = r.factors
     assert f["power"].spread.low.m_as("W") == pytest.approx(0.6 * 700)
     assert f["power"].spread.high.m_as("W") == pytest.approx(700)
-    assert f["host_power"].spread.low.m_as("W") == pytest.approx(75)
-    assert f["host_power"].spread.high.m_as("W") == pytest.approx(300)
+    # the server class's bounds (server_classes.csv, baseboard-8)
+    assert f["host_power"].spread.low.m_as("W") == pytest.approx(69)
+    assert f["host_power"].spread.high.m_as("W") == pytest.approx(290)
     assert (f["pue"].spread.low.m_as(""), f["pue"].spread.high.m_as("")) == (1.1, 2.0)
     assert f["wue"].spread.low.m_as("L/kWh") == pytest.approx(0.25 * 1.8)
     assert f["lifetime"].spread.low.m_as("year") == pytest.approx(3)

@@ -205,6 +205,19 @@ def _from_rule(
     )
 
 
+def _bounded(factor: Factor, case: str, bounds: tuple[float, float]) -> Spread:
+    """A spread between ``bounds`` (in the factor's unit) with the rule's distribution."""
+    row = _rule(factor.name, case)
+    unit = factor.value.units
+    value = float(factor.value.magnitude)
+    low, high = min(bounds[0], value), max(bounds[1], value)
+    dataset = factor.dataset.split(", ")[-1] if factor.dataset else TABLE + ".csv"
+    where = factor.extra.get("server_class", case)
+    return Spread(
+        units.Q_(low, unit), units.Q_(high, unit), row["distribution"], f"{dataset}: {where}"
+    )
+
+
 def _published_bounds(factor: Factor) -> tuple[float, float] | None:
     low, high = factor.extra.get("low"), factor.extra.get("high")
     if low is None or high is None or low == high:
@@ -296,12 +309,13 @@ def spread_for(factor: Factor, site: Site | None = None) -> Spread | None:
     if factor.origin == "user":
         return None
     name = factor.name
-    if name == "power":
-        if factor.origin == "default" and factor.extra.get("utilization") is not None:
-            return _from_rule(factor, "tdp-default")
-        return None
-    if name == "host_power":
-        return _from_rule(factor, "default") if factor.origin == "default" else None
+    if name in ("power", "host_power"):
+        if factor.origin != "default":
+            return None
+        bounds = _published_bounds(factor)
+        if bounds is not None:  # the server class's measured range
+            return _bounded(factor, "server-class", bounds)
+        return _from_rule(factor, "default") if name == "host_power" else None
     if name in ("pue", "wue"):
         return _facility_spread(factor) if factor.origin == "dataset" else None
     if name == "ewif":

@@ -12,11 +12,21 @@ from functools import cache
 from typing import Any
 
 from footprint.core import units
-from footprint.core.errors import InputError, UnknownNameError
+from footprint.core.errors import InputError, MissingDataError, UnknownNameError
 from footprint.data import loader as data
 from footprint.data.loader import name_index, optional_float, read_records
 
-__all__ = ["Accelerator", "get_accelerator", "list_accelerators", "normalise_name"]
+__all__ = [
+    "ACTIVITIES",
+    "Accelerator",
+    "Bounded",
+    "ServerClass",
+    "check_activity",
+    "get_accelerator",
+    "list_accelerators",
+    "normalise_name",
+    "server_class",
+]
 
 TABLE = "accelerators"
 
@@ -137,17 +147,96 @@ def list_accelerators(search: str | None = None) -> list[Accelerator]:
     ]
 
 
-#: Host (CPU, memory, network, fans) power counted per accelerator by default: one
-#: 8-accelerator server draws 1.2 kW besides its accelerators, i.e. 150 W each.
-#: Source: EcoLogits LLM inference methodology (SERVER_POWER = 1.2 kW,
-#: SERVER_GPUS = 8; ecologits 0.11.3, MPL-2.0, see datasets/SOURCES.md).
-#: ``host_power="0 W"`` turns the host model off (as model cards do).
-HOST_POWER_PER_ACCELERATOR_W = 1200.0 / 8
+#: What an accelerator is doing: its average draw differs (``server_classes.csv``).
+ACTIVITIES = ("training", "serving")
 
-#: Default average draw as a fraction of TDP. Green Algorithms (Lannelongue et al.
-#: 2021, Adv. Sci. 8, 2100707) defaults its usage factor to 1.0, and model cards
-#: (Llama 2/3/3.1) multiply GPU-hours by TDP; so does footprint unless told otherwise.
-DEFAULT_UTILIZATION = 1.0
+SERVER_TABLE = "server_classes"
+
+
+@dataclass(frozen=True)
+class Bounded:
+    """A central value with its low and high bounds (same unit), and its source."""
+
+    value: float
+    low: float
+    high: float
+    source: str
+
+
+@dataclass(frozen=True)
+class ServerClass:
+    """The server an accelerator sits in: its draw while busy and its host share.
+
+    Rows of ``datasets/server_classes.csv``: the average draw of the accelerator as a
+    fraction of TDP while training and while serving, and the host (CPUs, memory,
+    network, fans) share per accelerator [W], each with bounds and a derivation.
+    """
+
+    name: str
+    form_factors: tuple[str, ...]
+    reference_system: str
+    fractions: dict[str, Bounded]
+    host_w: Bounded
+    derivation: str
+
+    @classmethod
+    def from_record(cls, row: dict[str, str]) -> ServerClass:
+        source = row["source"] + (f" <{row['source_url']}>" if row.get("source_url") else "")
+
+        def bounded(prefix: str, suffix: str = "") -> Bounded:
+            return Bounded(
+                float(row[f"{prefix}{suffix}"]),
+                float(row[f"{prefix}_low{suffix}"] if suffix else row[f"{prefix}_low"]),
+                float(row[f"{prefix}_high{suffix}"] if suffix else row[f"{prefix}_high"]),
+                source,
+            )
+
+        return cls(
+            name=row["server_class"],
+            form_factors=tuple(f.strip() for f in row["form_factors"].split(";")),
+            reference_system=row["reference_system"],
+            fractions={a: bounded(f"{a}_tdp_fraction") for a in ACTIVITIES},
+            host_w=Bounded(
+                float(row["host_w_per_accelerator"]),
+                float(row["host_low_w_per_accelerator"]),
+                float(row["host_high_w_per_accelerator"]),
+                source,
+            ),
+            derivation=row["derivation"],
+        )
+
+
+@cache
+def _server_classes() -> dict[str, ServerClass]:
+    by_form: dict[str, ServerClass] = {}
+    for server in map(ServerClass.from_record, read_records(SERVER_TABLE)):
+        for form in server.form_factors:
+            by_form[form] = server
+    return by_form
+
+
+def server_class(acc: Accelerator) -> ServerClass:
+    """The server class of ``acc`` (by its form factor).
+
+    Raises
+    ------
+    MissingDataError
+        When no class lists the accelerator's form factor (a catalogue error).
+    """
+    hit = _server_classes().get(acc.form_factor)
+    if hit is None:
+        raise MissingDataError(
+            f"{acc.name}: no server class lists form factor {acc.form_factor!r} "
+            f"({SERVER_TABLE}.csv); give power and host_power"
+        )
+    return hit
+
+
+def check_activity(activity: str) -> str:
+    """``activity`` if it is one of :data:`ACTIVITIES`."""
+    if activity not in ACTIVITIES:
+        raise UnknownNameError("activity", str(activity)[:60], list(ACTIVITIES))
+    return activity
 
 
 def accelerator_table(search: str | None = None) -> Any:

@@ -206,6 +206,42 @@ SCHEMAS: dict[str, Schema] = {
             key=("name",),
         ),
         Schema(
+            "server_classes.csv",
+            (
+                text("server_class"),
+                text("form_factors"),
+                number("accelerators_per_server", "", 1, 1000, kind="int"),
+                text("reference_system"),
+                number("system_max_w", "W", 100.0, 1e6, empty=True),
+                number("training_tdp_fraction", "", 0.0, 1.0, low_open=True),
+                number("training_tdp_fraction_low", "", 0.0, 1.0, low_open=True),
+                number("training_tdp_fraction_high", "", 0.0, 1.0, low_open=True),
+                number("serving_tdp_fraction", "", 0.0, 1.0, low_open=True),
+                number("serving_tdp_fraction_low", "", 0.0, 1.0, low_open=True),
+                number("serving_tdp_fraction_high", "", 0.0, 1.0, low_open=True),
+                # a server's non-accelerator draw: tens of watts to a few kW per accelerator
+                number("host_w_per_accelerator", "W", 0.0, 5000.0),
+                number("host_low_w_per_accelerator", "W", 0.0, 5000.0),
+                number("host_high_w_per_accelerator", "W", 0.0, 5000.0),
+                *source_columns("source", "source_url"),
+                text("derivation"),
+            ),
+            key=("server_class",),
+            ordered=(
+                (
+                    "training_tdp_fraction_low",
+                    "training_tdp_fraction",
+                    "training_tdp_fraction_high",
+                ),
+                ("serving_tdp_fraction_low", "serving_tdp_fraction", "serving_tdp_fraction_high"),
+                (
+                    "host_low_w_per_accelerator",
+                    "host_w_per_accelerator",
+                    "host_high_w_per_accelerator",
+                ),
+            ),
+        ),
+        Schema(
             "cloud_region_factors.csv",
             (
                 text("region"),

@@ -16,13 +16,21 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from footprint.catalogues.hardware import DEFAULT_UTILIZATION, Accelerator
+from footprint.catalogues.hardware import Accelerator
 from footprint.core import units
 from footprint.core.errors import InputError, MissingDataError, UnknownNameError
 from footprint.core.provenance import Factor, user_factor
 from footprint.data.loader import optional_float, read_records
 
+#: Draw of an accelerator while a roofline step runs, as a fraction of TDP. Busy time and
+#: idle time are modelled apart (idle at ``IDLE_POWER_FRACTION`` in the fleet model), and
+#: decoding at batch draws close to TDP: the roofline at TDP x 1.0 lands inside ML.ENERGY's
+#: measured energy per token on H100 and A100 (``tests/test_inference.py``). The server
+#: classes' ``serving_tdp_fraction`` is the average over serving hours, gaps included.
+BUSY_DRAW = 1.0
+
 __all__ = [
+    "BUSY_DRAW",
     "ENERGY_MODELS",
     "PRECISIONS",
     "ECOLOGITS_SOURCE",
@@ -530,11 +538,11 @@ def roofline_profile(
         tdp = accelerator_tdp(acc, "power")
         busy = Factor(
             name="busy_power",
-            value=tdp * DEFAULT_UTILIZATION,
+            value=tdp * BUSY_DRAW,
             origin="default",
             source=tdp_source(acc),
             dataset="accelerators.csv",
-            note=f"TDP x {DEFAULT_UTILIZATION:g}: the accelerators' draw while serving",
+            note=f"TDP x {BUSY_DRAW:g}: the accelerators' draw while a batch decodes",
         )
     Q_ = units.Q_
     factors = {

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from footprint.catalogues.hardware import HOST_POWER_PER_ACCELERATOR_W, Accelerator
+from footprint.catalogues.hardware import Accelerator
 from footprint.catalogues.models import LlmModel
 from footprint.core import units
 from footprint.core.errors import InputError
@@ -27,7 +27,7 @@ from footprint.workloads.energy_models import (
     fraction_factor,
     tdp_source,
 )
-from footprint.workloads.jobs import Load
+from footprint.workloads.jobs import Load, default_host
 
 __all__ = [
     "DEFAULT_FLEET_UTILIZATION",
@@ -234,7 +234,8 @@ def idle_power_factor(r: dict[str, Any], acc: Accelerator) -> Factor:
 
 
 def host_power_factor(r: dict[str, Any]) -> Factor:
-    """Host draw per accelerator: none for a preset, ``host_power`` as given, else EcoLogits'."""
+    """Host draw per accelerator: none for a preset, ``host_power`` as given, else the
+    server class's (``server_classes.csv``)."""
     if r["kind"] == "preset":
         return Factor(
             name="host_power",
@@ -245,10 +246,7 @@ def host_power_factor(r: dict[str, Any]) -> Factor:
         )
     if "host_power" in r:
         return user_factor("host_power", r["host_power"], "host_power")
-    return Factor(
-        name="host_power",
-        value=units.Q_(HOST_POWER_PER_ACCELERATOR_W, "W"),
-        origin="default",
-        source="EcoLogits methodology: 1.2 kW per 8-accelerator server, excluding accelerators",
-        note="over busy and idle hours alike; '0 W' turns it off",
+    host = default_host(r["accelerator"])
+    return replace(
+        host, note=host.note.replace("; '0 W'", ", over busy and idle hours alike; '0 W'")
     )

@@ -22,7 +22,7 @@ Energy models (``energy_model=``, checked against :data:`ENERGY_MODELS`)
     :data:`ECOLOGITS_GPU_ENERGY_ALPHA` ... :data:`ECOLOGITS_LATENCY_GAMMA`. The request's
     GPU energy is GPUs x output tokens x per-token energy; it occupies its replica for
     generation time / B. The host (1.2 kW per 8-GPU server,
-    :data:`footprint.catalogues.hardware.HOST_POWER_PER_ACCELERATOR_W`) counts over that share, as
+    the server class's host share, ``server_classes.csv``) counts over that share, as
     in EcoLogits. Assumptions: H100-class hardware (the fit is applied unchanged to other
     accelerators, noted), input tokens cost nothing (the fit has no prompt term; EcoLogits
     issue #183), precision changes only the GPU count, not the per-token energy.

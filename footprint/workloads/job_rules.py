@@ -10,7 +10,7 @@ rule rejects its rows with the rule's reason code and message):
 - utilization is a fraction of TDP in (0, 1];
 - power and utilization are not both given;
 - the draw is the power given, else TDP x utilization (default
-  :data:`footprint.catalogues.hardware.DEFAULT_UTILIZATION`); an accelerator without a TDP needs a
+  the measured average of the accelerator's server class); an accelerator without a TDP needs a
   power.
 
 Each rule returns :class:`Violation` s: the rows that break it, a reason code and a message
@@ -137,7 +137,7 @@ def draw(
     utilization: Any,
     utilization_given: Any,
     tdp_w: Any,
-    default_utilization: float,
+    default_utilization: Any,
 ) -> tuple[Any, Any, Any]:
     """Average draw per accelerator [W]: the power given, else TDP x utilization.
 

@@ -7,32 +7,30 @@ all of them.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from footprint.catalogues.hardware import (
-    DEFAULT_UTILIZATION,
-    HOST_POWER_PER_ACCELERATOR_W,
     Accelerator,
+    check_activity,
     get_accelerator,
+    server_class,
 )
 from footprint.core import units
 from footprint.core.errors import InputError
-from footprint.core.provenance import Factor, Origin, user_factor
+from footprint.core.provenance import Factor, user_factor
 from footprint.workloads.job_rules import (
     NO_TDP,
     check_count,
     check_hours_inputs,
     check_power_inputs,
     check_utilization,
-    draw,
     raise_first,
 )
 
-__all__ = ["GpuJob", "Load", "Workload", "power_factors"]
+__all__ = ["GpuJob", "Load", "Workload", "default_host", "default_power", "power_factors"]
 
 
 @dataclass(frozen=True)
@@ -102,11 +100,16 @@ class GpuJob:
     duration : Quantity, str or float, optional
         Wall-clock time [h]; bare numbers are hours ("3.5 months" works).
     utilization : float, optional
-        Average draw as a fraction of TDP, in (0, 1]; default 1.0.
+        Average draw as a fraction of TDP, in (0, 1]; default: the measured average of
+        the accelerator's server class for ``activity`` (``server_classes.csv``).
     power : Quantity, str or float, optional
         Average draw per accelerator [W]; replaces TDP x utilization.
     host_power : Quantity, str or float, optional
-        Host share per accelerator [W]; default 150 W, "0 W" turns it off.
+        Host share per accelerator [W]; default: the server class's average (150 W on an
+        8-GPU baseboard), "0 W" turns it off.
+    activity : {"training", "serving"}
+        What the accelerators do, which sets the default draw (training: busy and
+        synchronised; serving: production inference).
     """
 
     accelerator: str
@@ -116,11 +119,13 @@ class GpuJob:
     utilization: float | None = None
     power: Any = None
     host_power: Any = None
+    activity: str = "training"
     _resolved: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # the rules of footprint.workloads.job_rules, on a column of one row (batch: on its rows)
         resolved = self._resolved
+        check_activity(self.activity)
         resolved["accelerator"] = get_accelerator(self.accelerator)
         resolved["accelerator_hours"] = self._accelerator_hours()
         if self.utilization is not None:
@@ -171,8 +176,63 @@ class GpuJob:
             value = getattr(self, key)
             if value is not None:
                 out[key] = str(value)
+        if self.activity != "training":
+            out["activity"] = self.activity
         out["accelerator_hours"] = f"{self.accelerator_hours.m:g} h"
         return out
+
+
+def default_power(acc: Accelerator, activity: str = "training") -> Factor:
+    """The average draw of ``acc`` while doing ``activity``: TDP x the measured fraction of
+    its server class (``server_classes.csv``), with the class's bounds for ranges.
+
+    Raises
+    ------
+    InputError
+        When the catalogue has no TDP for ``acc`` (give a power).
+    """
+    if acc.tdp is None:
+        raise InputError(NO_TDP.format(value=acc.name))
+    server = server_class(acc)
+    share = server.fractions[check_activity(activity)]
+    tdp_w = float(acc.tdp.m_as("W"))
+    return Factor(
+        name="power",
+        value=units.Q_(tdp_w * share.value, "W"),
+        origin="default",
+        source=f"TDP: {acc.source}; draw while {activity}: {share.source}",
+        dataset="accelerators.csv, server_classes.csv",
+        note=(
+            f"TDP {tdp_w:g} W x {share.value:g}, the measured average draw while {activity} "
+            f"({server.name} server class; range {share.low:g}-{share.high:g} x TDP)"
+        ),
+        extra={
+            "accelerator": acc.name,
+            "utilization": share.value,
+            "server_class": server.name,
+            "low": tdp_w * share.low,
+            "high": tdp_w * share.high,
+        },
+    )
+
+
+def default_host(acc: Accelerator) -> Factor:
+    """The host share per accelerator of ``acc``'s server class, with its bounds."""
+    server = server_class(acc)
+    host = server.host_w
+    return Factor(
+        name="host_power",
+        value=units.Q_(host.value, "W"),
+        origin="default",
+        source=host.source,
+        dataset="server_classes.csv",
+        note=(
+            f"host CPUs, memory, network and fans: {host.value:g} W per accelerator "
+            f"({server.name} server class; range {host.low:g}-{host.high:g} W); "
+            "'0 W' turns it off"
+        ),
+        extra={"server_class": server.name, "low": host.low, "high": host.high},
+    )
 
 
 def power_factors(job: GpuJob) -> tuple[Factor, Factor]:
@@ -181,41 +241,23 @@ def power_factors(job: GpuJob) -> tuple[Factor, Factor]:
     resolved = job._resolved
     if "power" in resolved:
         power = user_factor("power", resolved["power"].to("W"), "power")
+    elif job.utilization is None:
+        power = default_power(acc, job.activity)
     else:
-        tdp_w = math.nan if acc.tdp is None else float(acc.tdp.m_as("W"))
-        given = job.utilization is not None
-        _, used, no_tdp = draw(
-            math.nan,
-            _column(False),
-            _column(math.nan if job.utilization is None else float(job.utilization)),
-            _column(given),
-            _column(tdp_w),
-            DEFAULT_UTILIZATION,
-        )
-        if no_tdp[0]:
+        if acc.tdp is None:
             raise InputError(NO_TDP.format(value=acc.name))
-        util = float(used[0])
-        origin: Origin = "default" if job.utilization is None else "derived"
-        note = f"TDP {acc.tdp.m:g} W x utilization {util:g}" + (
-            " (default: Green Algorithms usage factor 1.0)" if job.utilization is None else ""
-        )
+        util = float(job.utilization)
         power = Factor(
             name="power",
             value=(acc.tdp * util).to("W"),
-            origin=origin,
+            origin="derived",
             source=f"TDP: {acc.source}" + (f" <{acc.source_url}>" if acc.source_url else ""),
             dataset="accelerators.csv",
-            note=note,
+            note=f"TDP {acc.tdp.m:g} W x utilization {util:g}",
             extra={"accelerator": acc.name, "utilization": util},
         )
     if "host_power" in resolved:
         host = user_factor("host_power", resolved["host_power"].to("W"), "host_power")
     else:
-        host = Factor(
-            name="host_power",
-            value=units.Q_(HOST_POWER_PER_ACCELERATOR_W, "W"),
-            origin="default",
-            source="EcoLogits methodology: 1.2 kW per 8-accelerator server, excluding accelerators",
-            note="host CPU, memory and network share per accelerator; '0 W' turns it off",
-        )
+        host = default_host(acc)
     return power, host

@@ -55,19 +55,30 @@ COLUMNS = [
 STATIC_ROWS: list[dict[str, object]] = [
     {
         "factor": "power",
-        "case": "tdp-default",
+        "case": "server-class",
         "distribution": "triangular",
-        "basis": "relative",
-        "low": 0.6,
-        "high": 1.0,
-        "unit": "",
-        "source": "Morrison et al. 2025, 'Holistically Evaluating the Environmental Impact of "
-        "Creating Language Models', arXiv:2503.05804 (sec. 4.3: training power swings between "
-        "about 15% and 85% of the GPUs' maximum); Green Algorithms usage factor 1.0 (central)",
-        "justification": "Average draw as TDP x 1.0 (the default) is the ceiling of sustained "
-        "draw, so the range lies below it. The floor 0.6 x TDP is a documented assumption for "
-        "a busy accelerator averaged over a job; lower averages exist for idle-heavy jobs "
-        "(give --utilization or --power then).",
+        "basis": "data",
+        "low": "",
+        "high": "",
+        "unit": "W",
+        "source": "server_classes.csv (training_tdp_fraction_low/high and "
+        "serving_tdp_fraction_low/high of the accelerator's server class) x TDP",
+        "justification": "The measured average draw while training or serving is the mode; "
+        "the class's bounds (e.g. 0.6-1.0 x TDP while training: idle-heavy jobs to the TDP "
+        "cap) are the range. A power or utilization the user gives is exact.",
+    },
+    {
+        "factor": "host_power",
+        "case": "server-class",
+        "distribution": "triangular",
+        "basis": "data",
+        "low": "",
+        "high": "",
+        "unit": "W",
+        "source": "server_classes.csv (host_low_w_per_accelerator, "
+        "host_high_w_per_accelerator of the accelerator's server class)",
+        "justification": "The class's average host share is the mode; its bounds (lean "
+        "hosts with idle CPUs to half the non-accelerator maximum of a DGX H100) the range.",
     },
     {
         "factor": "host_power",
@@ -80,9 +91,9 @@ STATIC_ROWS: list[dict[str, object]] = [
         "source": "EcoLogits 0.11.3 (1.2 kW per 8-GPU server, central); NVIDIA DGX H100 "
         "user guide (10.2 kW maximum system power with 8 x 700 W GPUs: up to 575 W per GPU "
         "besides the GPUs at peak)",
-        "justification": "The 150 W central host share is an average; a DGX H100 at its "
-        "maximum leaves 575 W per GPU for CPUs, memory, NICs and fans, so 2x covers busy "
-        "hosts; 0.5x covers lean hosts with idle CPUs. Documented spread.",
+        "justification": "A host share without a server class's bounds (e.g. a workload "
+        "model's own): 0.5x covers lean hosts with idle CPUs, 2x busy hosts. Documented "
+        "spread.",
     },
     {
         "factor": "pue",

@@ -31,7 +31,7 @@ from footprint.analyses.batch.options import (
 from footprint.analyses.batch.readers import Source
 from footprint.analyses.hourly import hourly_grid, zone_for_region
 from footprint.catalogues.embodied import Embodied, embodied_factors
-from footprint.catalogues.hardware import HOST_POWER_PER_ACCELERATOR_W, get_accelerator
+from footprint.catalogues.hardware import get_accelerator, server_class
 from footprint.core import units
 from footprint.core.errors import FootprintError, InputError, MissingDataError, UnknownNameError
 from footprint.places.hourly_time import window_sum
@@ -49,7 +49,7 @@ class _Defaults:
     year: int | None
     power_w: float | None
     utilization: float | None
-    host_power_w: float
+    host_power_w: float | None  # None: each accelerator's server class
     site: dict[str, Any]
     embodied: Any = None
     hourly: bool = False
@@ -281,7 +281,7 @@ def _check_defaults(options: BatchOptions) -> _Defaults:
         raise_first(check_utilization(np.array([util]), np.array([True]))[1], util)
     raise_first(check_power_inputs(np.array([power_w is not None]), np.array([util is not None])))
 
-    host_w = HOST_POWER_PER_ACCELERATOR_W
+    host_w = None  # each row's server class
     if options.host_power is not None:
         host_w = float(
             units.parse_quantity(options.host_power, "power", "W", "host_power").to("W").m
@@ -309,7 +309,7 @@ def _check_defaults(options: BatchOptions) -> _Defaults:
         year=options.year,
         power_w=power_w,
         utilization=util,
-        host_power_w=float(host_w),
+        host_power_w=host_w,
         site=site,
         embodied=embodied,
         hourly=_check_hourly(options),
@@ -413,7 +413,7 @@ class Resolver:
         self.embodied_kwargs = embodied
         self._embodied_spec: Any = None
         self._sites: dict[tuple[Any, ...], SiteInfo | tuple[str, str]] = {}
-        self._accelerators: dict[str, tuple[str, float] | tuple[str, str]] = {}
+        self._accelerators: dict[str, tuple[str, float, float, float] | tuple[str, str]] = {}
         self._embodied: dict[str, dict[str, float] | str] = {}
         self._hourly_zones: dict[str, str | None] = {}
         self._curves: dict[tuple[str, int, int], HourlyCurve | tuple[str, str]] = {}
@@ -430,8 +430,9 @@ class Resolver:
         self.__dict__.update(state)
         self._lock = threading.Lock()
 
-    def accelerator(self, name: str) -> tuple[str, float] | tuple[str, str]:
-        """(canonical name, TDP in W or NaN), or ("unknown_accelerator", message)."""
+    def accelerator(self, name: str) -> tuple[str, float, float, float] | tuple[str, str]:
+        """(canonical name, TDP in W or NaN, default draw as a fraction of TDP, default host
+        share in W), or ("unknown_accelerator", message)."""
 
         with self._lock:
             hit = self._accelerators.get(name)
@@ -439,7 +440,9 @@ class Resolver:
                 try:
                     acc = get_accelerator(name)
                     tdp = float(acc.tdp.m_as("W")) if acc.tdp is not None else math.nan
-                    hit = (acc.name, tdp)
+                    server = server_class(acc)
+                    fraction = server.fractions["training"].value
+                    hit = (acc.name, tdp, fraction, server.host_w.value)
                 except UnknownNameError as exc:
                     hit = ("unknown_accelerator", str(exc))
                 self._accelerators[name] = hit

@@ -29,7 +29,6 @@ from footprint.analyses.batch.cells import (
 from footprint.analyses.batch.options import DURATION_TOLERANCE_S, MAX_HOURLY_SPAN_H
 from footprint.analyses.batch.plan import Plan, Resolver, SiteInfo
 from footprint.analyses.batch.readers import RawChunk
-from footprint.catalogues.hardware import DEFAULT_UTILIZATION
 from footprint.workloads.job_rules import (
     MAX_COUNT,
     NO_TDP,
@@ -128,6 +127,8 @@ class Accelerators:
     codes: np.ndarray  # into names; -1 when unresolved
     names: list[str]  # canonical names, distinct
     tdp: np.ndarray  # per row [W], NaN when unknown
+    fraction: np.ndarray  # per row: default draw as a fraction of TDP (server class)
+    host: np.ndarray  # per row [W]: default host share (server class)
     embodied: dict[str, np.ndarray]  # keyword arguments of account() per row, when counted
 
     @property
@@ -153,13 +154,16 @@ def chunk_accelerators(c: Chunk, part: _PartitionFill, gpu_type: Coded | None) -
     m = len(names.values)
     canon: list[str | None] = [None] * m
     tdp = np.full(m + 1, np.nan)
+    fraction = np.full(m + 1, np.nan)
+    host = np.full(m + 1, np.nan)
     error = np.full(m + 1, None, dtype=object)
     for i, name in enumerate(names.values):
         hit = c.resolver.accelerator(name)
-        if hit[0] == "unknown_accelerator":
+        if len(hit) == 2:
             error[i] = hit[1]
         else:
-            canon[i], tdp[i] = str(hit[0]), float(hit[1])
+            canon[i] = str(hit[0])
+            tdp[i], fraction[i], host[i] = hit[1], hit[2], hit[3]
     codes = np.where(names.codes < 0, m, names.codes)
     missing = names.empty
     unknown_partition = part.unknown if part.unknown is not None else c.zeros()
@@ -201,7 +205,9 @@ def chunk_accelerators(c: Chunk, part: _PartitionFill, gpu_type: Coded | None) -
         at = np.where(row_codes < 0, len(cnames), row_codes)
         embodied = {k: table[j][at] for j, k in enumerate(keys)}
         c.rej.add(~isnone(problem)[at], "missing_data", problem[at])
-    return Accelerators(row_codes, [str(x) for x in cnames], tdp[codes], embodied)
+    return Accelerators(
+        row_codes, [str(x) for x in cnames], tdp[codes], fraction[codes], host[codes], embodied
+    )
 
 
 def _reject_partition(c: Chunk, mask: np.ndarray) -> None:
@@ -372,7 +378,7 @@ def chunk_powers(c: Chunk, acc: Accelerators) -> tuple[np.ndarray, np.ndarray, n
         use_default = ~power_given & ~util_given
         power = np.where(use_default, d.power_w, power)
         power_given = power_given | use_default
-    default_util = d.utilization if d.utilization is not None else DEFAULT_UTILIZATION
+    default_util = d.utilization if d.utilization is not None else acc.fraction
     power, used_util, no_tdp = draw(power, power_given, util, util_given, acc.tdp, default_util)
     rej.add_per_value(
         no_tdp & acc.resolved,
@@ -382,7 +388,7 @@ def chunk_powers(c: Chunk, acc: Accelerators) -> tuple[np.ndarray, np.ndarray, n
         ],
         lambda a: NO_TDP.format(value=a),
     )
-    host = np.full(c.n, d.host_power_w)
+    host = acc.host.copy() if d.host_power_w is None else np.full(c.n, d.host_power_w)
     if "host_power" in src:
         q = quantity_column(c.raw[src["host_power"]], "power", "W", "W", "host_power")
         rej.add(q.bad, "bad_power", q.messages)

@@ -250,12 +250,16 @@ def base_notes(plan: Plan) -> list[str]:
         util = (
             f"{d.utilization:g}"
             if d.utilization is not None
-            else "1.0 (Green Algorithms usage factor)"
+            else "of the accelerator's server class while training (server_classes.csv)"
         )
         power = f"power: TDP x utilization {util} unless a row gives power or utilization"
-    host = f"host_power: {d.host_power_w:g} W per accelerator unless a row gives host_power"
-    if d.host_power_w == 150.0:
-        host += " (EcoLogits: 1.2 kW per 8-accelerator server)"
+    if d.host_power_w is not None:
+        host = f"host_power: {d.host_power_w:g} W per accelerator unless a row gives host_power"
+    else:
+        host = (
+            "host_power: the accelerator's server class (server_classes.csv; 150 W on an "
+            "8-GPU baseboard) unless a row gives host_power"
+        )
     year = "year: a row's year cell, else " + (
         f"{d.year} (--year)"
         if d.year is not None

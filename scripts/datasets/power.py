@@ -1,0 +1,208 @@
+"""Power while running: average accelerator draw and host share, per server class.
+
+Writes ``datasets/server_classes.csv``: one row per class of server an accelerator sits in
+(an 8-way SXM/OAM baseboard, a rack of superchips, a PCIe server, a TPU host, an AWS
+accelerator instance). An accelerator belongs to the class listing its ``form_factor``
+(``accelerators.csv``). Each row gives
+
+- the average draw of an accelerator as a fraction of its TDP while **training** (a busy,
+  synchronised job) and while **serving** (production inference with batching, idle gaps
+  and headroom), each with a low and high bound;
+- the average **host** share per accelerator [W]: CPUs, memory, network, storage and fans
+  of the server, without the accelerators, with a low and high bound;
+- the reference system and its rated maximum power, where a vendor publishes one, as a
+  ceiling check.
+
+The figures are published measurements and vendor specifications, cited in each row's
+``source`` and explained in its ``derivation``; ``datasets/SOURCES.md`` repeats the
+derivation. No raw file feeds this table: every number is a fact from a paper or a
+specification, typed here with its citation.
+
+References
+----------
+Patterson, D. et al. (2021). Carbon Emissions and Large Neural Network Training.
+arXiv:2104.10350, Table 4 (measured average system power per processor, host included).
+Luccioni, A.S., Viguier, S., Ligozat, A.-L. (2022). Estimating the Carbon Footprint of
+BLOOM. arXiv:2211.02001.
+Morrison, J. et al. (2025). Holistically Evaluating the Environmental Impact of Creating
+Language Models. arXiv:2503.05804 (sec. 4.3, GPU power during training).
+Elsworth, C. et al. (2025). Measuring the environmental impact of delivering AI at Google
+Scale. arXiv:2508.15734.
+EcoLogits 0.11.3 methodology (MPL-2.0): 1.2 kW per 8-GPU server besides the GPUs.
+NVIDIA DGX-1, DGX A100, DGX H100 and DGX B200 user guides (maximum system power).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from datasets._common import write_csv
+
+COLUMNS = [
+    "server_class",
+    "form_factors",
+    "accelerators_per_server",
+    "reference_system",
+    "system_max_w",
+    "training_tdp_fraction",
+    "training_tdp_fraction_low",
+    "training_tdp_fraction_high",
+    "serving_tdp_fraction",
+    "serving_tdp_fraction_low",
+    "serving_tdp_fraction_high",
+    "host_w_per_accelerator",
+    "host_low_w_per_accelerator",
+    "host_high_w_per_accelerator",
+    "source",
+    "source_url",
+    "derivation",
+]
+
+#: Training draw of a GPU-class accelerator, fraction of TDP (central, low, high).
+#: Patterson et al. 2021 (Table 4) measured 330 W per V100 (TDP 300 W) for GPT-3 with the
+#: host share included; with the host at the class's share (69 W, below) the GPUs drew
+#: about 261 W = 0.87 x TDP. Morrison et al. 2025 measured OLMo training swinging between
+#: about 15% and 85% of maximum GPU power (checkpointing, data loading and evaluation pull
+#: the average down). Central 0.8; low 0.6 (idle-heavy jobs); high 1.0 (TDP is the cap).
+_TRAINING_GPU = (0.8, 0.6, 1.0)
+#: Serving draw, fraction of TDP. Production serving runs below training draw: batches
+#: vary, decode is memory-bound and capacity is held for peaks (Elsworth et al. 2025 count
+#: idle machines as 10% of energy, active accelerators 58%). Central 0.6, 0.3-0.9.
+_SERVING_GPU = (0.6, 0.3, 0.9)
+
+_ECOLOGITS = "EcoLogits 0.11.3 methodology (MPL-2.0): server 1.2 kW per 8 GPUs besides the GPUs"
+_ECOLOGITS_URL = "https://ecologits.ai/latest/methodology/llm_inference/"
+
+_ROWS = [
+    {
+        "server_class": "baseboard-8",
+        "form_factors": "SXM;SXM2;SXM4;SXM5;OAM",
+        "accelerators_per_server": 8,
+        "reference_system": "NVIDIA DGX H100 (8 x H100 SXM5, 700 W each)",
+        "system_max_w": 10200,
+        "training": _TRAINING_GPU,
+        "serving": _SERVING_GPU,
+        "host": (150, 69, 290),
+        "source": (
+            f"{_ECOLOGITS}; NVIDIA DGX user guides (DGX-1 3.5 kW, DGX A100 6.5 kW, DGX H100 "
+            "10.2 kW maximum system power); Patterson et al. 2021, arXiv:2104.10350 Table 4 "
+            "(GPT-3: 330 W per V100 measured, host included); Morrison et al. 2025, "
+            "arXiv:2503.05804 sec. 4.3"
+        ),
+        "source_url": _ECOLOGITS_URL,
+        "derivation": (
+            "Host: EcoLogits' 1.2 kW per 8-GPU server = 150 W per accelerator (central). "
+            "Bounds: half the non-accelerator maximum of the reference systems per "
+            "accelerator, DGX-1 (3,500 - 8 x 300) / 8 / 2 = 69 W (low) to DGX H100 "
+            "(10,200 - 8 x 700) / 8 / 2 = 288 W (high, rounded to 290). Training draw "
+            "0.8 x TDP (0.6-1.0): Patterson's GPT-3 measurement (330 W per V100 with "
+            "host) leaves about 261 W = 0.87 x TDP for the GPU at the low host share; "
+            "Morrison et al. measured 15-85% of maximum during OLMo training. Serving "
+            "0.6 x TDP (0.3-0.9): below training draw (memory-bound decode, varying "
+            "batches, capacity held for peaks)."
+        ),
+    },
+    {
+        "server_class": "superchip-rack",
+        "form_factors": "Superchip",
+        "accelerators_per_server": 72,
+        "reference_system": "NVIDIA GB200 NVL72 (36 Grace CPUs, 72 Blackwell GPUs)",
+        "system_max_w": "",
+        "training": _TRAINING_GPU,
+        "serving": _SERVING_GPU,
+        "host": (150, 69, 290),
+        "source": _ECOLOGITS,
+        "source_url": _ECOLOGITS_URL,
+        "derivation": (
+            "No published average for superchip racks: the GPU server class (baseboard-8) "
+            "host share and draw fractions are used, with its bounds; the superchip TDP in "
+            "accelerators.csv already counts the Grace CPU's share of the module."
+        ),
+    },
+    {
+        "server_class": "pcie-server",
+        "form_factors": "PCIe",
+        "accelerators_per_server": 4,
+        "reference_system": "two-socket server with 4-8 PCIe accelerators",
+        "system_max_w": "",
+        "training": _TRAINING_GPU,
+        "serving": _SERVING_GPU,
+        "host": (150, 50, 300),
+        "source": _ECOLOGITS,
+        "source_url": _ECOLOGITS_URL,
+        "derivation": (
+            "EcoLogits' 150 W per accelerator (central). PCIe servers hold 2-8 cards: the "
+            "host's share per card ranges from about 50 W (8 cards, idle CPUs) to 300 W "
+            "(2-4 cards behind busy CPUs); documented assumption."
+        ),
+    },
+    {
+        "server_class": "tpu-host",
+        "form_factors": "Cloud TPU chip",
+        "accelerators_per_server": 4,
+        "reference_system": "Cloud TPU VM host (4 chips per host)",
+        "system_max_w": "",
+        "training": (0.8, 0.6, 1.0),
+        "serving": _SERVING_GPU,
+        "host": (110, 55, 220),
+        "source": (
+            "Patterson et al. 2021, arXiv:2104.10350 Table 4 (T5, Meena, GShard, Switch on "
+            "TPU v3: 245-310 W per chip measured, host included); Elsworth et al. 2025, "
+            "arXiv:2508.15734 (host CPU and DRAM 25% beside active accelerators 58% of "
+            "a Gemini prompt's energy)"
+        ),
+        "source_url": "https://arxiv.org/abs/2104.10350",
+        "derivation": (
+            "Host 110 W per chip (55-220): Google's serving split puts host CPU and DRAM at "
+            "25/58 = 0.43 of accelerator energy; for a TPU v3 drawing 0.8 x 220 W = 176 W "
+            "that is 76 W, and Patterson's 245-310 W per chip with host leaves 69-134 W "
+            "beside it: central 110 W, bounds halved and doubled. Draw fractions as GPUs."
+        ),
+    },
+    {
+        "server_class": "asic-instance",
+        "form_factors": "Cloud ASIC chip",
+        "accelerators_per_server": 16,
+        "reference_system": "AWS Trainium / Inferentia instance (up to 16 chips)",
+        "system_max_w": "",
+        "training": _TRAINING_GPU,
+        "serving": _SERVING_GPU,
+        "host": (150, 50, 300),
+        "source": _ECOLOGITS,
+        "source_url": _ECOLOGITS_URL,
+        "derivation": (
+            "No published host figure for AWS accelerator instances: the PCIe server "
+            "class's host share and bounds, and the GPU draw fractions, are used."
+        ),
+    },
+]
+
+
+def build_server_classes() -> pd.DataFrame:
+    """The curated rows above, flattened into the table's columns."""
+    rows = []
+    for r in _ROWS:
+        row = {k: v for k, v in r.items() if k not in ("training", "serving", "host")}
+        for activity in ("training", "serving"):
+            central, low, high = r[activity]  # type: ignore[misc]
+            row[f"{activity}_tdp_fraction"] = central
+            row[f"{activity}_tdp_fraction_low"] = low
+            row[f"{activity}_tdp_fraction_high"] = high
+        central, low, high = r["host"]  # type: ignore[misc]
+        row["host_w_per_accelerator"] = central
+        row["host_low_w_per_accelerator"] = low
+        row["host_high_w_per_accelerator"] = high
+        rows.append(row)
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    forms = [f for cell in df.form_factors for f in cell.split(";")]
+    if len(forms) != len(set(forms)):
+        raise ValueError("a form factor belongs to two server classes")
+    return df
+
+
+def build(sources: Path, out: Path) -> list[Path]:
+    """Write ``server_classes.csv`` (no raw source file is read)."""
+    del sources
+    return [write_csv(build_server_classes(), out / "server_classes.csv")]

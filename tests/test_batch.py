@@ -534,9 +534,9 @@ def test_each_site_is_resolved_once(monkeypatch) -> None:
     calls = []
     real = footprint.places.site.site_factors
 
-    def counting(site):
+    def counting(site, scale=None):
         calls.append((site.region, site.year, site.operator))
-        return real(site)
+        return real(site, scale)
 
     monkeypatch.setattr(footprint.analyses.batch.plan, "site_factors", counting)
     n = 2000

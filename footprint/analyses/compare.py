@@ -45,6 +45,7 @@ from footprint.core import units
 from footprint.core.accounting import EMBODIED_KEYS
 from footprint.core.errors import InputError, MissingDataError, UnknownNameError
 from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
+from footprint.places.facility import Scale
 from footprint.places.grid import intensity_years
 from footprint.places.regions import resolve_region, select_locations
 from footprint.places.site import Site, site_factors
@@ -188,7 +189,11 @@ def _locations(
 
 
 def _zone_factors(
-    locations: Sequence[Location], template: Site, explicit: bool, notes: list[str]
+    locations: Sequence[Location],
+    template: Site,
+    explicit: bool,
+    notes: list[str],
+    scale: Scale | None = None,
 ) -> list[_Zone]:
 
     zones: list[_Zone] = []
@@ -196,7 +201,7 @@ def _zone_factors(
     per_zone: list[tuple[str, str]] = []
     for loc in locations:
         try:
-            sf = site_factors(replace(template, region=loc.id))
+            sf = site_factors(replace(template, region=loc.id), scale)
         except MissingDataError as exc:
             if explicit:
                 raise MissingDataError(f"{loc.id}: {exc}") from None
@@ -393,15 +398,21 @@ def compare(
         raise InputError(
             f"site: give one Site, or one per workload ({len(items)}), got {len(sites)}"
         )
-    templates: list[Site] = []  # the distinct templates, in order of first use
+    # the distinct (site, facility class of the workload's scale), in order of first use
+    templates: list[tuple[Site, str | None]] = []
+    scales: list[Any] = []
     which: list[int] = []  # template of each workload
-    for s in sites * (len(items) if len(sites) == 1 else 1):
-        t = _template(s, year, strict_year)
+    for s, load in zip(sites * (len(items) if len(sites) == 1 else 1), loads, strict=True):
+        t = (_template(s, year, strict_year), load.scale.facility_class)
         if t not in templates:
             templates.append(t)
+            scales.append(load.scale)
         which.append(templates.index(t))
     locations, explicit = _locations(regions, kind, provider, country, notes)
-    per_template = [_zone_factors(locations, t, explicit, notes) for t in templates]
+    per_template = [
+        _zone_factors(locations, t, explicit, notes, scale)
+        for (t, _), scale in zip(templates, scales, strict=True)
+    ]
     notes[:] = list(dict.fromkeys(notes))  # the same note from several templates once
     common = set.intersection(*({z.location.id for z in zs} for zs in per_template))
     per_template = [[z for z in zs if z.location.id in common] for zs in per_template]
@@ -496,7 +507,7 @@ def compare(
             "metric": metric,
             "notes": notes + _workload_notes(loads, embs, embodied is False),
             "sources": _sources([z for zs in per_template for z in zs], loads, embs),
-            "year": templates[0].year,
+            "year": templates[0][0].year,
         }
     )
     df = sort_comparison(df, sort or metric, ascending)

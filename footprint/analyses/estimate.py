@@ -89,8 +89,8 @@ def estimate(
     if not isinstance(job, Workload):
         raise InputError(f"job: expected a workload such as GpuJob, got {type(job).__name__}")
     site = _site(site, region, year, boundary)
-    sf = site_factors(site)
     load = job.load()
+    sf = site_factors(site, load.scale)
     emb = embodied_of(embodied, job, load)
     result = evaluate(LoadTable.of(load, emb), SiteTable.of(sf))
     factors = {"power": load.power, "host_power": load.host_power, **load.extra_factors}

@@ -343,7 +343,8 @@ def account_hourly(
     rows, more = series.at(profile.hours)
     notes += more
 
-    sf: SiteFactors = site_factors(annual_site(site, zone, series.year))
+    scale = None if profile.workload is None else profile.workload.load().scale
+    sf: SiteFactors = site_factors(annual_site(site, zone, series.year), scale)
     notes += [n for n in sf.notes if n not in notes]
     if site is not None and site.intensity is not None:
         notes.append(

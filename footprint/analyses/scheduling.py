@@ -41,6 +41,7 @@ from footprint.core import units
 from footprint.core.errors import InputError
 from footprint.core.provenance import Factor
 from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
+from footprint.places.facility import Scale
 from footprint.places.hourly_time import window_sum
 from footprint.places.site import site_factors
 
@@ -109,8 +110,11 @@ class Schedule(Footprint):
         return out
 
 
-def _it_power_kw(power: Any, duration_h: float) -> tuple[float, dict[str, Factor], dict[str, str]]:
-    """IT power [kW] from a power quantity or a workload run over ``duration_h``."""
+def _it_power_kw(
+    power: Any, duration_h: float
+) -> tuple[float, dict[str, Factor], dict[str, str], Scale | None]:
+    """IT power [kW] from a power quantity or a workload run over ``duration_h``, and the
+    workload's scale (``None`` for a power)."""
     if hasattr(power, "load"):
         if not callable(power.load):
             raise InputError(f"power: expected a power or a workload, got {type(power).__name__}")
@@ -121,9 +125,9 @@ def _it_power_kw(power: Any, duration_h: float) -> tuple[float, dict[str, Factor
             / 1000.0
         )
         factors = {"power": load.power, "host_power": load.host_power, **load.extra_factors}
-        return kwh / duration_h, factors, dict(load.inputs)
+        return kwh / duration_h, factors, dict(load.inputs), load.scale
     kw = float(units.parse_quantity(power, "power", "kW", "power", allow_zero=False).m_as("kW"))
-    return kw, {}, {"power": str(power)}
+    return kw, {}, {"power": str(power)}, None
 
 
 def schedule(
@@ -232,13 +236,13 @@ def schedule(
     notes += list(series.notes)
     rows, more = series.at(hours)
     notes += more
-    sf = site_factors(annual_site(site, zone, series.year))
+    kw, power_factors, power_inputs, scale = _it_power_kw(power, dur_h)
+    sf = site_factors(annual_site(site, zone, series.year), scale)
     notes += [n for n in sf.notes if n not in notes]
     pue = float(sf.pue.value.m_as(""))
     intensity, ewif_h, _, found = hourly_factors(series, rows, sf, site)
     notes += [n for n in found if n not in notes]
 
-    kw, power_factors, power_inputs = _it_power_kw(power, dur_h)
     share, found = boundary_share(power if hasattr(power, "load") else None, sf)
     notes += found
     kw *= share

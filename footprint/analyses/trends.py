@@ -503,7 +503,8 @@ def project(
         raise InputError("region: a projection needs a region (its grid history)")
     if site.year is not None and site.year != base_year:
         raise InputError("site year: the projection sets the year; leave Site.year empty")
-    sf = site_factors(replace(site, year=base_year))
+    load = workload.load()
+    sf = site_factors(replace(site, year=base_year), load.scale)
     notes = [n for n in sf.notes if not n.startswith(("intensity:", "ewif:"))]
     years = list(range(base_year, end_year + 1))
     n = np.arange(len(years), dtype=float)
@@ -530,7 +531,6 @@ def project(
         f"(PUE {sf.pue.value.m_as(''):g}, WUE {sf.wue.value.m_as('L/kWh'):g} L/kWh)"
     )
 
-    load = workload.load()
     emb = embodied_of(embodied, workload, load)
     emb_notes = [n for n in (emb.notes if emb is not None else ()) if n not in load.notes]
     if embodied is False:

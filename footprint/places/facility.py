@@ -22,6 +22,11 @@ from footprint.data.loader import choose_year, optional_float, read_records
 
 __all__ = [
     "DEFAULT_OPERATOR",
+    "FACILITY_CLASSES",
+    "LARGE_ACCELERATOR_HOURS",
+    "LARGE_ACCELERATORS",
+    "Scale",
+    "check_facility",
     "operators",
     "find_operator",
     "facility_factor",
@@ -31,6 +36,42 @@ __all__ = [
 
 #: Operator whose factors apply when neither the user nor the region names one.
 DEFAULT_OPERATOR = "industry-average"
+
+#: Facility classes: rows of ``datacenters.csv`` that are priors for a kind of facility
+#: rather than one operator's fleet (``--facility``).
+FACILITY_CLASSES = ("hyperscale", "colocation", "enterprise", "industry-average")
+
+#: A workload this large runs in a large facility (the ``hyperscale`` class) when no
+#: operator or facility is named: 100,000 accelerator-hours is a 512-GPU cluster for about
+#: 8 days, and 256 accelerators are 32 eight-GPU servers drawing 200-300 kW, beyond the
+#: server rooms that the industry-average survey PUE describes. Documented assumption.
+LARGE_ACCELERATOR_HOURS = 100_000.0
+LARGE_ACCELERATORS = 256
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How big a workload is: accelerator-hours [h] and, when known, accelerators at once."""
+
+    accelerator_hours: float
+    accelerators: float | None = None
+
+    @property
+    def facility_class(self) -> str | None:
+        """``"hyperscale"`` for a workload at or above the large-facility thresholds."""
+        many = self.accelerators is not None and self.accelerators >= LARGE_ACCELERATORS
+        if many or self.accelerator_hours >= LARGE_ACCELERATOR_HOURS:
+            return "hyperscale"
+        return None
+
+
+def check_facility(name: object) -> str:
+    """``name`` if it is a facility class (:data:`FACILITY_CLASSES`)."""
+    if not isinstance(name, str) or name not in FACILITY_CLASSES:
+        raise UnknownNameError(
+            "facility", str(name)[:60], list(FACILITY_CLASSES), ", ".join(FACILITY_CLASSES)
+        )
+    return name
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,14 @@ from footprint.core.accounting import BOUNDARIES, DEFAULT_BOUNDARY
 from footprint.core.errors import InputError, MissingDataError, UnknownNameError
 from footprint.core.provenance import Factor, user_factor
 from footprint.data.loader import choose_year, datasets_dir, read_records
-from footprint.places.facility import facility_factor, find_operator
+from footprint.places.facility import (
+    LARGE_ACCELERATOR_HOURS,
+    LARGE_ACCELERATORS,
+    Scale,
+    check_facility,
+    facility_factor,
+    find_operator,
+)
 from footprint.places.grid import DEFAULT_ZONE, intensity_factor, intensity_series
 from footprint.places.regions import (
     Location,
@@ -64,6 +71,11 @@ class Site:
         Year of the grid, mix and facility data; ``None`` takes the newest.
     operator : str, optional
         Data-centre operator for PUE/WUE defaults (a cloud region sets its own).
+    facility : str, optional
+        Facility class for PUE/WUE priors when no operator is named: ``hyperscale``,
+        ``colocation``, ``enterprise`` or ``industry-average``. Without it, a large
+        workload (:class:`~footprint.places.facility.Scale`) takes ``hyperscale`` and
+        any other the industry average, said in the notes.
     pue : float, optional
         Power usage effectiveness (>= 1) replacing the default.
     wue, ewif : Quantity, str or float, optional
@@ -90,6 +102,7 @@ class Site:
     region: str | None = None
     year: int | None = None
     operator: str | None = None
+    facility: str | None = None
     pue: Any = None
     wue: Any = None
     ewif: Any = None
@@ -123,6 +136,10 @@ class Site:
                 f"operator: expected an operator name (industry-average, google, aws...), "
                 f"got {self.operator!r}"
             )
+        if self.facility is not None:
+            check_facility(self.facility)
+            if self.operator is not None:
+                raise InputError("give either an operator or a facility class, not both")
         if self.hydro not in HYDRO_TREATMENTS:
             raise InputError(f"hydro: expected one of {HYDRO_TREATMENTS}, got {self.hydro!r}")
         if self.consumer not in CONSUMERS:
@@ -139,6 +156,7 @@ class Site:
             "region",
             "year",
             "operator",
+            "facility",
             "pue",
             "wue",
             "ewif",
@@ -373,8 +391,36 @@ def _ewif_with_fallback(location: Location, site: Site) -> Factor:
     raise MissingDataError(f"EWIF: no generation mix for {' or '.join(chain)}; give --ewif (L/kWh)")
 
 
-def site_factors(site: Site) -> SiteFactors:
-    """Resolve ``site`` into the factors an estimate uses, with provenance and notes."""
+def _facility_operator(
+    site: Site, location: Location, scale: Scale | None, notes: list[str]
+) -> str | None:
+    """Whose PUE and WUE apply: the operator named (or the cloud region's), the facility
+    class given, the ``hyperscale`` class for a large workload, else ``None`` (industry
+    average)."""
+    if site.operator is not None:
+        find_operator(site.operator)  # an unknown name fails even when PUE and WUE are given
+        return site.operator
+    if location.operator:
+        return location.operator
+    if site.facility is not None:
+        return site.facility
+    cls = None if scale is None else scale.facility_class
+    if cls is not None and scale is not None and (site.pue is None or site.wue is None):
+        notes.append(
+            f"facility: {cls} class (PUE and WUE priors), as a workload of at least "
+            f"{LARGE_ACCELERATOR_HOURS:,.0f} accelerator-hours or {LARGE_ACCELERATORS} "
+            "accelerators runs in a large facility; no operator named "
+            "(--facility or --operator overrides)"
+        )
+    return cls
+
+
+def site_factors(site: Site, scale: Scale | None = None) -> SiteFactors:
+    """Resolve ``site`` into the factors an estimate uses, with provenance and notes.
+
+    ``scale`` is the size of the workload: with no operator or facility named, a large one
+    takes the ``hyperscale`` facility class (:attr:`Scale.facility_class`).
+    """
     notes: list[str] = []
     if site.region is None:
         location = resolve_region(DEFAULT_ZONE)
@@ -390,9 +436,7 @@ def site_factors(site: Site) -> SiteFactors:
     else:
         intensity = _intensity(location, site)
 
-    operator = site.operator or location.operator
-    if site.operator is not None:
-        find_operator(site.operator)  # an unknown name fails even when PUE and WUE are given
+    operator = _facility_operator(site, location, scale, notes)
     # Each facility factor is looked up only when the user did not give it, so that
     # strict_year does not fail on data the estimate does not use.
     if site.pue is not None:

@@ -166,6 +166,7 @@ def fleet_load(
         per_unit=per_unit,
         extra_factors=factors,
         extra_results=extra,
+        accelerators=(float(extra["accelerators"].m) if "accelerators" in extra else None),
     )
 
 

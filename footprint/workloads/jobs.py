@@ -21,6 +21,7 @@ from footprint.catalogues.hardware import (
 from footprint.core import units
 from footprint.core.errors import InputError
 from footprint.core.provenance import Factor, user_factor
+from footprint.places.facility import Scale
 from footprint.workloads.job_rules import (
     NO_TDP,
     check_count,
@@ -58,6 +59,8 @@ class Load:
         Further factors of the workload model, shown with the site factors.
     extra_results : dict[str, Quantity]
         Results the workload computes itself (e.g. implied FLOPs), shown as is.
+    accelerators : float, optional
+        Accelerators running at once, when the workload knows it (its scale).
     """
 
     accelerator_hours: Any
@@ -68,6 +71,12 @@ class Load:
     per_unit: dict[str, Any] = field(default_factory=dict)
     extra_factors: dict[str, Factor] = field(default_factory=dict)
     extra_results: dict[str, Any] = field(default_factory=dict)
+    accelerators: float | None = None
+
+    @property
+    def scale(self) -> Scale:
+        """How big the workload is, for the facility class it runs in."""
+        return Scale(float(self.accelerator_hours.m_as("h")), self.accelerators)
 
 
 @runtime_checkable
@@ -167,7 +176,8 @@ class GpuJob:
         """Accelerator-hours and power of the job, with provenance (see :class:`Load`)."""
         power, host = power_factors(self)
         notes = tuple(f.note for f in (power, host) if f.note and f.origin == "default")
-        return Load(self.accelerator_hours, power, host, self.inputs(), notes)
+        count = None if self.count is None else float(self.count)
+        return Load(self.accelerator_hours, power, host, self.inputs(), notes, accelerators=count)
 
     def inputs(self) -> dict[str, str]:
         """The job's inputs as given, for echoing in results."""

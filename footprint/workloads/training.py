@@ -426,6 +426,7 @@ class TrainingRun:
             per_unit=per_unit,
             extra_factors=factors,
             extra_results=extra,
+            accelerators=None if self.count is None else float(self.count),
         )
 
     def inputs(self) -> dict[str, str]:

@@ -1008,10 +1008,87 @@ def build_datacenters(sources: Path) -> pd.DataFrame:
             "colocation operator; Equinix targets an average annual PUE of 1.30",
         ),
     ]
+    rows += _facility_classes(pd.DataFrame(rows, columns=DATACENTER_COLUMNS))
     df = pd.DataFrame(rows, columns=DATACENTER_COLUMNS)
     if df.duplicated(["operator", "year"]).any():
         raise ValueError("duplicate (operator, year) in datacenters")
     return df.sort_values(["operator", "year"], ignore_index=True)
+
+
+#: Operators whose fleet averages make the hyperscale class.
+_HYPERSCALERS = ("google", "meta", "aws", "microsoft")
+#: LBNL 2024 United States Data Center Energy Usage Report (Shehabi et al., Dec 2024): US
+#: data centres used 176 TWh in 2023 and consumed 17 billion US gallons of water directly
+#: (secondary sources quoting the report; ../shared/sources/corporate-disclosures).
+_LBNL_2024 = (
+    "LBNL 2024 United States Data Center Energy Usage Report (Shehabi et al., Dec 2024): "
+    "176 TWh and 17 billion US gallons of direct water consumption in 2023, average PUE "
+    "just above 1.4"
+)
+_LBNL_2024_URL = "https://eta.lbl.gov/publications/2024-lbnl-data-center-energy-usage-report"
+_GALLON_L = 3.785411784
+
+
+def _facility_classes(operators: pd.DataFrame) -> list[dict[str, object]]:
+    """Priors for a kind of facility: hyperscale from the hyperscalers' own newest fleet
+    figures, colocation and enterprise from LBNL 2024 and the industry surveys."""
+    latest = operators[operators.operator.isin(_HYPERSCALERS)].sort_values("year")
+    pue = latest.groupby("operator").pue.last()
+    wue = latest.dropna(subset=["wue_l_per_kwh"]).groupby("operator").wue_l_per_kwh.last()
+    # LBNL 2024: water per kWh of data-centre electricity, to per kWh of IT energy at PUE 1.4
+    lbnl_wue = round(17e9 * _GALLON_L / 176e9 * 1.4, 2)
+    return [
+        _row(
+            "hyperscale",
+            2024,
+            round(float(pue.median()), 3),
+            "facility class prior",
+            "median of the newest fleet PUE and WUE of "
+            + ", ".join(
+                f"{op} ({pue[op]:g}, WUE {wue.get(op, float('nan')):g})" for op in pue.index
+            )
+            + " in this table; Luccioni et al. 2022 (arXiv:2211.02001: Jean Zay HPC centre, "
+            "PUE 1.2) for the high bound",
+            "https://arxiv.org/abs/2211.02001",
+            "for large AI and HPC facilities when no operator is named (a workload of "
+            ">= 100,000 accelerator-hours or >= 256 accelerators). PUE range: best published "
+            "hyperscale site (AWS 1.04) to a national HPC centre (1.2) and the LBNL 2024 "
+            "reading of hyperscale PUE trending to about 1.2, rounded up to 1.25; WUE range: "
+            "dry or closed-loop designs (0.05) to Google's estimated 1.0 L/kWh",
+            pue_range=(1.04, 1.25),
+            wue=round(float(wue.median()), 3),
+            wue_range=(0.05, 1.0),
+        ),
+        _row(
+            "colocation",
+            2023,
+            1.42,
+            "facility class prior",
+            f"Equinix 2023 fleet PUE 1.42 (this table); {_LBNL_2024}",
+            _LBNL_2024_URL,
+            f"multi-tenant facilities. WUE {lbnl_wue} L/kWh: LBNL's 17 billion gallons over "
+            "176 TWh (0.37 L per kWh of facility energy) per kWh of IT energy at PUE 1.4. "
+            "PUE range 1.25-1.6 (newer to older halls); WUE range 0.1-1.8 (dry cooling to "
+            "Shehabi et al. 2016's evaporative average)",
+            pue_range=(1.25, 1.6),
+            wue=lbnl_wue,
+            wue_range=(0.1, 1.8),
+        ),
+        _row(
+            "enterprise",
+            2024,
+            1.6,
+            "facility class prior",
+            "Uptime Institute Global Data Center Survey 2024 average PUE 1.56 (respondents' "
+            f"largest site; this table) and LBNL's US average of about 1.6 in 2014; {_LBNL_2024}",
+            _LBNL_2024_URL,
+            "on-premises server rooms and enterprise data centres, older and smaller than the "
+            "survey's largest sites. PUE range 1.3-2.0; WUE as colocation",
+            pue_range=(1.3, 2.0),
+            wue=lbnl_wue,
+            wue_range=(0.1, 1.8),
+        ),
+    ]
 
 
 def build(sources: Path, out: Path) -> list[Path]:

@@ -88,7 +88,7 @@ def _process_chunk(chunk: RawChunk, plan: Plan, resolver: Resolver) -> ChunkResu
     times = chunk_times(c)
     dur = chunk_durations(c, times, count, count_present)
     power, utilization, host = chunk_powers(c, acc)
-    site = chunk_sites(c, partition, acc, times)
+    site = chunk_sites(c, partition, acc, times, dur, count)
     hourly = chunk_hourly(c, site, times, dur)
 
     keep = np.flatnonzero(~c.rej.mask)

@@ -302,6 +302,9 @@ class BatchOptions:
         Price band of the price dataset.
     hydro : {"include", "exclude"}
         Hydropower evaporation in the EWIF.
+    facility : str, optional
+        Facility class for rows without an operator (as :class:`footprint.Site`); by
+        default large jobs take ``hyperscale``, the others the industry average.
     boundary : str, optional
         What the energy includes (as :class:`footprint.Site`): accelerators,
         accelerators+facility, servers or facility (default).
@@ -328,6 +331,7 @@ class BatchOptions:
     accelerator: str | None = None
     region: str | None = None
     operator: str | None = None
+    facility: str | None = None
     year: int | None = None
     power: Any = None
     utilization: float | None = None

@@ -34,6 +34,7 @@ from footprint.catalogues.embodied import Embodied, embodied_factors
 from footprint.catalogues.hardware import get_accelerator, server_class
 from footprint.core import units
 from footprint.core.errors import FootprintError, InputError, MissingDataError, UnknownNameError
+from footprint.places.facility import LARGE_ACCELERATOR_HOURS, Scale
 from footprint.places.hourly_time import window_sum
 from footprint.places.site import Site, site_factors
 from footprint.workloads.job_rules import check_power_inputs, check_utilization, raise_first
@@ -297,6 +298,7 @@ def _check_defaults(options: BatchOptions) -> _Defaults:
         "hydro": options.hydro,
         "strict_year": options.strict_year,
         "boundary": options.boundary,
+        "facility": options.facility,
     }
     embodied = _check_embodied(options.embodied)
     site = {k: _portable(v) for k, v in site.items()}
@@ -497,18 +499,25 @@ class Resolver:
             return hit
 
     def site(
-        self, region: str, year: int | None, operator: str | None
+        self, region: str, year: int | None, operator: str | None, facility: str | None = None
     ) -> SiteInfo | tuple[str, str]:
-        """Factors of a site, or (reason code, message) when it cannot be resolved."""
+        """Factors of a site, or (reason code, message) when it cannot be resolved.
 
-        key = (region, year, operator)
+        ``facility`` is the facility class of the rows' scale (``"hyperscale"`` for large
+        jobs), used when no operator is named."""
+
+        key = (region, year, operator, facility)
         with self._lock:
             hit = self._sites.get(key)
             if hit is None:
                 self.site_calls += 1
                 try:
+                    scale = Scale(LARGE_ACCELERATOR_HOURS) if facility == "hyperscale" else None
+                    options = dict(self.site_options)
+                    if operator is not None:  # a row's operator outranks a facility class
+                        options["facility"] = None
                     sf = site_factors(
-                        Site(region=region, year=year, operator=operator, **self.site_options)
+                        Site(region=region, year=year, operator=operator, **options), scale
                     )
                     hit = SiteInfo(
                         zone=sf.zone,

@@ -29,6 +29,7 @@ from footprint.analyses.batch.cells import (
 from footprint.analyses.batch.options import DURATION_TOLERANCE_S, MAX_HOURLY_SPAN_H
 from footprint.analyses.batch.plan import Plan, Resolver, SiteInfo
 from footprint.analyses.batch.readers import RawChunk
+from footprint.places.facility import LARGE_ACCELERATOR_HOURS, LARGE_ACCELERATORS
 from footprint.workloads.job_rules import (
     MAX_COUNT,
     NO_TDP,
@@ -412,8 +413,13 @@ class Sites:
         return np.array([getattr(i, name) if i else np.nan for i in self.infos], dtype=float)
 
 
-def chunk_sites(c: Chunk, part: _PartitionFill, acc: Accelerators, times: Times) -> Sites:
-    """Region, year, operator per row; one site resolution per distinct combination."""
+def chunk_sites(
+    c: Chunk, part: _PartitionFill, acc: Accelerators, times: Times, dur: Durations, count: Any
+) -> Sites:
+    """Region, year, operator per row; one site resolution per distinct combination.
+
+    A row without an operator whose job is large (``Scale.facility_class``) takes the
+    hyperscale facility class, as an estimate of the same job does."""
     d, rej, cfg = c.plan.defaults, c.rej, c.cfg
     region = Coded.of(c.col("region"), c.n)
     operator = Coded.of(c.col("operator"), c.n)
@@ -462,7 +468,9 @@ def chunk_sites(c: Chunk, part: _PartitionFill, acc: Accelerators, times: Times)
 
     ycodes, yuniq = pd.factorize(year)
     no, ny = len(operator.values) + 1, len(yuniq)
-    key = (region.codes * ny + ycodes) * no + (operator.codes + 1)
+    with np.errstate(invalid="ignore"):
+        large = (dur.accelerator_hours >= LARGE_ACCELERATOR_HOURS) | (count >= LARGE_ACCELERATORS)
+    key = ((region.codes * ny + ycodes) * no + (operator.codes + 1)) * 2 + large.astype(np.int64)
     key_idx, ukeys = pd.factorize(np.where(no_region, -1, key))
     key_idx = np.asarray(key_idx, dtype=np.int64)
     keys: list[tuple[Any, ...]] = []
@@ -471,13 +479,19 @@ def chunk_sites(c: Chunk, part: _PartitionFill, acc: Accelerators, times: Times)
     codes = np.full(len(ukeys), None, dtype=object)
     for j, k in enumerate(np.asarray(ukeys).tolist()):
         if k < 0:
-            keys.append((None, None, None))
+            keys.append((None, None, None, None))
             infos.append(None)
             continue
+        k, big = divmod(k, 2)
         rest, oc = divmod(k, no)
         rc, yc = divmod(rest, ny)
         y = int(yuniq[yc])
-        key_t = (region.values[rc], None if y < 0 else y, operator.values[oc - 1] if oc else None)
+        key_t = (
+            region.values[rc],
+            None if y < 0 else y,
+            operator.values[oc - 1] if oc else None,
+            "hyperscale" if big and not oc else None,
+        )
         hit = c.resolver.site(*key_t)
         keys.append(key_t)
         if isinstance(hit, SiteInfo):

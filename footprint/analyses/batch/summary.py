@@ -187,7 +187,7 @@ class Summary:
     def sites_list(self) -> list[dict[str, Any]]:
         """Each site used by accepted rows: key, zone, jobs, factors with provenance, notes."""
         out = []
-        for (region, year, operator), (jobs, info) in sorted(
+        for (region, year, operator, facility), (jobs, info) in sorted(
             self.sites.items(), key=lambda kv: tuple(str(x) for x in kv[0])
         ):
             out.append(
@@ -195,6 +195,7 @@ class Summary:
                     "region": region,
                     "year": year,
                     "operator": operator,
+                    "facility": facility,
                     "zone": info.zone,
                     "jobs": jobs,
                     "factors": info.factors,

@@ -17,6 +17,7 @@ from footprint.cli import CliError
 from footprint.core import units
 from footprint.core.accounting import BOUNDARIES
 from footprint.core.errors import FootprintError
+from footprint.places.facility import FACILITY_CLASSES
 from footprint.places.site import Site
 from footprint.workloads.job_rules import check_hours_inputs, check_power_inputs
 from footprint.workloads.jobs import GpuJob
@@ -157,6 +158,7 @@ SITE_KEYS = (
     "region",
     "year",
     "operator",
+    "facility",
     "pue",
     "wue",
     "ewif",
@@ -188,6 +190,13 @@ def _site_option_decorators() -> dict[str, Callable[[F], F]]:
             "--operator",
             help="Data-centre operator for PUE/WUE defaults "
             "(industry-average, google, microsoft, aws, meta...).",
+        ),
+        "facility": click.option(
+            "--facility",
+            type=click.Choice(FACILITY_CLASSES),
+            help="Facility class for PUE/WUE priors when no operator is named. Default: "
+            "hyperscale for a job of >= 100,000 accelerator-hours or >= 256 accelerators, "
+            "else industry-average (reported).",
         ),
         "pue": click.option(
             "--pue",

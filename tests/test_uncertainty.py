@@ -426,3 +426,23 @@ def test_cli_negative_seed_exit_2():
     r = run("estimate", "-a", "H100", "--gpu-hours", "10", "--seed", "-1")
     assert r.exit_code == 2 and "seed: expected a whole number >= 0" in r.output
     assert isinstance(r.exception, SystemExit)  # a usage error, not a ValueError
+
+
+def test_country_range_reaches_its_states() -> None:
+    """A US-wide estimate does not know the state: the intensity range reaches the 10th and
+    90th percentiles of the states' eGRID rates (Patterson et al. 2021 report 0.177 to
+    0.545 kgCO2e/kWh for Google's US sites in 2019-2020)."""
+    import numpy as np
+    import pandas as pd
+
+    from footprint.data.loader import datasets_dir
+
+    states = pd.read_csv(datasets_dir() / "grid_intensity_subnational.csv")
+    us2021 = states[states.zone.str.startswith("US-") & (states.year == 2021)]
+    lo, hi = np.percentile(us2021.intensity_g_per_kwh, [10, 90])
+    spread = fp.estimate(job(), region="US", year=2021).factors["intensity"].spread
+    assert spread.low.m_as("gCO2e/kWh") == pytest.approx(lo)
+    assert spread.high.m_as("gCO2e/kWh") == pytest.approx(hi)
+    assert "within US" in spread.source
+    state = fp.estimate(job(), region="US-VA", year=2021).factors["intensity"].spread
+    assert "within" not in state.source  # a state's own range stays narrow

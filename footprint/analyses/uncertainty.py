@@ -269,6 +269,37 @@ def _intensity_values() -> dict[str, dict[int, list[float]]]:
     return out
 
 
+#: A country's sub-national zones in one year: at least this many for a within-country spread.
+_MIN_SUBZONES = 10
+
+
+@cache
+def _subzone_values() -> dict[str, dict[int, list[float]]]:
+    """Sub-national intensities by parent country and year."""
+    parents = {r["zone"]: r["parent"] for r in read_records("zones_subnational")}
+    out: dict[str, dict[int, list[float]]] = {}
+    for row in read_records("grid_intensity_subnational"):
+        value = optional_float(row.get("intensity_g_per_kwh", ""))
+        parent = parents.get(row["zone"])
+        if value is not None and parent:
+            out.setdefault(parent, {}).setdefault(int(row["year"]), []).append(value)
+    return out
+
+
+def _within_country(zone: str, year: int) -> tuple[float, float, int] | None:
+    """(low, high, year) percentiles of ``zone``'s sub-national intensities [gCO2e/kWh]."""
+    import numpy as np
+
+    row = _rule("intensity", "within-country")
+    years = {y: v for y, v in _subzone_values().get(zone, {}).items() if len(v) >= _MIN_SUBZONES}
+    if not years:
+        return None
+    used = min(years, key=lambda y: (abs(y - year), -y))
+    values = np.asarray(years[used])
+    low, high = np.percentile(values, [100 * float(row["low"]), 100 * float(row["high"])])
+    return float(low), float(high), used
+
+
 def _intensity_spread(factor: Factor, site: Site | None) -> Spread:
     method = _rule("intensity", "method")
     value = magnitude_in(factor.value, "gCO2e/kWh")
@@ -292,6 +323,17 @@ def _intensity_spread(factor: Factor, site: Site | None) -> Spread:
                 lows.append(min(span))
                 highs.append(max(span))
                 sources.append(f"vintage {first}-{last}")
+    inside = None
+    if (
+        factor.zone
+        and year is not None
+        and (site is None or site.region is None or not str(site.region).count(":"))
+    ):
+        inside = _within_country(factor.zone, year)
+    if inside is not None:
+        lows.append(inside[0])
+        highs.append(inside[1])
+        sources.append(f"within {factor.zone}: sub-national zones {inside[2]} (10th-90th pct)")
     low, high = min([*lows, value]), max([*highs, value])
     back = 1.0 / unit_scale(factor.value.units, "gCO2e/kWh")
     return Spread(

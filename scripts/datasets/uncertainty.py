@@ -180,6 +180,25 @@ STATIC_ROWS: list[dict[str, object]] = [
         "year to the year used, one year either side.",
     },
     {
+        "factor": "intensity",
+        "case": "within-country",
+        "distribution": "triangular",
+        "basis": "data",
+        "low": 0.1,
+        "high": 0.9,
+        "unit": "gCO2e/kWh",
+        "source": "grid_intensity_subnational.csv (US states: EPA eGRID CO2e output rates "
+        "via NREL ComStock and CodeCarbon; Canadian provinces: CodeCarbon): 10th and 90th "
+        "percentiles of the country's sub-national zones in the nearest year with at least "
+        "10 of them",
+        "justification": "A country's average hides where in the country the data centre "
+        "is: Patterson et al. 2021 report 0.177 to 0.545 kgCO2e/kWh for Google's US sites "
+        "in 2019-2020 against a US average near 0.43. When the region is a whole country "
+        "with sub-national data, the range reaches the 10th and 90th percentiles of its "
+        "zones (unweighted; low and high are those percentiles). Give the state, balancing "
+        "authority or cloud region to narrow it.",
+    },
+    {
         "factor": "embodied_accelerator",
         "case": "dataset",
         "distribution": "triangular",

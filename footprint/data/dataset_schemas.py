@@ -206,6 +206,35 @@ SCHEMAS: dict[str, Schema] = {
             key=("name",),
         ),
         Schema(
+            "mfu_evidence.csv",
+            (
+                text("run"),
+                number("active_params_b", "", 0.0, 1e5, low_open=True),
+                text("accelerator"),
+                number("accelerator_release_year", "year", *YEARS, kind="int"),
+                text("generation", choices=("pre-2022", "2022+")),
+                # a whole run's MFU: a few percent to the ~60% best reported
+                number("mfu", "", 0.0, 1.0, low_open=True),
+                text("kind", choices=("reported", "implied")),
+                text("derivation"),
+                *source_columns("source", "source_url"),
+            ),
+            key=("run",),
+        ),
+        Schema(
+            "mfu_prior.csv",
+            (
+                text("generation", choices=("pre-2022", "2022+")),
+                number("intercept", "", -1.0, 1.0),
+                number("slope_per_decade", "", -1.0, 1.0),
+                number("low_factor", "", 0.0, 1.0, low_open=True),
+                number("high_factor", "", 1.0, 10.0),
+                number("n_runs", "", 1, 10_000, kind="int"),
+                text("derivation"),
+            ),
+            key=("generation",),
+        ),
+        Schema(
             "server_classes.csv",
             (
                 text("server_class"),

@@ -16,16 +16,18 @@ next to the modelled ones.
 
 The peak is the accelerator's dense peak at the training precision
 (``accelerators.csv``: BF16 tensor peak by default, FP8 with ``precision="fp8"``).
-The default MFU, :data:`DEFAULT_MFU`, is Meta's reported BF16 MFU for Llama 3 405B.
+The default MFU (:func:`default_mfu`) depends on the hardware generation and the model
+size, fitted to published runs (``mfu_prior.csv``, ``mfu_evidence.csv``).
 
-Power as for any job on accelerators (TDP x utilization, default 1.0, or ``power``) plus
-the host share (150 W per accelerator by default).
+Power as for any job on accelerators (TDP x the server class's measured training draw, or
+``utilization`` or ``power``) plus the server class's host share.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 from footprint.catalogues.hardware import Accelerator, get_accelerator
@@ -33,22 +35,83 @@ from footprint.catalogues.models import LlmModel, get_model
 from footprint.core import units
 from footprint.core.errors import InputError, MissingDataError
 from footprint.core.provenance import Factor, Spread, user_factor
+from footprint.data.loader import read_records
 from footprint.workloads.jobs import GpuJob, Load
 
 __all__ = [
-    "DEFAULT_MFU",
+    "MfuPrior",
     "TrainingRun",
     "accelerator_hours_from_flops",
+    "default_mfu",
     "implied_mfu",
     "training_flops",
     "TRAINING_PRECISIONS",
 ]
 
-#: Model FLOPs utilisation assumed when neither an MFU nor published hours are given:
-#: 0.40, the middle of the 38-43% BF16 MFU Meta reports for Llama 3 405B pre-training
-#: on 8,192-16,384 H100s (Llama Team, "The Llama 3 Herd of Models", arXiv:2407.21783,
-#: Table 4).
-DEFAULT_MFU = 0.40
+#: Accelerators released in or after this year use the newer generation's MFU prior.
+NEW_GENERATION_YEAR = 2022
+
+
+@dataclass(frozen=True)
+class MfuPrior:
+    """The default MFU for a model size on a hardware generation, with its range."""
+
+    value: float
+    low: float
+    high: float
+    note: str
+
+
+@cache
+def _mfu_priors() -> dict[str, dict[str, str]]:
+    return {r["generation"]: r for r in read_records("mfu_prior")}
+
+
+@cache
+def _mfu_evidence_median(generation: str) -> float:
+    values = [
+        float(r["mfu"])
+        for r in read_records("mfu_evidence")
+        if r["generation"] == generation and r["kind"] == "implied"
+    ]
+    return float(sorted(values)[len(values) // 2])
+
+
+def default_mfu(params: float | None, acc: Accelerator) -> MfuPrior:
+    """The MFU prior of ``mfu_prior.csv`` for ``params`` active parameters on ``acc``.
+
+    Accelerators released before :data:`NEW_GENERATION_YEAR` take the median of published
+    runs (no trend with size); newer ones a line in log10(parameters) fitted to published
+    runs (small models use big accelerators poorly). Without a parameter count the newer
+    generation takes the median of its runs, said in the note.
+    """
+    year = acc.release_year or 0
+    generation = "2022+" if year >= NEW_GENERATION_YEAR else "pre-2022"
+    row = _mfu_priors()[generation]
+    slope = float(row["slope_per_decade"])
+    if slope and params is None:
+        central = _mfu_evidence_median(generation)
+        how = f"median of the {generation} runs (no model size given; give model or params)"
+    elif slope:
+        assert params is not None
+        # below the size where hours = N / MFU(N) stop growing with N, MFU is held there
+        intercept = float(row["intercept"])
+        floor = (slope / math.log(10) - intercept) / slope
+        decades = max(math.log10(params / 1e9), floor)
+        central = intercept + slope * decades
+        how = f"{intercept:g} + {slope:g} x log10({10**decades:,.4g}B)"
+    else:
+        central = float(row["intercept"])
+        how = f"median of {row['n_runs']} published runs"
+    central = min(max(central, 0.02), 0.6)
+    low = max(central * float(row["low_factor"]), 0.01)
+    high = min(central * float(row["high_factor"]), 0.75)
+    note = (
+        f"MFU {central:.3g} (default for {acc.name}, {generation} accelerators: {how}; "
+        f"range {low:.2g}-{high:.2g}; mfu_prior.csv); give mfu or published gpu_hours"
+    )
+    return MfuPrior(central, low, high, note)
+
 
 #: FLOPs per parameter per training token: forward (2) and backward (4) passes.
 FLOPS_PER_PARAM_TOKEN = 6.0
@@ -269,8 +332,9 @@ class TrainingRun:
             r["mfu"] = implied_mfu(flops, r["hours"], r["peak"])
             r["mfu_origin"] = "derived"
         else:
-            r["mfu"] = DEFAULT_MFU
-            r["hours"] = accelerator_hours_from_flops(flops, r["peak"], DEFAULT_MFU)
+            prior = default_mfu(r["params"], r["accelerator"])
+            r["mfu"], r["mfu_prior"] = prior.value, prior
+            r["hours"] = accelerator_hours_from_flops(flops, r["peak"], prior.value)
             r["mfu_origin"] = "default"
         # Power and host factors: the same rules as any job on accelerators.
         r["job"] = GpuJob(
@@ -348,14 +412,24 @@ class TrainingRun:
                 source="implied by the given accelerator-hours: FLOPs / (peak x hours)",
             )
         else:
+            prior: MfuPrior = r["mfu_prior"]
             mfu_factor = Factor(
                 name="mfu",
                 value=Q_(mfu, "dimensionless"),
                 origin="default",
-                source="Llama 3 405B BF16 MFU 38-43% (Llama Team 2024, arXiv:2407.21783, Table 4)",
-                note="default model FLOPs utilisation; give mfu or published gpu_hours",
+                source="published training runs (PaLM Table 3, Llama 1/2/3.1, MegaScale, "
+                "BLOOM, GPT-3): mfu_evidence.csv, fitted in mfu_prior.csv",
+                dataset="mfu_prior.csv",
+                note=prior.note,
+                spread=Spread(
+                    Q_(prior.low, "dimensionless"),
+                    Q_(prior.high, "dimensionless"),
+                    "triangular",
+                    source="mfu_prior.csv",
+                ),
+                extra={"scales": {"accelerator_hours": -1.0}},
             )
-            notes.append(f"MFU {mfu:g} (default, Llama 3 405B pre-training); give mfu")
+            notes.append(prior.note)
         factors: dict[str, Factor] = {
             "peak_flops": Factor(
                 name="peak_flops",

@@ -717,3 +717,23 @@ def test_cli_volume_errors_name_the_options(args, match):
 def test_period_echoed_in_years_not_annum():
     w = fp.InferenceWorkload("llama-3.1-8b", "1e6 request/day", output_tokens=30)
     assert w.inputs()["period"] == "1 year"
+
+
+def test_ecologits_mode_uses_measured_speed_of_closed_models() -> None:
+    """EcoLogits (ecologits/impacts/llm.py, generation_latency): a closed model with a
+    measured deployment speed takes latency = output tokens / tps + ttft; GPU energy keeps
+    the per-token fit. gpt-4o: 74 token/s, 0.61 s (EcoLogits models table); 440B total ->
+    ceil_pow2(1.2 x 440 x 2 / 80) = 16 GPUs; active 88B (midpoint of 44-132B).
+    Request energy = PUE x (server share + GPUs x GPU energy), as EcoLogits computes it."""
+    import math
+
+    w = fp.InferenceWorkload("gpt-4o", requests="1000 request", output_tokens=500)
+    r = fp.estimate(w, fp.Site(region="US", year=2024, pue=1.2), embodied=False)
+    e_tok_wh = 1.1665273170451914e-06 * math.exp(-0.011205921025579175 * 64) * 88 + (
+        4.052928146734005e-05
+    )
+    latency_s = 500 / 74 + 0.61
+    server_kwh = latency_s / 3600 * 1.2 * 16 / 8 / 64
+    expected_wh = 1.2 * (server_kwh * 1000 + 16 * 500 * e_tok_wh)
+    assert r.energy_per_request.m_as("Wh/request") == pytest.approx(expected_wh, rel=1e-9)
+    assert any("measured serving speed" in n for n in r.notes)

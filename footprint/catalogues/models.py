@@ -56,6 +56,9 @@ class LlmModel:
         Maximum context length [token].
     open_weights : bool
         Whether the weights (hence the parameter count) are published.
+    deployment_tps, deployment_ttft_s : float or None
+        The provider's measured output speed [token/s] and time to first token [s], as
+        EcoLogits uses them for closed models' generation time.
     """
 
     name: str
@@ -72,6 +75,8 @@ class LlmModel:
     open_weights: bool
     release_year: int | None
     aliases: tuple[str, ...]
+    deployment_tps: float | None
+    deployment_ttft_s: float | None
     source: str
     source_url: str
     notes: str
@@ -107,6 +112,8 @@ class LlmModel:
             open_weights=row.get("open_weights", "").strip().lower() == "true",
             release_year=integer("release_year"),
             aliases=tuple(a.strip() for a in row.get("aliases", "").split(";") if a.strip()),
+            deployment_tps=optional_float(row.get("deployment_tps", "")),
+            deployment_ttft_s=optional_float(row.get("deployment_ttft_s", "")),
             source=row.get("source", ""),
             source_url=row.get("source_url", ""),
             notes=row.get("notes", ""),
@@ -191,6 +198,8 @@ def custom_model(
         open_weights=True,
         release_year=None,
         aliases=(),
+        deployment_tps=None,
+        deployment_ttft_s=None,
         source="given by the user",
         source_url="",
         notes="",

@@ -486,6 +486,9 @@ SCHEMAS: dict[str, Schema] = {
                 # footprint.catalogues.models reads 'true' (any case) as open, else closed
                 flag("open_weights", "True", "False"),
                 number("release_year", "year", *YEARS, kind="int"),
+                # a provider's measured serving speed (EcoLogits): output tokens/s, TTFT
+                number("deployment_tps", "token/s", 0.0, 1e5, empty=True, low_open=True),
+                number("deployment_ttft_s", "s", 0.0, 600.0, empty=True),
                 *source_columns("source", "source_url"),
                 text("notes", empty=True),
             ),

@@ -413,10 +413,16 @@ def ecologits_profile(r: dict[str, Any], precision: str, given_batch: Any) -> Se
     model, acc, batch = r["model"], r["accelerator"], r["batch"]
     n, out = r["gpus"], r["output_tokens"]
     e_tok = _ecologits_energy_wh(model.active_params_b, batch)
-    lat_tok = _ecologits_latency_s(model.active_params_b, batch)
-    latency = out * lat_tok
+    measured = model.deployment_tps is not None
+    if measured:  # EcoLogits: the provider's measured speed replaces the latency fit
+        lat_tok = 1.0 / float(model.deployment_tps)
+        latency = out * lat_tok + float(model.deployment_ttft_s or 0.0)
+    else:
+        lat_tok = _ecologits_latency_s(model.active_params_b, batch)
+        latency = out * lat_tok
     replica_s = latency / batch
-    busy_w = e_tok * 3600.0 * batch / lat_tok
+    # the GPUs' energy stays e_tok per token however long generation takes
+    busy_w = e_tok * 3600.0 * out / replica_s if out else e_tok * 3600.0 * batch / lat_tok
     Q_ = units.Q_
     busy = Factor(
         name="busy_power",
@@ -446,6 +452,12 @@ def ecologits_profile(r: dict[str, Any], precision: str, given_batch: Any) -> Se
         "measurements; input tokens are not counted"
         + (f" ({r['input_tokens']:g} given)" if r["input_tokens"] else ""),
     ]
+    if measured:
+        notes.append(
+            f"ecologits: generation time from {model.name}'s measured serving speed "
+            f"({model.deployment_tps:g} token/s, first token after "
+            f"{model.deployment_ttft_s or 0:g} s; EcoLogits models table), as EcoLogits does"
+        )
     if "h100" not in acc.name.lower():
         notes.append(
             f"ecologits: the fit was measured on H100 80GB and is applied unchanged to "

@@ -62,6 +62,8 @@ MODEL_COLUMNS = [
     "context_tokens",
     "open_weights",
     "release_year",
+    "deployment_tps",
+    "deployment_ttft_s",
     "source",
     "source_url",
     "notes",
@@ -926,12 +928,26 @@ def build_presets() -> pd.DataFrame:
     return df
 
 
+def _deployment(models: pd.DataFrame, sources: Path) -> pd.DataFrame:
+    """Closed models' measured serving speed as EcoLogits uses it: output tokens per second
+    and time to first token of the provider's API (``deployment_tps``, ``deployment_ttft_s``
+    of EcoLogits' models table, MPL-2.0), matched on the model's API name."""
+    raw = pd.read_csv(sources / "ecologits-models" / "models_architecture.csv")
+    speed = raw.dropna(subset=["deployment_tps"]).drop_duplicates("name").set_index("name")
+    out = models.copy()
+    closed = ~out["open_weights"].astype(bool)
+    out.loc[closed, "deployment_tps"] = out.loc[closed, "name"].map(speed["deployment_tps"])
+    out.loc[closed, "deployment_ttft_s"] = out.loc[closed, "name"].map(speed["deployment_ttft_s"])
+    return out
+
+
 def build(sources: Path, out: Path) -> list[Path]:
     """Write ``models.csv`` and ``inference_presets.csv``; return the written paths.
 
-    No raw file is read: every value is a published fact cited on its row.
+    Every value is a published fact cited on its row; closed models' serving speed comes
+    from EcoLogits' models table (``../shared/sources/ecologits-models``).
     """
     return [
-        write_csv(build_models(), out / MODELS_OUTPUT),
+        write_csv(_deployment(build_models(), sources), out / MODELS_OUTPUT),
         write_csv(build_presets(), out / PRESETS_OUTPUT),
     ]

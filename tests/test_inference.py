@@ -737,3 +737,21 @@ def test_ecologits_mode_uses_measured_speed_of_closed_models() -> None:
     expected_wh = 1.2 * (server_kwh * 1000 + 16 * 500 * e_tok_wh)
     assert r.energy_per_request.m_as("Wh/request") == pytest.approx(expected_wh, rel=1e-9)
     assert any("measured serving speed" in n for n in r.notes)
+
+
+def test_preset_without_accelerator_invents_no_hardware() -> None:
+    """A published per-request energy (Google's 0.24 Wh median Gemini prompt) states no
+    hardware: no accelerator-hours and no embodied CO2e unless an accelerator is given."""
+    w = fp.InferenceWorkload(energy_model="preset:google-gemini-2025", requests="1e6 request")
+    r = fp.estimate(w, fp.Site(region="FR", year=2022, pue=1.09))
+    assert r.energy_per_request.m_as("Wh/request") == pytest.approx(0.24)
+    for key in ("accelerator_hours", "embodied_co2e", "busy_accelerator_hours"):
+        assert key not in r.results
+    assert "accelerator" not in r.inputs
+    assert any("publishes energy only" in n for n in r.notes)
+    given = fp.InferenceWorkload(
+        energy_model="preset:google-gemini-2025", requests="1e6 request", accelerator="TPU-v5e"
+    )
+    g = fp.estimate(given, fp.Site(region="FR", year=2022, pue=1.09))
+    assert g.energy_per_request.m_as("Wh/request") == pytest.approx(0.24)
+    assert "accelerator_hours" in g.results and "embodied_co2e" in g.results

@@ -131,6 +131,10 @@ def describe_workload(workload: Any) -> str:
         type(workload).__name__, type(workload).__name__
     )
     what = " ".join(str(inputs[k]) for k in ("model", "requests") if inputs.get(k))
+    if load.nominal_hours:  # energy only: name the published figure, not hardware time
+        return f"{kind} {what} ({inputs.get('energy_model', 'published energy')})".replace(
+            "  ", " "
+        )
     acc = inputs.get("accelerator", "accelerator")
     return f"{kind} {what} ({hours:,.0f} {acc}-hours)".replace("  ", " ")
 
@@ -465,7 +469,8 @@ def compare(
         ),
     ).values
     shape = (len(loads), len(zones))
-    results = (*_RESULT_COLUMNS, *(EMBODIED_KEYS if embodied is not False else ()))
+    counted = embodied is not False and all(e is not None for e in embs)
+    results = (*_RESULT_COLUMNS, *(EMBODIED_KEYS if counted else ()))
     totals = {
         key: np.broadcast_to(np.asarray(mags[key], dtype=float), shape).sum(axis=0)
         for key in (*results, "cost")

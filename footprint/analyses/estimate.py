@@ -103,6 +103,8 @@ def estimate(
     results = result.quantities(keys)
     results.update(per_unit_results(results, load.per_unit))
     results.update(load.extra_results)
+    if load.nominal_hours:
+        results.pop("accelerator_hours", None)
     _check_finite(results, load)
     notes = [*sf.notes, *load.notes, *(() if emb is None else emb.notes)]
     inputs = {**load.inputs, **site.inputs(), "zone": sf.zone, "boundary": sf.boundary}
@@ -162,8 +164,8 @@ def embodied_of(embodied: Any, job: Any, load: Any) -> Any:
     ``False`` (not counted: ``None`` is returned). Returns an
     :class:`~footprint.catalogues.embodied.EmbodiedFactors`.
     """
-    if embodied is False:
-        return None
+    if embodied is False or getattr(load, "nominal_hours", False):
+        return None  # energy-only workloads have no hardware time to amortise over
 
     if embodied is None or embodied is True:
         spec = _Embodied()

@@ -415,14 +415,14 @@ class _Inputs:
     draws: dict[str, Any]  # name -> the factor's own samples
 
 
-def _inputs(fp: Footprint, spec: Uncertainty, rng: Any) -> _Inputs:
+def _inputs(fp: Footprint, spec: Uncertainty, rng: Any, hours: Any) -> _Inputs:
     import numpy as np
 
     n = spec.samples
     factors = fp.factors
     price = factors.get("price")
     central: dict[str, Any] = {
-        "accelerator_hours_h": magnitude_in(fp.results["accelerator_hours"], "h"),
+        "accelerator_hours_h": magnitude_in(hours, "h"),
         "price_per_kwh": None if price is None else float(price.value.magnitude),
     }
     for name, (kwarg, unit) in _ACCOUNT_INPUTS.items():
@@ -600,7 +600,11 @@ def propagate(
     spec = spec or Uncertainty()
     rng = np.random.default_rng(spec.seed)
     n = spec.samples
-    inputs = _inputs(fp, spec, rng)
+    # the load's hours: an energy-only load reports none but carries its energy in them
+    hours = load.accelerator_hours if load is not None else fp.results.get("accelerator_hours")
+    if hours is None:
+        raise InputError("load: this footprint reports no accelerator-hours; give its load")
+    inputs = _inputs(fp, spec, rng, hours)
     out = evaluate(*tables_of(_account_kwargs(inputs.arrays))).values
     ranges: dict[str, tuple[Any, Any]] = {}
     varying = []

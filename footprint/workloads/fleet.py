@@ -157,6 +157,14 @@ def fleet_load(
         for unit in ("day", "month", "year"):
             per_unit[unit] = period.to(unit)
     extra.update(prof.published)
+    nominal = bool(r.get("nominal_hours"))
+    if nominal:
+        for key in ("busy_accelerator_hours", "idle_accelerator_hours"):
+            extra.pop(key, None)
+        notes.append(
+            "the preset publishes energy only: no accelerator-hours and no embodied CO2e "
+            "are reported (give an accelerator to count them as equivalent hours at its TDP)"
+        )
     return Load(
         accelerator_hours=Q_(provisioned_h, "h"),
         power=power,
@@ -167,6 +175,7 @@ def fleet_load(
         extra_factors=factors,
         extra_results=extra,
         accelerators=(float(extra["accelerators"].m) if "accelerators" in extra else None),
+        nominal_hours=nominal,
     )
 
 

@@ -52,7 +52,8 @@ Energy models (``energy_model=``, checked against :data:`ENERGY_MODELS`)
     once (run with ``pue=`` the source's PUE to reproduce the figure); the host and idle
     capacity are inside the figure when the source says so (host power is 0 W). The
     published figures are echoed as ``published_*`` results. Presets state energy, not
-    hardware time: ``accelerator_hours`` are equivalent hours at the accelerator's TDP.
+    hardware time: without an accelerator given they report no accelerator-hours and no
+    embodied CO2e; with one, equivalent hours at its TDP.
 
 Fleet sizing (ecologits and roofline; :mod:`footprint.workloads.fleet`)
 -----------------------------------------------------------------------
@@ -265,8 +266,10 @@ class InferenceWorkload:
         presets. Input tokens default to 0 (the EcoLogits fit ignores them).
     energy_model : str
         ``"ecologits"`` (default), ``"roofline"`` or ``"preset:<name>"``.
-    accelerator : str
-        Serving accelerator (default H100-SXM, the EcoLogits hardware).
+    accelerator : str, optional
+        Serving accelerator (default H100-SXM, the EcoLogits hardware). A preset (a
+        published energy per request) has none unless one is given: it then reports no
+        accelerator-hours and no embodied emissions.
     gpus : int, optional
         Accelerators per replica; default what the weights need (EcoLogits rule).
     precision : str
@@ -304,7 +307,7 @@ class InferenceWorkload:
     output_tokens: Any = None
     input_tokens: Any = 0
     energy_model: str = "ecologits"
-    accelerator: str = DEFAULT_ACCELERATOR
+    accelerator: str | None = None
     gpus: int | None = None
     precision: str = "bf16"
     batch: int | None = None
@@ -328,7 +331,11 @@ class InferenceWorkload:
             raise InputError(
                 "model: give a model name (or custom parameters) for this energy model"
             )
-        r["accelerator"] = get_accelerator(self.accelerator)
+        r["accelerator"] = get_accelerator(
+            DEFAULT_ACCELERATOR if self.accelerator is None else self.accelerator
+        )
+        # a published figure states energy; hardware time exists only for a given accelerator
+        r["nominal_hours"] = kind == "preset" and self.accelerator is None
         self._volume()
         self._tokens()
         if not isinstance(self.precision, str) or self.precision not in PRECISIONS:
@@ -516,7 +523,8 @@ class InferenceWorkload:
         if r["output_tokens"] is not None:
             out["output_tokens"] = f"{r['output_tokens']:g}"
         out["input_tokens"] = f"{r['input_tokens']:g}"
-        out["accelerator"] = r["accelerator"].name
+        if not r["nominal_hours"]:
+            out["accelerator"] = r["accelerator"].name
         if r["kind"] != "preset":
             out["gpus"] = str(r["gpus"])
             out["precision"] = self.precision

@@ -61,6 +61,10 @@ class Load:
         Results the workload computes itself (e.g. implied FLOPs), shown as is.
     accelerators : float, optional
         Accelerators running at once, when the workload knows it (its scale).
+    nominal_hours : bool
+        The workload states energy, not hardware time (a published per-request figure
+        with no accelerator given): its accelerator-hours are only a way to carry the
+        energy, so they are not reported and carry no embodied emissions.
     """
 
     accelerator_hours: Any
@@ -72,6 +76,7 @@ class Load:
     extra_factors: dict[str, Factor] = field(default_factory=dict)
     extra_results: dict[str, Any] = field(default_factory=dict)
     accelerators: float | None = None
+    nominal_hours: bool = False
 
     @property
     def scale(self) -> Scale:

@@ -122,9 +122,9 @@ class BillionsType(click.ParamType):
     "--gpu",
     "-a",
     "accelerator",
-    default="H100-SXM",
-    show_default=True,
-    help="Serving accelerator (see `footprint accelerators`).",
+    default=None,
+    help="Serving accelerator (see `footprint accelerators`). Default: H100-SXM (the "
+    "EcoLogits hardware); a preset has none unless given (no accelerator-hours, no embodied).",
 )
 @click.option(
     "--gpus",

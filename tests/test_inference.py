@@ -755,3 +755,82 @@ def test_preset_without_accelerator_invents_no_hardware() -> None:
     g = fp.estimate(given, fp.Site(region="FR", year=2022, pue=1.09))
     assert g.energy_per_request.m_as("Wh/request") == pytest.approx(0.24)
     assert "accelerator_hours" in g.results and "embodied_co2e" in g.results
+
+
+# --- production serving (DeepSeek's measured rate x ML.ENERGY's spread) ---------------------
+
+
+def test_production_ratio_is_the_measured_median() -> None:
+    """PRODUCTION_RATIO and its range are the median, minimum and maximum of ML.ENERGY's V3
+    measurements (vLLM, H100, batch >= 64) over the DeepSeek production rate scaled to the
+    same models, at the same draw (GPU energy per output token, 224 in / 717 out)."""
+    import statistics
+
+    from footprint.workloads import energy_models as em
+
+    ratios = []
+    for model, _gpus, precision, batch, joules, release in ML_ENERGY_H100:
+        if release != "V3" or batch < 64 or precision != "bf16":
+            continue
+        w = fp.InferenceWorkload(
+            model,
+            requests="1 request",
+            input_tokens=224,
+            output_tokens=717,
+            energy_model="production",
+        )
+        prof = w.profile
+        seconds = prof.replica_seconds_per_request / em.PRODUCTION_RATIO
+        ratios.append(joules / (seconds * prof.busy_power.value.m_as("W") / 717))
+    assert em.PRODUCTION_RATIO == pytest.approx(statistics.median(ratios), abs=0.01)
+    low, high = em.PRODUCTION_RATIO_RANGE
+    assert (low, high) == (
+        pytest.approx(min(ratios), abs=0.01),
+        pytest.approx(max(ratios), abs=0.01),
+    )
+
+
+def test_production_reproduces_deepseek_rate() -> None:
+    """At ratio 1, DeepSeek-V3 on H800 takes 8/14,800 s per output token and 8/73,700 s per
+    input token (DeepSeek's 24-hour production statistics, 2025-03-01)."""
+    from footprint.workloads import energy_models as em
+
+    w = fp.InferenceWorkload(
+        "deepseek-v3",
+        requests="1 request",
+        input_tokens=3620,
+        output_tokens=1000,
+        energy_model="production",
+        accelerator="H800-SXM",
+    )
+    seconds = w.profile.replica_seconds_per_request / em.PRODUCTION_RATIO
+    assert seconds == pytest.approx(1000 * 8 / 14_800 + 3620 * 8 / 73_700, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("model", "inp", "out", "published_wh", "source"),
+    [
+        # Epoch AI (Feb 2025), 'How much energy does ChatGPT use?': GPT-4o, typical query
+        # of about 500 output tokens, ~0.3 Wh
+        ("gpt-4o", 0, 500, 0.3, "Epoch AI 2025"),
+        # OpenAI (Altman, June 2025): average ChatGPT query 0.34 Wh (tokens not disclosed;
+        # a chat turn of 1,000 prompt and 500 output tokens assumed)
+        ("gpt-4o", 1000, 500, 0.34, "OpenAI 2025"),
+        # Google (Elsworth et al. 2025): median Gemini Apps text prompt 0.24 Wh
+        # (model and tokens not disclosed; Gemini 2.5 Flash, 500 in / 300 out assumed)
+        ("gemini-2.5-flash", 500, 300, 0.24, "Google 2025"),
+    ],
+)
+def test_production_range_holds_operators_disclosures(model, inp, out, published_wh, source):
+    w = fp.InferenceWorkload(
+        model,
+        requests="1e9 request/day",
+        input_tokens=inp,
+        output_tokens=out,
+        energy_model="production",
+    )
+    r = fp.estimate(w, fp.Site(region="US", year=2024), uncertainty=True)
+    low, high = (q.m_as("Wh/request") for q in r.ranges["energy_per_request"])
+    central = r.energy_per_request.m_as("Wh/request")
+    assert low <= published_wh <= high, (source, low, central, high)
+    assert 0.4 <= central / published_wh <= 1.25, (source, central)

@@ -122,13 +122,21 @@ def fleet_load(
     factors: dict[str, Factor] = {"busy_power": prof.busy_power}
     if prof.sizing:
         factors["idle_power"] = idle_factor
+        production = r["kind"] == "production"
         factors["fleet_utilization"] = fraction_factor(
             "fleet_utilization",
             util,
             fleet_utilization,
-            "footprint default: no idle capacity beyond whole replicas",
+            "Elsworth et al. 2025 (arXiv:2508.15734): idle machines 10% of a prompt's energy"
+            if production
+            else "footprint default: no idle capacity beyond whole replicas",
         )
-        if fleet_utilization is None:
+        if fleet_utilization is None and production:
+            notes.append(
+                f"fleet utilization {util:g} (default for production serving: Google's "
+                "idle machines at 10% of a prompt's energy); give fleet_utilization"
+            )
+        elif fleet_utilization is None:
             notes.append(
                 "fleet utilization 1.0 (default): no idle capacity beyond rounding up to "
                 "whole replicas; give fleet_utilization for headroom"

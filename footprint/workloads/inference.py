@@ -87,6 +87,7 @@ from footprint.workloads.energy_models import (
     ENERGY_MODELS,
     MEMORY_OVERHEAD,
     PRECISIONS,
+    PRODUCTION_FLEET_UTILIZATION,
     ROOFLINE_MBU,
     ROOFLINE_MFU,
     Preset,
@@ -100,6 +101,7 @@ from footprint.workloads.energy_models import (
     parse_energy_model,
     preset_profile,
     preset_table,
+    production_profile,
     required_accelerators,
     roofline_profile,
 )
@@ -147,6 +149,9 @@ DEFAULT_PERIOD = "1 year"
 DEFAULT_ACCELERATOR = "H100-SXM"
 
 _ROOFLINE_ONLY = ("mbu", "mfu", "power")
+#: Options the production model has no use for: its rate was measured at the service's
+#: own batching and parallelism.
+_PRODUCTION_IGNORED = ("mbu", "mfu", "batch", "gpus")
 _PRESET_IGNORED = (
     "gpus",
     "batch",
@@ -349,6 +354,13 @@ class InferenceWorkload:
                     f"{', '.join(given)}: not used by preset energy models, whose "
                     "published figure fixes hardware, batching and boundary"
                 )
+        elif kind == "production":
+            given = [n for n in _PRODUCTION_IGNORED if getattr(self, n) is not None]
+            if given:
+                raise InputError(
+                    f"{', '.join(given)}: not used by the production model, whose measured "
+                    "rate fixes batching and parallelism (use -e roofline for what-ifs)"
+                )
         elif kind == "ecologits":
             given = [n for n in _ROOFLINE_ONLY if getattr(self, n) is not None]
             if given:
@@ -358,7 +370,7 @@ class InferenceWorkload:
                 )
         r["batch"] = DEFAULT_BATCH if self.batch is None else _whole(self.batch, "batch")
         r["fleet_utilization"] = (
-            DEFAULT_FLEET_UTILIZATION
+            (PRODUCTION_FLEET_UTILIZATION if kind == "production" else DEFAULT_FLEET_UTILIZATION)
             if self.fleet_utilization is None
             else _fraction(self.fleet_utilization, "fleet_utilization")
         )
@@ -457,6 +469,8 @@ class InferenceWorkload:
             return ecologits_profile(r, self.precision, self.batch)
         if kind == "roofline":
             return roofline_profile(r, self.precision, self.batch, self.mbu, self.mfu)
+        if kind == "production":
+            return production_profile(r)
         return preset_profile(r)
 
     # -- public views -------------------------------------------------------------------

@@ -48,8 +48,11 @@ def run(*args):
 
 
 def workload(model="llama-3.1-8b", **kw):
+    """A workload under the EcoLogits model (most tests here check its mechanics; the
+    default production model has its own tests below)."""
     kw.setdefault("requests", "1e6 request")
     kw.setdefault("output_tokens", 300)
+    kw.setdefault("energy_model", "ecologits")
     return fp.InferenceWorkload(model, **kw)
 
 
@@ -133,7 +136,19 @@ def test_default_gpu_count_is_the_ecologits_rule(model, precision, memory_model,
 def test_model_that_does_not_fit_names_the_count_needed():
     with pytest.raises(InputError, match=r"--gpus 4 or more"):
         workload("llama-3.1-70b", gpus=2)
-    r = run("infer", "-m", "llama-3.1-70b", "-n", "1e6", "--output-tokens", "300", "--gpus", "1")
+    r = run(
+        "infer",
+        "-m",
+        "llama-3.1-70b",
+        "-n",
+        "1e6",
+        "--output-tokens",
+        "300",
+        "--gpus",
+        "1",
+        "-e",
+        "ecologits",
+    )
     assert r.exit_code == 2
     assert "needs 1.2 x 141 GB" in r.output and "--gpus 4" in r.output
 
@@ -508,6 +523,8 @@ def test_json_contract_has_per_request_and_per_token():
         "300",
         "--region",
         "US",
+        "-e",
+        "ecologits",
         "--format",
         "json",
     )
@@ -683,7 +700,7 @@ def test_closed_model_parameter_range_flows_into_uncertainty():
     ("spelling", "billions"), [("8", 8.0), ("8B", 8.0), ("8b", 8.0), ("500M", 0.5), ("1.5T", 1500)]
 )
 def test_cli_params_in_billions_spellings(spelling, billions):
-    args = ("--params", spelling, "-n", "1e6 request", "--output-tokens", "30")
+    args = ("--params", spelling, "-n", "1e6 request", "--output-tokens", "30", "-e", "ecologits")
     assert run("infer", *args).exit_code == 0
     j = run("infer", *args, "--format", "json")
     note = json.loads(j.output)["factors"]["gpu_energy_per_token"]["note"]
@@ -727,7 +744,9 @@ def test_ecologits_mode_uses_measured_speed_of_closed_models() -> None:
     Request energy = PUE x (server share + GPUs x GPU energy), as EcoLogits computes it."""
     import math
 
-    w = fp.InferenceWorkload("gpt-4o", requests="1000 request", output_tokens=500)
+    w = fp.InferenceWorkload(
+        "gpt-4o", requests="1000 request", output_tokens=500, energy_model="ecologits"
+    )
     r = fp.estimate(w, fp.Site(region="US", year=2024, pue=1.2), embodied=False)
     e_tok_wh = 1.1665273170451914e-06 * math.exp(-0.011205921025579175 * 64) * 88 + (
         4.052928146734005e-05
@@ -782,7 +801,7 @@ def test_production_ratio_is_the_measured_median() -> None:
         prof = w.profile
         seconds = prof.replica_seconds_per_request / em.PRODUCTION_RATIO
         ratios.append(joules / (seconds * prof.busy_power.value.m_as("W") / 717))
-    assert em.PRODUCTION_RATIO == pytest.approx(statistics.median(ratios), abs=0.01)
+    assert pytest.approx(statistics.median(ratios), abs=0.01) == em.PRODUCTION_RATIO
     low, high = em.PRODUCTION_RATIO_RANGE
     assert (low, high) == (
         pytest.approx(min(ratios), abs=0.01),
@@ -834,3 +853,15 @@ def test_production_range_holds_operators_disclosures(model, inp, out, published
     central = r.energy_per_request.m_as("Wh/request")
     assert low <= published_wh <= high, (source, low, central, high)
     assert 0.4 <= central / published_wh <= 1.25, (source, central)
+
+
+def test_production_is_the_default_and_refuses_what_it_cannot_use() -> None:
+    w = fp.InferenceWorkload("llama-3.1-8b", requests="1e6 request", output_tokens=300)
+    assert w.profile.energy_model == "production"
+    r = fp.estimate(w, BARE)
+    assert r.factors["fleet_utilization"].value.m == pytest.approx(0.8)
+    assert r.factors["throughput_ratio"].spread is not None
+    with pytest.raises(InputError, match="production model"):
+        fp.InferenceWorkload("llama-3.1-8b", requests="1e6 request", output_tokens=300, batch=8)
+    out = run("infer", "-m", "llama-3.1-8b", "-n", "1e6", "--output-tokens", "300", "--mbu", "0.5")
+    assert out.exit_code == 2 and "production model" in out.output

@@ -167,7 +167,7 @@ class InferenceRun:
 
 def inference_runs(
     models: list[Any],
-    energy_models: list[str] | tuple[str, ...] = ("ecologits",),
+    energy_models: list[str] | tuple[str, ...] = ("production",),
     site: Site | None = None,
     **workload: Any,
 ) -> list[InferenceRun]:
@@ -198,7 +198,7 @@ def inference_runs(
 
 def compare_inference(
     models: list[Any],
-    energy_models: list[str] | tuple[str, ...] = ("ecologits",),
+    energy_models: list[str] | tuple[str, ...] = ("production",),
     site: Site | None = None,
     **workload: Any,
 ) -> pd.DataFrame:

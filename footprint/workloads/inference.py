@@ -1,4 +1,4 @@
-"""Inference workloads: LLM serving volumes -> accelerator-hours, with three energy models.
+"""Inference workloads: LLM serving volumes -> accelerator-hours, with four energy models.
 
 An :class:`InferenceWorkload` (a model, a request volume, tokens per request, serving
 hardware) states its :class:`~footprint.workloads.jobs.Load`, so :func:`footprint.estimate`
@@ -9,7 +9,15 @@ price) and the same formulas. The engine adds ``energy_per_request`` and
 
 Energy models (``energy_model=``, checked against :data:`ENERGY_MODELS`)
 ------------------------------------------------------------------------
-``"ecologits"`` -- empirical per-token fit (default)
+``"production"`` -- measured production rates (default)
+    Accelerator-seconds per token as DeepSeek's production service measured them over a
+    day (:data:`~footprint.workloads.energy_models.PRODUCTION_OUTPUT_S`, ``_INPUT_S``:
+    8 x H800 nodes, DeepSeek-V3/R1, 37B active), scaled by the model's active parameters
+    and by the accelerator's dense BF16 peak, times the measured spread of other
+    deployments (ML.ENERGY's vLLM serving on H100: x1.36, 0.81-2.27). Accelerators draw
+    their server class's serving average; the fleet is 0.8 busy (Google's idle share).
+
+``"ecologits"`` -- empirical per-token fit
     EcoLogits' LLM inference methodology (GenAI Impact, ``ecologits/impacts/llm.py``,
     version 0.11.3, MPL-2.0), fitted on ML.ENERGY leaderboard measurements of open
     models on NVIDIA H100 80GB GPUs (vLLM)::
@@ -270,7 +278,7 @@ class InferenceWorkload:
         Tokens generated and read per request [token]; output is required except for
         presets. Input tokens default to 0 (the EcoLogits fit ignores them).
     energy_model : str
-        ``"ecologits"`` (default), ``"roofline"`` or ``"preset:<name>"``.
+        ``"production"`` (default), ``"ecologits"``, ``"roofline"`` or ``"preset:<name>"``.
     accelerator : str, optional
         Serving accelerator (default H100-SXM, the EcoLogits hardware). A preset (a
         published energy per request) has none unless one is given: it then reports no
@@ -311,7 +319,7 @@ class InferenceWorkload:
     requests: Any = None
     output_tokens: Any = None
     input_tokens: Any = 0
-    energy_model: str = "ecologits"
+    energy_model: str = "production"
     accelerator: str | None = None
     gpus: int | None = None
     precision: str = "bf16"

@@ -377,7 +377,7 @@ def inference_workload(w: dict[str, Any]) -> Any:
         raise CliError("--active-params: needs --params (the total) for a custom model")
     else:
         model = models[0] if models else None
-    energy_model = energy_models[0] if energy_models else "ecologits"
+    energy_model = energy_models[0] if energy_models else "production"
     return InferenceWorkload(model=model, energy_model=energy_model, **parse_workload_options(**w))
 
 

@@ -114,7 +114,7 @@ class BillionsType(click.ParamType):
     "-e",
     "energy_models",
     multiple=True,
-    help="ecologits (default), roofline or preset:NAME (see --list-presets); repeat to "
+    help="production (default), ecologits, roofline or preset:NAME (see --list-presets); repeat to "
     "compare energy models.",
 )
 @click.option(
@@ -208,11 +208,12 @@ def command(
     """Electricity, CO2e, water and cost of serving a language model.
 
     Give a model, a volume (a rate such as '1e9 request/day', or --users with
-    --requests-per-user) and the tokens per request. Three energy models: an empirical
-    per-token fit (ecologits, default), a first-principles roofline model, and published
-    per-request figures (preset:NAME). Results: energy per request and per output token,
-    totals per day, month and year, then CO2e, water and cost as for any job. Several
-    --model or --energy-model values give a comparison table.
+    --requests-per-user) and the tokens per request. Four energy models: measured
+    production rates (production, default), an empirical per-token fit (ecologits), a
+    first-principles roofline model, and published per-request figures (preset:NAME).
+    Results: energy per request and per output token, totals per day, month and year,
+    then CO2e, water and cost as for any job. Several --model or --energy-model values
+    give a comparison table.
 
     \b
     Examples:
@@ -238,7 +239,7 @@ def command(
         raise CliError("--active-params: needs --params (the total) for a custom model")
     else:
         chosen = list(models)
-    ems = list(energy_models) or ["ecologits"]
+    ems = list(energy_models) or ["production"]
     if not chosen and not all(e.strip().lower().startswith("preset:") for e in ems):
         raise CliError("--model: give a model (see --list-models), --params, or a preset")
     common = parse_workload_options(

@@ -18,8 +18,10 @@ replayed three ways:
 For every mode and case it prints the ratio of footprint's location-based CO2e to the
 published figure; per mode the share of cases within +-25%, the median absolute error, and
 (stated and defaults) the share whose 90% uncertainty range contains the published figure.
-Cases marked ``skip_in_scoring`` are shown but not scored. The script is a repository tool:
-it reads a file the installed package never reads.
+Cases marked ``skip_in_scoring`` are shown but not scored. It then replays the energy per
+request that operators published for named models (``inference_disclosures.yaml``) with the
+default inference model and says whether its 90% range holds each. The script is a
+repository tool: it reads a file the installed package never reads.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ import footprint as fp
 DEFAULT_CASES = (
     Path(__file__).resolve().parents[2] / "shared" / "validation" / "published_training_cases.yaml"
 )
+#: Published energy per request of named models (in the repository).
+INFERENCE_CASES = Path(__file__).resolve().parent / "inference_disclosures.yaml"
 MODES = ("exact", "stated", "defaults")
 #: Within this relative error a prediction counts as close.
 CLOSE = 0.25
@@ -188,6 +192,53 @@ def render(replays: list[Replay]) -> str:
     return "\n".join(lines)
 
 
+def replay_inference(path: Path = INFERENCE_CASES) -> list[dict[str, Any]]:
+    """Each disclosed energy per request against footprint's default model and 90% range."""
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    out = []
+    for case in doc["cases"]:
+        w = fp.InferenceWorkload(
+            case["model"],
+            requests="1e9 request/day",
+            input_tokens=case["input_tokens"],
+            output_tokens=case["output_tokens"],
+        )
+        r = fp.estimate(w, fp.Site(region="US", year=2024), uncertainty=fp.Uncertainty())
+        low, high = (float(q.m_as("Wh/request")) for q in r.ranges["energy_per_request"])
+        central = float(r.energy_per_request.m_as("Wh/request"))
+        published = float(case["published_wh"])
+        out.append(
+            {
+                "case": case["id"],
+                "model": case["model"],
+                "published_wh": published,
+                "central_wh": central,
+                "low_wh": low,
+                "high_wh": high,
+                "ratio": central / published,
+                "covered": low <= published <= high,
+            }
+        )
+    return out
+
+
+def render_inference(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        f"{'disclosure':<22} {'model':<17} {'published Wh':>12} {'footprint Wh':>12} "
+        f"{'ratio':>6} {'90% range Wh':>14} {'in':>3}"
+    ]
+    for r in rows:
+        rng = f"{r['low_wh']:.3f}-{r['high_wh']:.3f}"
+        lines.append(
+            f"{r['case']:<22} {r['model']:<17} {r['published_wh']:>12.3f} "
+            f"{r['central_wh']:>12.3f} {r['ratio']:>6.2f} {rng:>14} "
+            f"{'yes' if r['covered'] else 'no':>3}"
+        )
+    covered = sum(r["covered"] for r in rows) / len(rows)
+    lines.append(f"inference: 90% range holds {100 * covered:.0f}% of {len(rows)} disclosures")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("cases", nargs="*", type=Path, help=f"YAML files (default {DEFAULT_CASES})")
@@ -199,14 +250,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"validate: no such file: {missing[0]}", file=sys.stderr)
         return 2
     replays = replay_all(load_cases(paths))
+    inference = replay_inference()
     if args.json:
         doc = {
             "replays": [{**r.__dict__, "ratio": r.ratio, "covered": r.covered} for r in replays],
             "summary": summary(replays),
+            "inference": inference,
         }
         print(json.dumps(doc, indent=2))
     else:
         print(render(replays))
+        print()
+        print(render_inference(inference))
     return 0
 
 

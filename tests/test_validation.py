@@ -68,3 +68,12 @@ def test_command_prints_the_summary(capsys) -> None:
     out = capsys.readouterr().out
     assert "within 25%" in out and "90% covers" in out
     assert validate.main(["/nonexistent.yaml"]) == 2
+
+
+def test_default_inference_range_holds_the_disclosures() -> None:
+    """Epoch AI's 0.3 Wh (GPT-4o), OpenAI's 0.34 Wh and Google's 0.24 Wh per request
+    (benchmarks/inference_disclosures.yaml, with the token counts assumed) lie inside the
+    90% range of the default (production) model, whose central value is 0.4-1.25x each."""
+    for row in validate.replay_inference():
+        assert row["covered"], row
+        assert 0.4 <= row["ratio"] <= 1.25, row

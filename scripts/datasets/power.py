@@ -25,7 +25,9 @@ arXiv:2104.10350, Table 4 (measured average system power per processor, host inc
 Luccioni, A.S., Viguier, S., Ligozat, A.-L. (2022). Estimating the Carbon Footprint of
 BLOOM. arXiv:2211.02001.
 Morrison, J. et al. (2025). Holistically Evaluating the Environmental Impact of Creating
-Language Models. arXiv:2503.05804 (sec. 4.3, GPU power during training).
+Language Models. arXiv:2503.05804 (Fig. 2, GPU power during training).
+Latif, I. et al. (2024). Empirical Measurements of AI Training Power Demand on a
+GPU-Accelerated Node. arXiv:2412.08602.
 Elsworth, C. et al. (2025). Measuring the environmental impact of delivering AI at Google
 Scale. arXiv:2508.15734.
 EcoLogits 0.11.3 methodology (MPL-2.0): 1.2 kW per 8-GPU server besides the GPUs.
@@ -62,10 +64,13 @@ COLUMNS = [
 
 #: Training draw of a GPU-class accelerator, fraction of TDP (central, low, high).
 #: Patterson et al. 2021 (Table 4) measured 330 W per V100 (TDP 300 W) for GPT-3 with the
-#: host share included; with the host at the class's share (69 W, below) the GPUs drew
-#: about 261 W = 0.87 x TDP. Morrison et al. 2025 measured OLMo training swinging between
-#: about 15% and 85% of maximum GPU power (checkpointing, data loading and evaluation pull
-#: the average down). Central 0.8; low 0.6 (idle-heavy jobs); high 1.0 (TDP is the cap).
+#: host share included ("OpenAI measured V100s as running GPT-3 at 330W"); with the host at
+#: the class's low share (69 W) the GPUs drew about 261 W = 0.87 x TDP. Morrison et al.
+#: 2025 (Fig. 2): "When actively training, the average GPU power is over 600W, over 85% of
+#: an H100's maximum power draw of 700W, and during checkpointing, power usage drops to
+#: just over 100W". Latif et al. 2024 (arXiv:2412.08602) measured an 8 x H100 node at most
+#: 8.4 kW, 18% below its 10.2 kW rating, "even with GPUs near full utilization". Central
+#: 0.8 (active training less checkpointing and stalls); low 0.6; high 1.0 (TDP is the cap).
 _TRAINING_GPU = (0.8, 0.6, 1.0)
 #: Serving draw, fraction of TDP. Production serving runs below training draw: batches
 #: vary, decode is memory-bound and capacity is held for peaks (Elsworth et al. 2025 count
@@ -95,11 +100,14 @@ _ROWS = [
         "derivation": (
             "Host: EcoLogits' 1.2 kW per 8-GPU server = 150 W per accelerator (central). "
             "Bounds: half the non-accelerator maximum of the reference systems per "
-            "accelerator, DGX-1 (3,500 - 8 x 300) / 8 / 2 = 69 W (low) to DGX H100 "
-            "(10,200 - 8 x 700) / 8 / 2 = 288 W (high, rounded to 290). Training draw "
-            "0.8 x TDP (0.6-1.0): Patterson's GPT-3 measurement (330 W per V100 with "
-            "host) leaves about 261 W = 0.87 x TDP for the GPU at the low host share; "
-            "Morrison et al. measured 15-85% of maximum during OLMo training. Serving "
+            "accelerator, DGX-1 (3,500 W with 8 x 300 W V100, NVIDIA datasheet; not seen "
+            "in stored text) (3,500 - 8 x 300) / 8 / 2 = 69 W (low) to DGX H100 "
+            "(10,200 - 8 x 700) / 8 / 2 = 288 W (high, rounded to 290); Latif et al. 2024 "
+            "measured an 8 x H100 node at most 8.4 kW with its GPUs near full use. "
+            "Training draw 0.8 x TDP (0.6-1.0): Patterson's GPT-3 measurement (330 W per "
+            "V100 with host) leaves about 261 W = 0.87 x TDP for the GPU at the low host "
+            "share; Morrison et al. measured over 600 W (85% of 700 W) per H100 while "
+            "actively training and about 100 W while checkpointing. Serving "
             "0.6 x TDP (0.3-0.9): below training draw (memory-bound decode, varying "
             "batches, capacity held for peaks)."
         ),

@@ -34,7 +34,7 @@ def main(runs: int = 15) -> None:
     site = fp.Site(region="US", year=2023)
     volume = {"requests": "1e9 request/day", "input_tokens": 500, "output_tokens": 300}
     fp.estimate_inference(fp.InferenceWorkload("llama-3.1-8b", **volume), site)  # warm-up
-    for em in ("ecologits", "roofline", "preset:google-gemini-2025"):
+    for em in ("production", "ecologits", "roofline", "preset:google-gemini-2025"):
         model = None if em.startswith("preset") else "llama-3.1-70b"
 
         def one(em: str = em, model: str | None = model) -> object:

@@ -171,6 +171,24 @@ _PRESET_IGNORED = (
     "host_power",
 )
 
+#: Options each energy model refuses, and why (one line naming them).
+_UNUSED_OPTIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "preset": (
+        _PRESET_IGNORED,
+        "not used by preset energy models, whose published figure fixes hardware, batching "
+        "and boundary",
+    ),
+    "production": (
+        _PRODUCTION_IGNORED,
+        "not used by the production model, whose measured rate fixes batching and "
+        "parallelism (use -e roofline for what-ifs)",
+    ),
+    "ecologits": (
+        _ROOFLINE_ONLY,
+        "used by the roofline model only; EcoLogits' fit gives the energy per token directly",
+    ),
+}
+
 
 # --------------------------------------------------------------------------------------
 # Input parsing
@@ -355,27 +373,10 @@ class InferenceWorkload:
             raise InputError(
                 f"precision: expected one of {tuple(PRECISIONS)}, got {self.precision!r}"
             )
-        if kind == "preset":
-            given = [n for n in _PRESET_IGNORED if getattr(self, n) is not None]
-            if given:
-                raise InputError(
-                    f"{', '.join(given)}: not used by preset energy models, whose "
-                    "published figure fixes hardware, batching and boundary"
-                )
-        elif kind == "production":
-            given = [n for n in _PRODUCTION_IGNORED if getattr(self, n) is not None]
-            if given:
-                raise InputError(
-                    f"{', '.join(given)}: not used by the production model, whose measured "
-                    "rate fixes batching and parallelism (use -e roofline for what-ifs)"
-                )
-        elif kind == "ecologits":
-            given = [n for n in _ROOFLINE_ONLY if getattr(self, n) is not None]
-            if given:
-                raise InputError(
-                    f"{', '.join(given)}: used by the roofline model only; EcoLogits' fit "
-                    "gives the energy per token directly"
-                )
+        unused, why = _UNUSED_OPTIONS.get(kind, ((), ""))
+        given = [n for n in unused if getattr(self, n) is not None]
+        if given:
+            raise InputError(f"{', '.join(given)}: {why}")
         r["batch"] = DEFAULT_BATCH if self.batch is None else _whole(self.batch, "batch")
         r["fleet_utilization"] = (
             (PRODUCTION_FLEET_UTILIZATION if kind == "production" else DEFAULT_FLEET_UTILIZATION)

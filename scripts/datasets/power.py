@@ -169,23 +169,21 @@ _ROWS = [
             "beside it: central 110 W, bounds halved and doubled. Draw fractions as GPUs."
         ),
     },
+]
+#: AWS accelerator instances: no published host figure; the PCIe class's values.
+_ROWS.append(
     {
+        **_ROWS[2],
         "server_class": "asic-instance",
         "form_factors": "Cloud ASIC chip",
         "accelerators_per_server": 16,
         "reference_system": "AWS Trainium / Inferentia instance (up to 16 chips)",
-        "system_max_w": "",
-        "training": _TRAINING_GPU,
-        "serving": _SERVING_GPU,
-        "host": (150, 50, 300),
-        "source": _ECOLOGITS,
-        "source_url": _ECOLOGITS_URL,
         "derivation": (
             "No published host figure for AWS accelerator instances: the PCIe server "
             "class's host share and bounds, and the GPU draw fractions, are used."
         ),
-    },
-]
+    }
+)
 
 
 def build_server_classes() -> pd.DataFrame:

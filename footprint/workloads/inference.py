@@ -308,7 +308,8 @@ class InferenceWorkload:
     batch : int, optional
         Concurrent requests per replica (default 64, EcoLogits).
     fleet_utilization : float, optional
-        Busy share of provisioned capacity, in (0, 1] (default 1.0).
+        Busy share of provisioned capacity, in (0, 1] (default 0.8 for ``production``,
+        1.0 for the other models).
     period : Quantity or str, optional
         Accounting period for a rate [time] (default 1 year).
     power : Quantity or str, optional
@@ -316,7 +317,8 @@ class InferenceWorkload:
     idle_power : Quantity or str, optional
         Draw of an idle provisioned accelerator [W] (default 0.2 x TDP).
     host_power : Quantity or str, optional
-        Host share per accelerator [W] (default 150 W).
+        Host share per accelerator [W] (default: the server class's, 150 W on an 8-GPU
+        server).
     mbu, mfu : float, optional
         Roofline bandwidth and compute utilisation in (0, 1] (defaults 0.7, 0.5).
     users : float, optional

@@ -210,7 +210,8 @@ def workload_options(f: F) -> F:
             click.option(
                 "--utilization",
                 type=FractionType(),
-                help="Average draw as a fraction of TDP (with --accelerator). Default 1.0.",
+                help="Average draw as a fraction of TDP (with --accelerator). Default: the "
+                "server class's measured training draw (0.8).",
             ),
         ],
     )

@@ -347,12 +347,14 @@ def power_options(f: F) -> F:
         click.option(
             "--utilization",
             type=FractionType(),
-            help="Average draw as a fraction of TDP, in (0, 1]. Default 1.0.",
+            help="Average draw as a fraction of TDP, in (0, 1]. Default: the measured "
+            "average of the accelerator's server class (0.8 while training).",
         ),
         click.option(
             "--host-power",
             type=QuantityType("power", "W"),
-            help="Host share per accelerator. Default 150 W; '0 W' turns it off.",
+            help="Host share per accelerator. Default: the server class's (150 W on an "
+            "8-GPU server); '0 W' turns it off.",
         ),
     ]
     for decorator in reversed(decorators):

@@ -102,12 +102,14 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--utilization",
     type=FractionType(),
-    help="Fraction of TDP for rows that give neither power nor utilization. Default 1.0.",
+    help="Fraction of TDP for rows that give neither power nor utilization. Default: the "
+    "accelerator's server class (0.8 while training).",
 )
 @click.option(
     "--host-power",
     type=QuantityType("power", "W"),
-    help="Host share per accelerator of rows that give none. Default 150 W.",
+    help="Host share per accelerator of rows that give none. Default: the accelerator's "
+    "server class (150 W on an 8-GPU server).",
 )
 @site_options_except("region", "year", "operator")
 @embodied_options

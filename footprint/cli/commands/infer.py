@@ -147,7 +147,7 @@ class BillionsType(click.ParamType):
     "--fleet-utilization",
     type=FractionType(),
     help="Busy share of provisioned capacity in (0, 1]; idle capacity draws --idle-power. "
-    "Default 1.0.",
+    "Default 0.8 for production, 1.0 for the other models.",
 )
 @click.option(
     "--period",
@@ -167,7 +167,8 @@ class BillionsType(click.ParamType):
 @click.option(
     "--host-power",
     type=QuantityType("power", "W"),
-    help="Host share per accelerator. Default 150 W; '0 W' turns it off.",
+    help="Host share per accelerator. Default: the server class's (150 W on an 8-GPU "
+    "server); '0 W' turns it off.",
 )
 @click.option("--mbu", type=FractionType(), help="Roofline: share of peak HBM bandwidth (0.7).")
 @click.option("--mfu", type=FractionType(), help="Roofline: share of peak FLOP/s (0.5).")

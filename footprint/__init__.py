@@ -22,6 +22,7 @@ _EXPORTS = {
     "estimate": "footprint.analyses.estimate",
     "Footprint": "footprint.analyses.estimate",
     "GpuJob": "footprint.workloads.jobs",
+    "MeasuredRun": "footprint.workloads.measured",
     "Site": "footprint.places.site",
     "site_factors": "footprint.places.site",
     "Factor": "footprint.core.provenance",

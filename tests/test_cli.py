@@ -283,7 +283,7 @@ def test_bad_site_options_exit_2(args, expected):
         (["estimate", "-a", "H100", "--gpu-hours", "5", "--format", "xml"], "--format"),
         (["estimate", "-a", "H100", "--gpu-hours", "5", "--pricee", "1"], "--price"),
         (["nosuch"], "No such command"),
-        (["estimate"], "Missing option"),
+        (["estimate"], "--accelerator: give the accelerator"),
     ],
 )
 def test_click_usage_errors_are_one_line_exit_2(args, expected):

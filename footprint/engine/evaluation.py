@@ -74,6 +74,10 @@ class LoadTable:
         ``grid energy = facility energy - on-site energy used``.
     credit_surplus : bool
         Credit the on-site supply left over at the grid's intensity (avoided emissions).
+    pue_included : float or ndarray
+        1 where the load's energy already includes the facility overhead (a measured
+        facility energy): the site's PUE is not applied again and on-site water is
+        WUE x (energy / PUE); 0 otherwise.
     factors : dict[str, Factor]
         Provenance of the load's factors (power, host power, embodied...).
     notes : tuple[str, ...]
@@ -85,6 +89,7 @@ class LoadTable:
     embodied: dict[str, Any] | None = None
     onsite: Any = None
     credit_surplus: bool = False
+    pue_included: Any = 0.0
     factors: dict[str, Factor] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
@@ -113,6 +118,7 @@ class LoadTable:
                 power=loads.power.value.m_as("W"),
                 host_power=loads.host_power.value.m_as("W"),
                 embodied=None if emb is None else emb.magnitudes(),
+                pue_included=1.0 if loads.pue_included else 0.0,
                 factors=factors,
                 notes=tuple(loads.notes) + (() if emb is None else tuple(emb.notes)),
             )
@@ -134,6 +140,7 @@ class LoadTable:
             power=np.array([ld.power.value.m_as("W") for ld in loads], dtype=float),
             host_power=np.array([ld.host_power.value.m_as("W") for ld in loads], dtype=float),
             embodied=columns,
+            pue_included=np.array([1.0 if ld.pue_included else 0.0 for ld in loads]),
         )
 
     def as_column(self) -> LoadTable:
@@ -153,6 +160,7 @@ class LoadTable:
             if self.embodied is None
             else {k: col(v) for k, v in self.embodied.items()},
             onsite=None if self.onsite is None else col(self.onsite),
+            pue_included=col(self.pue_included),
         )
 
     @classmethod
@@ -323,13 +331,17 @@ def evaluate(loads: LoadTable, sites: SiteTable) -> Evaluation:
     """
     import numpy as np
 
+    # a measured facility energy already holds the overhead: PUE 1, on-site water per IT kWh
+    included = np.asarray(loads.pue_included, dtype=float)
+    pue = np.where(included > 0, 1.0, sites.pue) if included.any() else sites.pue
+    wue = np.where(included > 0, sites.wue / sites.pue, sites.wue) if included.any() else sites.wue
     with np.errstate(over="ignore", invalid="ignore"):
         values = account(
             loads.accelerator_hours,
             loads.power,
             loads.host_power * sites.host_included,
-            sites.pue,
-            sites.wue,
+            pue,
+            wue,
             sites.ewif,
             sites.intensity,
             cfe_share=sites.cfe,

@@ -61,6 +61,8 @@ class Load:
         Results the workload computes itself (e.g. implied FLOPs), shown as is.
     accelerators : float, optional
         Accelerators running at once, when the workload knows it (its scale).
+    pue_included : bool
+        The energy is a measured facility energy: the site's PUE is not applied again.
     nominal_hours : bool
         The workload states energy, not hardware time (a published per-request figure
         with no accelerator given): its accelerator-hours are only a way to carry the
@@ -77,11 +79,19 @@ class Load:
     extra_results: dict[str, Any] = field(default_factory=dict)
     accelerators: float | None = None
     nominal_hours: bool = False
+    pue_included: bool = False
 
     @property
     def scale(self) -> Scale:
-        """How big the workload is, for the facility class it runs in."""
-        return Scale(float(self.accelerator_hours.m_as("h")), self.accelerators)
+        """How big the workload is, for the facility class it runs in.
+
+        An energy-only load's hours are nominal: its size is its IT energy in
+        accelerator-hours of 1 kW (an accelerator with its host share)."""
+        hours = float(self.accelerator_hours.m_as("h"))
+        if self.nominal_hours:
+            watts = float(self.power.value.m_as("W")) + float(self.host_power.value.m_as("W"))
+            hours *= watts / 1000.0
+        return Scale(hours, self.accelerators)
 
 
 @runtime_checkable

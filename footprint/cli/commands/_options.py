@@ -21,6 +21,7 @@ from footprint.places.facility import FACILITY_CLASSES
 from footprint.places.site import Site
 from footprint.workloads.job_rules import check_hours_inputs, check_power_inputs
 from footprint.workloads.jobs import GpuJob
+from footprint.workloads.measured import MeasuredRun
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -301,7 +302,11 @@ GPU_JOB_KEYS = (
     "power",
     "utilization",
     "host_power",
+    "energy",
+    "energy_basis",
 )
+#: The keyword arguments of :class:`footprint.GpuJob` among them.
+_GPU_JOB_ARGS = GPU_JOB_KEYS[:7]
 
 
 def gpu_job_options(f: F) -> F:
@@ -312,8 +317,8 @@ def gpu_job_options(f: F) -> F:
             "--gpu",
             "-a",
             "accelerator",
-            required=True,
-            help="Accelerator name or alias (see `footprint accelerators`).",
+            help="Accelerator name or alias (see `footprint accelerators`). Required unless "
+            "--energy is given.",
         ),
         click.option(
             "--gpu-hours",
@@ -329,6 +334,20 @@ def gpu_job_options(f: F) -> F:
             "duration",
             type=QuantityType("time", "h", allow_zero=False),
             help="Wall-clock duration (with --count): '72', '3 days', '3.5 months'.",
+        ),
+        click.option(
+            "--energy",
+            type=QuantityType("energy", "kWh", allow_zero=False),
+            help="A measured energy, e.g. '27.5 MWh' (bare numbers are kWh): replaces power x "
+            "hours. With --accelerator and its hours, embodied CO2e is counted too.",
+        ),
+        click.option(
+            "--energy-basis",
+            type=click.Choice(("it", "accelerators", "facility")),
+            default="it",
+            show_default=True,
+            help="What --energy covers: it (servers, host included; PUE applied), "
+            "accelerators (host share and PUE added) or facility (PUE included).",
         ),
     ]
     for decorator in reversed(decorators):
@@ -366,10 +385,25 @@ def gpu_job_from_options(options: dict[str, Any]) -> Any:
     """Check the values of :func:`gpu_job_options` and build a :class:`footprint.GpuJob`."""
     import numpy as np
 
+    if options.get("energy") is not None:
+        for key in ("power", "utilization"):
+            if options[key] is not None:
+                raise CliError(f"--{key}: a measured --energy replaces the draw; leave it out")
+        return MeasuredRun(
+            options["energy"],
+            basis=options["energy_basis"],
+            accelerator=options["accelerator"],
+            gpu_hours=options["gpu_hours"],
+            count=options["count"],
+            duration=options["duration"],
+            host_power=options["host_power"],
+        )
+    if options["accelerator"] is None:
+        raise CliError("--accelerator: give the accelerator (or a measured --energy)")
     given = [options[k] is not None for k in ("gpu_hours", "count", "duration")]
     check_job_rules("--gpu-hours", check_hours_inputs(*(np.array([g]) for g in given)))
     check_power_options(options["power"], options["utilization"])
-    return GpuJob(**{k: options[k] for k in GPU_JOB_KEYS})
+    return GpuJob(**{k: options[k] for k in _GPU_JOB_ARGS})
 
 
 #: Option of each argument the rules of :mod:`footprint.workloads.job_rules` name.

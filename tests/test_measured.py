@@ -1,0 +1,89 @@
+"""Measured energy in: a MeasuredRun flows through the same engine as any workload."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import footprint as fp
+from footprint.analyses.compare import compare
+from footprint.cli import cli
+from footprint.core.errors import InputError, UnknownNameError
+
+SITE = fp.Site(region="FR", year=2022)
+
+
+def factor(r: fp.Footprint, name: str, unit: str) -> float:
+    return float(r.factors[name].value.m_as(unit))
+
+
+def test_it_energy_is_the_measurement_and_the_site_adds_the_rest() -> None:
+    r = fp.estimate(fp.MeasuredRun("257 MWh"), SITE)
+    assert r.it_energy.m_as("MWh") == pytest.approx(257)
+    pue = factor(r, "pue", "")
+    assert r.facility_energy.m_as("MWh") == pytest.approx(257 * pue)
+    intensity = factor(r, "intensity", "kgCO2e/kWh")
+    assert r.co2e.m_as("kgCO2e") == pytest.approx(257e3 * pue * intensity)
+    assert "accelerator_hours" not in r.results and "embodied_co2e" not in r.results
+    assert r.inputs["energy_basis"] == "it"
+
+
+def test_facility_energy_is_not_multiplied_again() -> None:
+    r = fp.estimate(fp.MeasuredRun("27.5 MWh", basis="facility"), SITE)
+    pue, wue = factor(r, "pue", ""), factor(r, "wue", "L/kWh")
+    assert r.facility_energy.m_as("kWh") == pytest.approx(27_500)
+    assert r.water_onsite.m_as("L") == pytest.approx(27_500 / pue * wue)
+    assert r.co2e.m_as("kgCO2e") == pytest.approx(27_500 * factor(r, "intensity", "kgCO2e/kWh"))
+
+
+def test_accelerator_energy_gets_the_host_share_and_embodied() -> None:
+    run = fp.MeasuredRun("20 MWh", basis="accelerators", accelerator="H100-SXM", gpu_hours=40_000)
+    r = fp.estimate(run, SITE)
+    host_w = factor(r, "host_power", "W")
+    assert host_w == 150  # baseboard-8 server class
+    assert r.it_energy.m_as("kWh") == pytest.approx(20_000 + 40_000 * host_w / 1000)
+    assert r.accelerator_hours.m_as("h") == 40_000 and "embodied_co2e" in r.results
+
+
+def test_every_analysis_accounts_the_same_measurement() -> None:
+    run = fp.MeasuredRun("257 MWh")
+    df = compare(run, regions="FR,DE", year=2022, embodied=False)
+    for region in ("FR", "DE"):
+        one = fp.estimate(run, fp.Site(region=region, year=2022), embodied=False)
+        row = df[df["region"] == region].iloc[0]
+        assert row["co2e"].m_as("kgCO2e") == pytest.approx(one.co2e.m_as("kgCO2e"), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"energy": 0}, InputError, "energy"),
+        ({"energy": "3 h"}, InputError, "energy"),
+        ({"energy": 10, "basis": "gpu"}, UnknownNameError, "energy basis"),
+        ({"energy": 10, "gpu_hours": 5}, InputError, "accelerator"),
+        ({"energy": 10, "host_power": "100 W"}, InputError, "already counts the host"),
+    ],
+)
+def test_bad_measurements(kwargs, error, match) -> None:
+    with pytest.raises(error, match=match):
+        fp.MeasuredRun(**kwargs)
+
+
+def test_cli_energy_on_estimate_compare_and_project() -> None:
+    run = CliRunner().invoke(
+        cli, ["estimate", "--energy", "27.5 MWh", "-r", "FR", "--year", "2022", "--format", "json"]
+    )
+    assert run.exit_code == 0, run.output
+    d = json.loads(run.output)
+    assert d["results"]["it_energy"]["value"] == pytest.approx(27_500)
+    cmp_ = CliRunner().invoke(cli, ["compare", "--energy", "27.5 MWh", "--regions", "FR,DE"])
+    assert cmp_.exit_code == 0, cmp_.output
+    proj = CliRunner().invoke(
+        cli,
+        ["project", "gpu", "--energy", "27.5 MWh", "-r", "FR", "--from", "2022", "--to", "2024"],
+    )
+    assert proj.exit_code == 0, proj.output
+    bad = CliRunner().invoke(cli, ["estimate", "--energy", "10", "--power", "300 W"])
+    assert bad.exit_code == 2 and "replaces the draw" in bad.output

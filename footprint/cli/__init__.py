@@ -31,6 +31,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schedule": ("schedule", "Best start time of a flexible job: least CO2e in a window."),
     "solar": ("solar", "Annual and monthly yield of an on-site PV array (pvlib)."),
     "batch": ("batch", "Footprints of every job of a job log (CSV, Parquet, sacct), summarised."),
+    "reaccount": (
+        "reaccount",
+        "Measured energy logs (CodeCarbon, sacct, nvidia-smi) re-accounted.",
+    ),
 }
 
 

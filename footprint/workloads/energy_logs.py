@@ -1,0 +1,315 @@
+"""Readers of measured-energy logs: each returns the runs it measured, and its rejects.
+
+One reader per format, detected from the content (:func:`read_energy_log`):
+
+``codecarbon``
+    CodeCarbon's ``emissions.csv`` (one row per tracked run): ``energy_consumed`` [kWh] is
+    CPU + GPU + RAM energy (the servers: basis ``it``; divided by the ``pue`` column when
+    CodeCarbon multiplied it in), ``duration`` [s], ``gpu_count``, ``gpu_model``,
+    ``gpu_energy`` [kWh], the place (``cloud_provider``/``cloud_region``, else ``region``
+    within ``country_iso_code``) and the year of ``timestamp``.
+``sacct-json``
+    Slurm's ``sacct --json``: per job the energy TRES [J] (``tres.allocated`` or the sum of
+    its steps' ``tres.consumed.total``; node energy: basis ``it``), ``time.elapsed`` [s],
+    ``gres/gpu`` count and type, the start year.
+``nvidia-smi``
+    ``nvidia-smi --query-gpu=timestamp,index,name,power.draw --format=csv`` samples: each
+    GPU's power integrated over time (trapezoids between samples, ``W`` or ``mW``): basis
+    ``accelerators``; one run per log.
+
+A row that cannot be read is a reject with its reason; nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from footprint.catalogues.hardware import get_accelerator
+from footprint.core import files
+from footprint.core.errors import FootprintError, InputError
+
+__all__ = ["LOG_FORMATS", "LogRow", "EnergyLog", "read_energy_log"]
+
+LOG_FORMATS = ("codecarbon", "sacct-json", "nvidia-smi")
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """One measured run of a log."""
+
+    label: str
+    energy_kwh: float
+    basis: str
+    duration_h: float | None = None
+    gpu_count: int | None = None
+    accelerator: str | None = None
+    gpu_energy_kwh: float | None = None
+    region: str | None = None
+    year: int | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class EnergyLog:
+    """The runs of a log, its rejects (label, reason) and the format read."""
+
+    format: str
+    rows: list[LogRow] = field(default_factory=list)
+    rejects: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _float(value: Any, what: str) -> float:
+    try:
+        x = float(str(value).strip())
+    except ValueError:
+        raise InputError(f"{what}: expected a number, got {str(value)[:40]!r}") from None
+    if not math.isfinite(x) or x < 0:
+        raise InputError(f"{what}: expected a finite number >= 0, got {str(value)[:40]!r}")
+    return x
+
+
+def _accelerator(name: Any) -> str | None:
+    """The catalogue name of a GPU model string ('1 x NVIDIA A100-SXM4-80GB'), or None."""
+    text = re.sub(r"^\s*\d+\s*x\s*", "", str(name or "")).strip()
+    if not text:
+        return None
+    candidates = [text, text.replace("NVIDIA ", ""), re.sub(r"-SXM\d", "-SXM", text)]
+    m = re.search(
+        r"(A100|H100|H200|V100|A10G|L4|T4|L40S)[-\s]*(SXM\d?|PCIE)?[-\s]*(\d+GB)?", text, re.I
+    )
+    if m:
+        base, form, mem = m.group(1).upper(), (m.group(2) or "").upper(), (m.group(3) or "").upper()
+        form = "SXM" if form.startswith("SXM") else ("PCIe" if form == "PCIE" else "")
+        candidates += [
+            "-".join(p for p in (base, mem, form) if p),
+            "-".join(p for p in (base, form) if p),
+            f"{base}-{mem}" if mem else base,
+        ]
+    for candidate in candidates:
+        try:
+            return get_accelerator(candidate).name
+        except FootprintError:
+            continue
+    return None
+
+
+def _year(text: Any) -> int | None:
+    m = re.match(r"\s*(\d{4})-", str(text or ""))
+    return int(m.group(1)) if m else None
+
+
+def _codecarbon(text: str, log: EnergyLog) -> None:
+    reader = csv.DictReader(io.StringIO(text))
+    for n, row in enumerate(reader, start=2):
+        label = (row.get("run_id") or row.get("project_name") or "").strip() or f"line {n}"
+        try:
+            energy = _float(row.get("energy_consumed"), "energy_consumed")
+            pue = row.get("pue")
+            notes: list[str] = []
+            if pue not in (None, "") and _float(pue, "pue") not in (0.0, 1.0):
+                energy /= _float(pue, "pue")
+                notes.append(f"energy_consumed divided by CodeCarbon's pue {pue}")
+            if energy <= 0:
+                raise InputError("energy_consumed: no energy measured (0 kWh)")
+            duration = _float(row.get("duration"), "duration") / 3600.0
+            count_text = (row.get("gpu_count") or "").strip()
+            count = int(_float(count_text, "gpu_count")) if count_text else None
+            model = (row.get("gpu_model") or "").strip()
+            acc = _accelerator(model) if model else None
+            if model and acc is None:
+                notes.append(f"GPU model {model[:60]!r} is not in the catalogue: energy only")
+            gpu_text = (row.get("gpu_energy") or "").strip()
+            region = None
+            provider = (row.get("cloud_provider") or "").strip().lower()
+            cloud_region = (row.get("cloud_region") or "").strip()
+            if provider and cloud_region:
+                region = f"{provider}:{cloud_region}"
+            elif (row.get("country_iso_code") or "").strip():
+                region = row["country_iso_code"].strip()
+                state = (row.get("region") or "").strip()
+                if region.upper() in ("USA", "US") and state:
+                    region = state
+            log.rows.append(
+                LogRow(
+                    label=label,
+                    energy_kwh=energy,
+                    basis="it",
+                    duration_h=duration if duration > 0 else None,
+                    gpu_count=count if count else None,
+                    accelerator=acc,
+                    gpu_energy_kwh=_float(gpu_text, "gpu_energy") if gpu_text else None,
+                    region=region,
+                    year=_year(row.get("timestamp")),
+                    notes=tuple(notes),
+                )
+            )
+        except InputError as exc:
+            log.rejects.append((label, str(exc)))
+
+
+def _tres(items: Any, kind: str, name: str | None = None) -> Any:
+    for item in items or []:
+        if (
+            isinstance(item, dict)
+            and item.get("type") == kind
+            and (name is None or str(item.get("name", "")).startswith(name))
+        ):
+            return item
+    return None
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, dict):  # Slurm >= 23.02 wraps numbers: {"set": true, "number": 5}
+        value = value.get("number") if value.get("set", True) else None
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _sacct(text: str, log: EnergyLog) -> None:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"sacct json: not JSON ({exc.msg} at line {exc.lineno})") from None
+    jobs = doc.get("jobs") if isinstance(doc, dict) else None
+    if not isinstance(jobs, list):
+        raise InputError("sacct json: no 'jobs' list (run `sacct --json`)")
+    for i, job in enumerate(jobs):
+        if not isinstance(job, dict):
+            log.rejects.append((f"job {i}", "not a JSON object"))
+            continue
+        label = str(job.get("job_id", f"job {i}"))
+        tres = job.get("tres") or {}
+        energy_j = _number((_tres(tres.get("allocated"), "energy") or {}).get("count"))
+        if energy_j is None:
+            steps = [
+                _number(
+                    (
+                        _tres((s.get("tres") or {}).get("consumed", {}).get("total"), "energy")
+                        or {}
+                    ).get("count")
+                )
+                for s in job.get("steps") or []
+                if isinstance(s, dict)
+            ]
+            known = [e for e in steps if e is not None]
+            energy_j = sum(known) if known else None
+        if energy_j is None or energy_j <= 0:
+            log.rejects.append((label, "no energy TRES (Slurm's acct_gather_energy not enabled?)"))
+            continue
+        timing = job.get("time") or {}
+        elapsed = _number(timing.get("elapsed"))
+        start = _number(timing.get("start"))
+        gpu = _tres(tres.get("allocated"), "gres", "gpu")
+        count = int(_number(gpu.get("count")) or 0) if gpu else 0
+        gpu_name = str(gpu.get("name", "")) if gpu else ""
+        model = gpu_name.split(":", 1)[1] if ":" in gpu_name else ""
+        acc = _accelerator(model) if model else None
+        notes = () if not model or acc else (f"GPU type {model!r} is not in the catalogue",)
+        log.rows.append(
+            LogRow(
+                label=label,
+                energy_kwh=energy_j / 3.6e6,
+                basis="it",
+                duration_h=elapsed / 3600.0 if elapsed else None,
+                gpu_count=count or None,
+                accelerator=acc,
+                year=datetime.fromtimestamp(start, tz=UTC).year if start else None,
+                notes=notes,
+            )
+        )
+
+
+def _nvidia_smi(text: str, log: EnergyLog) -> None:
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    reader = csv.reader(lines, skipinitialspace=True)
+    header = [h.strip().lower() for h in next(reader)]
+    try:
+        t_col = next(i for i, h in enumerate(header) if h.startswith("timestamp"))
+        p_col = next(i for i, h in enumerate(header) if h.startswith("power.draw"))
+    except StopIteration:
+        raise InputError("nvidia-smi csv: needs timestamp and power.draw columns") from None
+    i_col = next((i for i, h in enumerate(header) if h == "index"), None)
+    n_col = next((i for i, h in enumerate(header) if h == "name"), None)
+    unit = "mw" if "[mw]" in header[p_col] else "w"
+    series: dict[str, list[tuple[float, float]]] = {}
+    name = ""
+    for n, row in enumerate(reader, start=2):
+        try:
+            stamp = datetime.strptime(row[t_col].strip(), "%Y/%m/%d %H:%M:%S.%f").timestamp()
+            cell = row[p_col].strip().lower()
+            scale = 1e-3 if cell.endswith("mw") or unit == "mw" else 1.0
+            watts = _float(re.sub(r"\s*m?w$", "", cell), "power.draw") * scale
+        except (ValueError, IndexError, InputError) as exc:
+            log.rejects.append((f"line {n}", f"unreadable sample ({str(exc)[:80]})"))
+            continue
+        gpu = row[i_col].strip() if i_col is not None else "0"
+        name = row[n_col].strip() if n_col is not None else name
+        series.setdefault(gpu, []).append((stamp, watts))
+    if not series:
+        raise InputError("nvidia-smi csv: no readable power samples")
+    joules, first, last = 0.0, math.inf, -math.inf
+    for samples in series.values():
+        samples.sort()
+        for (t0, w0), (t1, w1) in zip(samples, samples[1:], strict=False):
+            joules += (w0 + w1) / 2.0 * (t1 - t0)
+        first, last = min(first, samples[0][0]), max(last, samples[-1][0])
+    log.rows.append(
+        LogRow(
+            label="nvidia-smi",
+            energy_kwh=joules / 3.6e6,
+            basis="accelerators",
+            duration_h=(last - first) / 3600.0 if last > first else None,
+            gpu_count=len(series),
+            accelerator=_accelerator(name),
+            year=datetime.fromtimestamp(first, tz=UTC).year,
+            notes=(
+                f"{sum(len(s) for s in series.values())} samples of {len(series)} GPU(s) "
+                "integrated (trapezoids)",
+            ),
+        )
+    )
+
+
+def _detect(text: str) -> str:
+    head = text.lstrip()[:4096]
+    if head.startswith("{") and '"jobs"' in text[:1_000_000]:
+        return "sacct-json"
+    first = head.splitlines()[0].lower() if head else ""
+    if "energy_consumed" in first and "duration" in first:
+        return "codecarbon"
+    if "power.draw" in first and "timestamp" in first:
+        return "nvidia-smi"
+    raise InputError(
+        "energy log: format not recognised (expected CodeCarbon emissions.csv, "
+        "`sacct --json` output or `nvidia-smi --query-gpu=timestamp,index,name,power.draw "
+        "--format=csv` samples)"
+    )
+
+
+_READERS = {"codecarbon": _codecarbon, "sacct-json": _sacct, "nvidia-smi": _nvidia_smi}
+
+
+def read_energy_log(path: Any, fmt: str | None = None) -> EnergyLog:
+    """The runs measured in the log at ``path`` (format detected unless ``fmt`` is given)."""
+    text = files.read_text(path, "energy log")
+    if fmt is not None and fmt not in _READERS:
+        raise InputError(f"format: expected one of {LOG_FORMATS}, got {fmt!r}")
+    kind = fmt or _detect(text)
+    log = EnergyLog(format=kind)
+    _READERS[kind](text, log)
+    if not log.rows and not log.rejects:
+        raise InputError(f"energy log: no runs in the {kind} log")
+    return log
+
+
+def rows_of(log: EnergyLog) -> Iterator[LogRow]:
+    """The log's readable runs."""
+    return iter(log.rows)

@@ -82,10 +82,15 @@ def test_an_unknown_format_is_refused_by_both(fp):
     message = "format: expected one of ('table', 'json', 'csv', 'markdown'), got 'xml'"
     with pytest.raises(ValueError) as raised:
         report.render(fp, "xml")
-    assert str(raised.value) == message
+    assert str(raised.value) == (
+        "format: expected one of ('table', 'json', 'csv', 'markdown', 'hf-model-card', "
+        "'sci'), got 'xml'"
+    )
     with pytest.raises(ValueError) as raised:
         report.render_frame(pd.DataFrame({"a": [1]}), "xml")
     assert str(raised.value) == message
+    with pytest.raises(ValueError):  # disclosures are of one result, not of a listing
+        report.render_frame(pd.DataFrame({"a": [1]}), "sci")
 
 
 def test_public_names_of_report_are_their_homes():

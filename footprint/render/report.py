@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from footprint.core.files import publish_file, temp_file_beside
 from footprint.render.csv_out import csv_safe_frame, frame_csv, result_csv
+from footprint.render.disclosures import DISCLOSURE_FORMATS, hf_model_card, sci_report
 from footprint.render.finite import NonFiniteError, check_finite, check_frame_finite
 from footprint.render.json_out import frame_json, result_json, to_json
 from footprint.render.labels import (
@@ -42,6 +43,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "FORMATS",
+    "RESULT_FORMATS",
+    "DISCLOSURE_FORMATS",
     "render",
     "render_frame",
     "readable",
@@ -60,6 +63,8 @@ __all__ = [
 ]
 
 FORMATS = ("table", "json", "csv", "markdown")
+#: Formats of one result (estimate, train, infer): the four above and the disclosures.
+RESULT_FORMATS = FORMATS + DISCLOSURE_FORMATS
 
 #: Format -> writer of a result (``fp``, ``breakdown``).
 _RESULT_WRITERS: dict[str, Callable[[Footprint, bool], str]] = {
@@ -67,6 +72,8 @@ _RESULT_WRITERS: dict[str, Callable[[Footprint, bool], str]] = {
     "json": result_json,
     "csv": result_csv,
     "markdown": result_markdown,
+    "hf-model-card": hf_model_card,
+    "sci": sci_report,
 }
 
 #: Format -> writer of a listing, but for the terminal table (the one with a title).
@@ -89,7 +96,8 @@ def render(fp: Footprint, fmt: str = "table", *, breakdown: bool = False) -> str
     and embodied (:meth:`footprint.analyses.estimate.Footprint.breakdown`, as in BLOOM's footprint):
     a ``breakdown`` object in JSON, ``breakdown`` rows in CSV, a table otherwise.
     """
-    _check_format(fmt)
+    if fmt not in RESULT_FORMATS:
+        raise ValueError(f"format: expected one of {RESULT_FORMATS}, got {fmt!r}")
     check_finite(fp.to_dict())  # every format: a NaN or infinite result is an error, not printed
     return _RESULT_WRITERS[fmt](fp, breakdown)
 

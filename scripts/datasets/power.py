@@ -94,7 +94,7 @@ _ROWS = [
             f"{_ECOLOGITS}; NVIDIA DGX user guides (DGX-1 3.5 kW, DGX A100 6.5 kW, DGX H100 "
             "10.2 kW maximum system power); Patterson et al. 2021, arXiv:2104.10350 Table 4 "
             "(GPT-3: 330 W per V100 measured, host included); Morrison et al. 2025, "
-            "arXiv:2503.05804 sec. 4.3"
+            "arXiv:2503.05804 Fig. 2; Latif et al. 2024, arXiv:2412.08602"
         ),
         "source_url": _ECOLOGITS_URL,
         "derivation": (

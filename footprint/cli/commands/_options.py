@@ -26,6 +26,9 @@ from footprint.workloads.measured import MeasuredRun
 F = TypeVar("F", bound=Callable[..., Any])
 
 FORMATS = ("table", "json", "csv", "markdown")
+#: One result's formats (``render.report.RESULT_FORMATS``, named here so that the option
+#: needs no import of the renderers; tests/test_report_dispatch.py checks they agree).
+RESULT_FORMATS = (*FORMATS, "hf-model-card", "sci")
 
 
 class QuantityType(click.ParamType):
@@ -146,6 +149,20 @@ def format_option(f: F) -> F:
         default="table",
         show_default=True,
         help="Output format; json and csv use canonical units (kWh, kgCO2e, L).",
+    )(f)
+
+
+def result_format_option(f: F) -> F:
+    """``--format`` of one result: the four formats and the disclosures."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(RESULT_FORMATS),
+        default="table",
+        show_default=True,
+        help="Output format; json and csv use canonical units (kWh, kgCO2e, L); "
+        "hf-model-card (the co2_eq_emissions YAML block and an Environmental impact "
+        "section) and sci (ISO/IEC 21031 Software Carbon Intensity) are disclosures.",
     )(f)
 
 

@@ -14,9 +14,9 @@ from footprint.cli.commands._options import (
     echo,
     embodied_from_options,
     embodied_options,
-    format_option,
     gpu_job_from_options,
     gpu_job_options,
+    result_format_option,
     site_from_options,
     site_options,
     uncertainty_from_options,
@@ -36,7 +36,7 @@ from footprint.render.report import render
     help="Also split total CO2e into accelerators, host, facility overhead and embodied "
     "(as BLOOM's footprint).",
 )
-@format_option
+@result_format_option
 def command(fmt: str, breakdown: bool, **options: Any) -> None:
     """Electricity, CO2e and water of a job on accelerators.
 

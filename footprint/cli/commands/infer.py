@@ -17,7 +17,7 @@ from footprint.cli.commands._options import (
     echo,
     embodied_from_options,
     embodied_options,
-    format_option,
+    result_format_option,
     site_from_options,
     site_options,
     uncertainty_from_options,
@@ -178,7 +178,7 @@ class BillionsType(click.ParamType):
 @site_options
 @embodied_options
 @uncertainty_options
-@format_option
+@result_format_option
 def command(
     models: tuple[str, ...],
     params: float | None,
@@ -276,6 +276,8 @@ def command(
         return
     if uncertainty is not None:
         raise CliError("--uncertainty: give one model and one energy model (not a comparison)")
+    if fmt in ("hf-model-card", "sci"):
+        raise CliError(f"--format {fmt}: give one model and one energy model (not a comparison)")
     if fmt == "json":  # every run's full estimate: the keys of `footprint estimate`
         estimates = analysis.inference_runs(chosen, ems, site_obj, **common)
         notes = list(dict.fromkeys(n for e in estimates for n in e.footprint.notes))

@@ -17,8 +17,8 @@ from footprint.cli.commands._options import (
     echo,
     embodied_from_options,
     embodied_options,
-    format_option,
     power_options,
+    result_format_option,
     site_from_options,
     site_options,
     uncertainty_from_options,
@@ -76,7 +76,7 @@ from footprint.workloads.training import TrainingRun
 @site_options
 @embodied_options
 @uncertainty_options
-@format_option
+@result_format_option
 def command(
     accelerator: str,
     model: str | None,

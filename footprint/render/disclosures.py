@@ -1,0 +1,179 @@
+"""Standard disclosures of a result: the formats reports are written in.
+
+``hf-model-card``
+    The ``co2_eq_emissions`` block of a Hugging Face model card's YAML metadata
+    (``emissions`` in grams of CO2e, ``source``, ``training_type``,
+    ``geographical_location``, ``hardware_used``; Hugging Face Hub documentation, "Model
+    cards: carbon emissions") and an "Environmental impact" Markdown section naming the
+    hardware, hours, boundary, region, factors and their sources.
+``sci``
+    The Green Software Foundation's Software Carbon Intensity (ISO/IEC 21031:2024):
+    ``SCI = (E x I + M) per R`` with E the energy (facility energy), I the location-based
+    intensity it was accounted at, M the embodied emissions and R the functional unit (a
+    request for a service, the run for a job or a training run).
+
+``emissions`` and SCI's operational term are location-based CO2e; the market-based figure
+and the embodied emissions are stated beside them. User strings are escaped (YAML strings
+are JSON-quoted, Markdown through :mod:`footprint.core.escape`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from footprint.core.accounting import BOUNDARIES
+from footprint.core.escape import markdown_cell, markdown_text
+from footprint.render.labels import format_number
+
+if TYPE_CHECKING:  # pragma: no cover
+    from footprint.engine.result import Footprint
+
+__all__ = ["DISCLOSURE_FORMATS", "hf_model_card", "sci_report", "factor_basis"]
+
+DISCLOSURE_FORMATS = ("hf-model-card", "sci")
+
+
+def _q(fp: Footprint, key: str, unit: str) -> float | None:
+    q = fp.results.get(key)
+    return None if q is None else float(q.m_as(unit))
+
+
+def _yaml(value: Any) -> str:
+    """A YAML scalar: numbers as they are, strings JSON-quoted (valid YAML, escaped)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return repr(float(value)) if isinstance(value, float) else str(value)
+    return json.dumps(str(value), ensure_ascii=True)
+
+
+def factor_basis(fp: Footprint) -> str:
+    """What the grid factor counts, in GHG Protocol words (lifecycle or combustion-only)."""
+    f = fp.factors.get("intensity")
+    if f is None:
+        return "not stated"
+    if f.origin == "user":
+        return "given by the user (basis not stated)"
+    basis = str(f.extra.get("basis") or "")
+    if "lifecycle" in basis:
+        return "lifecycle (upstream emissions of fuels and plants included)"
+    if basis:
+        return f"{basis} (combustion at the plant only)"
+    return "as published by the source (basis not stated)"
+
+
+def _hardware(fp: Footprint) -> str:
+    acc = fp.inputs.get("accelerator")
+    hours = _q(fp, "accelerator_hours", "h")
+    if acc and hours is not None:
+        return f"{hours:,.0f} {acc} accelerator-hours"
+    if fp.inputs.get("energy"):
+        return f"measured energy {fp.inputs['energy']} ({fp.inputs.get('energy_basis', 'it')})"
+    return str(acc or "not stated")
+
+
+def _training_type(fp: Footprint) -> str | None:
+    if "training_flops" in fp.results or "published_accelerator_hours" in fp.results:
+        return "pre-training"
+    return None
+
+
+def _location(fp: Footprint) -> str:
+    zone = fp.inputs.get("zone", "")
+    year = fp.factors["intensity"].year if "intensity" in fp.factors else None
+    return f"{zone}" + (f" ({year} grid data)" if year else "")
+
+
+def hf_model_card(fp: Footprint, breakdown: bool = False) -> str:
+    """The ``co2_eq_emissions`` YAML block and the "Environmental impact" section."""
+    del breakdown
+    grams = (_q(fp, "co2e", "kgCO2e") or 0.0) * 1000.0
+    boundary = fp.inputs.get("boundary", "facility")
+    source = (
+        f"footprint estimate (location-based CO2e; boundary: {boundary}, {BOUNDARIES[boundary][2]})"
+    )
+    lines = [
+        "---",
+        "co2_eq_emissions:",
+        f"  emissions: {_yaml(grams)}",
+        f"  source: {_yaml(source)}",
+    ]
+    training = _training_type(fp)
+    if training:
+        lines.append(f"  training_type: {_yaml(training)}")
+    lines += [
+        f"  geographical_location: {_yaml(_location(fp))}",
+        f"  hardware_used: {_yaml(_hardware(fp))}",
+        "---",
+        "",
+        "## Environmental impact",
+        "",
+        f"Estimated with footprint: {_hardware(fp)} in {markdown_text(_location(fp))}, "
+        f"boundary {markdown_text(boundary)} ({markdown_text(BOUNDARIES[boundary][2])}).",
+        "",
+        "| quantity | value |",
+        "|---|---|",
+    ]
+    rows = [
+        ("IT energy", _q(fp, "it_energy", "MWh"), "MWh"),
+        ("facility energy", _q(fp, "facility_energy", "MWh"), "MWh"),
+        ("CO2e, location-based", _q(fp, "co2e", "tCO2e"), "tCO2e"),
+        ("CO2e, market-based", _q(fp, "co2e_market", "tCO2e"), "tCO2e"),
+        ("embodied CO2e (manufacturing, amortised)", _q(fp, "embodied_co2e", "tCO2e"), "tCO2e"),
+        ("water (on-site + off-site)", _q(fp, "water", "m**3"), "m³"),
+    ]
+    lines += [
+        f"| {name} | {format_number(value)} {unit} |"
+        for name, value, unit in rows
+        if value is not None
+    ]
+    lines += ["", "| factor | value | source |", "|---|---|---|"]
+    for name, f in fp.factors.items():
+        value = f"{format_number(float(f.value.magnitude))} {f.value.units:~P}".strip()
+        where = ", ".join(str(x) for x in (f.zone, f.year) if x)
+        lines.append(
+            f"| {markdown_cell(name)} | {markdown_cell(value)}"
+            f"{' (' + markdown_cell(where) + ')' if where else ''} | {markdown_cell(f.source)} |"
+        )
+    lines += [
+        "",
+        f"Grid factor basis: {factor_basis(fp)}. Scope: the energy and emissions of the "
+        "compute only (GHG Protocol Scope 2 for an operator's own facilities, Scope 3 "
+        "category 1 for a cloud tenant).",
+    ]
+    lines += [f"- {markdown_text(n)}" for n in fp.notes]
+    return "\n".join(lines) + "\n"
+
+
+def sci_report(fp: Footprint, breakdown: bool = False) -> str:
+    """SCI = (E x I + M) per R, each term shown (ISO/IEC 21031:2024)."""
+    del breakdown
+    e = _q(fp, "facility_energy", "kWh") or 0.0
+    operational_g = (_q(fp, "co2e", "kgCO2e") or 0.0) * 1000.0
+    i = operational_g / e if e else 0.0
+    m = (_q(fp, "embodied_co2e", "kgCO2e") or 0.0) * 1000.0
+    requests = _q(fp, "requests", "request")
+    r, unit = (requests, "request") if requests else (1.0, "run")
+    sci = (e * i + m) / r
+    lines = [
+        "## Software Carbon Intensity (ISO/IEC 21031:2024)",
+        "",
+        "SCI = (E x I + M) per R",
+        "",
+        "| term | value |",
+        "|---|---|",
+        f"| E, energy (facility) | {format_number(e)} kWh |",
+        f"| I, location-based intensity | {format_number(i)} gCO2e/kWh "
+        f"({markdown_text(factor_basis(fp))}) |",
+        f"| M, embodied emissions | {format_number(m)} gCO2e |",
+        f"| R, functional unit | {format_number(r)} {unit} |",
+        f"| **SCI** | **{format_number(sci)} gCO2e per {unit}** |",
+    ]
+    low_high = fp.ranges.get("total_co2e") or fp.ranges.get("co2e")
+    if low_high is not None:
+        lo, hi = (float(q.m_as("gCO2e")) / r for q in low_high)
+        lines.append(
+            f"| SCI, 90% range | {format_number(lo)}-{format_number(hi)} gCO2e per {unit} |"
+        )
+    lines += ["", f"Boundary: {markdown_text(fp.inputs.get('boundary', 'facility'))}."]
+    lines += [f"- {markdown_text(n)}" for n in fp.notes]
+    return "\n".join(lines) + "\n"

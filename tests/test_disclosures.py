@@ -1,0 +1,139 @@
+"""Disclosure formats: Hugging Face model card metadata and SCI (ISO/IEC 21031:2024)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from footprint.cli import cli
+from footprint.cli.commands._options import RESULT_FORMATS as CLI_FORMATS
+from footprint.render.report import RESULT_FORMATS
+
+COMMANDS = {
+    "estimate": [
+        "estimate",
+        "-a",
+        "H100-SXM",
+        "--gpu-hours",
+        "39.3e6",
+        "-r",
+        "US",
+        "--year",
+        "2023",
+    ],
+    "train": [
+        "train",
+        "-a",
+        "H100-SXM",
+        "-m",
+        "llama-3-70b",
+        "--tokens",
+        "15T",
+        "--gpu-hours",
+        "6.4e6",
+        "-r",
+        "US",
+        "--year",
+        "2023",
+    ],
+    "infer": [
+        "infer",
+        "-m",
+        "llama-3.1-8b",
+        "-n",
+        "1e9 request/day",
+        "--output-tokens",
+        "300",
+        "-r",
+        "US",
+        "--year",
+        "2023",
+    ],
+    "energy": ["estimate", "--energy", "257 MWh", "-r", "FR", "--year", "2022"],
+}
+
+
+def run(args: list[str]) -> str:
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_the_option_offers_what_the_renderer_writes() -> None:
+    assert tuple(CLI_FORMATS) == tuple(RESULT_FORMATS)
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_model_card_yaml_parses_and_holds_the_json_grams(name) -> None:
+    args = COMMANDS[name]
+    card = run([*args, "--format", "hf-model-card"])
+    front = card.split("---\n")[1]
+    meta = yaml.safe_load(front)["co2_eq_emissions"]
+    kg = json.loads(run([*args, "--format", "json"]))["results"]["co2e"]["value"]
+    assert meta["emissions"] == pytest.approx(kg * 1000, rel=1e-12)
+    assert {"source", "geographical_location", "hardware_used"} <= set(meta)
+    assert "## Environmental impact" in card and "boundary" in card
+    if name == "train":
+        assert meta["training_type"] == "pre-training"
+
+
+def test_model_card_escapes_user_strings() -> None:
+    card = run(
+        [
+            "estimate",
+            "--energy",
+            "10 MWh",
+            "-r",
+            "FR",
+            "--intensity",
+            "50 g/kWh",
+            "--format",
+            "hf-model-card",
+        ]
+    )
+    yaml.safe_load(card.split("---\n")[1])  # still valid YAML
+    assert "<script" not in card
+
+
+@pytest.mark.parametrize("name", ["estimate", "infer"])
+def test_sci_is_e_times_i_plus_m_per_r(name) -> None:
+    doc = json.loads(run([*COMMANDS[name], "--format", "json"]))["results"]
+    text = run([*COMMANDS[name], "--format", "sci"])
+    e = doc["facility_energy"]["value"]
+    m = doc["embodied_co2e"]["value"] * 1000
+    co2e_g = doc["co2e"]["value"] * 1000
+    r = doc["requests"]["value"] if name == "infer" else 1.0
+    sci = (co2e_g + m) / r  # E x I is the location-based CO2e
+    unit = "request" if name == "infer" else "run"
+    line = next(ln for ln in text.splitlines() if ln.startswith("| **SCI**"))
+    shown = float(line.split("**")[3].split()[0].replace(",", ""))
+    assert shown == pytest.approx(sci, rel=1e-3) and f"per {unit}" in line
+    assert f"{e:,.0f}".split(",")[0] in text
+
+
+def test_sci_shows_the_range_with_uncertainty() -> None:
+    text = run([*COMMANDS["estimate"], "--format", "sci", "--uncertainty"])
+    assert "SCI, 90% range" in text
+
+
+def test_disclosures_need_one_run() -> None:
+    out = CliRunner().invoke(
+        cli,
+        [
+            "infer",
+            "-m",
+            "llama-3.1-8b",
+            "-m",
+            "llama-3.1-70b",
+            "-n",
+            "1e6",
+            "--output-tokens",
+            "30",
+            "--format",
+            "sci",
+        ],
+    )
+    assert out.exit_code == 2 and "one model" in out.output

@@ -137,3 +137,21 @@ def test_disclosures_need_one_run() -> None:
         ],
     )
     assert out.exit_code == 2 and "one model" in out.output
+
+
+@pytest.mark.parametrize("name", ["train", "energy"])
+def test_eu_ai_act_json_block_holds_the_estimate(name) -> None:
+    args = COMMANDS[name]
+    text = run([*args, "--format", "eu-ai-act"])
+    block = json.loads(text.split("```json\n")[1].split("```")[0])
+    doc = json.loads(run([*args, "--format", "json"]))["results"]
+    energy = block["energy_consumption"]
+    assert energy["value_mwh"] == pytest.approx(doc["facility_energy"]["value"] / 1000)
+    assert energy["status"] == ("measured" if name == "energy" else "estimated")
+    assert "Annex XI" in block["regulation"] and block["methodology"]
+    for factor in block["factors"].values():
+        assert factor["source"]  # every factor with its source
+    if name == "train":
+        res = block["computational_resources"]
+        assert res["training_flops"] == pytest.approx(doc["training_flops"]["value"])
+        assert res["accelerator_hours"] == pytest.approx(doc["accelerator_hours"]["value"])

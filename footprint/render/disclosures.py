@@ -6,6 +6,13 @@
     ``geographical_location``, ``hardware_used``; Hugging Face Hub documentation, "Model
     cards: carbon emissions") and an "Environmental impact" Markdown section naming the
     hardware, hours, boundary, region, factors and their sources.
+``eu-ai-act``
+    The training information the EU AI Act asks of providers of general-purpose AI models
+    (Regulation (EU) 2024/1689, Annex XI, Section 1, point 2(d) computational resources
+    used to train the model, training time; 2(e) known or estimated energy consumption),
+    as Markdown with the same fields in a JSON block: FLOPs, accelerator, accelerator-hours,
+    duration, energy (estimated or measured, its boundary), the method, and every factor
+    with its source.
 ``sci``
     The Green Software Foundation's Software Carbon Intensity (ISO/IEC 21031:2024):
     ``SCI = (E x I + M) per R`` with E the energy (facility energy), I the location-based
@@ -29,9 +36,9 @@ from footprint.render.labels import format_number
 if TYPE_CHECKING:  # pragma: no cover
     from footprint.engine.result import Footprint
 
-__all__ = ["DISCLOSURE_FORMATS", "hf_model_card", "sci_report", "factor_basis"]
+__all__ = ["DISCLOSURE_FORMATS", "eu_ai_act", "hf_model_card", "sci_report", "factor_basis"]
 
-DISCLOSURE_FORMATS = ("hf-model-card", "sci")
+DISCLOSURE_FORMATS = ("hf-model-card", "eu-ai-act", "sci")
 
 
 def _q(fp: Footprint, key: str, unit: str) -> float | None:
@@ -176,4 +183,93 @@ def sci_report(fp: Footprint, breakdown: bool = False) -> str:
         )
     lines += ["", f"Boundary: {markdown_text(fp.inputs.get('boundary', 'facility'))}."]
     lines += [f"- {markdown_text(n)}" for n in fp.notes]
+    return "\n".join(lines) + "\n"
+
+
+def _eu_fields(fp: Footprint) -> dict[str, Any]:
+    measured = "energy" in fp.inputs
+    boundary = fp.inputs.get("boundary", "facility")
+    resources: dict[str, Any] = {
+        "accelerator": fp.inputs.get("accelerator"),
+        "accelerator_hours": _q(fp, "accelerator_hours", "h"),
+        "training_flops": _q(fp, "training_flops", "FLOP"),
+        "training_time_days": _q(fp, "duration", "day"),
+        "accelerators": float(fp.inputs["count"]) if fp.inputs.get("count") else None,
+        "precision": fp.inputs.get("precision"),
+    }
+    return {
+        "regulation": "Regulation (EU) 2024/1689 (AI Act), Annex XI, Section 1, point 2(d)-(e)",
+        "model": fp.inputs.get("model"),
+        "computational_resources": {k: v for k, v in resources.items() if v is not None},
+        "energy_consumption": {
+            "value_mwh": _q(fp, "facility_energy", "MWh"),
+            "it_energy_mwh": _q(fp, "it_energy", "MWh"),
+            "status": "measured" if measured else "estimated",
+            "boundary": f"{boundary}: {BOUNDARIES[boundary][2]}",
+        },
+        "emissions_tco2e": {
+            "location_based": _q(fp, "co2e", "tCO2e"),
+            "market_based": _q(fp, "co2e_market", "tCO2e"),
+            "embodied": _q(fp, "embodied_co2e", "tCO2e"),
+            "grid_factor_basis": factor_basis(fp),
+        },
+        "methodology": (
+            "measured energy accounted with the site's factors"
+            if measured
+            else "energy = accelerator-hours x (average accelerator draw + host share) x PUE; "
+            "accelerator-hours from the published hours or FLOPs / (peak x MFU)"
+        ),
+        "location": _location(fp),
+        "factors": {
+            name: {
+                "value": float(f.value.magnitude),
+                "unit": f"{f.value.units:~P}",
+                "source": f.source,
+                **({"year": f.year} if f.year else {}),
+            }
+            for name, f in fp.factors.items()
+        },
+        "notes": list(fp.notes),
+    }
+
+
+def eu_ai_act(fp: Footprint, breakdown: bool = False) -> str:
+    """Annex XI 2(d)-(e): computational resources and energy of training, Markdown + JSON."""
+    del breakdown
+    d = _eu_fields(fp)
+    res, energy = d["computational_resources"], d["energy_consumption"]
+    lines = [
+        "## Training compute and energy (EU AI Act, Annex XI, Section 1, 2(d)-(e))",
+        "",
+        "| item | value |",
+        "|---|---|",
+    ]
+    labels = {
+        "training_flops": ("computational resources, FLOPs", "FLOP"),
+        "accelerator": ("accelerator", ""),
+        "accelerators": ("accelerators", ""),
+        "accelerator_hours": ("accelerator-hours", "h"),
+        "training_time_days": ("training time", "days"),
+        "precision": ("precision", ""),
+    }
+    for key, (label, unit) in labels.items():
+        if key in res:
+            value = res[key]
+            shown = (
+                f"{value:.3e}"
+                if key == "training_flops"
+                else (format_number(value) if isinstance(value, float) else markdown_cell(value))
+            )
+            lines.append(f"| {label} | {shown} {unit}".rstrip() + " |")
+    lines += [
+        f"| energy consumption ({energy['status']}) | {format_number(energy['value_mwh'])} MWh |",
+        f"| boundary | {markdown_cell(energy['boundary'])} |",
+        f"| location | {markdown_cell(d['location'])} |",
+        "",
+        f"Method: {markdown_text(d['methodology'])}.",
+        "",
+        "```json",
+        json.dumps(d, indent=2, ensure_ascii=True),
+        "```",
+    ]
     return "\n".join(lines) + "\n"

@@ -155,3 +155,50 @@ def test_eu_ai_act_json_block_holds_the_estimate(name) -> None:
         res = block["computational_resources"]
         assert res["training_flops"] == pytest.approx(doc["training_flops"]["value"])
         assert res["accelerator_hours"] == pytest.approx(doc["accelerator_hours"]["value"])
+
+
+def boamps_validator():
+    """A validator of the BoAmps 1.1.0 report schema, its $refs served from tests/data."""
+    from pathlib import Path
+
+    import jsonschema
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT4
+
+    root = Path(__file__).parent / "data" / "boamps"
+    base = "https://raw.githubusercontent.com/Boavizta/BoAmps/main/model/"
+    schemas = {
+        name: json.loads((root / f"{name}_schema.json").read_text())
+        for name in ("report", "algorithm", "dataset", "hardware", "measure")
+    }
+    registry = Registry().with_resources(
+        (base + f"{name}_schema.json", Resource.from_contents(s, default_specification=DRAFT4))
+        for name, s in schemas.items()
+    )
+    return jsonschema.Draft4Validator(schemas["report"], registry=registry)
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_boamps_report_validates_against_the_published_schema(name) -> None:
+    report = json.loads(run([*COMMANDS[name], "--format", "boamps"]))
+    errors = sorted(boamps_validator().iter_errors(report), key=str)
+    assert not errors, [e.message for e in errors]
+    doc = json.loads(run([*COMMANDS[name], "--format", "json"]))["results"]
+    assert report["measures"][0]["powerConsumption"] == pytest.approx(
+        doc["facility_energy"]["value"]
+    )
+    assert report["header"]["formatVersion"] == "1.1.0"
+    again = json.loads(run([*COMMANDS[name], "--format", "boamps"]))
+    assert again["header"]["reportId"] == report["header"]["reportId"]  # same inputs, same id
+
+
+def test_boamps_validator_catches_a_broken_report() -> None:
+    """The $refs resolve: a measure without its method, a fractional count, fail."""
+    report = json.loads(run([*COMMANDS["energy"], "--format", "boamps"]))
+    del report["measures"][0]["measurementMethod"]
+    report["infrastructure"]["components"][0]["nbComponent"] = 1.5
+    messages = {e.message for e in boamps_validator().iter_errors(report)}
+    assert messages == {
+        "'measurementMethod' is a required property",
+        "1.5 is not of type 'integer'",
+    }

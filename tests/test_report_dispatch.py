@@ -84,7 +84,7 @@ def test_an_unknown_format_is_refused_by_both(fp):
         report.render(fp, "xml")
     assert str(raised.value) == (
         "format: expected one of ('table', 'json', 'csv', 'markdown', 'hf-model-card', "
-        "'eu-ai-act', 'sci'), got 'xml'"
+        "'eu-ai-act', 'boamps', 'sci'), got 'xml'"
     )
     with pytest.raises(ValueError) as raised:
         report.render_frame(pd.DataFrame({"a": [1]}), "xml")

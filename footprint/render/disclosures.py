@@ -13,6 +13,13 @@
     as Markdown with the same fields in a JSON block: FLOPs, accelerator, accelerator-hours,
     duration, energy (estimated or measured, its boundary), the method, and every factor
     with its source.
+``boamps``
+    Boavizta's BoAmps AI energy report (JSON, format version :data:`BOAMPS_VERSION`,
+    CC BY 4.0): header, task (stage, algorithm, data, requests), one measure (the energy,
+    ``measurementMethod`` saying whether footprint estimated or a meter measured it),
+    infrastructure (the accelerators), environment (zone and the intensity used) and the
+    quality class of the figure. The report id is derived from the inputs, so the same
+    inputs give the same id.
 ``sci``
     The Green Software Foundation's Software Carbon Intensity (ISO/IEC 21031:2024):
     ``SCI = (E x I + M) per R`` with E the energy (facility energy), I the location-based
@@ -36,9 +43,19 @@ from footprint.render.labels import format_number
 if TYPE_CHECKING:  # pragma: no cover
     from footprint.engine.result import Footprint
 
-__all__ = ["DISCLOSURE_FORMATS", "eu_ai_act", "hf_model_card", "sci_report", "factor_basis"]
+__all__ = [
+    "BOAMPS_VERSION",
+    "DISCLOSURE_FORMATS",
+    "boamps",
+    "eu_ai_act",
+    "hf_model_card",
+    "sci_report",
+    "factor_basis",
+]
 
-DISCLOSURE_FORMATS = ("hf-model-card", "eu-ai-act", "sci")
+DISCLOSURE_FORMATS = ("hf-model-card", "eu-ai-act", "boamps", "sci")
+#: The BoAmps format version written (github.com/Boavizta/BoAmps, RELEASENOTE 1.1.0).
+BOAMPS_VERSION = "1.1.0"
 
 
 def _q(fp: Footprint, key: str, unit: str) -> float | None:
@@ -273,3 +290,98 @@ def eu_ai_act(fp: Footprint, breakdown: bool = False) -> str:
         "```",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _count(x: float) -> float:
+    """A count as a whole number when float rounding is all that separates it from one."""
+    nearest = round(x)
+    return float(nearest) if abs(x - nearest) <= 1e-9 * max(abs(x), 1.0) else x
+
+
+def boamps(fp: Footprint, breakdown: bool = False) -> str:
+    """The result as a BoAmps report (JSON, format version :data:`BOAMPS_VERSION`)."""
+    import hashlib
+    import uuid
+    from datetime import UTC, datetime
+
+    del breakdown
+    inputs = fp.inputs
+    measured = "energy" in inputs
+    stage = (
+        "training" if _training_type(fp) else "inference" if "requests" in fp.results else "other"
+    )
+    algorithm: dict[str, Any] = {}
+    if inputs.get("model"):
+        algorithm["algorithmName"] = inputs["model"]
+    params = fp.factors.get("params")
+    if params is not None:
+        algorithm["parametersNumber"] = float(params.value.magnitude)
+    generated = fp.results.get("output_tokens")
+    dataset: dict[str, Any] = {
+        "dataUsage": "output" if generated is not None else "input",
+        "dataType": "token",
+    }
+    if generated is not None:
+        dataset["dataQuantity"] = _count(float(generated.magnitude))
+    elif "energy_per_token" in fp.results:  # a training run: its tokens
+        per_token = float(fp.results["energy_per_token"].m_as("kWh/token"))
+        if per_token > 0:
+            dataset["dataQuantity"] = _count((_q(fp, "facility_energy", "kWh") or 0.0) / per_token)
+    task: dict[str, Any] = {
+        "taskStage": stage,
+        "taskFamily": "text generation" if inputs.get("model") else "other",
+        "algorithms": [algorithm or {"algorithmType": "not stated"}],
+        "dataset": [dataset],
+    }
+    if "requests" in fp.results:
+        task["nbRequest"] = _count(float(fp.results["requests"].m_as("request")))
+    measure: dict[str, Any] = {
+        "measurementMethod": (
+            f"measured ({inputs.get('energy_basis', 'it')}), re-accounted by footprint"
+            if measured
+            else "footprint estimate (accelerator-hours x draw x PUE)"
+        ),
+        "powerConsumption": _q(fp, "facility_energy", "kWh"),
+    }
+    duration = _q(fp, "duration", "s")
+    if duration is not None:
+        measure["measurementDuration"] = duration
+    component: dict[str, Any] = {"componentType": "gpu"}
+    if inputs.get("accelerator"):
+        component["componentName"] = inputs["accelerator"]
+    count = inputs.get("count") or (
+        fp.results["accelerators"].m if "accelerators" in fp.results else None
+    )
+    component["nbComponent"] = int(float(count)) if count else 1
+    zone = str(inputs.get("zone", ""))
+    cloud = zone.split(":", 1)[0] if ":" in zone else None
+    infrastructure: dict[str, Any] = {
+        "infraType": "publicCloud" if cloud else "other",
+        "components": [component],
+    }
+    if cloud:
+        infrastructure["cloudProvider"] = cloud
+    energy = _q(fp, "facility_energy", "kWh") or 0.0
+    intensity = (_q(fp, "co2e", "gCO2e") or 0.0) / energy if energy else 0.0
+    identity = json.dumps(inputs, sort_keys=True).encode()
+    report = {
+        "header": {
+            "licensing": "CC BY 4.0 (BoAmps format); the figures: footprint's result",
+            "formatVersion": BOAMPS_VERSION,
+            "formatVersionSpecificationUri": "https://github.com/Boavizta/BoAmps/tree/main/model",
+            "reportId": str(uuid.UUID(hashlib.sha256(identity).hexdigest()[:32], version=4)),
+            "reportDatetime": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            "reportStatus": "draft",
+            "publisher": {"confidentialityLevel": "public"},
+        },
+        "task": task,
+        "measures": [measure],
+        "infrastructure": infrastructure,
+        "environment": {
+            "country": zone,
+            "location": _location(fp),
+            "powerSourceCarbonIntensity": intensity,
+        },
+        "quality": "high" if measured else "medium",
+    }
+    return json.dumps(report, indent=2, ensure_ascii=True) + "\n"

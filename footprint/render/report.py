@@ -23,7 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 from footprint.core.files import publish_file, temp_file_beside
 from footprint.render.csv_out import csv_safe_frame, frame_csv, result_csv
-from footprint.render.disclosures import DISCLOSURE_FORMATS, eu_ai_act, hf_model_card, sci_report
+from footprint.render.disclosures import (
+    DISCLOSURE_FORMATS,
+    boamps,
+    eu_ai_act,
+    hf_model_card,
+    sci_report,
+)
 from footprint.render.finite import NonFiniteError, check_finite, check_frame_finite
 from footprint.render.json_out import frame_json, result_json, to_json
 from footprint.render.labels import (
@@ -74,6 +80,7 @@ _RESULT_WRITERS: dict[str, Callable[[Footprint, bool], str]] = {
     "markdown": result_markdown,
     "hf-model-card": hf_model_card,
     "eu-ai-act": eu_ai_act,
+    "boamps": boamps,
     "sci": sci_report,
 }
 

@@ -28,7 +28,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("table", "json", "csv", "markdown")
 #: One result's formats (``render.report.RESULT_FORMATS``, named here so that the option
 #: needs no import of the renderers; tests/test_report_dispatch.py checks they agree).
-RESULT_FORMATS = (*FORMATS, "hf-model-card", "eu-ai-act", "sci")
+RESULT_FORMATS = (*FORMATS, "hf-model-card", "eu-ai-act", "boamps", "sci")
 
 
 class QuantityType(click.ParamType):
@@ -163,7 +163,8 @@ def result_format_option(f: F) -> F:
         help="Output format; json and csv use canonical units (kWh, kgCO2e, L); "
         "hf-model-card (the co2_eq_emissions YAML block and an Environmental impact "
         "section), eu-ai-act (Annex XI 2(d)-(e): training compute and energy, Markdown and "
-        "JSON) and sci (ISO/IEC 21031 Software Carbon Intensity) are disclosures.",
+        "JSON), boamps (Boavizta's AI energy report JSON) and sci (ISO/IEC 21031 Software "
+        "Carbon Intensity) are disclosures.",
     )(f)
 
 

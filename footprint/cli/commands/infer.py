@@ -276,7 +276,7 @@ def command(
         return
     if uncertainty is not None:
         raise CliError("--uncertainty: give one model and one energy model (not a comparison)")
-    if fmt in ("hf-model-card", "eu-ai-act", "sci"):
+    if fmt in ("hf-model-card", "eu-ai-act", "boamps", "sci"):
         raise CliError(f"--format {fmt}: give one model and one energy model (not a comparison)")
     if fmt == "json":  # every run's full estimate: the keys of `footprint estimate`
         estimates = analysis.inference_runs(chosen, ems, site_obj, **common)

@@ -202,3 +202,23 @@ def test_boamps_validator_catches_a_broken_report() -> None:
         "'measurementMethod' is a required property",
         "1.5 is not of type 'integer'",
     }
+
+
+def test_ghg_protocol_scope_follows_who_runs_the_facility() -> None:
+    own = run([*COMMANDS["estimate"], "--format", "hf-model-card"])
+    assert "GHG Protocol: Scope 2 for the operator of the facility" in own
+    cloud = run(
+        [
+            "estimate",
+            "-a",
+            "H100-SXM",
+            "--gpu-hours",
+            "1000",
+            "-r",
+            "aws:us-east-1",
+            "--format",
+            "sci",
+        ]
+    )
+    assert "Scope 3, category 1 (purchased goods and services: cloud compute)" in cloud
+    assert "lifecycle" in own or "combustion" in own  # the factor's basis is said

@@ -51,6 +51,7 @@ __all__ = [
     "hf_model_card",
     "sci_report",
     "factor_basis",
+    "ghg_scope",
 ]
 
 DISCLOSURE_FORMATS = ("hf-model-card", "eu-ai-act", "boamps", "sci")
@@ -83,6 +84,20 @@ def factor_basis(fp: Footprint) -> str:
     if basis:
         return f"{basis} (combustion at the plant only)"
     return "as published by the source (basis not stated)"
+
+
+def ghg_scope(fp: Footprint) -> str:
+    """The GHG Protocol category the emissions belong to, for whom."""
+    zone = str(fp.inputs.get("zone", ""))
+    if ":" in zone:  # a cloud region: the tenant buys compute
+        return (
+            "Scope 3, category 1 (purchased goods and services: cloud compute) for the cloud "
+            "tenant; Scope 2 for the cloud provider that runs the facility"
+        )
+    return (
+        "Scope 2 for the operator of the facility (location-based and market-based as "
+        "shown); Scope 3, category 1 for an organisation that buys the compute"
+    )
 
 
 def _hardware(fp: Footprint) -> str:
@@ -160,9 +175,8 @@ def hf_model_card(fp: Footprint, breakdown: bool = False) -> str:
         )
     lines += [
         "",
-        f"Grid factor basis: {factor_basis(fp)}. Scope: the energy and emissions of the "
-        "compute only (GHG Protocol Scope 2 for an operator's own facilities, Scope 3 "
-        "category 1 for a cloud tenant).",
+        f"Grid factor basis: {factor_basis(fp)}. GHG Protocol: {ghg_scope(fp)}; the energy "
+        "and emissions of the compute only.",
     ]
     lines += [f"- {markdown_text(n)}" for n in fp.notes]
     return "\n".join(lines) + "\n"
@@ -198,7 +212,11 @@ def sci_report(fp: Footprint, breakdown: bool = False) -> str:
         lines.append(
             f"| SCI, 90% range | {format_number(lo)}-{format_number(hi)} gCO2e per {unit} |"
         )
-    lines += ["", f"Boundary: {markdown_text(fp.inputs.get('boundary', 'facility'))}."]
+    lines += [
+        "",
+        f"Boundary: {markdown_text(fp.inputs.get('boundary', 'facility'))}. GHG Protocol: "
+        f"{ghg_scope(fp)}.",
+    ]
     lines += [f"- {markdown_text(n)}" for n in fp.notes]
     return "\n".join(lines) + "\n"
 
@@ -229,6 +247,7 @@ def _eu_fields(fp: Footprint) -> dict[str, Any]:
             "market_based": _q(fp, "co2e_market", "tCO2e"),
             "embodied": _q(fp, "embodied_co2e", "tCO2e"),
             "grid_factor_basis": factor_basis(fp),
+            "ghg_protocol": ghg_scope(fp),
         },
         "methodology": (
             "measured energy accounted with the site's factors"

@@ -144,3 +144,46 @@ def test_bad_codecarbon_rows_are_rejected_with_reasons(tmp_path) -> None:
     assert [label for label, _ in log.rejects] == ["neg", "zero", "text"]
     out = reaccount(log)
     assert out.totals["it_energy"] == pytest.approx(1.5)
+
+
+def test_dcgm_energy_counter_in_millijoules() -> None:
+    """Two H100s scraped every 10 s for 60 s: DCGM's energy counter grows 600 and 620 J/s
+    (mJ counter); the power gauge (W) would integrate to the same."""
+    log = read_energy_log(LOGS / "dcgm.prom")
+    (row,) = log.rows
+    assert log.format == "dcgm" and row.basis == "accelerators"
+    assert row.energy_kwh == pytest.approx((600 + 620) * 60 / 3.6e6)
+    assert row.accelerator == "H100-SXM" and row.gpu_count == 2
+
+
+def test_dcgm_power_gauge_without_counter(tmp_path) -> None:
+    path = tmp_path / "power.prom"
+    path.write_text(
+        'DCGM_FI_DEV_POWER_USAGE{gpu="0",modelName="NVIDIA A100-SXM4-80GB"} 300 1717243200000\n'
+        'DCGM_FI_DEV_POWER_USAGE{gpu="0",modelName="NVIDIA A100-SXM4-80GB"} 500 1717243210000\n'
+        'DCGM_FI_DEV_POWER_USAGE{gpu="0",modelName="NVIDIA A100-SXM4-80GB"} 500\n'
+    )
+    log = read_energy_log(path)
+    assert log.rows[0].energy_kwh == pytest.approx(400 * 10 / 3.6e6)
+    assert log.rejects and "timestamp" in log.rejects[0][1]
+
+
+def test_zeus_windows_in_joules() -> None:
+    log = read_energy_log(LOGS / "zeus.csv")
+    assert log.format == "zeus" and [r.label for r in log.rows] == ["epoch-1", "epoch-2"]
+    first = log.rows[0]
+    assert first.basis == "it"  # CPU and DRAM logged too
+    assert first.energy_kwh == pytest.approx((1_800_000 + 1_850_000 + 540_000 + 90_000) / 3.6e6)
+    assert first.gpu_energy_kwh == pytest.approx(3_650_000 / 3.6e6)
+    assert log.rejects == [("broken", "gpu0_energy: expected a number, got 'abc'")]
+
+
+def test_boamps_report_read_back() -> None:
+    """Boavizta's published example report (CC BY 4.0, tests/data/boamps)."""
+    path = Path(__file__).parent / "data" / "boamps" / "energy-report-llm-inference.json"
+    log = read_energy_log(path)
+    (row,) = log.rows
+    assert log.format == "boamps" and row.energy_kwh == pytest.approx(0.00267074)
+    out = reaccount(log)
+    assert out.rows[0]["zone"] == "FR"  # the report's 'france'
+    assert out.totals["it_energy"] == pytest.approx(0.00267074)

@@ -16,6 +16,19 @@ One reader per format, detected from the content (:func:`read_energy_log`):
     ``nvidia-smi --query-gpu=timestamp,index,name,power.draw --format=csv`` samples: each
     GPU's power integrated over time (trapezoids between samples, ``W`` or ``mW``): basis
     ``accelerators``; one run per log.
+``dcgm``
+    DCGM exporter scrapes (Prometheus text lines ``METRIC{labels} value [timestamp_ms]``):
+    per GPU the growth of ``DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION`` (a counter in **mJ**),
+    else ``DCGM_FI_DEV_POWER_USAGE`` (**W**) integrated over the timestamps: basis
+    ``accelerators``; one run per log.
+``zeus``
+    A Zeus ``ZeusMonitor`` log (``start_time, window_name, elapsed_time, gpu<i>_energy`` and
+    optionally ``cpu<i>_energy``/``dram<i>_energy``, in **J**): one run per measurement
+    window; basis ``accelerators`` (``it`` when CPU and DRAM energy are logged too).
+``boamps``
+    BoAmps JSON reports (Boavizta): ``measures[].powerConsumption`` [kWh] and
+    ``measurementDuration`` [s], the GPUs of ``infrastructure.components``, the
+    ``environment.country``: one run per measure, basis ``it``.
 
 A row that cannot be read is a reject with its reason; nothing is dropped silently.
 """
@@ -38,7 +51,7 @@ from footprint.core.errors import FootprintError, InputError
 
 __all__ = ["LOG_FORMATS", "LogRow", "EnergyLog", "read_energy_log"]
 
-LOG_FORMATS = ("codecarbon", "sacct-json", "nvidia-smi")
+LOG_FORMATS = ("codecarbon", "sacct-json", "nvidia-smi", "dcgm", "zeus", "boamps")
 
 
 @dataclass(frozen=True)
@@ -258,43 +271,213 @@ def _nvidia_smi(text: str, log: EnergyLog) -> None:
     joules, first, last = 0.0, math.inf, -math.inf
     for samples in series.values():
         samples.sort()
-        for (t0, w0), (t1, w1) in zip(samples, samples[1:], strict=False):
-            joules += (w0 + w1) / 2.0 * (t1 - t0)
+        joules += sum(
+            (w0 + w1) / 2.0 * (t1 - t0)
+            for (t0, w0), (t1, w1) in zip(samples, samples[1:], strict=False)
+        )
         first, last = min(first, samples[0][0]), max(last, samples[-1][0])
+    count = sum(len(s) for s in series.values())
+    _one_run(
+        log,
+        "nvidia-smi",
+        joules,
+        first,
+        last,
+        len(series),
+        name,
+        f"{count} power samples integrated (trapezoids)",
+    )
+
+
+_PROM = re.compile(
+    r"^(DCGM_FI_DEV_(?:POWER_USAGE|TOTAL_ENERGY_CONSUMPTION))\{([^}]*)\}\s+(\S+)(?:\s+(\d+))?\s*$"
+)
+
+
+def _dcgm(text: str, log: EnergyLog) -> None:
+    counters: dict[str, list[tuple[float, float]]] = {}
+    power: dict[str, list[tuple[float, float]]] = {}
+    name = ""
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        m = _PROM.match(line.strip())
+        if m is None:
+            if line.startswith("DCGM_"):
+                continue  # other DCGM metrics are not energy
+            log.rejects.append((f"line {n}", "not a DCGM exporter sample"))
+            continue
+        metric, labels, value, stamp = m.groups()
+        gpu = re.search(r'gpu="([^"]*)"', labels)
+        model = re.search(r'modelName="([^"]*)"', labels)
+        name = model.group(1) if model else name
+        try:
+            x = _float(value, metric)
+        except InputError as exc:
+            log.rejects.append((f"line {n}", str(exc)))
+            continue
+        if stamp is None:
+            log.rejects.append(
+                (f"line {n}", "sample without a timestamp (ms) cannot be integrated")
+            )
+            continue
+        target = counters if metric.endswith("CONSUMPTION") else power
+        target.setdefault(gpu.group(1) if gpu else "0", []).append((int(stamp) / 1000.0, x))
+    series = counters or power
+    if not series:
+        raise InputError("dcgm: no DCGM_FI_DEV_POWER_USAGE or ..._TOTAL_ENERGY_CONSUMPTION samples")
+    joules, first, last = 0.0, math.inf, -math.inf
+    for samples in series.values():
+        samples.sort()
+        if counters:  # a counter in mJ since the driver loaded: its growth
+            joules += (samples[-1][1] - samples[0][1]) / 1000.0
+        else:
+            joules += sum(
+                (w0 + w1) / 2.0 * (t1 - t0)
+                for (t0, w0), (t1, w1) in zip(samples, samples[1:], strict=False)
+            )
+        first, last = min(first, samples[0][0]), max(last, samples[-1][0])
+    how = "energy counter growth (mJ)" if counters else "power samples (W) integrated"
+    _one_run(log, "dcgm", joules, first, last, len(series), name, how)
+
+
+def _one_run(
+    log: EnergyLog,
+    label: str,
+    joules: float,
+    first: float,
+    last: float,
+    gpus: int,
+    name: str,
+    how: str,
+) -> None:
+    if joules <= 0:
+        log.rejects.append((label, "no energy in the samples"))
+        return
     log.rows.append(
         LogRow(
-            label="nvidia-smi",
+            label=label,
             energy_kwh=joules / 3.6e6,
             basis="accelerators",
             duration_h=(last - first) / 3600.0 if last > first else None,
-            gpu_count=len(series),
+            gpu_count=gpus,
             accelerator=_accelerator(name),
             year=datetime.fromtimestamp(first, tz=UTC).year,
-            notes=(
-                f"{sum(len(s) for s in series.values())} samples of {len(series)} GPU(s) "
-                "integrated (trapezoids)",
-            ),
+            notes=(f"{gpus} GPU(s): {how}",),
         )
     )
 
 
+def _zeus(text: str, log: EnergyLog) -> None:
+    reader = csv.DictReader(io.StringIO(text))
+    fields = reader.fieldnames or []
+    gpu_cols = [f for f in fields if re.fullmatch(r"gpu\d+_energy", f)]
+    host_cols = [f for f in fields if re.fullmatch(r"(cpu|dram)\d+_energy", f)]
+    for n, row in enumerate(reader, start=2):
+        label = (row.get("window_name") or "").strip() or f"line {n}"
+        try:
+            joules = sum(_float(row[c], c) for c in gpu_cols)
+            host = sum(_float(row[c], c) for c in host_cols)
+            seconds = _float(row.get("elapsed_time"), "elapsed_time")
+        except InputError as exc:
+            log.rejects.append((label, str(exc)))
+            continue
+        if joules + host <= 0:
+            log.rejects.append((label, "no energy measured in the window"))
+            continue
+        start = row.get("start_time", "")
+        year = None
+        try:
+            year = datetime.fromtimestamp(float(start), tz=UTC).year
+        except (TypeError, ValueError, OverflowError, OSError):
+            year = _year(start)
+        log.rows.append(
+            LogRow(
+                label=label,
+                energy_kwh=(joules + host) / 3.6e6,
+                basis="it" if host_cols else "accelerators",
+                duration_h=seconds / 3600.0 if seconds else None,
+                gpu_count=len(gpu_cols) or None,
+                gpu_energy_kwh=joules / 3.6e6 if host_cols else None,
+                year=year,
+                notes=("Zeus: GPU energy" + (" + CPU and DRAM energy" if host_cols else ""),),
+            )
+        )
+
+
+def _boamps(text: str, log: EnergyLog) -> None:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"boamps: not JSON ({exc.msg} at line {exc.lineno})") from None
+    reports = doc if isinstance(doc, list) else [doc]
+    for i, report in enumerate(reports):
+        if not isinstance(report, dict):
+            log.rejects.append((f"report {i}", "not a JSON object"))
+            continue
+        header = report.get("header") or {}
+        rid = str(header.get("reportId") or f"report {i}")
+        gpus = [
+            c
+            for c in (report.get("infrastructure") or {}).get("components") or []
+            if isinstance(c, dict) and str(c.get("componentType", "")).lower() == "gpu"
+        ]
+        count = int(_number(gpus[0].get("nbComponent")) or 0) if gpus else 0
+        acc = _accelerator(gpus[0].get("componentName")) if gpus else None
+        country = (report.get("environment") or {}).get("country")
+        for j, measure in enumerate(report.get("measures") or []):
+            label = f"{rid}#{j}"
+            kwh = _number((measure or {}).get("powerConsumption"))
+            if kwh is None or kwh <= 0:
+                log.rejects.append((label, "no powerConsumption (kWh) in the measure"))
+                continue
+            seconds = _number(measure.get("measurementDuration"))
+            log.rows.append(
+                LogRow(
+                    label=label,
+                    energy_kwh=kwh,
+                    basis="it",
+                    duration_h=seconds / 3600.0 if seconds else None,
+                    gpu_count=count or None,
+                    accelerator=acc,
+                    region=str(country) if country else None,
+                    year=_year(header.get("reportDatetime")),
+                    notes=(f"BoAmps measure by {measure.get('measurementMethod', 'unknown')}",),
+                )
+            )
+
+
 def _detect(text: str) -> str:
     head = text.lstrip()[:4096]
-    if head.startswith("{") and '"jobs"' in text[:1_000_000]:
-        return "sacct-json"
+    if head.startswith(("{", "[")):
+        if '"jobs"' in text[:1_000_000]:
+            return "sacct-json"
+        if '"measures"' in text[:1_000_000]:
+            return "boamps"
     first = head.splitlines()[0].lower() if head else ""
     if "energy_consumed" in first and "duration" in first:
         return "codecarbon"
     if "power.draw" in first and "timestamp" in first:
         return "nvidia-smi"
+    if "window_name" in first and "elapsed_time" in first:
+        return "zeus"
+    if "DCGM_FI_DEV_" in text[:65536]:
+        return "dcgm"
     raise InputError(
         "energy log: format not recognised (expected CodeCarbon emissions.csv, "
-        "`sacct --json` output or `nvidia-smi --query-gpu=timestamp,index,name,power.draw "
-        "--format=csv` samples)"
+        "`sacct --json` output, `nvidia-smi --query-gpu=timestamp,index,name,power.draw "
+        "--format=csv` samples, DCGM exporter scrapes, a Zeus log or a BoAmps report)"
     )
 
 
-_READERS = {"codecarbon": _codecarbon, "sacct-json": _sacct, "nvidia-smi": _nvidia_smi}
+_READERS = {
+    "codecarbon": _codecarbon,
+    "sacct-json": _sacct,
+    "nvidia-smi": _nvidia_smi,
+    "dcgm": _dcgm,
+    "zeus": _zeus,
+    "boamps": _boamps,
+}
 
 
 def read_energy_log(path: Any, fmt: str | None = None) -> EnergyLog:

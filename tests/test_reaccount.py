@@ -187,3 +187,18 @@ def test_boamps_report_read_back() -> None:
     out = reaccount(log)
     assert out.rows[0]["zone"] == "FR"  # the report's 'france'
     assert out.totals["it_energy"] == pytest.approx(0.00267074)
+
+
+def test_a_log_disclosed_as_a_model_card() -> None:
+    import yaml
+
+    card = CliRunner().invoke(cli, ["reaccount", str(CODECARBON), "--format", "hf-model-card"])
+    assert card.exit_code == 0, card.output
+    meta = yaml.safe_load(card.output.split("---\n")[1])["co2_eq_emissions"]
+    out = reaccount(read_energy_log(CODECARBON))
+    assert meta["emissions"] == pytest.approx(out.totals["co2e"] * 1000, rel=1e-12)
+    assert "measured energy (it)" in meta["source"]
+    mixed = CliRunner().invoke(cli, ["reaccount", str(SACCT), "--format", "sci"])
+    assert mixed.exit_code == 2 and "give --region" in mixed.output
+    placed = CliRunner().invoke(cli, ["reaccount", str(SACCT), "-r", "FR", "--format", "boamps"])
+    assert json.loads(placed.output)["measures"][0]["measurementMethod"].startswith("measured")

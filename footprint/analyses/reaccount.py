@@ -23,13 +23,13 @@ from typing import Any
 
 from footprint.analyses.estimate import estimate
 from footprint.catalogues.hardware import get_accelerator
-from footprint.core.errors import FootprintError
+from footprint.core.errors import FootprintError, InputError
 from footprint.places.site import Site
 from footprint.workloads.energy_logs import EnergyLog, LogRow
 from footprint.workloads.jobs import GpuJob
 from footprint.workloads.measured import MeasuredRun
 
-__all__ = ["Reaccounting", "reaccount", "run_of", "predicted_kwh"]
+__all__ = ["Reaccounting", "log_footprint", "reaccount", "run_of", "predicted_kwh"]
 
 #: Result keys summed over the runs.
 TOTAL_KEYS = ("it_energy", "facility_energy", "co2e", "co2e_market", "water")
@@ -158,3 +158,45 @@ def reaccount(log: EnergyLog, site: Site | None = None) -> Reaccounting:
         "sums of the runs"
     )
     return out
+
+
+def log_footprint(log: EnergyLog, site: Site | None = None, **kwargs: Any) -> Any:
+    """The whole log as one :class:`~footprint.Footprint`: its runs' energy summed in one
+    place, for a disclosure. The runs must share a basis and a place (the site's region,
+    else the log's own); their accelerator and hours are kept when every run gives the
+    same accelerator with its hours.
+
+    Raises
+    ------
+    InputError
+        When the runs differ in basis or place, or none can be read.
+    """
+    site = site or Site()
+    rows = log.rows
+    if not rows:
+        raise InputError("energy log: no readable run to disclose")
+    bases = {r.basis for r in rows}
+    places = {(site.region or r.region, site.year or r.year) for r in rows}
+    if len(bases) > 1:
+        raise InputError(
+            f"energy log: runs of different bases {sorted(bases)}; disclose them apart"
+        )
+    if len(places) > 1 or None in {p[0] for p in places}:
+        raise InputError("energy log: runs in several places or none; give --region (and --year)")
+    (region, year), basis = places.pop(), bases.pop()
+    accelerators = {r.accelerator for r in rows}
+    timed = (
+        len(accelerators) == 1
+        and None not in accelerators
+        and all(r.gpu_count and r.duration_h for r in rows)
+    )
+    run = MeasuredRun(
+        f"{sum(r.energy_kwh for r in rows)!r} kWh",
+        basis=basis,
+        accelerator=accelerators.pop() if timed else None,
+        gpu_hours=f"{sum(float(r.gpu_count or 0) * float(r.duration_h or 0) for r in rows)!r} h"
+        if timed
+        else None,
+        label=f"{log.format} log, {len(rows)} run(s)",
+    )
+    return estimate(run, replace(site, region=region, year=year), **kwargs)

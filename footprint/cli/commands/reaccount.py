@@ -8,10 +8,15 @@ from typing import Any
 import click
 
 from footprint.analyses.estimate import estimate
-from footprint.analyses.reaccount import reaccount
-from footprint.cli.commands._options import echo, format_option, site_from_options, site_options
+from footprint.analyses.reaccount import log_footprint, reaccount
+from footprint.cli.commands._options import (
+    echo,
+    result_format_option,
+    site_from_options,
+    site_options,
+)
 from footprint.render.json_out import to_json
-from footprint.render.report import render_frame
+from footprint.render.report import render, render_frame
 from footprint.workloads.energy_logs import LOG_FORMATS, read_energy_log
 from footprint.workloads.measured import MeasuredRun
 
@@ -43,7 +48,7 @@ _COLUMNS = (
     help="Also the whole log's footprint in these regions, e.g. 'FR,DE,aws:us-east-1'.",
 )
 @site_options
-@format_option
+@result_format_option
 def command(
     log: str, log_format: str | None, compare_regions: str | None, fmt: str, **options: Any
 ) -> None:
@@ -64,7 +69,11 @@ def command(
     import pandas as pd
 
     site = site_from_options(options)
-    result = reaccount(read_energy_log(log, log_format), site)
+    energy_log = read_energy_log(log, log_format)
+    if fmt in ("hf-model-card", "eu-ai-act", "boamps", "sci"):  # the whole log, disclosed
+        echo(render(log_footprint(energy_log, site), fmt))
+        return
+    result = reaccount(energy_log, site)
     doc = result.to_dict()
     if compare_regions:
         doc["compare"] = _compare(result, compare_regions, site)

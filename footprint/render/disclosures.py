@@ -127,9 +127,12 @@ def hf_model_card(fp: Footprint, breakdown: bool = False) -> str:
     del breakdown
     grams = (_q(fp, "co2e", "kgCO2e") or 0.0) * 1000.0
     boundary = fp.inputs.get("boundary", "facility")
-    source = (
-        f"footprint estimate (location-based CO2e; boundary: {boundary}, {BOUNDARIES[boundary][2]})"
+    what = (
+        f"measured energy ({fp.inputs.get('energy_basis', 'it')}) re-accounted by footprint"
+        if "energy" in fp.inputs
+        else "footprint estimate"
     )
+    source = f"{what} (location-based CO2e; boundary: {boundary}, {BOUNDARIES[boundary][2]})"
     lines = [
         "---",
         "co2_eq_emissions:",

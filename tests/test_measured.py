@@ -87,3 +87,59 @@ def test_cli_energy_on_estimate_compare_and_project() -> None:
     assert proj.exit_code == 0, proj.output
     bad = CliRunner().invoke(cli, ["estimate", "--energy", "10", "--power", "300 W"])
     assert bad.exit_code == 2 and "replaces the draw" in bad.output
+
+
+def test_train_with_a_measured_energy() -> None:
+    """Llama 3.1 8B: 1.46M H100-hours published; a measured 1.02 GWh (the card's TDP x hours)
+    goes through the engine with the run's FLOPs, and the model's own figure is noted."""
+    args = [
+        "train",
+        "-a",
+        "H100-SXM",
+        "-m",
+        "llama-3.1-8b",
+        "--tokens",
+        "15.6T",
+        "--gpu-hours",
+        "1.46e6",
+        "--energy",
+        "1.02 GWh",
+        "-r",
+        "US",
+        "--year",
+        "2024",
+    ]
+    out = CliRunner().invoke(cli, [*args, "--format", "json"])
+    assert out.exit_code == 0, out.output
+    d = json.loads(out.output)
+    assert d["results"]["it_energy"]["value"] == pytest.approx(1.02e6)
+    assert d["results"]["training_flops"]["value"] == pytest.approx(6 * 8.03e9 * 15.6e12)
+    assert d["results"]["accelerator_hours"]["value"] == pytest.approx(1.46e6)
+    modelled = 1.46e6 * (0.8 * 700 + 150) / 1000
+    note = next(n for n in d["notes"] if "model of this run" in n)
+    assert f"{1.02e6 / modelled:.3g}x" in note
+    card = CliRunner().invoke(cli, [*args, "--format", "hf-model-card"])
+    assert 'training_type: "pre-training"' in card.output
+    bad = CliRunner().invoke(cli, [*args, "--utilization", "0.5"])
+    assert bad.exit_code == 2 and "replaces the draw" in bad.output
+
+
+def test_compare_and_project_train_take_a_measured_energy() -> None:
+    args = [
+        "-a",
+        "H100-SXM",
+        "-m",
+        "llama-3.1-8b",
+        "--tokens",
+        "15.6T",
+        "--gpu-hours",
+        "1.46e6",
+        "--energy",
+        "1.02 GWh",
+    ]
+    cmp_ = CliRunner().invoke(cli, ["compare", "train", *args, "--regions", "FR,US"])
+    assert cmp_.exit_code == 0, cmp_.output
+    proj = CliRunner().invoke(
+        cli, ["project", "train", *args, "-r", "FR", "--from", "2022", "--to", "2023"]
+    )
+    assert proj.exit_code == 0, proj.output

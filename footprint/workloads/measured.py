@@ -54,6 +54,10 @@ class MeasuredRun:
         Host share per accelerator added to an ``"accelerators"`` measurement [W].
     label : str, optional
         A name for the run (a job id, a log file), echoed in the inputs.
+    training_flops : Quantity, optional
+        The compute of a measured training run, reported as ``training_flops``.
+    modelled_it_energy : Quantity, optional
+        footprint's model of the same run [kWh]: the notes give measured / modelled.
     """
 
     energy: Any
@@ -64,6 +68,8 @@ class MeasuredRun:
     duration: Any = None
     host_power: Any = None
     label: str | None = None
+    training_flops: Any = None
+    modelled_it_energy: Any = None
     _resolved: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -145,6 +151,16 @@ class MeasuredRun:
                 "energy only: no accelerator-hours and no embodied CO2e are reported (give "
                 "the accelerator and its hours to count them)"
             )
+        extra: dict[str, Any] = {}
+        if self.training_flops is not None:
+            extra["training_flops"] = self.training_flops
+        if self.modelled_it_energy is not None:
+            modelled = float(units.Q_(self.modelled_it_energy).m_as("kWh"))
+            measured_it = energy_kwh + hours * float(host.value.m_as("W")) / 1000.0
+            notes.append(
+                f"footprint's model of this run: {modelled:,.6g} kWh of IT energy; the "
+                f"measurement is {measured_it / modelled:.3g}x it"
+            )
         return Load(
             accelerator_hours=units.Q_(hours, "h"),
             power=power,
@@ -154,6 +170,7 @@ class MeasuredRun:
             accelerators=None if self.count is None else float(self.count),
             nominal_hours=not timed,
             pue_included=self.basis == "facility",
+            extra_results=extra,
         )
 
     def inputs(self) -> dict[str, str]:

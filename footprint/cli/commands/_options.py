@@ -354,6 +354,15 @@ def gpu_job_options(f: F) -> F:
             type=QuantityType("time", "h", allow_zero=False),
             help="Wall-clock duration (with --count): '72', '3 days', '3.5 months'.",
         ),
+    ]
+    for decorator in reversed(decorators):
+        f = decorator(f)
+    return energy_options(power_options(f))
+
+
+def energy_options(f: F) -> F:
+    """``--energy`` and ``--energy-basis``: a measured energy in place of power x hours."""
+    decorators = [
         click.option(
             "--energy",
             type=QuantityType("energy", "kWh", allow_zero=False),
@@ -371,7 +380,7 @@ def gpu_job_options(f: F) -> F:
     ]
     for decorator in reversed(decorators):
         f = decorator(f)
-    return power_options(f)
+    return f
 
 
 def power_options(f: F) -> F:

@@ -40,13 +40,13 @@ from footprint.cli.commands._options import (
     with_params,
 )
 from footprint.cli.commands.infer import parse_workload_options
+from footprint.cli.commands.train import training_workload
 from footprint.core import units
 from footprint.core.escape import rich_text
 from footprint.places.equivalences import equivalences
 from footprint.render.plots import ranked_bar_chart, save
 from footprint.render.report import readable, render_frame, to_json
 from footprint.workloads.inference import InferenceWorkload
-from footprint.workloads.training import TrainingRun
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -394,4 +394,4 @@ def train(**options: Any) -> None:
     """
 
     w = {k: options.pop(k) for k in _TRAIN_NAMES}
-    run_comparison(TrainingRun(**w), options)
+    run_comparison(training_workload(**w), options)

@@ -32,12 +32,12 @@ from footprint.cli.commands._options import (
     with_params,
 )
 from footprint.cli.commands.compare import inference_workload
+from footprint.cli.commands.train import training_workload
 from footprint.core import units
 from footprint.core.errors import FootprintError
 from footprint.core.escape import csv_row, markdown_text
 from footprint.render.plots import check_target, projection_chart, save
 from footprint.render.report import check_finite, csv_safe_frame, readable, render_frame, to_json
-from footprint.workloads.training import TrainingRun
 
 _GROWTH_KEYS = ("start", "end", "growth", "efficiency", "grid", "fit_years", "plot", "fmt")
 
@@ -256,7 +256,7 @@ def train(**options: Any) -> None:
     """Project a training run (options of `footprint train`)."""
 
     names = [str(p.name) for p in _TRAIN_PARAMS]
-    _project(TrainingRun(**{k: options.pop(k) for k in names}), options)
+    _project(training_workload(**{k: options.pop(k) for k in names}), options)
 
 
 class _TotalType(click.ParamType):

@@ -17,6 +17,7 @@ from footprint.cli.commands._options import (
     echo,
     embodied_from_options,
     embodied_options,
+    energy_options,
     power_options,
     result_format_option,
     site_from_options,
@@ -25,6 +26,7 @@ from footprint.cli.commands._options import (
     uncertainty_options,
 )
 from footprint.render.report import render
+from footprint.workloads.measured import MeasuredRun
 from footprint.workloads.training import TrainingRun
 
 
@@ -73,6 +75,7 @@ from footprint.workloads.training import TrainingRun
     help="Which dense peak FLOP/s applies.",
 )
 @power_options
+@energy_options
 @site_options
 @embodied_options
 @uncertainty_options
@@ -90,6 +93,8 @@ def command(
     power: Any,
     utilization: float | None,
     host_power: Any,
+    energy: Any,
+    energy_basis: str,
     fmt: str,
     **site: Any,
 ) -> None:
@@ -105,14 +110,13 @@ def command(
       footprint train -a V100 --params 175e9 --tokens 300e9 --mfu 0.2 --count 10000 \\
           --power "330 W" --host-power "0 W" --pue 1.1 --intensity "429 g/kWh"
       footprint train -a H100-SXM --flops 3.8e25 --mfu 0.4 --region US --format json
+      footprint train -a H100-SXM -m llama-3.1-8b --tokens 15.6T --gpu-hours 1.46e6 \\
+          --energy "1.02 GWh" --region US --format hf-model-card
     """
 
-    if flops is not None and (params is not None or tokens is not None or model is not None):
-        raise CliError("--flops: give either --flops or --model/--params with --tokens")
-    if flops is None and tokens is None:
-        raise CliError("--tokens: give the training tokens (e.g. 15T), or --flops")
-    check_power_options(power, utilization)
-    run = TrainingRun(
+    embodied = embodied_from_options({k: site.pop(k) for k in EMBODIED_KEYS})
+    uncertainty = uncertainty_from_options({k: site.pop(k) for k in UNCERTAINTY_KEYS})
+    workload = training_workload(
         accelerator=accelerator,
         model=model,
         params=params,
@@ -125,8 +129,39 @@ def command(
         utilization=utilization,
         power=power,
         host_power=host_power,
+        energy=energy,
+        energy_basis=energy_basis,
     )
-    embodied = embodied_from_options({k: site.pop(k) for k in EMBODIED_KEYS})
-    uncertainty = uncertainty_from_options({k: site.pop(k) for k in UNCERTAINTY_KEYS})
-    result = estimate(run, site_from_options(site), embodied=embodied, uncertainty=uncertainty)
+    result = estimate(workload, site_from_options(site), embodied=embodied, uncertainty=uncertainty)
     echo(render(result, fmt))
+
+
+def training_workload(**options: Any) -> Any:
+    """The workload of `footprint train`'s options (also of `compare train`, `project train`):
+    a :class:`TrainingRun`, or with ``energy`` a measured run with its FLOPs and hours."""
+    flops, model = options["flops"], options["model"]
+    if flops is not None and (
+        options["params"] is not None or options["tokens"] is not None or model is not None
+    ):
+        raise CliError("--flops: give either --flops or --model/--params with --tokens")
+    if flops is None and options["tokens"] is None:
+        raise CliError("--tokens: give the training tokens (e.g. 15T), or --flops")
+    power, utilization = options["power"], options["utilization"]
+    check_power_options(power, utilization)
+    energy, basis = options.pop("energy"), options.pop("energy_basis")
+    run = TrainingRun(**options)
+    if energy is None:
+        return run
+    # a measured run: its energy, the model's hours and FLOPs beside
+    if power is not None or utilization is not None:
+        raise CliError("--power/--utilization: a measured --energy replaces the draw")
+    load = run.load()
+    return MeasuredRun(
+        energy,
+        basis=basis,
+        accelerator=options["accelerator"],
+        gpu_hours=load.accelerator_hours,
+        host_power=options["host_power"] if basis == "accelerators" else None,
+        training_flops=run.flops_used,
+        modelled_it_energy=load.accelerator_hours * (load.power.value + load.host_power.value),
+    )

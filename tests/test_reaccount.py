@@ -202,3 +202,20 @@ def test_a_log_disclosed_as_a_model_card() -> None:
     assert mixed.exit_code == 2 and "give --region" in mixed.output
     placed = CliRunner().invoke(cli, ["reaccount", str(SACCT), "-r", "FR", "--format", "boamps"])
     assert json.loads(placed.output)["measures"][0]["measurementMethod"].startswith("measured")
+
+
+def test_hourly_reaccounting_where_the_zone_has_hourly_data() -> None:
+    """sacct jobs started 2024-01-01 00:00 UTC, re-accounted in CAISO hour by hour: each
+    equals account_hourly of the same constant draw."""
+    from footprint.analyses.hourly import account_hourly
+    from footprint.workloads.load_profile import LoadProfile
+
+    out = reaccount(read_energy_log(SACCT), fp.Site(region="US-CAL-CISO"), hourly=True)
+    first = out.rows[0]
+    assert first["hourly_zone"] == "US-CAL-CISO"
+    profile = LoadProfile.from_job("2024-01-01T00:00:00+00:00", "2 h", "5 kW")  # 10 kWh / 2 h
+    expected = account_hourly(profile, fp.Site(region="US-CAL-CISO"), embodied=False)
+    assert first["co2e_hourly"] == pytest.approx(expected.results["co2e"].m_as("kgCO2e"))
+    assert out.totals["co2e_hourly"] == pytest.approx(sum(r["co2e_hourly"] for r in out.rows))
+    plain = reaccount(read_energy_log(SACCT), fp.Site(region="FR"), hourly=True)
+    assert "co2e_hourly" not in plain.rows[0]  # no hourly data for France: annual only

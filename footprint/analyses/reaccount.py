@@ -22,11 +22,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from footprint.analyses.estimate import estimate
+from footprint.analyses.hourly import account_hourly
 from footprint.catalogues.hardware import get_accelerator
 from footprint.core.errors import FootprintError, InputError
+from footprint.places.hourly_grid import zone_for_region
 from footprint.places.site import Site
 from footprint.workloads.energy_logs import EnergyLog, LogRow
 from footprint.workloads.jobs import GpuJob
+from footprint.workloads.load_profile import LoadProfile
 from footprint.workloads.measured import MeasuredRun
 
 __all__ = ["Reaccounting", "log_footprint", "reaccount", "run_of", "predicted_kwh"]
@@ -95,8 +98,32 @@ def _site_for(row: LogRow, site: Site) -> Site:
     return replace(site, region=row.region, year=site.year or row.year)
 
 
-def reaccount(log: EnergyLog, site: Site | None = None) -> Reaccounting:
-    """Every run of ``log`` accounted at ``site`` (default: each run's own place and year)."""
+def _hourly_co2e(row: LogRow, site: Site, it_kwh: float) -> tuple[float, str] | None:
+    """CO2e of the run hour by hour [kg] and its hourly zone, where the log dates the run
+    and its place has hourly data (else ``None``)."""
+    from datetime import UTC, datetime
+
+    if row.start is None or not row.duration_h or site.region is None or row.basis == "facility":
+        return None  # undated, or a facility meter (its PUE is inside, not hour by hour)
+    try:
+        zone, _ = zone_for_region(site.region)
+    except FootprintError:
+        return None
+    if zone is None:
+        return None
+    start = datetime.fromtimestamp(row.start, tz=UTC).isoformat()
+    profile = LoadProfile.from_job(
+        start, f"{row.duration_h!r} h", f"{it_kwh / row.duration_h!r} kW"
+    )
+    result = account_hourly(profile, replace(site, year=None), embodied=False)
+    return float(result.results["co2e"].m_as("kgCO2e")), zone.code
+
+
+def reaccount(log: EnergyLog, site: Site | None = None, *, hourly: bool = False) -> Reaccounting:
+    """Every run of ``log`` accounted at ``site`` (default: each run's own place and year).
+
+    ``hourly`` also accounts each dated run hour by hour where its place has hourly grid
+    data (``co2e_hourly``, and the zone); the others keep the annual figure only."""
     site = site or Site()
     out = Reaccounting(format=log.format, notes=list(log.notes))
     out.rejects = [{"run": label, "reason": reason} for label, reason in log.rejects]
@@ -136,11 +163,23 @@ def reaccount(log: EnergyLog, site: Site | None = None) -> Reaccounting:
                     host_w = (row.energy_kwh - row.gpu_energy_kwh) * 1000.0 / hours
                     entry["implied_host_power_w"] = host_w
                     hosts.append(host_w)
+        if hourly:
+            found = _hourly_co2e(row, _site_for(row, site), entry["it_energy"])
+            if found is not None:
+                entry["co2e_hourly"], entry["hourly_zone"] = found
         entry["notes"] = list(row.notes)
         out.rows.append(entry)
     out.units.update({"measured_energy": "kWh", "predicted_energy": "kWh"})
     out.totals = {k: sum(r[k] for r in out.rows) for k in TOTAL_KEYS}
     out.totals["measured_energy"] = sum(r["measured_energy"] for r in out.rows)
+    if hourly:
+        timed = [r for r in out.rows if "co2e_hourly" in r]
+        out.totals["co2e_hourly"] = sum(r["co2e_hourly"] for r in timed)
+        out.units["co2e_hourly"] = "kgCO2e"
+        out.notes.append(
+            f"hourly: {len(timed)} of {len(out.rows)} run(s) dated and in an hourly zone; "
+            "co2e_hourly is their CO2e hour by hour (the others have the annual figure only)"
+        )
     out.reconciliation = {
         "runs_modelled": len(ratios),
         "median_measured_over_predicted": statistics.median(ratios) if ratios else None,

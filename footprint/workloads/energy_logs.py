@@ -68,6 +68,7 @@ class LogRow:
     region: str | None = None
     year: int | None = None
     notes: tuple[str, ...] = ()
+    start: float | None = None  # POSIX seconds (UTC) when the run started, if the log says
 
 
 @dataclass
@@ -113,6 +114,17 @@ def _accelerator(name: Any) -> str | None:
         except FootprintError:
             continue
     return None
+
+
+def _start_before(end: Any, hours: float) -> float | None:
+    """POSIX start of a run that ended at ISO time ``end`` (UTC unless an offset is given)."""
+    try:
+        when = datetime.fromisoformat(str(end).strip())
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.timestamp() - hours * 3600.0
 
 
 def _year(text: Any) -> int | None:
@@ -163,6 +175,7 @@ def _codecarbon(text: str, log: EnergyLog) -> None:
                     region=region,
                     year=_year(row.get("timestamp")),
                     notes=tuple(notes),
+                    start=_start_before(row.get("timestamp"), duration),
                 )
             )
         except InputError as exc:
@@ -236,6 +249,7 @@ def _sacct(text: str, log: EnergyLog) -> None:
                 accelerator=acc,
                 year=datetime.fromtimestamp(start, tz=UTC).year if start else None,
                 notes=notes,
+                start=start,
             )
         )
 
@@ -364,6 +378,7 @@ def _one_run(
             accelerator=_accelerator(name),
             year=datetime.fromtimestamp(first, tz=UTC).year,
             notes=(f"{gpus} GPU(s): {how}",),
+            start=first,
         )
     )
 

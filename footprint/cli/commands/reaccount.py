@@ -31,6 +31,7 @@ _COLUMNS = (
     "predicted_energy",
     "measured_over_predicted",
     "implied_utilization",
+    "co2e_hourly",
 )
 
 
@@ -43,6 +44,11 @@ _COLUMNS = (
     "nvidia-smi CSV).",
 )
 @click.option(
+    "--hourly",
+    is_flag=True,
+    help="Also account dated runs hour by hour where their place has hourly grid data.",
+)
+@click.option(
     "--compare",
     "compare_regions",
     help="Also the whole log's footprint in these regions, e.g. 'FR,DE,aws:us-east-1'.",
@@ -50,7 +56,12 @@ _COLUMNS = (
 @site_options
 @result_format_option
 def command(
-    log: str, log_format: str | None, compare_regions: str | None, fmt: str, **options: Any
+    log: str,
+    log_format: str | None,
+    hourly: bool,
+    compare_regions: str | None,
+    fmt: str,
+    **options: Any,
 ) -> None:
     """Measured energy of a log re-accounted in its own region and year, or any other.
 
@@ -73,7 +84,7 @@ def command(
     if fmt in ("hf-model-card", "eu-ai-act", "boamps", "sci"):  # the whole log, disclosed
         echo(render(log_footprint(energy_log, site), fmt))
         return
-    result = reaccount(energy_log, site)
+    result = reaccount(energy_log, site, hourly=hourly)
     doc = result.to_dict()
     if compare_regions:
         doc["compare"] = _compare(result, compare_regions, site)

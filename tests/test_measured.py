@@ -143,3 +143,36 @@ def test_compare_and_project_train_take_a_measured_energy() -> None:
         cli, ["project", "train", *args, "-r", "FR", "--from", "2022", "--to", "2023"]
     )
     assert proj.exit_code == 0, proj.output
+
+
+def test_infer_with_a_measured_energy_keeps_per_request_and_per_user() -> None:
+    args = [
+        "infer",
+        "-m",
+        "llama-3.1-8b",
+        "--users",
+        "1e6",
+        "--requests-per-user",
+        "10 request/day",
+        "--output-tokens",
+        "300",
+        "--period",
+        "30 days",
+        "--energy",
+        "20 MWh",
+        "-r",
+        "FR",
+        "--year",
+        "2023",
+        "--format",
+        "json",
+    ]
+    out = CliRunner().invoke(cli, args)
+    assert out.exit_code == 0, out.output
+    r = json.loads(out.output)["results"]
+    facility = r["facility_energy"]["value"]
+    assert r["it_energy"]["value"] == pytest.approx(20_000)
+    assert r["energy_per_request"]["value"] == pytest.approx(facility * 1000 / 3e8)  # Wh
+    assert "energy_per_user_month" in r
+    two = CliRunner().invoke(cli, [*args[:3], "-m", "llama-3.1-70b", *args[3:]])
+    assert two.exit_code == 2 and "one model" in two.output

@@ -61,17 +61,20 @@ def estimate_inference(
     *,
     region: str | None = None,
     year: int | None = None,
+    users_of: InferenceWorkload | None = None,
     **options: Any,
 ) -> Footprint:
     """:func:`footprint.estimate` of ``workload``, plus the per-user results if it has users.
 
+    ``users_of`` is the inference workload whose users count (for a measured service,
+    :class:`~footprint.workloads.measured.MeasuredRun`, the workload it measured).
     ``options`` go to :func:`footprint.estimate` unchanged. Per-request, per-token and
     per-day quantities are scaled to readable units for tables (the JSON and CSV
     contract converts every result to its canonical unit).
     """
 
     result = estimate(workload, site, region=region, year=year, **options)
-    results = {**result.results, **per_user_results(result, workload)}
+    results = {**result.results, **per_user_results(result, users_of or workload)}
     return replace(result, results={k: readable(k, q) for k, q in results.items()})
 
 

@@ -58,6 +58,9 @@ class MeasuredRun:
         The compute of a measured training run, reported as ``training_flops``.
     modelled_it_energy : Quantity, optional
         footprint's model of the same run [kWh]: the notes give measured / modelled.
+    per_unit : dict, optional
+        Counts the energy served (``{"request": Quantity}``...): results per unit, as for an
+        inference workload.
     """
 
     energy: Any
@@ -70,6 +73,7 @@ class MeasuredRun:
     label: str | None = None
     training_flops: Any = None
     modelled_it_energy: Any = None
+    per_unit: Any = None
     _resolved: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -171,6 +175,7 @@ class MeasuredRun:
             nominal_hours=not timed,
             pue_included=self.basis == "facility",
             extra_results=extra,
+            per_unit=dict(self.per_unit or {}),
         )
 
     def inputs(self) -> dict[str, str]:

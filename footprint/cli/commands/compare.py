@@ -334,7 +334,8 @@ def gpu(**options: Any) -> None:
 
 
 _INFER_PARAMS = reused_params(
-    "footprint.cli.commands.infer", ("list_models", "list_presets", "search")
+    "footprint.cli.commands.infer",
+    ("list_models", "list_presets", "search", "energy", "energy_basis"),
 )
 _INFER_NAMES = tuple(str(p.name) for p in _INFER_PARAMS)
 _TRAIN_PARAMS = reused_params("footprint.cli.commands.train", ())

@@ -17,6 +17,7 @@ from footprint.cli.commands._options import (
     echo,
     embodied_from_options,
     embodied_options,
+    energy_options,
     result_format_option,
     site_from_options,
     site_options,
@@ -28,6 +29,7 @@ from footprint.core.escape import markdown_text
 from footprint.render.report import format_number, render, render_frame, to_json
 from footprint.workloads import inference
 from footprint.workloads.inference import parse_rate, parse_requests, parse_tokens, preset_table
+from footprint.workloads.measured import MeasuredRun
 
 #: Same names as ``footprint.workloads.inference.PRECISIONS`` (kept literal: no heavy import here).
 PRECISION_CHOICES = ("fp32", "fp16", "bf16", "fp8", "int8", "int4")
@@ -179,6 +181,7 @@ class BillionsType(click.ParamType):
 @embodied_options
 @uncertainty_options
 @result_format_option
+@energy_options
 def command(
     models: tuple[str, ...],
     params: float | None,
@@ -198,6 +201,8 @@ def command(
     power: Any,
     idle_power: Any,
     host_power: Any,
+    energy: Any,
+    energy_basis: str,
     mbu: float | None,
     mfu: float | None,
     list_models: bool,
@@ -265,12 +270,21 @@ def command(
     uncertainty = uncertainty_from_options({k: site.pop(k) for k in UNCERTAINTY_KEYS})
     site_obj = site_from_options(site)
     runs = len(ems) * max(len(chosen), 1)
+    if energy is not None and runs != 1:
+        raise CliError("--energy: give one model and one energy model (a measured service)")
     if runs == 1:
-        workload = inference.InferenceWorkload(
+        workload: Any = inference.InferenceWorkload(
             model=chosen[0] if chosen else None, energy_model=ems[0], **common
         )
+        served = workload
+        if energy is not None:  # the measured energy of that volume, the model's beside
+            workload = measured_service(workload, energy, energy_basis)
         result = analysis.estimate_inference(
-            workload, site_obj, embodied=embodied, uncertainty=uncertainty
+            workload,
+            site_obj,
+            embodied=embodied,
+            uncertainty=uncertainty,
+            users_of=served,
         )
         echo(render(result, fmt))
         return
@@ -359,3 +373,19 @@ def _listing(models: bool, presets: bool, search: str | None, fmt: str) -> None:
     if presets:
         table = preset_table()
         echo(render_frame(table, fmt, title=f"Published per-request figures ({len(table)})"))
+
+
+def measured_service(workload: Any, energy: Any, basis: str) -> MeasuredRun:
+    """The measured energy of an inference workload's volume: its requests, tokens and
+    provisioned accelerator-hours kept, the model's energy noted beside."""
+    load = workload.load()
+    hardware = not load.nominal_hours
+    return MeasuredRun(
+        energy,
+        basis=basis,
+        accelerator=load.inputs.get("accelerator") if hardware else None,
+        gpu_hours=load.accelerator_hours if hardware else None,
+        per_unit=load.per_unit,
+        modelled_it_energy=load.accelerator_hours * (load.power.value + load.host_power.value),
+        label=workload.profile.energy_model,
+    )

@@ -234,7 +234,8 @@ def gpu(**options: Any) -> None:
 
 
 _INFER_PARAMS = reused_params(
-    "footprint.cli.commands.infer", ("list_models", "list_presets", "search")
+    "footprint.cli.commands.infer",
+    ("list_models", "list_presets", "search", "energy", "energy_basis"),
 )
 _TRAIN_PARAMS = reused_params("footprint.cli.commands.train")
 

@@ -140,27 +140,29 @@ class FileNameType(click.ParamType):
         return [CompletionItem(incomplete, type="file")]
 
 
-def format_option(f: F) -> F:
-    """``--format table|json|csv|markdown`` (table, for people, is the default)."""
+def _format_choice(formats: tuple[str, ...], help_text: str) -> Callable[[F], F]:
     return click.option(
         "--format",
         "fmt",
-        type=click.Choice(FORMATS),
+        type=click.Choice(formats),
         default="table",
         show_default=True,
-        help="Output format; json and csv use canonical units (kWh, kgCO2e, L).",
+        help=help_text,
+    )
+
+
+def format_option(f: F) -> F:
+    """``--format table|json|csv|markdown`` (table, for people, is the default)."""
+    return _format_choice(
+        FORMATS, "Output format; json and csv use canonical units (kWh, kgCO2e, L)."
     )(f)
 
 
 def result_format_option(f: F) -> F:
     """``--format`` of one result: the four formats and the disclosures."""
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(RESULT_FORMATS),
-        default="table",
-        show_default=True,
-        help="Output format; json and csv use canonical units (kWh, kgCO2e, L); "
+    return _format_choice(
+        RESULT_FORMATS,
+        "Output format; json and csv use canonical units (kWh, kgCO2e, L); "
         "hf-model-card (the co2_eq_emissions YAML block and an Environmental impact "
         "section), eu-ai-act (Annex XI 2(d)-(e): training compute and energy, Markdown and "
         "JSON), boamps (Boavizta's AI energy report JSON) and sci (ISO/IEC 21031 Software "

@@ -269,3 +269,32 @@ def test_write_report_to_an_unwritable_folder(tmp_path, monkeypatch):
     with pytest.raises(reporting.InputError, match="--out: cannot write in"):
         reporting.write_report(result, tmp_path / "r.md")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_measured_workload_in_a_scenario():
+    """A [[workload]] of type "measured": its energy, accounted like the others."""
+    import footprint as fp
+    from footprint.render.reporting import render_markdown
+
+    text = """
+[scenario]
+title = "Metered"
+[settings]
+region = "FR"
+year = 2022
+[[workload]]
+name = "metered pre-training"
+type = "measured"
+energy = "257 MWh"
+[[workload]]
+name = "metered hall"
+type = "measured"
+energy = "10 MWh"
+basis = "facility"
+"""
+    result = run_scenario(parse_scenario(text))
+    one = fp.estimate(fp.MeasuredRun("257 MWh"), fp.Site(region="FR", year=2022))
+    expected = one.facility_energy.m_as("kWh") + 10_000
+    assert result.totals["facility_energy"].m_as("kWh") == pytest.approx(expected)
+    assert "accelerator_hours" not in result.totals
+    assert "measured energy" in render_markdown(result)

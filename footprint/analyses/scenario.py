@@ -87,6 +87,7 @@ WORKLOAD_TYPES: dict[str, tuple[str, str]] = {
     "fine_tune": ("footprint.workloads.jobs", "GpuJob"),
     "training": ("footprint.workloads.training", "TrainingRun"),
     "inference": ("footprint.workloads.inference", "InferenceWorkload"),
+    "measured": ("footprint.workloads.measured", "MeasuredRun"),
 }
 
 _TOP_KEYS = ("scenario", "settings", "workload")
@@ -527,8 +528,15 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
         except FootprintError as exc:
             raise ScenarioError(scenario.path, w.line, f"workload {w.name!r}: {exc}") from None
     totals: dict[str, Any] = {}
+    if all("accelerator_hours" in fp.results for fp in footprints.values()):
+        totals["accelerator_hours"] = units.Q_(
+            sum(fp.results["accelerator_hours"].m_as("h") for fp in footprints.values()), "h"
+        )
+    else:
+        notes.append(
+            "accelerator-hours: a workload given by its energy alone has none; not totalled"
+        )
     for key in (
-        "accelerator_hours",
         "it_energy",
         "facility_energy",
         "co2e",

@@ -178,7 +178,7 @@ def _workloads(result: ScenarioResult) -> list[_Block]:
                 w.type,
                 fp.inputs.get("zone", w.site.region or "WORLD"),
                 str(fp.factors["intensity"].year or ""),
-                _readable(r["accelerator_hours"]),
+                _readable(r["accelerator_hours"]) if "accelerator_hours" in r else "measured",
                 _readable(r["facility_energy"]),
                 _readable(r["co2e"]),
                 _readable(r["co2e_market"]),
@@ -372,7 +372,7 @@ def publish_paragraph(result: ScenarioResult) -> str:
         }
     )
     pues = sorted({f"{fp.factors['pue'].value.m_as(''):g}" for fp in fps.values()})
-    hours = t["accelerator_hours"].m_as("h")
+    hours = t["accelerator_hours"].m_as("h") if "accelerator_hours" in t else None
     if "embodied_co2e" in t:
         embodied = (
             f"Manufacturing (embodied) emissions of the hardware, amortised over its use, add "
@@ -385,7 +385,9 @@ def publish_paragraph(result: ScenarioResult) -> str:
     on_hw = f" on {', '.join(accelerators)}" if accelerators else ""
     text = (
         f"{s.title}: we estimate that the work ({len(fps)} workload"
-        f"{'s' if len(fps) != 1 else ''}, {hours:,.0f} accelerator-hours{on_hw}) used "
+        f"{'s' if len(fps) != 1 else ''}, "
+        + (f"{hours:,.0f} accelerator-hours{on_hw}" if hours is not None else "measured energy")
+        + ") used "
         f"{_readable(t['facility_energy'])} of electricity, emitted {_readable(t['co2e'])} "
         f"(location-based; {_readable(t['co2e_market'])} market-based) and consumed "
         f"{_readable(t['water'])} of water ({_readable(t['water_onsite'])} on-site for "

@@ -298,3 +298,23 @@ basis = "facility"
     assert result.totals["facility_energy"].m_as("kWh") == pytest.approx(expected)
     assert "accelerator_hours" not in result.totals
     assert "measured energy" in render_markdown(result)
+
+
+@pytest.mark.parametrize("fmt", ["hf-model-card", "eu-ai-act", "sci", "boamps"])
+def test_scenario_disclosures_one_per_workload(fmt):
+    import json
+
+    golden = Path(__file__).parent / "data" / "golden_scenario.toml"
+    out = CliRunner().invoke(cli, ["report", str(golden), "--format", fmt])
+    assert out.exit_code == 0, out.output
+    result = run_scenario(load_scenario(golden))
+    if fmt == "boamps":
+        reports = json.loads(out.output)
+        assert [r["measures"][0]["powerConsumption"] for r in reports] == pytest.approx(
+            [fp.facility_energy.m_as("kWh") for fp in result.footprints.values()]
+        )
+    else:
+        for name in result.footprints:
+            assert f"# Workload: {name}" in out.output
+    bad = CliRunner().invoke(cli, ["report", str(golden), "--format", fmt, "--out", "x.md"])
+    assert bad.exit_code == 2 and "standard output" in bad.output

@@ -176,3 +176,26 @@ def test_infer_with_a_measured_energy_keeps_per_request_and_per_user() -> None:
     assert "energy_per_user_month" in r
     two = CliRunner().invoke(cli, [*args[:3], "-m", "llama-3.1-70b", *args[3:]])
     assert two.exit_code == 2 and "one model" in two.output
+
+
+def test_compare_infer_takes_a_measured_energy() -> None:
+    args = [
+        "-m",
+        "llama-3.1-8b",
+        "-n",
+        "1e9 request",
+        "--output-tokens",
+        "300",
+        "--energy",
+        "20 MWh",
+    ]
+    out = CliRunner().invoke(
+        cli, ["compare", "infer", *args, "--regions", "FR,DE", "--format", "json"]
+    )
+    assert out.exit_code == 0, out.output
+    one = fp.estimate(fp.MeasuredRun("20 MWh"), fp.Site(region="FR"), embodied=False)
+    rows = json.loads(out.output)
+    rows = rows["rows"] if isinstance(rows, dict) else rows
+    fr = next(r for r in rows if r["region"] == "FR")
+    assert fr["it_energy"]["value"] == pytest.approx(20_000)
+    assert one.it_energy.m_as("kWh") == pytest.approx(20_000)

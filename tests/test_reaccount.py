@@ -219,3 +219,16 @@ def test_hourly_reaccounting_where_the_zone_has_hourly_data() -> None:
     assert out.totals["co2e_hourly"] == pytest.approx(sum(r["co2e_hourly"] for r in out.rows))
     plain = reaccount(read_energy_log(SACCT), fp.Site(region="FR"), hourly=True)
     assert "co2e_hourly" not in plain.rows[0]  # no hourly data for France: annual only
+
+
+def test_accelerator_for_logs_that_name_none() -> None:
+    """Zeus logs name no GPU: --accelerator gives its runs hardware time and a model."""
+    log = read_energy_log(LOGS / "zeus.csv")
+    bare = reaccount(log, fp.Site(region="FR", year=2024))
+    assert bare.reconciliation["runs_modelled"] == 0
+    named = reaccount(log, fp.Site(region="FR", year=2024), accelerator="A100-80GB")
+    assert named.reconciliation["runs_modelled"] == 2
+    # 2 A100s for 1 h at 1,800,000 + 1,850,000 J: 0.507 kWh each of 0.4 kWh TDP-hours
+    assert named.rows[0]["implied_utilization"] == pytest.approx(3_650_000 / 3.6e6 / 0.8)
+    with pytest.raises(Exception, match="accelerator"):
+        reaccount(log, fp.Site(region="FR"), accelerator="no-such-gpu")

@@ -119,12 +119,26 @@ def _hourly_co2e(row: LogRow, site: Site, it_kwh: float) -> tuple[float, str] | 
     return float(result.results["co2e"].m_as("kgCO2e")), zone.code
 
 
-def reaccount(log: EnergyLog, site: Site | None = None, *, hourly: bool = False) -> Reaccounting:
+def reaccount(
+    log: EnergyLog,
+    site: Site | None = None,
+    *,
+    hourly: bool = False,
+    accelerator: str | None = None,
+) -> Reaccounting:
     """Every run of ``log`` accounted at ``site`` (default: each run's own place and year).
+
+    ``accelerator`` names the GPU of runs whose log does not (a Zeus log), so that they
+    get hardware time, embodied emissions and a reconciliation.
 
     ``hourly`` also accounts each dated run hour by hour where its place has hourly grid
     data (``co2e_hourly``, and the zone); the others keep the annual figure only."""
     site = site or Site()
+    if accelerator is not None:
+        name = get_accelerator(accelerator).name
+        log = replace(
+            log, rows=[r if r.accelerator else replace(r, accelerator=name) for r in log.rows]
+        )
     out = Reaccounting(format=log.format, notes=list(log.notes))
     out.rejects = [{"run": label, "reason": reason} for label, reason in log.rejects]
     ratios: list[float] = []

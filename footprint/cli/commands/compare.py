@@ -39,7 +39,7 @@ from footprint.cli.commands._options import (
     site_options_except,
     with_params,
 )
-from footprint.cli.commands.infer import parse_workload_options
+from footprint.cli.commands.infer import measured_service, parse_workload_options
 from footprint.cli.commands.train import training_workload
 from footprint.core import units
 from footprint.core.escape import rich_text
@@ -335,7 +335,7 @@ def gpu(**options: Any) -> None:
 
 _INFER_PARAMS = reused_params(
     "footprint.cli.commands.infer",
-    ("list_models", "list_presets", "search", "energy", "energy_basis"),
+    ("list_models", "list_presets", "search"),
 )
 _INFER_NAMES = tuple(str(p.name) for p in _INFER_PARAMS)
 _TRAIN_PARAMS = reused_params("footprint.cli.commands.train", ())
@@ -366,6 +366,7 @@ def inference_workload(w: dict[str, Any]) -> Any:
     """
 
     w = dict(w)
+    energy, basis = w.pop("energy", None), w.pop("energy_basis", "it")
     models, energy_models = list(w.pop("models")), list(w.pop("energy_models"))
     params, active = w.pop("params"), w.pop("active_params")
     if len(models) > 1 or len(energy_models) > 1:
@@ -379,7 +380,10 @@ def inference_workload(w: dict[str, Any]) -> Any:
     else:
         model = models[0] if models else None
     energy_model = energy_models[0] if energy_models else "production"
-    return InferenceWorkload(model=model, energy_model=energy_model, **parse_workload_options(**w))
+    workload = InferenceWorkload(
+        model=model, energy_model=energy_model, **parse_workload_options(**w)
+    )
+    return workload if energy is None else measured_service(workload, energy, basis)
 
 
 @command.command("train")

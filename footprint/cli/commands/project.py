@@ -235,7 +235,7 @@ def gpu(**options: Any) -> None:
 
 _INFER_PARAMS = reused_params(
     "footprint.cli.commands.infer",
-    ("list_models", "list_presets", "search", "energy", "energy_basis"),
+    ("list_models", "list_presets", "search"),
 )
 _TRAIN_PARAMS = reused_params("footprint.cli.commands.train")
 

@@ -44,6 +44,12 @@ _COLUMNS = (
     "nvidia-smi CSV).",
 )
 @click.option(
+    "--accelerator",
+    "-a",
+    help="The GPU of runs whose log does not name one (a Zeus log), for hardware time, "
+    "embodied CO2e and the reconciliation.",
+)
+@click.option(
     "--hourly",
     is_flag=True,
     help="Also account dated runs hour by hour where their place has hourly grid data.",
@@ -58,6 +64,7 @@ _COLUMNS = (
 def command(
     log: str,
     log_format: str | None,
+    accelerator: str | None,
     hourly: bool,
     compare_regions: str | None,
     fmt: str,
@@ -84,7 +91,7 @@ def command(
     if fmt in ("hf-model-card", "eu-ai-act", "boamps", "sci"):  # the whole log, disclosed
         echo(render(log_footprint(energy_log, site), fmt))
         return
-    result = reaccount(energy_log, site, hourly=hourly)
+    result = reaccount(energy_log, site, hourly=hourly, accelerator=accelerator)
     doc = result.to_dict()
     if compare_regions:
         doc["compare"] = _compare(result, compare_regions, site)

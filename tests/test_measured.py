@@ -199,3 +199,29 @@ def test_compare_infer_takes_a_measured_energy() -> None:
     fr = next(r for r in rows if r["region"] == "FR")
     assert fr["it_energy"]["value"] == pytest.approx(20_000)
     assert one.it_energy.m_as("kWh") == pytest.approx(20_000)
+
+
+def test_batch_rows_with_a_measured_energy(tmp_path) -> None:
+    """A job log's `energy` column (IT energy, kWh) replaces power x hours row by row, as a
+    MeasuredRun of the same hardware and hours does; bad or conflicting cells are rejects."""
+    import pandas as pd
+
+    from footprint.analyses.batch import BatchOptions, batch_frame
+
+    frame = pd.DataFrame(
+        {
+            "job_id": ["a", "b", "c", "d"],
+            "accelerator": ["H100-SXM"] * 4,
+            "gpu_hours": ["100"] * 4,
+            "energy": ["80 kWh", None, "-3", "90"],
+            "power": [None, None, None, "500 W"],
+        }
+    )
+    out = batch_frame(frame, BatchOptions(region="FR", year=2022, embodied=False))
+    a = out.results.set_index("job_id").loc["a"]
+    run = fp.MeasuredRun("80 kWh", accelerator="H100-SXM", gpu_hours=100)
+    one = fp.estimate(run, fp.Site(region="FR", year=2022), embodied=False)
+    assert a["it_energy_kwh"] == pytest.approx(80.0)
+    assert a["co2e_kg"] == pytest.approx(one.co2e.m_as("kgCO2e"), rel=1e-12)
+    assert set(out.rejects["reason_code"]) == {"bad_energy", "conflicting_inputs"}
+    assert len(out.results) + len(out.rejects) == 4  # no row lost

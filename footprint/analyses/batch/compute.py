@@ -87,7 +87,7 @@ def _process_chunk(chunk: RawChunk, plan: Plan, resolver: Resolver) -> ChunkResu
     acc = chunk_accelerators(c, partition, gpu_type)
     times = chunk_times(c)
     dur = chunk_durations(c, times, count, count_present)
-    power, utilization, host = chunk_powers(c, acc)
+    power, utilization, host = chunk_powers(c, acc, dur)
     site = chunk_sites(c, partition, acc, times, dur, count)
     hourly = chunk_hourly(c, site, times, dur)
 

@@ -31,6 +31,8 @@ INPUT_COLUMNS: dict[str, str] = {
     "power": "average draw per accelerator, e.g. '700 W'",
     "utilization": "average draw as a fraction of TDP, e.g. 0.8 or 80%",
     "host_power": "host share per accelerator, e.g. '150 W'",
+    "energy": "measured IT energy of the job (servers, host included), e.g. '12 kWh'; bare "
+    "numbers are kWh; replaces power x hours (no host share is added)",
     "user": "carried through (group by it)",
     "project": "carried through (group by it)",
     "partition": "carried through; with a cluster config, gives accelerator and region",
@@ -125,6 +127,7 @@ REASON_CODES: dict[str, str] = {
     "duration_mismatch": "duration disagrees with end - start by more than 1 s",
     "conflicting_inputs": "two inputs that exclude each other",
     "bad_power": "power or host_power not a non-negative power",
+    "bad_energy": "energy not a positive energy",
     "bad_utilization": "utilization not in (0, 1]",
     "bad_year": "year not a calendar year in 1990-2100",
     "missing_data": "no data for the region, year or operator",

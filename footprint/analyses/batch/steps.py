@@ -357,7 +357,9 @@ def chunk_durations(
     return Durations(accelerator_hours, duration_h)
 
 
-def chunk_powers(c: Chunk, acc: Accelerators) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def chunk_powers(
+    c: Chunk, acc: Accelerators, dur: Durations | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Power [W] (row, row utilization x TDP, default, TDP x default utilization), host [W]."""
     d, src, rej = c.plan.defaults, c.plan.source, c.rej
     power = np.full(c.n, np.nan)
@@ -394,7 +396,31 @@ def chunk_powers(c: Chunk, acc: Accelerators) -> tuple[np.ndarray, np.ndarray, n
         q = quantity_column(c.raw[src["host_power"]], "power", "W", "W", "host_power")
         rej.add(q.bad, "bad_power", q.messages)
         host = np.where(q.present & ~q.bad, q.mag * q.factor, host)
+    if "energy" in src and dur is not None:  # a measured IT energy replaces power x hours
+        q = quantity_column(c.raw[src["energy"]], "energy", "kWh", "kWh", "energy")
+        rej.add(q.bad, "bad_energy", q.messages)
+        measured = q.present & ~q.bad
+        rej.add(
+            measured & (power_given_by_row(c, src) | util_given_by_row(c, src)),
+            "conflicting_inputs",
+            "give either energy or power/utilization, not both",
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_hour = q.mag * q.factor * 1000.0 / dur.accelerator_hours
+        power = np.where(measured, per_hour, power)
+        used_util = np.where(measured, np.nan, used_util)
+        host = np.where(measured, 0.0, host)
     return power, used_util, host
+
+
+def power_given_by_row(c: Chunk, src: dict[str, str]) -> np.ndarray:
+    """Rows that write a power cell."""
+    return present_mask(c.raw[src["power"]]) if "power" in src else c.zeros()
+
+
+def util_given_by_row(c: Chunk, src: dict[str, str]) -> np.ndarray:
+    """Rows that write a utilization cell."""
+    return present_mask(c.raw[src["utilization"]]) if "utilization" in src else c.zeros()
 
 
 @dataclass

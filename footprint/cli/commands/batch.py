@@ -197,6 +197,7 @@ def command(
       power        draw per accelerator: '700 W' (bare numbers are W)
       utilization  fraction of TDP: 0.8 or 80% (instead of power)
       host_power   host share per accelerator: '150 W', '0 W'
+      energy       measured IT energy of the job: '12 kWh' (replaces power x hours)
       user, project, partition, tags   carried through; tags are ';'-separated
     Any other column is carried through to the results.
 

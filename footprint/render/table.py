@@ -99,11 +99,10 @@ def _rich_cell(text: Any) -> str:
     if "[" not in s:
         return s
     try:
-        if not Text.from_markup(s).spans:
-            return s
-    except MarkupError:
-        pass
-    return rich_text(s)
+        plain = not Text.from_markup(s).spans
+    except MarkupError:  # not valid markup: escape it below
+        plain = False
+    return s if plain else rich_text(s)
 
 
 def frame_table(df: Any, title: str = "") -> str:

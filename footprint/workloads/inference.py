@@ -84,7 +84,7 @@ Pope et al. (2023), "Efficiently Scaling Transformer Inference", MLSys, arXiv:22
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from footprint.catalogues.hardware import Accelerator, get_accelerator
 from footprint.catalogues.models import LlmModel, get_model
@@ -132,9 +132,6 @@ from footprint.workloads.fleet import (  # re-exported: the fleet defaults
 from footprint.workloads.fleet import IDLE_POWER_FRACTION as IDLE_POWER_FRACTION
 from footprint.workloads.fleet import fleet_load
 from footprint.workloads.jobs import Load
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
 
 __all__ = [
     "ENERGY_MODELS",

@@ -225,3 +225,54 @@ def test_batch_rows_with_a_measured_energy(tmp_path) -> None:
     assert a["co2e_kg"] == pytest.approx(one.co2e.m_as("kgCO2e"), rel=1e-12)
     assert set(out.rejects["reason_code"]) == {"bad_energy", "conflicting_inputs"}
     assert len(out.results) + len(out.rejects) == 4  # no row lost
+
+
+HOURLY = ["--region", "aws:us-west-1", "--start", "2022-07-01T09:00", "--hours", "10"]
+
+
+def _cli_results(args: list[str]) -> dict[str, float]:
+    out = CliRunner().invoke(cli, [*args, "--format", "json"])
+    assert out.exit_code == 0, out.output
+    return {k: v["value"] for k, v in json.loads(out.output)["results"].items()}
+
+
+@pytest.mark.parametrize("basis", ["it", "facility", "accelerators"])
+def test_hourly_spreads_a_measured_energy_and_its_annual_method_is_estimate(basis: str) -> None:
+    job = ["-a", "H100", "--count", "512"] if basis == "accelerators" else []
+    energy = ["--energy", "5 MWh", "--energy-basis", basis, *job]
+    hourly = _cli_results(["hourly", *HOURLY, *energy])
+    est = _cli_results(
+        ["estimate", "--region", "aws:us-west-1", "--year", "2022", *energy]
+        + (["--hours", "10"] if job else [])
+    )
+    assert hourly["co2e_annual"] == pytest.approx(est["co2e"])
+    assert hourly["facility_energy"] == pytest.approx(est["facility_energy"])
+    if basis == "facility":  # the meter holds the overhead: no PUE on top
+        assert hourly["facility_energy"] == pytest.approx(5000)
+    if job:  # with the hardware, embodied CO2e as estimate counts it
+        assert hourly["embodied_co2e"] == pytest.approx(est["embodied_co2e"])
+    else:
+        assert "embodied_co2e" not in hourly
+
+
+def test_schedule_takes_a_measured_energy() -> None:
+    window = ["--from", "2022-07-01T00:00", "--within", "2 days", "--hours", "10"]
+    args = ["schedule", "--region", "aws:us-west-1", *window, "--energy", "5 MWh"]
+    it = _cli_results(args)
+    facility = _cli_results([*args, "--energy-basis", "facility"])
+    assert it["it_energy"] == facility["facility_energy"] == pytest.approx(5000)
+    pue = it["facility_energy"] / it["it_energy"]
+    assert pue > 1 and it["co2e"] == pytest.approx(facility["co2e"] * pue)
+    assert it["co2e"] <= it["co2e_now"] <= it["co2e_worst"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--power", "4"], "--power: a measured --energy replaces the draw"),
+        (["-a", "H100"], "--count: give --accelerator and --count together"),
+    ],
+)
+def test_hourly_energy_conflicts_are_one_line(extra: list[str], message: str) -> None:
+    out = CliRunner().invoke(cli, ["hourly", *HOURLY, "--energy", "5 MWh", *extra])
+    assert out.exit_code == 2 and message in out.output

@@ -343,7 +343,9 @@ def account_hourly(
     rows, more = series.at(profile.hours)
     notes += more
 
-    scale = None if profile.workload is None else profile.workload.load().scale
+    wl_load = None if profile.workload is None else profile.workload.load()
+    scale = None if wl_load is None else wl_load.scale
+    included = wl_load is not None and wl_load.pue_included  # a measured facility energy
     sf: SiteFactors = site_factors(annual_site(site, zone, series.year), scale)
     notes += [n for n in sf.notes if n not in notes]
     if site is not None and site.intensity is not None:
@@ -375,7 +377,7 @@ def account_hourly(
     # The engine over the hours: every hour a load of its IT energy at that hour's grid,
     # with the PV produced while the load runs as its on-site supply.
     hours_site = SiteTable.of(sf, intensity=intensity, ewif=ewif_h)
-    base = evaluate(LoadTable.energy(it), hours_site)  # the same hours without PV
+    base = evaluate(LoadTable.energy(it, pue_included=included), hours_site)  # without PV
     facility = base["facility_energy"]
     used, grid_kwh, spare = energy_balance(facility, pv, profile.coverage)
     drawn = evaluate(
@@ -383,6 +385,7 @@ def account_hourly(
             it,
             onsite=pv * np.clip(np.asarray(profile.coverage, dtype=float), 0.0, 1.0),
             credit_surplus=surplus == "offset",
+            pue_included=included,
         ),
         hours_site,
     )
@@ -397,12 +400,12 @@ def account_hourly(
 
     # The annual method: footprint estimate's factors on the same facility energy.
     annual_intensity = float(sf.intensity.value.m_as("gCO2e/kWh"))
-    annual = evaluate(LoadTable.energy(float(it.sum())), SiteTable.of(sf))
+    annual = evaluate(LoadTable.energy(float(it.sum()), pue_included=included), SiteTable.of(sf))
 
     # The same energy at the hourly series' own annual mean: isolates the timing effect
     # (co2e_no_solar - co2e_flat) from the data/basis difference (co2e_flat - co2e_annual).
     flat = evaluate(
-        LoadTable.energy(float(it.sum())),
+        LoadTable.energy(float(it.sum()), pue_included=included),
         SiteTable.of(sf, intensity=series.mean_intensity(), ewif=0.0),
     )
     co2e_flat = float(flat["co2e"])
@@ -581,6 +584,8 @@ def embodied_results(
         return {}, ["embodied: not counted for a power profile (no accelerator given)"]
     load = workload.load()
     emb = embodied_of(embodied, workload, load)
+    if emb is None:  # an energy-only workload: no hardware time (its notes say so)
+        return {}, []
     hours = float(load.accelerator_hours.m_as("h"))
     embodied_kg = hours * float(embodied_rate(**emb.magnitudes()))  # the chain's step
     results["embodied_co2e"] = units.Q_(embodied_kg, "kgCO2e")

@@ -112,22 +112,18 @@ class Schedule(Footprint):
 
 def _it_power_kw(
     power: Any, duration_h: float
-) -> tuple[float, dict[str, Factor], dict[str, str], Scale | None]:
-    """IT power [kW] from a power quantity or a workload run over ``duration_h``, and the
-    workload's scale (``None`` for a power)."""
+) -> tuple[float, dict[str, Factor], dict[str, str], Scale | None, bool]:
+    """IT power [kW] from a power quantity or a workload run over ``duration_h``, the
+    workload's scale (``None`` for a power) and whether its energy is a measured facility
+    energy (PUE included)."""
     if hasattr(power, "load"):
         if not callable(power.load):
             raise InputError(f"power: expected a power or a workload, got {type(power).__name__}")
         load = power.load()
-        kwh = (
-            float(load.accelerator_hours.m_as("h"))
-            * (float(load.power.value.m_as("W")) + float(load.host_power.value.m_as("W")))
-            / 1000.0
-        )
         factors = {"power": load.power, "host_power": load.host_power, **load.extra_factors}
-        return kwh / duration_h, factors, dict(load.inputs), load.scale
+        return load.it_kwh / duration_h, factors, dict(load.inputs), load.scale, load.pue_included
     kw = float(units.parse_quantity(power, "power", "kW", "power", allow_zero=False).m_as("kW"))
-    return kw, {}, {"power": str(power)}, None
+    return kw, {}, {"power": str(power)}, None, False
 
 
 def schedule(
@@ -236,7 +232,7 @@ def schedule(
     notes += list(series.notes)
     rows, more = series.at(hours)
     notes += more
-    kw, power_factors, power_inputs, scale = _it_power_kw(power, dur_h)
+    kw, power_factors, power_inputs, scale, included = _it_power_kw(power, dur_h)
     sf = site_factors(annual_site(site, zone, series.year), scale)
     notes += [n for n in sf.notes if n not in notes]
     pue = float(sf.pue.value.m_as(""))
@@ -259,7 +255,12 @@ def schedule(
         pv = np.zeros(len(hours))
     # The engine over the hours: a full hour of the job at each hour's grid, PV first.
     drawn = evaluate(
-        LoadTable.energy(np.full(len(hours), kw), onsite=pv, credit_surplus=surplus == "offset"),
+        LoadTable.energy(
+            np.full(len(hours), kw),
+            onsite=pv,
+            credit_surplus=surplus == "offset",
+            pue_included=included,
+        ),
         SiteTable.of(sf, intensity=intensity, ewif=ewif_h),
     )
     if surplus == "offset":
@@ -304,7 +305,7 @@ def schedule(
     )
     best_i = int(np.argmin(co2e))  # earliest among equal minima
     worst_i = int(np.argmax(co2e))
-    annual = evaluate(LoadTable.energy(kw * dur_h), SiteTable.of(sf))
+    annual = evaluate(LoadTable.energy(kw * dur_h, pue_included=included), SiteTable.of(sf))
     extra: dict[str, Any] = {}
     emb_factors, emb_notes = embodied_results(
         power if hasattr(power, "load") else None, embodied, 0.0, extra

@@ -164,14 +164,25 @@ class LoadTable:
         )
 
     @classmethod
-    def energy(cls, it_kwh: Any, *, onsite: Any = None, credit_surplus: bool = False) -> LoadTable:
-        """A load given by its IT energy [kWh] per row (an hour of a power profile)."""
+    def energy(
+        cls,
+        it_kwh: Any,
+        *,
+        onsite: Any = None,
+        credit_surplus: bool = False,
+        pue_included: bool = False,
+    ) -> LoadTable:
+        """A load given by its IT energy [kWh] per row (an hour of a power profile).
+
+        ``pue_included``: the energy is a measured facility energy (no PUE applied again).
+        """
         return cls(
             accelerator_hours=1.0,
             power=it_kwh * 1000.0,
             host_power=0.0,
             onsite=onsite,
             credit_surplus=credit_surplus,
+            pue_included=1.0 if pue_included else 0.0,
         )
 
 

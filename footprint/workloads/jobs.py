@@ -82,6 +82,12 @@ class Load:
     pue_included: bool = False
 
     @property
+    def it_kwh(self) -> float:
+        """IT energy [kWh]: accelerator-hours x (power + host power)."""
+        watts = float(self.power.value.m_as("W")) + float(self.host_power.value.m_as("W"))
+        return float(self.accelerator_hours.m_as("h")) * watts / 1000.0
+
+    @property
     def scale(self) -> Scale:
         """How big the workload is, for the facility class it runs in.
 

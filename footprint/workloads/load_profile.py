@@ -190,7 +190,10 @@ class LoadProfile:
         """A workload (e.g. :class:`~footprint.GpuJob`) run from ``start`` at constant draw.
 
         The IT energy is the engine's (accelerator-hours x (power + host power)), spread
-        evenly over the wall-clock ``duration`` (default: the job's own ``duration``).
+        evenly over the wall-clock ``duration`` (default: the job's own ``duration``). A
+        measured facility energy (:class:`~footprint.MeasuredRun` with basis "facility")
+        is carried as it is; :func:`~footprint.analyses.hourly.account_hourly` then applies
+        no PUE to it.
         """
         if not callable(getattr(job, "load", None)):
             raise InputError(f"job: expected a workload such as GpuJob, got {type(job).__name__}")
@@ -202,12 +205,7 @@ class LoadProfile:
                 "accelerator-hours alone do not say how long it runs)"
             )
         wall_h = units.parse_quantity(wall, "time", "h", "duration", allow_zero=False)
-        it_kwh = (
-            float(load.accelerator_hours.m_as("h"))
-            * (float(load.power.value.m_as("W")) + float(load.host_power.value.m_as("W")))
-            / 1000.0
-        )
-        kw = it_kwh / check_span(float(wall_h.m_as("h")), "duration")
+        kw = load.it_kwh / check_span(float(wall_h.m_as("h")), "duration")
         _check_finite_energy(kw, "job")
         profile = cls.from_job(start, wall_h, units.Q_(kw, "kW"), timezone=timezone)
         inputs = {**load.inputs, **profile.inputs, "power": f"{kw:.6g} kW (IT, from the workload)"}

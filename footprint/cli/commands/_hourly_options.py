@@ -13,9 +13,15 @@ import click
 
 from footprint.analyses.hourly import HourlyGrid
 from footprint.cli import CliError
-from footprint.cli.commands._options import FileNameType, FractionType, QuantityType
+from footprint.cli.commands._options import (
+    FileNameType,
+    FractionType,
+    QuantityType,
+    energy_options,
+)
 from footprint.places.solar import on_site_solar
 from footprint.workloads.jobs import GpuJob
+from footprint.workloads.measured import MeasuredRun
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -189,9 +195,10 @@ def grid_from(options: dict[str, Any]) -> Any:
 
 
 def workload_options(f: F) -> F:
-    """The job's draw: ``--power``, or ``--accelerator`` with ``--count``."""
+    """The job's draw: ``--power``, ``--accelerator`` with ``--count``, or a measured
+    ``--energy`` spread evenly over the job's hours."""
     return _apply(
-        f,
+        energy_options(f),
         [
             click.option(
                 "--power",
@@ -218,9 +225,23 @@ def workload_options(f: F) -> F:
 
 
 def workload_from(options: dict[str, Any], duration: Any) -> Any:
-    """A power quantity, or a GpuJob for ``--accelerator``/``--count`` over ``duration``."""
+    """A power quantity, a GpuJob for ``--accelerator``/``--count`` over ``duration``, or
+    a MeasuredRun for ``--energy`` (with the accelerator and count when given)."""
 
     power, acc = options["power"], options["accelerator"]
+    if options["energy"] is not None:
+        for key in ("power", "utilization"):
+            if options[key] is not None:
+                raise CliError(f"--{key}: a measured --energy replaces the draw; leave it out")
+        if (acc is None) != (options["count"] is None):
+            raise CliError("--count: give --accelerator and --count together (or neither)")
+        return MeasuredRun(
+            options["energy"],
+            basis=options["energy_basis"],
+            accelerator=acc,
+            count=options["count"],
+            duration=duration if acc is not None else None,
+        )
     if power is not None and acc is not None:
         raise CliError("--power: give either --power or --accelerator with --count, not both")
     if acc is not None:
@@ -236,5 +257,7 @@ def workload_from(options: dict[str, Any], duration: Any) -> Any:
     if options["count"] is not None or options["utilization"] is not None:
         raise CliError("--count: only with --accelerator")
     if power is None:
-        raise CliError("--power: give the job's IT draw, or --accelerator with --count")
+        raise CliError(
+            "--power: give the job's IT draw, --accelerator with --count, or a measured --energy"
+        )
     return power

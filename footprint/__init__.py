@@ -33,6 +33,7 @@ _EXPORTS = {
     "Uncertainty": "footprint.analyses.uncertainty",
     "get_accelerator": "footprint.catalogues.hardware",
     "list_accelerators": "footprint.catalogues.hardware",
+    "ComputeCost": "footprint.catalogues.compute_cost",
     "find_zone": "footprint.places.grid",
     "grid_intensity": "footprint.places.grid",
     "ewif": "footprint.places.water",

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from footprint.analyses.uncertainty import Uncertainty as _Uncertainty
 from footprint.analyses.uncertainty import propagate, with_spreads
+from footprint.catalogues.compute_cost import ComputeCost, compute_factors
 from footprint.catalogues.embodied import Embodied as _Embodied
 from footprint.catalogues.embodied import embodied_factors, workload_accelerator
 from footprint.core import units
-from footprint.core.accounting import EMBODIED_KEYS, RESULT_KEYS
+from footprint.core.accounting import COST_KEYS, EMBODIED_KEYS, RESULT_KEYS
 from footprint.core.errors import InputError
 from footprint.core.provenance import Factor
 from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
@@ -46,6 +47,7 @@ def estimate(
     boundary: str | None = None,
     embodied: Embodied | bool | None = None,
     uncertainty: Uncertainty | bool | None = None,
+    compute: ComputeCost | None = None,
 ) -> Footprint:
     """Electricity, CO2e and water of ``job`` run at ``site``.
 
@@ -70,6 +72,10 @@ def estimate(
     uncertainty : Uncertainty or bool, optional
         ``True`` or an :class:`~footprint.Uncertainty` adds low/high ranges to the
         results and a sensitivity ranking (:func:`footprint.analyses.uncertainty.propagate`).
+    compute : ComputeCost, optional
+        Prices the accelerator-hours (a rental price, or owning the hardware): adds
+        ``compute_cost`` and, with an electricity price in the same currency,
+        ``total_cost`` (:class:`~footprint.ComputeCost`).
 
     Returns
     -------
@@ -92,14 +98,15 @@ def estimate(
     load = job.load()
     sf = site_factors(site, load.scale)
     emb = embodied_of(embodied, job, load)
-    result = evaluate(LoadTable.of(load, emb), SiteTable.of(sf))
+    priced = compute_of(compute, job, load)
+    result = evaluate(LoadTable.of(load, emb, compute=priced), SiteTable.of(sf))
     factors = {"power": load.power, "host_power": load.host_power, **load.extra_factors}
     factors.update(sf.as_dict())
     factors = {**factors, **result.loads.factors}
     if not sf.host_included:
         factors["host_power"] = outside_boundary(sf.boundary)
     factors = with_spreads(factors, site)
-    keys = RESULT_KEYS + (EMBODIED_KEYS if emb is not None else ()) + ("cost",)
+    keys = RESULT_KEYS + (EMBODIED_KEYS if emb is not None else ()) + COST_KEYS
     results = result.quantities(keys)
     results.update(per_unit_results(results, load.per_unit))
     results.update(load.extra_results)
@@ -108,6 +115,9 @@ def estimate(
     _check_finite(results, load)
     notes = [*sf.notes, *load.notes, *(() if emb is None else emb.notes)]
     inputs = {**load.inputs, **site.inputs(), "zone": sf.zone, "boundary": sf.boundary}
+    if priced is not None:
+        notes += [*priced.notes, *cost_notes(results, priced.currency, result.currency)]
+        inputs.update(compute.inputs() if compute is not None else {})
     if embodied is False:
         notes.append("embodied (manufacturing) emissions not counted")
     elif embodied is not None and not isinstance(embodied, bool):
@@ -179,8 +189,38 @@ def embodied_of(embodied: Any, job: Any, load: Any) -> Any:
     return embodied_factors(spec, accelerator)
 
 
+def compute_of(compute: Any, job: Any, load: Any) -> Any:
+    """The compute-cost factors of ``job`` under ``compute`` (a ComputeCost), or ``None``."""
+    if compute is None:
+        return None
+    if not isinstance(compute, ComputeCost):
+        raise InputError(f"compute: expected a ComputeCost, got {type(compute).__name__}")
+    if getattr(load, "nominal_hours", False):
+        raise InputError(
+            "compute cost: this workload states energy, not accelerator-hours; give the "
+            "accelerator and its hours to price them"
+        )
+    return compute_factors(compute, workload_accelerator(job, load))
+
+
+def cost_notes(results: dict[str, Any], compute_currency: str, currency: str | None) -> list[str]:
+    """Why a compute cost has no total beside it (no electricity price, or two currencies)."""
+    if "total_cost" in results:
+        return []
+    if currency is None:
+        return [
+            "total cost: no electricity price for this site (give --price); compute cost "
+            "shown alone"
+        ]
+    return [
+        f"total cost: electricity is priced in {currency} and compute in "
+        f"{compute_currency}; footprint does not convert currencies, so there is no total"
+    ]
+
+
 def per_unit_results(results: dict[str, Any], per_unit: dict[str, Any]) -> dict[str, Any]:
-    """``energy_per_<unit>`` (facility energy), ``co2e_per_<unit>``, ``water_per_<unit>``."""
+    """``energy_per_<unit>`` (facility energy), ``co2e_per_<unit>``, ``water_per_<unit>``,
+    and the money results per unit (per 1,000 tokens for ``token``)."""
     out = {}
     for unit, count in per_unit.items():
         n = float(getattr(count, "magnitude", count))
@@ -194,4 +234,11 @@ def per_unit_results(results: dict[str, Any], per_unit: dict[str, Any]) -> dict[
         out[f"water_per_{unit}"] = (results["water"] / count).to(f"mL/{unit}")
         if "total_co2e" in results:
             out[f"total_co2e_per_{unit}"] = (results["total_co2e"] / count).to(f"gCO2e/{unit}")
+        for key in COST_KEYS:
+            if key in results:
+                money = results[key]
+                if unit == "token":  # prices of tokens are quoted per thousand (ktoken)
+                    out[f"{key}_per_1k_tokens"] = (money / count).to(f"{money.units}/ktoken")
+                else:
+                    out[f"{key}_per_{unit}"] = (money / count).to(f"{money.units}/{unit}")
     return out

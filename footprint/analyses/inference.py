@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from footprint.analyses.estimate import estimate
 from footprint.core import units
-from footprint.core.errors import InputError
+from footprint.core.accounting import COST_KEYS
+from footprint.core.errors import InputError, UnitError
 from footprint.engine.result import Footprint
 from footprint.places.site import Site
 from footprint.workloads.inference import InferenceWorkload
@@ -32,15 +33,23 @@ __all__ = [
 ]
 
 
-def per_user_results(footprint: Footprint, workload: InferenceWorkload) -> dict[str, Any]:
-    """Energy, CO2e, water (and electricity cost) per user per month.
+def per_user_results(
+    footprint: Footprint, workload: InferenceWorkload, plan_price: Any = None
+) -> tuple[dict[str, Any], list[str]]:
+    """Energy, CO2e, water (and costs) per user per month, and the subscription view.
 
     ``facility_energy / (users x months of the period)``; empty unless the workload was
-    given as ``users`` x ``requests_per_user``.
+    given as ``users`` x ``requests_per_user``. With ``plan_price`` (a subscription price
+    per user-month), :func:`subscription_results` adds the margin per user and the
+    break-even usage. Returns the results and notes.
     """
     users = workload.user_count
     if users is None:
-        return {}
+        if plan_price is not None:
+            raise InputError(
+                "plan price: give the volume as users x requests per user (the margin is per user)"
+            )
+        return {}, []
     Q_ = units.Q_
     user_months = Q_(users, "user") * workload.accounting_period.to("month")
     res = footprint.results
@@ -49,10 +58,67 @@ def per_user_results(footprint: Footprint, workload: InferenceWorkload) -> dict[
         "co2e_per_user_month": (res["co2e"] / user_months).to("kgCO2e/user/month"),
         "water_per_user_month": (res["water"] / user_months).to("L/user/month"),
     }
-    if "cost" in res:
-        cost = res["cost"]
-        out["cost_per_user_month"] = (cost / user_months).to(f"{cost.units}/user/month")
-    return out
+    for key in COST_KEYS:
+        if key in res:
+            cost = res[key]
+            out[f"{key}_per_user_month"] = (cost / user_months).to(f"{cost.units}/user/month")
+    if plan_price is None:
+        return out, []
+    subscription, note = subscription_results(res, user_months, plan_price)
+    return {**out, **subscription}, [note]
+
+
+_COST_BASIS = {
+    "total_cost": "total cost (electricity + compute)",
+    "compute_cost": "compute cost (electricity not priced in that currency)",
+    "cost": "electricity cost (no compute price given)",
+}
+
+
+def subscription_results(
+    res: dict[str, Any], user_months: Any, plan_price: Any
+) -> tuple[dict[str, Any], str]:
+    """The margin per user of a subscription and the usage at which it breaks even.
+
+    ``margin_per_user_month = plan price - cost per user-month`` and
+    ``break_even_requests_per_user_month = plan price / cost per request``, with the cost
+    that is known in the plan's currency: the total (electricity + compute), else the
+    compute cost, else the electricity cost (the returned note says which).
+    """
+    plan = units.to_quantity(plan_price, "USD/user/month", "plan price")
+    currency = units.currency_of(plan * units.Q_(1, "user*month/kWh"))
+    if currency is None:
+        raise UnitError(
+            f"plan price: expected a price per user per month like '10 USD/user/month', "
+            f"got {plan:~P}"
+        )
+    units.check_magnitude(plan.magnitude, "plan price")
+    plan = plan.to(f"{currency}/user/month")
+    for key in COST_KEYS[::-1]:  # total_cost, compute_cost, cost
+        if key in res and units.format_unit(res[key].units) == currency:
+            cost = res[key]
+            break
+    else:
+        raise InputError(
+            f"plan price: no cost in {currency} to compare it with; give --gpu-price or "
+            f"--ownership (compute) or --price (electricity) in {currency}"
+        )
+    per_user = (cost / user_months).to(f"{currency}/user/month")
+    requests = res["requests"].m_as("request")
+    per_request = cost.magnitude / requests if requests > 0 else float("nan")
+    used = units.Q_(requests, "request") / user_months
+    even = (plan.magnitude / per_request) if per_request > 0 else float("inf")
+    return {
+        "plan_price": plan,
+        "subscription_cost_per_user_month": per_user,
+        "margin_per_user_month": plan - per_user,
+        "requests_per_user_month": used.to("request/user/month"),
+        "break_even_requests_per_user_month": units.Q_(even, "request/user/month"),
+    }, (
+        f"subscription: the margin per user is the plan price {plan:~,.4g} minus the "
+        f"{_COST_BASIS[key]} per user-month; it breaks even at "
+        f"{even:,.4g} requests per user-month ({used.m_as('request/user/month'):,.4g} used)"
+    )
 
 
 def estimate_inference(
@@ -62,20 +128,31 @@ def estimate_inference(
     region: str | None = None,
     year: int | None = None,
     users_of: InferenceWorkload | None = None,
+    plan_price: Any = None,
     **options: Any,
 ) -> Footprint:
     """:func:`footprint.estimate` of ``workload``, plus the per-user results if it has users.
 
     ``users_of`` is the inference workload whose users count (for a measured service,
     :class:`~footprint.workloads.measured.MeasuredRun`, the workload it measured).
+    ``plan_price`` (per user-month) adds the subscription view (:func:`per_user_results`).
     ``options`` go to :func:`footprint.estimate` unchanged. Per-request, per-token and
     per-day quantities are scaled to readable units for tables (the JSON and CSV
     contract converts every result to its canonical unit).
     """
 
     result = estimate(workload, site, region=region, year=year, **options)
-    results = {**result.results, **per_user_results(result, users_of or workload)}
-    return replace(result, results={k: readable(k, q) for k, q in results.items()})
+    per_user, notes = per_user_results(result, users_of or workload, plan_price)
+    results = {**result.results, **per_user}
+    inputs = dict(result.inputs)
+    if plan_price is not None:
+        inputs["plan_price"] = str(plan_price)
+    return replace(
+        result,
+        results={k: readable(k, q) for k, q in results.items()},
+        inputs=inputs,
+        notes=[*result.notes, *notes],
+    )
 
 
 #: Numerator units tried for per-unit results, with their size in the ladder's base

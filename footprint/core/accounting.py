@@ -22,6 +22,9 @@ GHG Protocol Scope 2 Guidance for market-based CO2e)::
     water_offsite    = grid_energy x EWIF
     water            = water_onsite + water_offsite
     cost             = grid_energy x electricity price
+    compute_cost     = accelerator_hours x compute price            (rental, or ownership:
+                       purchase x CRF(rate, life) / (8,760 h x life_utilization))
+    total_cost       = cost + compute_cost                          (one currency)
     embodied_rate    = (embodied_accelerator + embodied_host)
                        / (lifetime x life_utilization)            (per accelerator-hour)
     embodied_co2e    = accelerator_hours x embodied_rate
@@ -45,10 +48,13 @@ __all__ = [
     "DEFAULT_BOUNDARY",
     "EMBODIED_ARGUMENTS",
     "EMBODIED_KEYS",
+    "COST_KEYS",
     "ONSITE_KEYS",
     "RESULT_KEYS",
     "account",
+    "capital_recovery_factor",
     "embodied_rate",
+    "ownership_price",
     "onsite_split",
 ]
 
@@ -130,6 +136,10 @@ RESULT_KEYS = (
 #: Results present when embodied emissions are counted.
 EMBODIED_KEYS = ("embodied_co2e", "total_co2e")
 
+#: Money results: electricity (``cost``, with a price), compute (``compute_cost``, with a
+#: compute price) and their sum (``total_cost``, with both in one currency).
+COST_KEYS = ("cost", "compute_cost", "total_cost")
+
 #: Accounting boundaries: what the energy of a result includes, as
 #: name -> (host servers included, facility overhead included, description). ``facility``
 #: is the default; ``accelerators+facility`` reproduces model cards that report
@@ -186,6 +196,47 @@ def embodied_rate(
     return (embodied_accelerator_kg + embodied_host_kg) / (lifetime_h * life_utilization)
 
 
+def capital_recovery_factor(rate: Any, years: Any) -> Any:
+    """The share of a purchase paid each year to repay it with interest over ``years``.
+
+    ``CRF = r / (1 - (1 + r)^-n)`` for a yearly rate ``r`` (a loan's annuity; the cost of
+    capital), and ``1 / n`` at ``r = 0``. ``CRF x n`` is what the purchase costs over its
+    life, interest included.
+    """
+    import numpy as np
+
+    r = np.asarray(rate, dtype=float)
+    n = np.asarray(years, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        crf = np.where(r == 0, 1.0 / n, r / (1.0 - (1.0 + r) ** -n))
+    return float(crf) if crf.ndim == 0 else crf
+
+
+def ownership_price(
+    purchase: Any, lifetime_h: Any, life_utilization: Any, financing_rate: Any = 0.0
+) -> Any:
+    """Cost of owning an accelerator per accelerator-hour used [currency/h].
+
+    ``purchase x CRF(rate, lifetime) x lifetime / (lifetime_h x life_utilization)``: the
+    purchase (with its financing) spread over the hours the hardware works in its life,
+    as :func:`embodied_rate` spreads manufacturing CO2e.
+
+    Parameters
+    ----------
+    purchase : float or ndarray
+        Price of one accelerator, or its share of a server [currency].
+    lifetime_h : float or ndarray
+        Service life [h] (8,760 h a year).
+    life_utilization : float or ndarray
+        Share of that life the hardware is in use [1], in (0, 1].
+    financing_rate : float or ndarray
+        Yearly cost of capital [1] (0.08 for 8%); 0 spreads the purchase evenly.
+    """
+    years = lifetime_h / 8760.0
+    paid = purchase * capital_recovery_factor(financing_rate, years) * years
+    return paid / (lifetime_h * life_utilization)
+
+
 def onsite_split(facility_kwh: Any, onsite_kwh: Any) -> tuple[Any, Any, Any]:
     """The on-site step: ``(onsite used, grid, surplus)`` [kWh] of a facility energy.
 
@@ -217,6 +268,7 @@ def account(
     life_utilization: Any = None,
     onsite_kwh: Any = None,
     credit_surplus: bool = False,
+    compute_price_per_h: Any = None,
 ) -> dict[str, Any]:
     """Energy, CO2e, water (and cost) in the canonical units of :data:`CANONICAL_UNITS`.
 
@@ -228,6 +280,9 @@ def account(
     grid supplies the rest (``grid_energy``, which CO2e, off-site water and cost follow);
     the supply left over is valued at the grid's intensity (``onsite_credit``), and with
     ``credit_surplus`` that credit is taken off ``co2e`` (avoided emissions).
+    ``compute_price_per_h`` (a rental or ownership price per accelerator-hour, in a
+    currency) adds ``compute_cost``, and with ``price_per_kwh`` ``total_cost`` (the caller
+    passes both in one currency, or drops ``total_cost``).
     """
     it_kwh = accelerator_hours_h * (power_w + host_power_w) / 1000.0
     facility_kwh = it_kwh * pue
@@ -259,6 +314,10 @@ def account(
     }
     if price_per_kwh is not None:
         out["cost"] = grid_kwh * price_per_kwh
+    if compute_price_per_h is not None:
+        out["compute_cost"] = accelerator_hours_h * compute_price_per_h
+        if price_per_kwh is not None:
+            out["total_cost"] = out["cost"] + out["compute_cost"]
     embodied = (embodied_accelerator_kg, embodied_host_kg, lifetime_h, life_utilization)
     if any(x is not None for x in embodied):
         if any(x is None for x in embodied):

@@ -206,6 +206,20 @@ SCHEMAS: dict[str, Schema] = {
             key=("name",),
         ),
         Schema(
+            "accelerator_prices.csv",
+            (
+                text("name"),
+                # release prices: a few hundred dollars (consumer cards) to ~50,000 USD;
+                # 1e6 USD for one accelerator is beyond any part sold
+                number("purchase_price_usd", "USD", 0.0, 1e6, low_open=True),
+                text("release_date"),
+                text("epoch_row"),
+                *source_columns("source", "source_url"),
+                text("note"),
+            ),
+            key=("name",),
+        ),
+        Schema(
             "mfu_evidence.csv",
             (
                 text("run"),

@@ -39,6 +39,7 @@ from footprint.core.errors import InputError
 from footprint.core.units import unit_of
 
 if TYPE_CHECKING:  # pragma: no cover
+    from footprint.catalogues.compute_cost import ComputeFactors
     from footprint.catalogues.embodied import EmbodiedFactors
     from footprint.core.provenance import Factor
     from footprint.places.site import SiteFactors
@@ -78,6 +79,10 @@ class LoadTable:
         1 where the load's energy already includes the facility overhead (a measured
         facility energy): the site's PUE is not applied again and on-site water is
         WUE x (energy / PUE); 0 otherwise.
+    compute_price : float or ndarray, optional
+        Price of an accelerator-hour (rental or ownership) in ``compute_currency``: the
+        step ``compute_cost = accelerator_hours x compute_price``; ``None``: not priced.
+    compute_currency : str, optional
     factors : dict[str, Factor]
         Provenance of the load's factors (power, host power, embodied...).
     notes : tuple[str, ...]
@@ -90,6 +95,8 @@ class LoadTable:
     onsite: Any = None
     credit_surplus: bool = False
     pue_included: Any = 0.0
+    compute_price: Any = None
+    compute_currency: str | None = None
     factors: dict[str, Factor] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
@@ -100,27 +107,37 @@ class LoadTable:
         embodied: EmbodiedFactors | Sequence[EmbodiedFactors | None] | None = None,
         *,
         scale: Any = 1.0,
+        compute: ComputeFactors | None = None,
     ) -> LoadTable:
         """A table of one :class:`~footprint.workloads.jobs.Load` (floats) or several (arrays).
 
         ``embodied`` gives each load's embodied factors (``None``: not counted); with
         several loads, either every load has them or none. ``scale`` multiplies the
-        accelerator-hours (a projection's volume and efficiency indices).
+        accelerator-hours (a projection's volume and efficiency indices). ``compute``
+        prices every load's accelerator-hours (``compute_cost``).
         """
+        priced: dict[str, Any] = {}
+        if compute is not None:
+            priced = {"compute_price": compute.price_per_h(), "compute_currency": compute.currency}
         if not isinstance(loads, Sequence):
             emb = embodied if not isinstance(embodied, Sequence) else embodied[0]
             factors = {"power": loads.power, "host_power": loads.host_power}
             factors.update(loads.extra_factors)
             if emb is not None:
                 factors.update(emb.as_dict())
+            if compute is not None:
+                factors.update(compute.factors)
             return cls(
+                **priced,
                 accelerator_hours=loads.accelerator_hours.m_as("h") * scale,
                 power=loads.power.value.m_as("W"),
                 host_power=loads.host_power.value.m_as("W"),
                 embodied=None if emb is None else emb.magnitudes(),
                 pue_included=1.0 if loads.pue_included else 0.0,
                 factors=factors,
-                notes=tuple(loads.notes) + (() if emb is None else tuple(emb.notes)),
+                notes=tuple(loads.notes)
+                + (() if emb is None else tuple(emb.notes))
+                + (() if compute is None else compute.notes),
             )
         import numpy as np
 
@@ -133,6 +150,7 @@ class LoadTable:
             mags = [e.magnitudes() for e in embs if e is not None]
             columns = {k: np.array([m[k] for m in mags], dtype=float) for k in mags[0]}
         return cls(
+            **priced,
             accelerator_hours=np.array(
                 [ld.accelerator_hours.m_as("h") for ld in loads], dtype=float
             )
@@ -291,10 +309,14 @@ class Evaluation:
 
     def unit(self, key: str) -> str:
         """The unit of result ``key``."""
-        if key == "cost":
+        if key in ("cost", "total_cost"):
             if self.currency is None:
-                raise KeyError("cost")
+                raise KeyError(key)
             return self.currency
+        if key == "compute_cost":
+            if self.loads.compute_currency is None:
+                raise KeyError(key)
+            return self.loads.compute_currency
         return CANONICAL_UNITS[key]
 
     def quantity(self, key: str) -> Any:
@@ -318,7 +340,7 @@ class Evaluation:
                 continue
             values = np.asarray(self.values[key], dtype=float)
             wrong = ~np.isfinite(values)
-            if key == "cost":
+            if key in ("cost", "total_cost"):
                 wrong &= ~np.isnan(values)
             if wrong.any():
                 bad.append(key)
@@ -359,8 +381,11 @@ def evaluate(loads: LoadTable, sites: SiteTable) -> Evaluation:
             price_per_kwh=sites.price,
             onsite_kwh=loads.onsite,
             credit_surplus=loads.credit_surplus,
+            compute_price_per_h=loads.compute_price,
             **(loads.embodied or {}),
         )
+    if "total_cost" in values and loads.compute_currency != sites.currency:
+        del values["total_cost"]  # no conversion between currencies: no total
     return Evaluation(values=values, currency=sites.currency, loads=loads, sites=sites)
 
 

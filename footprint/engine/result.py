@@ -27,6 +27,8 @@ _FORMULAS = {
     "co2e": "facility_energy x intensity (Scope 2, location-based)",
     "co2e_market": "facility_energy x (1 - cfe) x intensity (Scope 2, market-based)",
     "cost": "facility_energy x price",
+    "compute_cost": "accelerator_hours x compute_price (rental, or ownership)",
+    "total_cost": "cost + compute_cost",
     "water": "water_onsite + water_offsite",
     "water_onsite": "it_energy x wue",
     "water_offsite": "facility_energy x ewif",

@@ -33,6 +33,8 @@ _LABELS = {
     "co2e": "CO2e, location-based",
     "co2e_market": "CO2e, market-based",
     "cost": "Electricity cost",
+    "compute_cost": "Compute cost (accelerator-hours)",
+    "total_cost": "Total cost (electricity + compute)",
     "water": "Water (total)",
     "water_onsite": "  on-site (WUE)",
     "water_offsite": "  off-site (EWIF)",

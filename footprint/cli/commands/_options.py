@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from footprint.analyses.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, Uncertainty
+from footprint.catalogues.compute_cost import ComputeCost
 from footprint.catalogues.embodied import Embodied
 from footprint.cli import CliError
 from footprint.core import units
@@ -520,7 +521,8 @@ def reused_params(module: str, skip: tuple[str, ...] = ()) -> list[click.Paramet
     import importlib
 
     source: click.Command = importlib.import_module(module).command
-    drop = set(SITE_KEYS) | set(EMBODIED_KEYS) | set(UNCERTAINTY_KEYS) | {"fmt", *skip}
+    drop = set(SITE_KEYS) | set(EMBODIED_KEYS) | set(UNCERTAINTY_KEYS) | set(COMPUTE_KEYS)
+    drop |= {"fmt", "plan_price", *skip}
     return [p for p in source.params if p.name not in drop]
 
 
@@ -609,6 +611,95 @@ def embodied_from_options(options: dict[str, Any]) -> Any:
         host=values["embodied_host"],
         server=values["server"],
     )
+
+
+#: Keyword names that :func:`compute_cost_options` adds to a command.
+COMPUTE_KEYS = (
+    "gpu_price",
+    "ownership",
+    "gpu_capex",
+    "server_capex",
+    "gpus_per_server",
+    "financing_rate",
+)
+
+
+def compute_cost_options(f: F) -> F:
+    """Options pricing accelerator-hours; see :func:`compute_and_embodied_from_options`."""
+    decorators = [
+        click.option(
+            "--gpu-price",
+            metavar="PRICE",
+            help="Rental price per accelerator-hour, e.g. '2.50 USD/h' (bare numbers are "
+            "USD/h): adds a compute cost beside the electricity cost.",
+        ),
+        click.option(
+            "--ownership",
+            is_flag=True,
+            help="Compute cost of owning the hardware: its release price "
+            "(accelerator_prices.csv, Epoch AI) over --lifetime at --life-utilization.",
+        ),
+        click.option(
+            "--gpu-capex",
+            metavar="PRICE",
+            help="Purchase price per accelerator for ownership, e.g. '30000 USD' (bare "
+            "numbers are USD).",
+        ),
+        click.option(
+            "--server-capex",
+            metavar="PRICE",
+            help="Purchase price of a whole server, shared by --gpus-per-server.",
+        ),
+        click.option(
+            "--gpus-per-server",
+            type=click.IntRange(min=1),
+            help="Accelerators sharing --server-capex. Default 8.",
+        ),
+        click.option(
+            "--financing-rate",
+            metavar="RATE",
+            help="Yearly cost of capital for ownership, e.g. 8% (default 0).",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        f = decorator(f)
+    return f
+
+
+def compute_and_embodied_from_options(
+    compute: dict[str, Any], embodied: dict[str, Any]
+) -> tuple[Any, Any]:
+    """A :class:`footprint.ComputeCost` (or ``None``) and the embodied argument.
+
+    ``compute`` holds the values of :func:`compute_cost_options`, ``embodied`` those of
+    :func:`embodied_options`: ownership shares --lifetime and --life-utilization with
+    embodied emissions (also when those are off).
+    """
+    owned = compute["ownership"] or any(
+        compute[k] is not None for k in ("gpu_capex", "server_capex", "financing_rate")
+    )
+    if compute["gpus_per_server"] is not None and compute["server_capex"] is None:
+        raise CliError("--gpus-per-server: only with --server-capex")
+    spec = None
+    if compute["gpu_price"] is not None and owned:
+        raise CliError(
+            "--gpu-price: give a rental price or ownership (--ownership, --gpu-capex...), not both"
+        )
+    if compute["gpu_price"] is not None:
+        spec = ComputeCost(rental=compute["gpu_price"])
+    elif owned:
+        spec = ComputeCost(
+            purchase=compute["gpu_capex"],
+            server_purchase=compute["server_capex"],
+            accelerators_per_server=compute["gpus_per_server"],
+            lifetime=embodied.get("lifetime"),
+            life_utilization=embodied.get("life_utilization"),
+            financing_rate=compute["financing_rate"],
+            ownership=True,
+        )
+        if not embodied.get("embodied", True):  # the life belongs to ownership alone
+            embodied = {**embodied, "lifetime": None, "life_utilization": None}
+    return spec, embodied_from_options(embodied)
 
 
 #: Keyword names that :func:`uncertainty_options` adds to a command.

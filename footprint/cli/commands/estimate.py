@@ -8,11 +8,13 @@ import click
 
 from footprint.analyses.estimate import estimate
 from footprint.cli.commands._options import (
+    COMPUTE_KEYS,
     EMBODIED_KEYS,
     GPU_JOB_KEYS,
     UNCERTAINTY_KEYS,
+    compute_and_embodied_from_options,
+    compute_cost_options,
     echo,
-    embodied_from_options,
     embodied_options,
     gpu_job_from_options,
     gpu_job_options,
@@ -29,6 +31,7 @@ from footprint.render.report import render
 @gpu_job_options
 @site_options
 @embodied_options
+@compute_cost_options
 @uncertainty_options
 @click.option(
     "--breakdown",
@@ -50,10 +53,19 @@ def command(fmt: str, breakdown: bool, **options: Any) -> None:
       footprint estimate --gpu A100-80GB --count 384 --hours "3.5 months" --region FR
       footprint estimate -a V100 --gpu-hours 3.552e6 --power "330 W" --host-power "0 W" \\
           --pue 1.1 --intensity "429 g/kWh"
+      footprint estimate -a A100-80GB --count 28936 --hours 24 --gpu-price "1 USD/h"
     """
 
     job = gpu_job_from_options({k: options.pop(k) for k in GPU_JOB_KEYS})
-    embodied = embodied_from_options({k: options.pop(k) for k in EMBODIED_KEYS})
+    compute, embodied = compute_and_embodied_from_options(
+        {k: options.pop(k) for k in COMPUTE_KEYS}, {k: options.pop(k) for k in EMBODIED_KEYS}
+    )
     uncertainty = uncertainty_from_options({k: options.pop(k) for k in UNCERTAINTY_KEYS})
-    result = estimate(job, site_from_options(options), embodied=embodied, uncertainty=uncertainty)
+    result = estimate(
+        job,
+        site_from_options(options),
+        embodied=embodied,
+        uncertainty=uncertainty,
+        compute=compute,
+    )
     echo(render(result, fmt, breakdown=breakdown))

@@ -10,12 +10,14 @@ from footprint.analyses import inference as analysis
 from footprint.catalogues.models import MAX_PARAMS_B, custom_model, list_models, model_table
 from footprint.cli import CliError
 from footprint.cli.commands._options import (
+    COMPUTE_KEYS,
     EMBODIED_KEYS,
     UNCERTAINTY_KEYS,
     FractionType,
     QuantityType,
+    compute_and_embodied_from_options,
+    compute_cost_options,
     echo,
-    embodied_from_options,
     embodied_options,
     energy_options,
     result_format_option,
@@ -179,6 +181,13 @@ class BillionsType(click.ParamType):
 @click.option("--search", "-s", help="Substring to filter --list-models.")
 @site_options
 @embodied_options
+@compute_cost_options
+@click.option(
+    "--plan-price",
+    metavar="PRICE",
+    help="Subscription price per user-month, e.g. '10 USD/user/month' (with --users): "
+    "adds the margin per user and the break-even requests per user-month.",
+)
 @uncertainty_options
 @result_format_option
 @energy_options
@@ -208,6 +217,7 @@ def command(
     list_models: bool,
     list_presets: bool,
     search: str | None,
+    plan_price: str | None,
     fmt: str,
     **site: Any,
 ) -> None:
@@ -230,6 +240,8 @@ def command(
       footprint infer -m gpt-4o --users 1e6 --requests-per-user "20 request/day" \\
           --output-tokens 400 --price "0.12 USD/kWh"
       footprint infer -e preset:google-gemini-2025 -n "1e9 request/day" --pue 1.09
+      footprint infer -m gpt-4o --users 1e6 --requests-per-user "300 request/month" \\
+          --output-tokens 400 --gpu-price "2.50 USD/h" --plan-price "10 USD/user/month"
       footprint infer --list-models --search llama
     """
 
@@ -266,10 +278,15 @@ def command(
         mbu=mbu,
         mfu=mfu,
     )
-    embodied = embodied_from_options({k: site.pop(k) for k in EMBODIED_KEYS})
+    compute, embodied = compute_and_embodied_from_options(
+        {k: site.pop(k) for k in COMPUTE_KEYS}, {k: site.pop(k) for k in EMBODIED_KEYS}
+    )
     uncertainty = uncertainty_from_options({k: site.pop(k) for k in UNCERTAINTY_KEYS})
     site_obj = site_from_options(site)
     runs = len(ems) * max(len(chosen), 1)
+    if runs != 1 and (compute is not None or plan_price is not None):
+        flag = "--plan-price" if plan_price is not None else "compute cost (--gpu-price...)"
+        raise CliError(f"{flag}: give one model and one energy model (not a comparison)")
     if energy is not None and runs != 1:
         raise CliError("--energy: give one model and one energy model (a measured service)")
     if runs == 1:
@@ -285,6 +302,8 @@ def command(
             embodied=embodied,
             uncertainty=uncertainty,
             users_of=served,
+            compute=compute,
+            plan_price=plan_price,
         )
         echo(render(result, fmt))
         return

@@ -9,13 +9,15 @@ import click
 from footprint.analyses.estimate import estimate
 from footprint.cli import CliError
 from footprint.cli.commands._options import (
+    COMPUTE_KEYS,
     EMBODIED_KEYS,
     UNCERTAINTY_KEYS,
     FractionType,
     QuantityType,
     check_power_options,
+    compute_and_embodied_from_options,
+    compute_cost_options,
     echo,
-    embodied_from_options,
     embodied_options,
     energy_options,
     power_options,
@@ -78,6 +80,7 @@ from footprint.workloads.training import TrainingRun
 @energy_options
 @site_options
 @embodied_options
+@compute_cost_options
 @uncertainty_options
 @result_format_option
 def command(
@@ -114,7 +117,9 @@ def command(
           --energy "1.02 GWh" --region US --format hf-model-card
     """
 
-    embodied = embodied_from_options({k: site.pop(k) for k in EMBODIED_KEYS})
+    compute, embodied = compute_and_embodied_from_options(
+        {k: site.pop(k) for k in COMPUTE_KEYS}, {k: site.pop(k) for k in EMBODIED_KEYS}
+    )
     uncertainty = uncertainty_from_options({k: site.pop(k) for k in UNCERTAINTY_KEYS})
     workload = training_workload(
         accelerator=accelerator,
@@ -132,7 +137,13 @@ def command(
         energy=energy,
         energy_basis=energy_basis,
     )
-    result = estimate(workload, site_from_options(site), embodied=embodied, uncertainty=uncertainty)
+    result = estimate(
+        workload,
+        site_from_options(site),
+        embodied=embodied,
+        uncertainty=uncertainty,
+        compute=compute,
+    )
     echo(render(result, fmt))
 
 

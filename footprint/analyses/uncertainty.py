@@ -515,10 +515,11 @@ def _sensitivity(
     for metric, key in _metrics(fp.results).items():
         unit = _result_unit(key)
         y = np.broadcast_to(np.asarray(out[key], dtype=float), (n,))
-        yc = y - y.mean()
-        y_norm = float(np.sqrt((yc**2).sum()))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            r = (x @ yc) / (x_norm * y_norm) if y_norm > 0 else np.zeros(k)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            yc = y - y.mean()
+            y_norm = float(np.sqrt((yc**2).sum()))  # inf for results near overflow
+            ok = 0 < y_norm < math.inf
+            r = (x @ yc) / (x_norm * y_norm) if ok else np.zeros(k)
         r = np.nan_to_num(r)
         if key in swings:  # an input that cannot move this metric gets no share (noise)
             moves = np.asarray(swings[key][1::2]) != np.asarray(swings[key][0::2])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import click
@@ -381,17 +382,26 @@ def parse_workload_options(**options: Any) -> dict[str, Any]:
 
 
 def _listing(models: bool, presets: bool, search: str | None, fmt: str) -> None:
-
+    """The model catalogue and/or the presets; both in one JSON document, never two."""
+    if models and presets and fmt == "csv":
+        raise CliError("--list-presets: one table per CSV; list models and presets separately")
+    tables = {}
     if models:
         table = model_table(search)
         if table.empty:
             hint = suggest(search or "", [m.name for m in list_models()])
             extra = f"; did you mean {', '.join(hint)}?" if hint else ""
             raise CliError(f"--search: no model matches {search!r}{extra}")
-        echo(render_frame(table, fmt, title=f"Models ({len(table)})"))
+        tables["models"] = (table, f"Models ({len(table)})")
     if presets:
         table = preset_table()
-        echo(render_frame(table, fmt, title=f"Published per-request figures ({len(table)})"))
+        tables["presets"] = (table, f"Published per-request figures ({len(table)})")
+    if fmt == "json" and len(tables) == 2:
+        docs = {k: json.loads(render_frame(t, "json")) for k, (t, _) in tables.items()}
+        echo(to_json(docs))
+        return
+    for table, title in tables.values():
+        echo(render_frame(table, fmt, title=title))
 
 
 def measured_service(workload: Any, energy: Any, basis: str) -> MeasuredRun:

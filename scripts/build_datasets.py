@@ -26,8 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 #: Builders whose output other builders read from the output folder run first:
-#: equivalences, prices and subnational read zones.csv (and subnational grid_intensity.csv)
-#: from grid; hourly reads cloud_regions.csv from facilities.
+#: demand, equivalences, prices and subnational read zones.csv (and subnational
+#: grid_intensity.csv) from grid; hourly reads cloud_regions.csv from facilities. The others
+#: (servers: no raw source) run in name order.
 RUN_FIRST = ("grid", "facilities")
 
 

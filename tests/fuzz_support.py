@@ -1059,6 +1059,9 @@ UNITS: dict[str, list[str]] = {
     "request_rate": ["request/day", "request/s", "request/month", "request/h", "requests/day"],
     "requests": ["request", "requests", "request/day"],
     "price": ["USD/kWh", "EUR/MWh", "GBP/kWh", "USD/J", "EUR/kWh"],
+    "hourly_price": ["USD/h", "EUR/h", "USD/hour", "USD/day", "GBP/h", "USD"],
+    "money": ["USD", "EUR", "GBP", "USD/h"],
+    "plan_price": ["USD/user/month", "EUR/user/month", "USD/month/user", "USD/user/year"],
     "any": ["MtCO2e", "MWh", "m^3", "tCO2e", "kWh", "L", "GtCO2e"],
 }
 WRONG_UNITS = [

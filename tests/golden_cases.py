@@ -189,6 +189,20 @@ CLI_CASES: list[Case] = [
     _c("regions-summary", "regions --summary"),
     _c("regions-gcp-cloud-2023", "regions --kind cloud --provider gcp --year 2023"),
     _c("accelerators-search-h100", "accelerators --search h100"),
+    # economics: compute cost, fleets (issue 15)
+    _c("estimate-gpu-price-chatgpt",
+       'estimate -a A100-80GB --count 28936 --hours 24 --gpu-price "1 USD/h" -r US '
+       '--year 2023 --price "0.08 USD/kWh"'),
+    _c("estimate-ownership-h100",
+       "estimate -a H100 --gpu-hours 1e6 --ownership --financing-rate 8% -r FR --year 2023"),
+    _c("infer-plan-price",
+       'infer -m llama-3.1-70b --users 1e6 --requests-per-user "300 request/month" '
+       '--output-tokens 400 --gpu-price "2.50 USD/h" --plan-price "10 USD/user/month" '
+       "-r US --year 2023"),
+    _c("fleet-dgx-h100-de-vries",
+       "fleet --server DGX-H100 --count 1.5e6 --utilization 100% --pue 1"),
+    _c("fleet-mix-a100", 'fleet -a A100-80GB --count 1e5 --utilization 60% '
+       '--mix "US:0.5,CN:0.3,DE:0.2"'),
 ]
 # fmt: on
 

@@ -52,6 +52,13 @@ EMBODIED = {
 UNCERTAINTY = {"--samples": "int", "--seed": "int"}
 GPU_JOB = {"-a": "acc", "--gpu-hours": "qty:time", "--count": "int", "--hours": "qty:time"}
 SITE_FLAGS = ["--strict-year", "--no-embodied", "--embodied"]
+COMPUTE = {
+    "--gpu-price": "qty:hourly_price",
+    "--gpu-capex": "qty:money",
+    "--server-capex": "qty:money",
+    "--gpus-per-server": "int",
+    "--financing-rate": "rate",
+}
 SOLAR = {
     "--pv-capacity": "qty:kwp",
     "--pv-tilt": "qty:deg",
@@ -149,8 +156,8 @@ SPECS: dict[str, CommandSpec] = {
             ],
             ["estimate", "-a", "H100-SXM", "--gpu-hours", "1000", "--samples", "200"],
         ],
-        options={**GPU_JOB, **POWER, **SITE, **EMBODIED, **UNCERTAINTY},
-        flags=SITE_FLAGS + ["--uncertainty", "--breakdown"],
+        options={**GPU_JOB, **POWER, **SITE, **EMBODIED, **UNCERTAINTY, **COMPUTE},
+        flags=SITE_FLAGS + ["--uncertainty", "--breakdown", "--ownership"],
         hot=[
             "--gpu-hours",
             "--hours",
@@ -208,8 +215,15 @@ SPECS: dict[str, CommandSpec] = {
             ["infer", *INFER_BASE, "-e", "roofline", "-m", "llama-3.1-70b"],
             ["infer", "--list-models", "--search", "llama"],
         ],
-        options={**INFER, **SITE, **EMBODIED, **UNCERTAINTY},
-        flags=SITE_FLAGS + ["--uncertainty", "--list-presets", "--list-models"],
+        options={
+            **INFER,
+            **SITE,
+            **EMBODIED,
+            **UNCERTAINTY,
+            **COMPUTE,
+            "--plan-price": "qty:plan_price",
+        },
+        flags=SITE_FLAGS + ["--uncertainty", "--list-presets", "--list-models", "--ownership"],
         hot=["-n", "--output-tokens", "--params", "--users", "--samples", "--period", "--batch"],
     ),
     "train": CommandSpec(
@@ -510,6 +524,28 @@ SPECS: dict[str, CommandSpec] = {
         flags=["--monthly"],
         hot=["--pv-capacity", "--pv-tilt", "--pv-losses", "--latitude", "--weather-file"],
     ),
+    "fleet": CommandSpec(
+        bases=[
+            ["fleet", "--server", "DGX-H100", "--count", "1.5e6", "--pue", "1"],
+            ["fleet", "-a", "H100", "--shipments", "2e6/yr", "--lifetime", "4 years"],
+            ["fleet", "--server", "DGX-B200", "--count", "1e5", "--mix", "US:0.5,CN:0.5"],
+        ],
+        options={
+            "--server": "choice:DGX-A100|DGX-H100|DGX-B200|GB200-NVL72|HGX-H100",
+            "-a": "acc",
+            "--count": "int",
+            "--shipments": "text",
+            "--lifetime": "qty:year",
+            "--utilization": "fraction",
+            "--years": "int",
+            "--host-power": "qty:power",
+            "--mix": "text",
+            "--countries": "int",
+            **SITE,
+        },
+        flags=SITE_FLAGS + ["--list"],
+        hot=["--count", "--shipments", "--mix", "--utilization", "--lifetime"],
+    ),
     "batch": CommandSpec(
         bases=[
             ["batch", str(EX / "jobs.csv")],
@@ -563,6 +599,7 @@ EXAMPLES = {
     "schedule": 300,
     "solar": 150,
     "batch": 250,
+    "fleet": 200,
 }
 
 

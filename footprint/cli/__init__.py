@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("compare", "One workload in many regions: ranked table, chart, equivalents."),
     "trend": ("trend", "Carbon and water intensity of a region's electricity over the years."),
     "project": ("project", "Project a footprint over years: growth, efficiency, grid trend."),
+    "fleet": ("fleet", "An installed base of AI servers a year: TWh, CO2e, country equivalent."),
     "report": ("report", "Markdown or HTML report of a TOML scenario of several workloads."),
     "hourly": ("hourly", "A job or load profile accounted hour by hour, with on-site solar."),
     "schedule": ("schedule", "Best start time of a flexible job: least CO2e in a window."),
@@ -35,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "reaccount",
         "Measured energy logs (CodeCarbon, sacct, nvidia-smi) re-accounted.",
     ),
+    "change": ("change", "Why an organisation's emissions changed: exact effects (LMDI)."),
 }
 
 

@@ -285,6 +285,38 @@ SCHEMAS: dict[str, Schema] = {
             ),
         ),
         Schema(
+            "servers.csv",
+            (
+                text("name"),
+                text("aliases", empty=True),
+                text("vendor"),
+                text("form", choices=("server", "rack")),
+                # a name footprint.catalogues.hardware resolves (tests/test_fleet.py)
+                text("accelerator"),
+                # shipped 8-72; 1,024 is ample for a rack-scale system
+                number("accelerators_per_server", "", 1, 1024, kind="int"),
+                # shipped 6.5 (DGX A100) to 120 (a GB200 NVL72 rack); 2 MW would be a
+                # row of racks, or watts entered as kilowatts
+                number("max_system_power_kw", "kW", 0.0, 2000.0, low_open=True),
+                number("typical_power_kw", "kW", 0.0, 2000.0, empty=True, low_open=True),
+                number("release_year", "year", *YEARS, kind="int"),
+                *source_columns("source", "source_url"),
+                text("notes", empty=True),
+            ),
+            key=("name",),
+        ),
+        Schema(
+            "electricity_demand.csv",
+            (
+                text("zone"),
+                number("year", "year", *YEARS, kind="int"),
+                # a country's annual demand: shipped 0.01-8,500 TWh (China 2021)
+                number("demand_twh", "TWh", *GENERATION_TWH, low_open=True),
+                *source_columns("dataset", "source"),
+            ),
+            key=("zone", "year"),
+        ),
+        Schema(
             "cloud_region_factors.csv",
             (
                 text("region"),

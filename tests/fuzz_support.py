@@ -1776,6 +1776,65 @@ def config_toml() -> Any:
     return _weighted((4, mutate()), (1, st.sampled_from(BAD_FILES)))
 
 
+CHANGE = (EXAMPLES / "google_2019_2023.toml").read_bytes()
+
+
+def change_toml() -> Any:
+    """The Google change example with one figure replaced, added or its table broken."""
+
+    @st.composite
+    def mutate(draw: Any) -> bytes:
+        text = CHANGE.decode()
+        key = draw(
+            st.sampled_from(
+                [
+                    "electricity",
+                    "it_electricity",
+                    "pue",
+                    "cfe",
+                    "intensity",
+                    "location_based",
+                    "market_based",
+                    "market_intensity",
+                    "reported_total",
+                    "compute",
+                    "x",
+                ]
+            )
+        )
+        value = draw(
+            _weighted(
+                (2, quantity(draw(st.sampled_from(["energy", "co2e", "dimensionless", "any"])))),
+                (1, st.sampled_from(NASTY_TEXT)),
+            )
+        )
+        literal = draw(
+            st.sampled_from(
+                [
+                    json.dumps(value),
+                    "{ value = " + json.dumps(value) + " }",
+                    toml_literal(draw(toml_value())),
+                ]
+            )
+        )
+        table = draw(
+            st.sampled_from(
+                [
+                    "[years.2019.regions.global]",
+                    "[years.2023.regions.global]",
+                    "[years.2019]",
+                    "[years.2023.other]",
+                    "[organisation]",
+                ]
+            )
+        )
+        lines = [ln for ln in text.splitlines() if not ln.startswith(f"{key} =")]
+        text = "\n".join(lines).replace(table, f"{table}\n{key} = {literal}", 1)
+        return text.encode("utf-8", "surrogatepass")
+
+    return _weighted((4, mutate()), (1, st.sampled_from(BAD_FILES)))
+
+
 FILES = {
     "jobs": _weighted(
         (4, mutated_table(JOBS_CSV, ",").map(lambda c: ("{tmp}/jobs.csv", {"jobs.csv": c}))),
@@ -1792,6 +1851,7 @@ FILES = {
         (1, _file("weather.json", weather_file() | st.just(b'{"outputs": {"tmy_hourly": []}}'))),
     ),
     "scenario": _file("scenario.toml", scenario_text()),
+    "change": _file("change.toml", change_toml()),
 }
 
 if __name__ == "__main__" and sys.argv[1:] == ["--worker"]:

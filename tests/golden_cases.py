@@ -201,6 +201,7 @@ CLI_CASES: list[Case] = [
        "-r US --year 2023"),
     _c("fleet-dgx-h100-de-vries",
        "fleet --server DGX-H100 --count 1.5e6 --utilization 100% --pue 1"),
+    _c("change-google-2019-2023", "change examples/google_2019_2023.toml"),
     _c("fleet-mix-a100", 'fleet -a A100-80GB --count 1e5 --utilization 60% '
        '--mix "US:0.5,CN:0.3,DE:0.2"'),
 ]

@@ -524,6 +524,12 @@ SPECS: dict[str, CommandSpec] = {
         flags=["--monthly"],
         hot=["--pv-capacity", "--pv-tilt", "--pv-losses", "--latitude", "--weather-file"],
     ),
+    "change": CommandSpec(
+        bases=[["change", str(EX / "google_2019_2023.toml")]],
+        options={"--format": "choice:table|json|csv|markdown"},
+        flags=["--format"],
+        positional="file:change",
+    ),
     "fleet": CommandSpec(
         bases=[
             ["fleet", "--server", "DGX-H100", "--count", "1.5e6", "--pue", "1"],
@@ -600,6 +606,7 @@ EXAMPLES = {
     "solar": 150,
     "batch": 250,
     "fleet": 200,
+    "change": 200,
 }
 
 

@@ -283,6 +283,8 @@ def read_change_file(path: Any) -> ChangeInput:
     text = read_text(path, name, max_bytes=MAX_FILE_BYTES)
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise InputError(f"{name}: not valid TOML (arrays or tables nested too deeply)") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{name}: not valid TOML ({exc})") from None
     try:

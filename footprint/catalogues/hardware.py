@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from footprint.core import units
 from footprint.core.errors import InputError, MissingDataError, UnknownNameError
@@ -109,6 +109,31 @@ def _index() -> tuple[dict[str, Accelerator], dict[str, str]]:
     return by_name, name_index(TABLE, ((a.name, a.aliases) for a in by_name.values()))
 
 
+T = TypeVar("T")
+
+
+def find_named(
+    name: Any, what: str, example: str, hint: str, index: tuple[dict[str, T], dict[str, str]]
+) -> T:
+    """The entry of a catalogue ``index`` (entries by name, normalised labels -> name)
+    called ``name``: one line for a name that is not a string, close matches otherwise.
+
+    Shared by every named catalogue (accelerators, servers): ``what`` names the kind,
+    ``example`` a valid name, ``hint`` where the list is.
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(
+            f"{what}: expected {'an' if what[0] in 'aeiou' else 'a'} {what} name such as "
+            f"{example} ({hint}), got {name!r}"[:200]
+        )
+    by_name, keys = index
+    hit = keys.get(normalise_name(name, what))
+    if hit is None:
+        choices = [label for e in by_name.values() for label in (e.name, *e.aliases)]  # type: ignore[attr-defined]
+        raise UnknownNameError(what, name, choices, hint=f"{hint.strip('()')}")
+    return by_name[hit]
+
+
 def get_accelerator(name: str) -> Accelerator:
     """The accelerator called ``name`` (canonical name or alias).
 
@@ -119,19 +144,9 @@ def get_accelerator(name: str) -> Accelerator:
     UnknownNameError
         With close matches among names and aliases.
     """
-    if not isinstance(name, str) or not name.strip():
-        raise InputError(
-            f"accelerator: expected an accelerator name such as H100-SXM "
-            f"(`footprint accelerators` lists them), got {name!r}"
-        )
-    by_name, keys = _index()
-    hit = keys.get(normalise_name(name))
-    if hit is None:
-        choices = [label for acc in by_name.values() for label in (acc.name, *acc.aliases)]
-        raise UnknownNameError(
-            "accelerator", name, choices, hint="`footprint accelerators` lists them"
-        )
-    return by_name[hit]
+    return find_named(
+        name, "accelerator", "H100-SXM", "`footprint accelerators` lists them", _index()
+    )
 
 
 def list_accelerators(search: str | None = None) -> list[Accelerator]:

@@ -16,9 +16,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from footprint.catalogues.hardware import Accelerator, get_accelerator, normalise_name
+from footprint.catalogues.hardware import (
+    Accelerator,
+    find_named,
+    get_accelerator,
+    normalise_name,
+)
 from footprint.core import units
-from footprint.core.errors import InputError, UnknownNameError
 from footprint.data.loader import name_index, optional_float, read_records
 
 __all__ = ["Server", "get_server", "list_servers", "server_table"]
@@ -117,17 +121,7 @@ def get_server(name: str) -> Server:
     UnknownNameError
         With close matches among names and aliases.
     """
-    if not isinstance(name, str) or not name.strip():
-        raise InputError(
-            f"server: expected a server name such as DGX-H100 (`footprint fleet --list` "
-            f"lists them), got {name!r}"[:200]
-        )
-    by_name, keys = _index()
-    hit = keys.get(normalise_name(name, "server"))
-    if hit is None:
-        choices = [label for s in by_name.values() for label in (s.name, *s.aliases)]
-        raise UnknownNameError("server", name, choices, hint="`footprint fleet --list` lists them")
-    return by_name[hit]
+    return find_named(name, "server", "DGX-H100", "`footprint fleet --list` lists them", _index())
 
 
 def list_servers(search: str | None = None) -> list[Server]:

@@ -105,6 +105,20 @@ def _years(value: Any, name: str) -> float:
     return years
 
 
+def _tdp_power(acc: Accelerator, util: float) -> Factor:
+    """Draw per accelerator: its TDP x the fleet's utilisation."""
+    tdp_w = float(acc.tdp.m_as("W")) if acc.tdp is not None else math.nan
+    return Factor(
+        name="power",
+        value=units.Q_(util * tdp_w, "W"),
+        origin="derived",
+        source=f"TDP: {acc.source}" + (f" <{acc.source_url}>" if acc.source_url else ""),
+        dataset="accelerators.csv",
+        note=f"TDP {tdp_w:g} W x utilization {util:g}",
+        extra={"accelerator": acc.name, "utilization": util},
+    )
+
+
 @dataclass(frozen=True)
 class InstalledFleet:
     """An installed base of servers or accelerators, running for a period.
@@ -303,15 +317,7 @@ class InstalledFleet:
             return power, host
         tdp_w = float(acc.tdp.m_as("W"))
         share_w = float(host_w.m_as("W"))
-        power = Factor(
-            name="power",
-            value=units.Q_(util * tdp_w, "W"),
-            origin="derived",
-            source=f"TDP: {acc.source}" + (f" <{acc.source_url}>" if acc.source_url else ""),
-            dataset="accelerators.csv",
-            note=f"TDP {tdp_w:g} W x utilization {util:g}",
-            extra={"accelerator": acc.name, "utilization": util},
-        )
+        power = _tdp_power(acc, util)
         host = Factor(
             name="host_power",
             value=units.Q_(util * share_w, "W"),
@@ -338,16 +344,7 @@ class InstalledFleet:
                 f"{acc.name}: no TDP in the catalogue, so a fleet of it has no power; choose "
                 "an accelerator with a TDP (`footprint accelerators`)"
             )
-        tdp_w = float(acc.tdp.m_as("W"))
-        power = Factor(
-            name="power",
-            value=units.Q_(util * tdp_w, "W"),
-            origin="derived",
-            source=f"TDP: {acc.source}" + (f" <{acc.source_url}>" if acc.source_url else ""),
-            dataset="accelerators.csv",
-            note=f"TDP {tdp_w:g} W x utilization {util:g}",
-            extra={"accelerator": acc.name, "utilization": util},
-        )
+        power = _tdp_power(acc, util)
         if "host_power" in self._resolved:
             host = user_factor("host_power", self._resolved["host_power"].to("W"), "host_power")
         else:

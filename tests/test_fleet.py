@@ -34,7 +34,7 @@ from footprint.catalogues.hardware import get_accelerator, server_class
 from footprint.catalogues.servers import get_server, list_servers, server_table
 from footprint.cli import cli
 from footprint.core import units
-from footprint.core.errors import InputError, UnknownNameError
+from footprint.core.errors import FootprintError, InputError, UnknownNameError
 from footprint.places.country_energy import closest_countries, country_demand
 from footprint.workloads.installed import InstalledFleet, parse_count, parse_shipments
 from footprint.workloads.measured import MeasuredRun
@@ -357,3 +357,26 @@ def test_cli_bad_input_is_one_line_and_exit_2(args):
     r = run(*args)
     assert r.exit_code == 2, r.output
     assert len(r.output.strip().splitlines()) == 1 and "Traceback" not in r.output
+
+
+def test_host_model_bounds_come_from_the_server_catalogue() -> None:
+    """The host share's upper bound of a server class with a reference system in
+    servers.csv is half that system's non-accelerator maximum per accelerator."""
+    from footprint.catalogues.hardware import get_accelerator
+    from footprint.catalogues.servers import get_server
+    from footprint.data.loader import read_records
+
+    checked = 0
+    for row in read_records("server_classes"):
+        name = row["reference_system"].split(" ")[0]
+        try:
+            server = get_server(name)
+        except FootprintError:
+            continue
+        acc = get_accelerator(server.accelerator)
+        n = server.accelerators_per_server
+        expected = (server.max_power.m_as("W") - n * acc.tdp.m_as("W")) / n / 2
+        assert float(row["host_high_w_per_accelerator"]) == pytest.approx(expected, abs=5)
+        assert float(row["system_max_w"]) == pytest.approx(server.max_power.m_as("W"))
+        checked += 1
+    assert checked == 2  # baseboard-8 (DGX-H100) and superchip-rack (GB200-NVL72)

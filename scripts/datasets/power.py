@@ -10,13 +10,15 @@ accelerator instance). An accelerator belongs to the class listing its ``form_fa
   and headroom), each with a low and high bound;
 - the average **host** share per accelerator [W]: CPUs, memory, network, storage and fans
   of the server, without the accelerators, with a low and high bound;
-- the reference system and its rated maximum power, where a vendor publishes one, as a
-  ceiling check.
+- the reference system and its rated maximum power, from the server catalogue
+  (``servers.csv``, built first): the host share's upper bound is half the reference
+  system's non-accelerator maximum per accelerator, ``(system max - n x TDP) / n / 2``,
+  with the TDP from ``accelerators.csv``.
 
 The figures are published measurements and vendor specifications, cited in each row's
 ``source`` and explained in its ``derivation``; ``datasets/SOURCES.md`` repeats the
 derivation. No raw file feeds this table: every number is a fact from a paper or a
-specification, typed here with its citation.
+specification, typed here with its citation, or read from the catalogues built before it.
 
 References
 ----------
@@ -85,11 +87,10 @@ _ROWS = [
         "server_class": "baseboard-8",
         "form_factors": "SXM;SXM2;SXM4;SXM5;OAM",
         "accelerators_per_server": 8,
-        "reference_system": "NVIDIA DGX H100 (8 x H100 SXM5, 700 W each)",
-        "system_max_w": 10200,
+        "reference_system": "DGX-H100",
         "training": _TRAINING_GPU,
         "serving": _SERVING_GPU,
-        "host": (150, 69, 290),
+        "host": (150, 69, None),
         "source": (
             f"{_ECOLOGITS}; NVIDIA DGX user guides (DGX-1 3.5 kW, DGX A100 6.5 kW, DGX H100 "
             "10.2 kW maximum system power); Patterson et al. 2021, arXiv:2104.10350 Table 4 "
@@ -101,8 +102,8 @@ _ROWS = [
             "Host: EcoLogits' 1.2 kW per 8-GPU server = 150 W per accelerator (central). "
             "Bounds: half the non-accelerator maximum of the reference systems per "
             "accelerator, DGX-1 (3,500 W with 8 x 300 W V100, NVIDIA datasheet; not seen "
-            "in stored text) (3,500 - 8 x 300) / 8 / 2 = 69 W (low) to DGX H100 "
-            "(10,200 - 8 x 700) / 8 / 2 = 288 W (high, rounded to 290); Latif et al. 2024 "
+            "in stored text) (3,500 - 8 x 300) / 8 / 2 = 69 W (low) to the reference "
+            "system of servers.csv (high, to the nearest 10 W); Latif et al. 2024 "
             "measured an 8 x H100 node at most 8.4 kW with its GPUs near full use. "
             "Training draw 0.8 x TDP (0.6-1.0): Patterson's GPT-3 measurement (330 W per "
             "V100 with host) leaves about 261 W = 0.87 x TDP for the GPU at the low host "
@@ -116,17 +117,19 @@ _ROWS = [
         "server_class": "superchip-rack",
         "form_factors": "Superchip",
         "accelerators_per_server": 72,
-        "reference_system": "NVIDIA GB200 NVL72 (36 Grace CPUs, 72 Blackwell GPUs)",
-        "system_max_w": "",
+        "reference_system": "GB200-NVL72",
         "training": _TRAINING_GPU,
         "serving": _SERVING_GPU,
-        "host": (150, 69, 290),
-        "source": _ECOLOGITS,
+        "host": (150, 69, None),
+        "source": f"{_ECOLOGITS}; ServeTheHome 2024 (GB200 NVL72: 120 kW per rack), "
+        "via servers.csv",
         "source_url": _ECOLOGITS_URL,
         "derivation": (
             "No published average for superchip racks: the GPU server class (baseboard-8) "
-            "host share and draw fractions are used, with its bounds; the superchip TDP in "
-            "accelerators.csv already counts the Grace CPU's share of the module."
+            "host share, its low bound and the draw fractions are used; the high bound is "
+            "half the rack's non-GPU maximum per GPU from servers.csv (the switch trays, "
+            "NICs and fans: the superchip TDP in accelerators.csv already counts the Grace "
+            "CPU's share of the module), to the nearest 10 W."
         ),
     },
     {
@@ -186,10 +189,41 @@ _ROWS.append(
 )
 
 
-def build_server_classes() -> pd.DataFrame:
-    """The curated rows above, flattened into the table's columns."""
+def reference_ceiling(name: str, servers: pd.DataFrame, accelerators: pd.DataFrame) -> dict:
+    """A catalogue server's rated maximum [W], description and host bound [W per accelerator].
+
+    The host bound is half its non-accelerator maximum per accelerator,
+    ``(max - n x TDP) / n / 2``, to the nearest 10 W (the accelerators at TDP, the rest of
+    the system at half its share of the rating: a ceiling for an average host draw).
+    """
+    server = servers.set_index("name").loc[name]
+    tdp = float(accelerators.set_index("name").loc[server["accelerator"], "tdp_w"])
+    n = int(server["accelerators_per_server"])
+    max_w = float(server["max_system_power_kw"]) * 1000.0
+    return {
+        "reference_system": f"{name} ({n} x {server['accelerator']}, {tdp:g} W TDP each; "
+        f"{max_w / 1000:g} kW maximum, servers.csv)",
+        "system_max_w": int(round(max_w)),
+        "host_high": round((max_w - n * tdp) / n / 2, -1),
+    }
+
+
+def build_server_classes(
+    servers: pd.DataFrame | None = None, accelerators: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The curated rows above, flattened into the table's columns; a row naming a
+    reference system of ``servers.csv`` takes its maximum power and host bound from it."""
     rows = []
     for r in _ROWS:
+        r = dict(r)
+        if r.get("host", (0, 0, 0))[2] is None:  # type: ignore[index]
+            if servers is None or accelerators is None:
+                raise ValueError(f"{r['server_class']}: needs servers.csv and accelerators.csv")
+            ref = reference_ceiling(str(r["reference_system"]), servers, accelerators)
+            r["reference_system"] = ref["reference_system"]
+            r["system_max_w"] = ref["system_max_w"]
+            central, low, _ = r["host"]  # type: ignore[misc]
+            r["host"] = (central, low, ref["host_high"])
         row = {k: v for k, v in r.items() if k not in ("training", "serving", "host")}
         for activity in ("training", "serving"):
             central, low, high = r[activity]  # type: ignore[misc]
@@ -209,6 +243,10 @@ def build_server_classes() -> pd.DataFrame:
 
 
 def build(sources: Path, out: Path) -> list[Path]:
-    """Write ``server_classes.csv`` (no raw source file is read)."""
+    """Write ``server_classes.csv`` from the rows above and the catalogues built first
+    (``servers.csv``, ``accelerators.csv``); no raw source file is read."""
     del sources
-    return [write_csv(build_server_classes(), out / "server_classes.csv")]
+    servers = pd.read_csv(out / "servers.csv")
+    accelerators = pd.read_csv(out / "accelerators.csv")
+    table = build_server_classes(servers, accelerators)
+    return [write_csv(table, out / "server_classes.csv")]

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import math
 import re
+from functools import cache
 from typing import Any
 
 from footprint.core import units
 from footprint.render.finite import non_finite_error
-from footprint.render.ladders import ladder_unit
+from footprint.render.ladders import ladder_unit, rungs
 
 __all__ = [
     "TABLE_SOURCE_CHARS",
@@ -21,6 +22,7 @@ __all__ = [
     "format_number",
     "readable",
     "readable_range",
+    "readable_value",
     "result_label",
     "short_source",
     "unit_label",
@@ -81,9 +83,25 @@ def unit_label(text: str) -> str:
 
 def readable(q: Any) -> str:
     """``q`` in the unit of its ladder that gives a magnitude between 1 and 1000."""
-    chosen = q.to(_readable_unit(q))
-    label = unit_label(units.format_unit(chosen.units))
-    return f"{format_number(float(chosen.magnitude))} {label}".strip()
+    return readable_value(float(q.magnitude), str(q.units))
+
+
+def readable_value(magnitude: float, unit: str) -> str:
+    """:func:`readable` of a magnitude in ``unit`` (no Quantity built: tables of many cells)."""
+    ladder = rungs(unit)
+    if not ladder:  # no ladder: the quantity as it is
+        label = unit_label(units.format_unit(units.get_registry().Unit(unit)))
+        return f"{format_number(magnitude)} {label}".strip()
+    rung, factor = ladder[0]
+    for name, f in ladder:
+        if abs(magnitude) * f >= 1:
+            rung, factor = name, f
+    return f"{format_number(magnitude * factor)} {_rung_label(rung)}".strip()
+
+
+@cache
+def _rung_label(rung: str) -> str:
+    return unit_label(units.format_unit(units.get_registry().Unit(rung)))
 
 
 def readable_range(q: Any, low: Any, high: Any) -> str:

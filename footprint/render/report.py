@@ -38,6 +38,7 @@ from footprint.render.labels import (
     format_number,
     readable,
     readable_range,
+    readable_value,
     result_label,
     short_source,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "render_frame",
     "readable",
     "readable_range",
+    "readable_value",
     "format_number",
     "result_label",
     "short_source",

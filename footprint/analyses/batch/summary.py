@@ -16,11 +16,10 @@ from footprint.analyses.batch.compute import ID_EXAMPLES, SummaryPart
 from footprint.analyses.batch.options import SUM_COLUMNS, UNITS
 from footprint.analyses.batch.plan import Plan, SiteInfo
 from footprint.analyses.batch.sums import merge, plain, round_exact
-from footprint.core import units
 from footprint.core.errors import InputError
 from footprint.core.escape import csv_frame, markdown_text
 from footprint.render.markdown import markdown_table
-from footprint.render.report import FORMATS, readable, render_frame, to_json
+from footprint.render.report import FORMATS, readable_value, render_frame, to_json
 
 
 class Summary:
@@ -324,7 +323,7 @@ def render_summary(
     shown["jobs"] = [f"{int(v):,}" for v in frame["jobs"]]
     for col, label in _SHOWN.items():
         if col in frame:
-            shown[label] = [readable(units.Q_(float(v), UNITS[col])) for v in frame[col]]
+            shown[label] = [readable_value(float(v), UNITS[col]) for v in frame[col]]
     for col in summary.cost_columns:
         shown[f"cost ({col[5:]})"] = [
             "" if math.isnan(float(v)) else f"{float(v):,.2f}" for v in frame[col]

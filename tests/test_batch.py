@@ -814,3 +814,26 @@ def test_summary_says_the_cost_total_is_partial(tmp_path):
     assert any("1 of 2 jobs have no electricity price" in n for n in data["notes"])
     r = run("batch", str(jobs), "--price", "0.1 USD/kWh")
     assert "no electricity price" not in r.output
+
+
+def test_terminal_summary_shows_a_screenful_of_groups_and_says_so() -> None:
+    from footprint.analyses.batch import BatchOptions, batch_frame
+    from footprint.analyses.batch.summary import MAX_TERMINAL_GROUPS, render_summary
+
+    n = MAX_TERMINAL_GROUPS + 7
+    frame = pd.DataFrame(
+        {
+            "job_id": [f"j{i}" for i in range(n)],
+            "user": [f"u{i:03d}" for i in range(n)],
+            "accelerator": "H100-SXM",
+            "gpu_hours": [str(10 + i) for i in range(n)],
+            "region": "FR",
+        }
+    )
+    summary = batch_frame(frame, BatchOptions(group_by=("user",))).summary
+    table = render_summary(summary, "table")
+    assert "u056" in table and "u000" not in table  # most CO2e first: the biggest jobs
+    assert f"{MAX_TERMINAL_GROUPS} groups with most CO2e shown, 7 more" in table
+    assert "TOTAL" in table
+    for fmt in ("markdown", "csv", "json"):  # every other format lists every group
+        assert "u000" in render_summary(summary, fmt)

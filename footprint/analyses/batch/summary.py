@@ -291,6 +291,10 @@ _SHOWN = {
 }
 
 
+#: Groups shown in the terminal table of a summary (the rest are in the other formats).
+MAX_TERMINAL_GROUPS = 50
+
+
 def render_summary(
     summary: Summary, fmt: str = "table", outputs: Mapping[str, str] | None = None
 ) -> str:
@@ -313,6 +317,10 @@ def render_summary(
     total.update(summary.totals())
     total["co2e_share"] = 1.0 if summary.rows_out else math.nan
     table = summary.table()
+    hidden = 0
+    if fmt == "table" and len(table) > MAX_TERMINAL_GROUPS:  # a screenful, most CO2e first
+        hidden = len(table) - MAX_TERMINAL_GROUPS
+        table = table.head(MAX_TERMINAL_GROUPS)
     if summary.group_by and len(table):
         frame = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
     else:
@@ -339,6 +347,12 @@ def render_summary(
         else "Footprint of all jobs"
     )
     lines = [_render_shown(shown, fmt, title).rstrip("\n"), "", summary.statement()]
+    if hidden:
+        lines.append(
+            f"note: the {MAX_TERMINAL_GROUPS:,} groups with most CO2e shown, {hidden:,} more "
+            "left out of this table (TOTAL counts them all; --summary FILE or --format "
+            "csv/json/markdown lists every group)"
+        )
     if summary.reasons:
         ranked = sorted(summary.reasons.items(), key=lambda kv: -kv[1])
         lines.append("rejected by reason: " + ", ".join(f"{c} {k:,}" for c, k in ranked))

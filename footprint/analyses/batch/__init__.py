@@ -267,9 +267,10 @@ def run_batch(
         chunk, not the file); ``dask`` runs the same per-chunk computation as
         Dask tasks over the pieces of a Parquet dataset.
     scheduler : str
-        Dask scheduler: ``threads``, ``processes``, ``synchronous`` or the
-        address of a ``dask.distributed`` scheduler (outputs must then be on a
-        file system every worker sees).
+        Dask scheduler: ``threads``, ``processes``, ``synchronous``, ``local:N``
+        (N ``dask.distributed`` worker processes on this machine) or the address of
+        a ``dask.distributed`` scheduler, ``tcp://host:8786`` (input and outputs
+        must then be on a file system every worker sees, at the same paths).
     progress : callable, optional
         ``progress(rows_done, rows_total_or_None)``, called after each chunk.
 

@@ -556,6 +556,7 @@ SPECS: dict[str, CommandSpec] = {
         bases=[
             ["batch", str(EX / "jobs.csv")],
             ["batch", str(EX / "sacct.txt"), "--config", str(EX / "cluster.toml")],
+            ["batch", str(EX / "aws_cur.csv"), "--region", "aws:us-east-1"],
             [
                 "batch",
                 str(EX / "jobs.csv"),
@@ -574,6 +575,7 @@ SPECS: dict[str, CommandSpec] = {
             "-g": "group",
             "--input-format": "choice:csv|parquet|sacct",
             "--delimiter": "delimiter",
+            "--billing": "choice:aws|gcp|azure",
             "--config": "file:config",
             "--column": "column",
             "-a": "acc",

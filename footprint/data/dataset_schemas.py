@@ -306,6 +306,24 @@ SCHEMAS: dict[str, Schema] = {
             key=("name",),
         ),
         Schema(
+            "cloud_instances.csv",
+            (
+                text("provider", choices=("aws", "gcp", "azure")),
+                text("instance_type"),
+                # a name footprint.catalogues.hardware resolves (tests/test_billing.py)
+                text("accelerator"),
+                # shipped 1-16 (a2-megagpu-16g, trn1.32xlarge); 72 is a rack-scale system
+                number("accelerators_per_instance", "", 1, 72, kind="int"),
+                # shipped 4-224; 1,000 vCPUs or 50 TiB is beyond any instance offered
+                number("vcpus", "", 1, 1000, empty=True, kind="int"),
+                number("memory_gib", "GiB", 0.0, 50_000.0, empty=True, low_open=True),
+                text("provider_accelerator", empty=True),
+                *source_columns("source", "source_url"),
+                text("notes", empty=True),
+            ),
+            key=("provider", "instance_type"),
+        ),
+        Schema(
             "electricity_demand.csv",
             (
                 text("zone"),

@@ -12,7 +12,7 @@ import pandas as pd
 from footprint.analyses.batch.cells import is_text, present_mask
 from footprint.analyses.batch.options import CARRIED, MAX_RESULT, QUANTITIES
 from footprint.analyses.batch.plan import Plan, Resolver, SiteInfo
-from footprint.analyses.batch.readers import RawChunk
+from footprint.analyses.batch.readers import RawChunk, SkippedRows
 from footprint.analyses.batch.steps import (
     Accelerators,
     Chunk,
@@ -105,11 +105,16 @@ def _process_chunk(chunk: RawChunk, plan: Plan, resolver: Resolver) -> ChunkResu
         _add_hourly_columns(results, hourly, keep, intensity, ewif, annual, mags)
         results = results[plan.result_columns]
     rejects = _rejects_frame(c, positions, reason_codes, reasons)
+    skipped = chunk.skipped
+    n_skipped = 0 if skipped is None else len(skipped.rows)
+    if skipped is not None and n_skipped:
+        rejects = _with_skipped(rejects, skipped, plan)
+        reason_codes = np.concatenate([np.asarray(reason_codes, dtype=object), skipped.codes])
 
     part = SummaryPart(
-        rows_in=c.n + len(c.malformed),
+        rows_in=c.n + len(c.malformed) + n_skipped,
         rows_out=len(keep),
-        rows_rejected=len(positions) + len(c.malformed),
+        rows_rejected=len(positions) + len(c.malformed) + n_skipped,
     )
     codes = pd.Series(reason_codes, dtype=object)
     if len(codes) and codes.str.contains(";", regex=False).any():
@@ -355,6 +360,25 @@ def _results_frame(
         if out not in CARRIED:
             data[out] = carried(raw_name)
     return pd.DataFrame(data, copy=False)[[c for c in plan.result_columns if c in data]]
+
+
+def _with_skipped(rejects: pd.DataFrame, skipped: SkippedRows, plan: Plan) -> pd.DataFrame:
+    """The chunk's rejects and the rows its reader rejected itself, in row order."""
+    head = pd.DataFrame(
+        {
+            "row": np.asarray(skipped.rows, dtype=np.int64),
+            "reason_code": pd.Series(skipped.codes, dtype=object),
+            "reason": pd.Series(skipped.reasons, dtype=object),
+        }
+    )
+    body = skipped.frame.reset_index(drop=True).rename(columns=plan._reject_names())
+    extra = pd.concat([head, body], axis=1)
+    for col in plan.reject_columns:
+        if col not in extra.columns:
+            extra[col] = pd.Series([None] * len(extra), dtype=object)
+    extra = extra[plan.reject_columns]
+    both = pd.concat([rejects, extra], ignore_index=True) if len(rejects) else extra
+    return both.sort_values("row", kind="stable").reset_index(drop=True)
 
 
 def _rejects_frame(

@@ -119,6 +119,10 @@ REASON_CODES: dict[str, str] = {
     "unknown_operator": "operator not known",
     "bad_count": "count not a whole number >= 1",
     "no_gpu": "no accelerator allocated (sacct AllocTRES without gres/gpu)",
+    "no_accelerator": "billing row without an accelerator: another service or a CPU instance",
+    "not_usage": "billing row of an accelerator instance that is not usage (a fee, tax, credit, "
+    "savings-plan negation, unused reservation, licence or commitment)",
+    "unknown_instance": "accelerator instance type or GPU SKU not in cloud_instances.csv",
     "bad_timestamp": "start or end not an ISO 8601 time",
     "not_finished": "job still running (sacct End=Unknown)",
     "never_started": "job never started (sacct Start=None/Unknown)",
@@ -325,6 +329,11 @@ class BatchOptions:
         ``tag`` (each ';'-separated tag of ``tags``) are derived.
     chunk_size : int
         Rows per chunk (memory is bounded by the chunk, not the file).
+    billing : {"aws", "gcp", "azure"}, optional
+        Read the input as that provider's billing export (AWS CUR / Data Exports,
+        Google Cloud billing export, Azure cost export): each usage row of an
+        accelerator instance becomes a job (:mod:`footprint.analyses.batch.billing`).
+        Detected from the header when not given.
     """
 
     input_format: str | None = None
@@ -353,10 +362,11 @@ class BatchOptions:
     hourly: bool = False
     group_by: tuple[str, ...] = ()
     chunk_size: int = _CHUNK
+    billing: str | None = None
 
     def __post_init__(self) -> None:
         """Check the types of the structural options (values are checked by make_plan)."""
-        for name in ("input_format", "delimiter", "accelerator", "region", "operator"):
+        for name in ("input_format", "delimiter", "accelerator", "region", "operator", "billing"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, str):
                 raise InputError(f"{name}: expected text or None, got {reprlib.repr(value)}")

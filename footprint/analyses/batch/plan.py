@@ -202,7 +202,7 @@ def make_plan(source: Source, options: BatchOptions) -> Plan:
     for canon in CARRIED:
         if canon in mapping:
             carried.append((mapping[canon], canon))
-    notes: list[str] = []
+    notes: list[str] = list(source.notes)
     for h in header:
         if h in consumed:
             continue
@@ -536,9 +536,8 @@ class Resolver:
                         host_included=1.0 if sf.host_included else 0.0,
                     )
                 except UnknownNameError as exc:
-                    code = {"region": "unknown_region", "operator": "unknown_operator"}.get(
-                        exc.kind, "missing_data"
-                    )
+                    kinds = {"region": "unknown_region", "cloud region": "unknown_region"}
+                    code = {**kinds, "operator": "unknown_operator"}.get(exc.kind, "missing_data")
                     hit = (code, str(exc))
                 except MissingDataError as exc:
                     hit = ("missing_data", str(exc))

@@ -1,5 +1,6 @@
 """Sources of job rows: CSV (optionally compressed) and sacct ``--parsable2`` text,
-Parquet files and datasets, and in-memory frames, read in chunks of raw cells."""
+Parquet files and datasets, cloud billing exports (:class:`BillingSource` over either, by
+:mod:`footprint.analyses.batch.billing`), and in-memory frames, read in chunks of raw cells."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from footprint.analyses.batch.billing import BILLING_COLUMNS, BillingReader, detect
 from footprint.analyses.batch.options import MAX_CHUNK, MAX_HEADER_CHARS, BatchOptions, canon_name
 from footprint.core.errors import InputError
 from footprint.core.files import check_input_file
@@ -34,12 +36,25 @@ def _natural_key(path: Path) -> list[Any]:
 
 
 @dataclass
+class SkippedRows:
+    """Rows a reader rejects before accounting, with their cells (the chunk's columns),
+    row numbers, reason codes and reasons: a billing export's rows without an accelerator."""
+
+    frame: pd.DataFrame
+    rows: np.ndarray
+    codes: np.ndarray
+    reasons: np.ndarray
+
+
+@dataclass
 class RawChunk:
-    """Rows as read, their 1-based row numbers, and malformed lines met while reading."""
+    """Rows as read, their 1-based row numbers, malformed lines met while reading, and the
+    rows the reader rejected itself (:class:`SkippedRows`)."""
 
     frame: pd.DataFrame
     rows: np.ndarray
     malformed: list[tuple[int, str, str]] = field(default_factory=list)
+    skipped: SkippedRows | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +110,8 @@ class Source(ABC):
     header: list[str]
     types: dict[str, Any]
     path: Path | None = None
+    #: Lines for the summary's notes (what the reader did to its input).
+    notes: tuple[str, ...] = ()
 
     def total_rows(self) -> int | None:
         return None
@@ -533,7 +550,7 @@ def open_source(path: str | os.PathLike[str], options: BatchOptions) -> Source:
     else:  # only regular files: a FIFO or a device (/dev/zero) would hang or never end
         check_input_file(p, "job log")
     if fmt == "parquet" or (fmt is None and _is_parquet_path(p)):
-        return ParquetSource(p, chunk_rows(options))
+        return _billing(ParquetSource(p, chunk_rows(options)), options)
     if p.is_dir():
         raise InputError(f"{p}: a directory; only Parquet datasets can be directories")
     if fmt is None:
@@ -548,7 +565,51 @@ def open_source(path: str | os.PathLike[str], options: BatchOptions) -> Source:
             if "jobid" in fields and ({"alloctres", "allocgres", "elapsed"} & fields)
             else "csv"
         )
-    return _CsvSource(p, fmt, options.delimiter)
+    if fmt == "sacct" and options.billing is not None:
+        raise InputError(f"{p}: sacct output, not a billing export (--billing {options.billing})")
+    source: Source = _CsvSource(p, fmt, options.delimiter)
+    return source if fmt == "sacct" else _billing(source, options)
+
+
+def _billing(source: Source, options: BatchOptions) -> Source:
+    """``source`` read as a billing export when ``--billing`` says so or its header is one."""
+    if options.billing is None and detect(source.header) is None:
+        return source
+    return BillingSource(source, options.billing)
+
+
+class BillingSource(Source):
+    """A cloud billing export (CSV or Parquet) read as job rows
+    (:mod:`footprint.analyses.batch.billing`): its rows without an accelerator come out as
+    :class:`SkippedRows` with their reason codes."""
+
+    def __init__(self, inner: Source, provider: str | None = None) -> None:
+        self.inner = inner
+        self.kind = inner.kind
+        self.path = inner.path
+        self.reader = BillingReader(inner.header, provider, inner.path or "input")
+        self.provider = self.reader.provider
+        self.header = list(BILLING_COLUMNS)
+        self.types = {name: "string" for name in self.header}
+        self.notes = self.reader.notes
+
+    def total_rows(self) -> int | None:
+        return self.inner.total_rows()
+
+    def chunks(self, size: int) -> Iterator[RawChunk]:
+        for raw in self.inner.chunks(size):
+            got = self.reader.rows(raw.frame, raw.rows)
+            keep, drop = got.keep, ~got.keep
+            skipped = None
+            if drop.any():
+                skipped = SkippedRows(
+                    got.frame[drop].reset_index(drop=True),
+                    raw.rows[drop],
+                    got.codes[drop],
+                    got.reasons[drop],
+                )
+            frame = got.frame[keep].reset_index(drop=True)
+            yield RawChunk(frame, raw.rows[keep], raw.malformed, skipped)
 
 
 def chunk_rows(options: BatchOptions) -> int:

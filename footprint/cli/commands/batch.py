@@ -68,6 +68,12 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option("--delimiter", help="Field separator of CSV input. Default: from the header.")
 @click.option(
+    "--billing",
+    type=click.Choice(["aws", "gcp", "azure"]),
+    help="Read JOBS as a cloud billing export: AWS CUR / Data Exports, Google Cloud billing "
+    "export, Azure cost export. Default: from the header.",
+)
+@click.option(
     "--config",
     "config_path",
     type=click.Path(exists=True, dir_okay=False),
@@ -155,6 +161,7 @@ def command(
     group_by: tuple[str, ...],
     input_format: str | None,
     delimiter: str | None,
+    billing: str | None,
     config_path: str | None,
     columns: tuple[str, ...],
     accelerator: str | None,
@@ -213,6 +220,14 @@ def command(
       h100 = "H100-SXM"
 
     \b
+    Billing exports (detected from the header, or --billing aws|gcp|azure): each
+    usage row of an accelerator instance is a job, accelerator-hours = usage hours
+    x accelerators per instance (datasets/cloud_instances.csv: p5.48xlarge is
+    8 x H100-SXM); region aws:us-east-1, gcp:us-central1, azure:eastus. Every
+    other row is a reject: no_accelerator (other services, CPU instances),
+    not_usage (fees, credits, reservations, a GPU VM's CPU/RAM), unknown_instance.
+
+    \b
     Results (one row per job, canonical units in the names): row, job_id,
     accelerator, count, start, end, duration_h, region, zone, year, operator,
     power_w, utilization, host_power_w, accelerator_hours_h, it_energy_kwh,
@@ -230,11 +245,14 @@ def command(
           Start,End,State -S 2024-01-01 > jobs.txt
       footprint batch jobs.txt --config cluster.toml -o results.csv -g project
       footprint batch lake/jobs/ --engine dask -o results.parquet --format json
+      footprint batch examples/aws_cur.csv -r aws:us-east-1 -o gpu_jobs.csv -g project
     """
     from footprint.analyses.batch import BatchOptions, read_config, render_summary, run_batch
 
     groups = tuple(g.strip() for value in group_by for g in value.split(",") if g.strip())
     check_power_options(power, utilization)
+    if billing and engine == "dask":
+        raise CliError("--billing: billing exports run on --engine pandas")
     if engine == "pandas" and scheduler != "threads":
         raise CliError("--scheduler: only with --engine dask")
     embodied = embodied_from_options(options_left)
@@ -243,6 +261,7 @@ def command(
     options = BatchOptions(
         input_format=input_format,
         delimiter=delimiter,
+        billing=billing,
         columns=_pairs(columns),
         config=config,
         accelerator=accelerator,

@@ -138,7 +138,9 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
     "--scheduler",
     default="threads",
     show_default=True,
-    help="Dask scheduler: threads, processes, synchronous, or a dask.distributed address.",
+    help="Dask scheduler: threads, processes, synchronous, local:N (N worker processes "
+    "here) or a dask.distributed scheduler's address (tcp://host:8786; inputs and outputs "
+    "on a file system every worker sees).",
 )
 @click.option(
     "--chunk-size",

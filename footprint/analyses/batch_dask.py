@@ -52,6 +52,7 @@ from footprint.analyses.batch import (
     process_chunk,
     publish,
     read_piece,
+    remote_uri,
 )
 from footprint.core.errors import InputError
 from footprint.core.files import temp_file_beside
@@ -260,7 +261,10 @@ def run_dask(
             dirs[which] = (os.path.abspath(tmp), kind)
         pieces = list(source.pieces)
         if client is not None:
-            pieces = [dataclasses.replace(p, path=os.path.abspath(p.path)) for p in pieces]
+            pieces = [
+                p if remote_uri(p.path) else dataclasses.replace(p, path=os.path.abspath(p.path))
+                for p in pieces
+            ]
         run = uuid.uuid4().hex[:12]  # no two runs on one scheduler share a task name
         shared = [
             dask.delayed(value, name=f"footprint-{name}-{run}", traverse=False)

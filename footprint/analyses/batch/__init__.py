@@ -80,6 +80,7 @@ from footprint.analyses.batch.readers import (
     chunk_rows,
     open_source,
     read_piece,
+    remote_uri,
 )
 from footprint.analyses.batch.summary import Summary, base_notes, render_summary
 from footprint.analyses.batch.writers import (
@@ -130,6 +131,7 @@ __all__ = [
     "RawChunk",
     "open_source",
     "read_piece",
+    "remote_uri",
     "render_summary",
     "TableSink",
     "TextSink",
@@ -251,7 +253,8 @@ def run_batch(
     ----------
     path : path
         CSV (optionally .gz/.bz2/.xz), sacct ``--parsable2`` output, a Parquet
-        file, or a directory of Parquet files (Hive ``key=value`` folders).
+        file, or a directory of Parquet files (Hive ``key=value`` folders); Parquet
+        also by URI from an object store (``s3://``, ``gs://``, ``hdfs://``, ``file://``).
     options : BatchOptions, optional
     output : path, optional
         Per-job results, ``.csv`` or ``.parquet``. With ``engine="dask"`` a

@@ -16,7 +16,7 @@ import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import numpy as np
@@ -409,19 +409,27 @@ class ParquetSource(Source):
 
     kind = "parquet"
 
-    def __init__(self, path: Path, chunk_size: int) -> None:
+    def __init__(self, path: Path | str, chunk_size: int) -> None:
         pa = require_pyarrow("reading Parquet")
         import pyarrow.parquet as pq
 
-        self.path = path
-        if path.is_dir():
-            files = sorted((p for p in path.rglob("*") if _is_data_file(p, path)), key=_natural_key)
-            if not files:
-                raise InputError(f"{path}: no Parquet files in this directory")
-        elif path.is_file():
-            files = [path]
+        if isinstance(path, str):  # an object-store URI: s3://bucket/key, gs://..., file://
+            self.path: Any = path
+            files: list[Any] = _remote_files(path)
+            is_dir = len(files) != 1 or files[0] != path
         else:
-            raise InputError(f"{path}: no such file or directory")
+            self.path = path
+            is_dir = path.is_dir()
+            if is_dir:
+                files = sorted(
+                    (p for p in path.rglob("*") if _is_data_file(p, path)), key=_natural_key
+                )
+                if not files:
+                    raise InputError(f"{path}: no Parquet files in this directory")
+            elif path.is_file():
+                files = [path]
+            else:
+                raise InputError(f"{path}: no such file or directory")
         schema = None
         self.pieces: list[ParquetPiece] = []
         first_row = 1
@@ -439,7 +447,7 @@ class ParquetSource(Source):
                     f"{f}: malformed header: columns {file_schema.names} differ from "
                     f"{schema.names} of {files[0]}"
                 )
-            parts = _hive_values(f, path) if path.is_dir() else ()
+            parts = _hive_values(f, path) if is_dir else ()
             for key, _ in parts:
                 if key not in part_keys:
                     part_keys.append(key)
@@ -472,6 +480,62 @@ class ParquetSource(Source):
             yield read_piece(piece, self.header)
 
 
+#: URI schemes read through pyarrow's file systems (credentials from the environment, as
+#: pyarrow and the cloud SDKs read them: AWS_*, GOOGLE_APPLICATION_CREDENTIALS...).
+REMOTE_SCHEMES = ("s3", "gs", "gcs", "hdfs", "viewfs", "file")
+_URI = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+def remote_uri(path: str | os.PathLike[str]) -> str | None:
+    """``path`` when it is a URI of :data:`REMOTE_SCHEMES` (``s3://bucket/jobs/``), else
+    ``None``; another scheme is an error naming those read."""
+    text = str(path)
+    match = _URI.match(text)
+    if match is None:
+        return None
+    if match.group(1).lower() not in REMOTE_SCHEMES:
+        raise InputError(
+            f"{text[:200]}: cannot read {match.group(1)}:// (read: a local path or "
+            + ", ".join(f"{s}://" for s in REMOTE_SCHEMES)
+            + ")"
+        )
+    return text
+
+
+def _remote_files(uri: str) -> list[str]:
+    """The Parquet files of an object-store URI (a file, or a prefix read as a dataset),
+    as URIs, in natural order. Errors (no access, no such key, no network) are one line."""
+    import pyarrow as pa
+    import pyarrow.fs as pafs
+
+    scheme = uri.split("://", 1)[0]
+    try:
+        fs, root = pafs.FileSystem.from_uri(uri)
+        info = fs.get_file_info(root)
+        if info.type == pafs.FileType.File:
+            return [uri]
+        if info.type != pafs.FileType.Directory:
+            raise InputError(f"{uri}: no such file or directory")
+        found = fs.get_file_info(pafs.FileSelector(root, recursive=True))
+    except (OSError, pa.ArrowException, ValueError) as exc:
+        reason = " ".join(str(exc).split())[:200]
+        raise InputError(f"{uri}: cannot list or read ({reason})") from None
+    base = PurePosixPath(root)
+    files = []
+    for item in found:
+        rel = PurePosixPath(item.path).relative_to(base).parts
+        if item.type != pafs.FileType.File or any(p.startswith((".", "_")) for p in rel):
+            continue
+        if PurePosixPath(item.path).suffix.lower() in {".parquet", ".pq", ".parq"}:
+            # file:// keeps the absolute path's slash; bucket paths have none
+            files.append(
+                f"{scheme}://" + (item.path if scheme == "file" else item.path.lstrip("/"))
+            )
+    if not files:
+        raise InputError(f"{uri}: no Parquet files under this prefix")
+    return sorted(files, key=lambda f: _natural_key(PurePosixPath(f)))  # type: ignore[arg-type]
+
+
 def _is_data_file(p: Path, root: Path) -> bool:
     rel = p.relative_to(root).parts
     if any(part.startswith((".", "_")) for part in rel):
@@ -479,11 +543,16 @@ def _is_data_file(p: Path, root: Path) -> bool:
     return p.is_file() and p.suffix.lower() in {".parquet", ".pq", ".parq"}
 
 
-def _hive_values(f: Path, root: Path) -> tuple[tuple[str, str], ...]:
+def _hive_values(f: Path | str, root: Path | str) -> tuple[tuple[str, str], ...]:
     from urllib.parse import unquote
 
     out = []
-    for part in f.relative_to(root).parts[:-1]:
+    rel = (
+        PurePosixPath(f.split("://", 1)[1]).relative_to(PurePosixPath(root.split("://", 1)[1]))
+        if isinstance(f, str) and isinstance(root, str)
+        else Path(f).relative_to(root)
+    )
+    for part in rel.parts[:-1]:
         if "=" in part:
             key, value = part.split("=", 1)
             out.append((unquote(key), unquote(value)))
@@ -542,6 +611,11 @@ def open_source(path: str | os.PathLike[str], options: BatchOptions) -> Source:
         raise InputError(f"input format: expected csv, parquet or sacct, got {fmt!r}")
     if not str(path).strip():
         raise InputError("job log: empty file name")
+    uri = remote_uri(path)
+    if uri is not None:  # object stores: Parquet files and datasets
+        if fmt not in (None, "parquet"):
+            raise InputError(f"{uri[:200]}: only Parquet is read from an object store")
+        return _billing(ParquetSource(uri, chunk_rows(options)), options)
     if not p.exists():
         raise InputError(f"{p}: no such file or directory")
     if p.is_dir():

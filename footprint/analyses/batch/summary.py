@@ -96,10 +96,15 @@ class Summary:
         if not self._id_hashes:
             self._duplicates = (0, 0, [])
             return self._duplicates
+        # one array each, the chunks' arrays freed (kept for a later call)
         hashes = np.concatenate(self._id_hashes)
         rows = np.concatenate(self._id_rows)
-        uniq, counts = np.unique(hashes, return_counts=True)
-        dup = uniq[counts > 1]
+        self._id_hashes, self._id_rows = [hashes], [rows]
+        ordered = np.sort(hashes)
+        repeats = ordered[1:] == ordered[:-1]  # a row whose id an earlier one has
+        dup = np.unique(ordered[1:][repeats])
+        extra = int(repeats.sum())
+        del ordered, repeats
         examples: list[tuple[str | None, list[int]]] = []
         if len(dup):
             mine = np.isin(hashes, dup)
@@ -113,7 +118,6 @@ class Summary:
             for _, at in firsts:
                 key = int(h[at])
                 examples.append((self._id_texts.get(key), r[at : end_of[at]].tolist()))
-        extra = int((counts[counts > 1] - 1).sum())
         self._duplicates = (len(dup), extra, examples)
         return self._duplicates
 

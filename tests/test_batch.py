@@ -837,3 +837,23 @@ def test_terminal_summary_shows_a_screenful_of_groups_and_says_so() -> None:
     assert "TOTAL" in table
     for fmt in ("markdown", "csv", "json"):  # every other format lists every group
         assert "u000" in render_summary(summary, fmt)
+
+
+@pytest.mark.parametrize("option", ["-o", "--rejects", "--summary", "--config"])
+def test_a_nul_byte_in_a_file_name_is_one_line(option: str) -> None:
+    out = CliRunner().invoke(cli_root(), ["batch", "examples/jobs.csv", option, "out.csv\x00"])
+    assert out.exit_code == 2 and "NUL byte" in out.output and "Traceback" not in out.output
+
+
+def test_a_column_grouped_twice_is_grouped_once() -> None:
+    out = CliRunner().invoke(
+        cli_root(), ["batch", "examples/jobs.csv", "-g", "user", "-g", "user", "--format", "json"]
+    )
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["group_by"] == ["user"]
+
+
+def cli_root():  # noqa: ANN201 - the click group, imported late as the module's other tests do
+    from footprint.cli import cli
+
+    return cli

@@ -304,3 +304,20 @@ def test_bad_plan_prices_are_one_line(args: list[str], message: str) -> None:
     out = CliRunner().invoke(cli, [*base, *args])
     assert out.exit_code == 2, out.output
     assert message in out.output
+
+
+def test_an_overflowing_volume_is_said_without_inf() -> None:
+    out = CliRunner().invoke(
+        cli,
+        [
+            "infer",
+            "-e",
+            "preset:google-gemini-2025",
+            "-n",
+            "1e9 request/day",
+            "--output-tokens",
+            "1e308",
+        ],
+    )
+    assert out.exit_code == 2 and "more than 1e308 tokens" in out.output
+    assert "inf" not in out.output.replace("infer", "")

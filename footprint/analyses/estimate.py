@@ -225,8 +225,9 @@ def per_unit_results(results: dict[str, Any], per_unit: dict[str, Any]) -> dict[
     for unit, count in per_unit.items():
         n = float(getattr(count, "magnitude", count))
         if not (math.isfinite(n) and n > 0):
+            count = f"{n:g}" if math.isfinite(n) else "more than 1e308"
             raise InputError(
-                f"per-{unit.replace('_', '-')} results: the workload counts {n:g} {unit}s "
+                f"per-{unit.replace('_', '-')} results: the workload counts {count} {unit}s "
                 "(a volume or period too small or too large to divide by)"
             )
         out[f"energy_per_{unit}"] = (results["facility_energy"] / count).to(f"Wh/{unit}")

@@ -221,7 +221,7 @@ def make_plan(source: Source, options: BatchOptions) -> Plan:
         raw_types=dict(source.types),
         defaults=defaults,
         config=config,
-        group_by=tuple(options.group_by),
+        group_by=tuple(dict.fromkeys(options.group_by)),  # a column named twice: once
         notes=tuple(notes),
     )
     known = set(plan.result_columns) | {"month", "tag"}

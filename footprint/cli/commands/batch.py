@@ -9,6 +9,7 @@ import click
 from footprint.cli import CliError
 from footprint.cli.commands._options import (
     EMBODIED_KEYS,
+    FileNameType,
     FractionType,
     QuantityType,
     check_power_options,
@@ -32,25 +33,25 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 
 
 @click.command("batch")
-@click.argument("jobs", type=click.Path(dir_okay=True, allow_dash=False))
+@click.argument("jobs", type=FileNameType())
 # Output names are checked by footprint.core.files.output_target (an existing directory,
 # device or FIFO is refused; a Parquet dataset footprint wrote may be replaced by Dask).
 @click.option(
     "--output",
     "-o",
-    type=click.Path(),
+    type=FileNameType(),
     help="Per-job results: .csv or .parquet (with --engine dask, .parquet is a directory).",
 )
 @click.option(
     "--rejects",
-    type=click.Path(),
+    type=FileNameType(),
     help="Rejected rows with reasons (.csv or .parquet). Default: beside --output, its "
     "suffix replaced: results.parquet -> results.rejects.csv.",
 )
 @click.option(
     "--summary",
     "summary_path",
-    type=click.Path(),
+    type=FileNameType(),
     help="Also write the summary: .json, .csv or .md.",
 )
 @click.option(
@@ -76,7 +77,7 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--config",
     "config_path",
-    type=click.Path(exists=True, dir_okay=False),
+    type=FileNameType(),
     help="Cluster config (TOML): partitions -> accelerator, region, operator; GRES types.",
 )
 @click.option(

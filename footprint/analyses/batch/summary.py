@@ -55,7 +55,8 @@ class Summary:
         """Add one chunk's part."""
         if len(part.job_ids):
             self._id_hashes.append(part.job_ids)
-            self._id_rows.append(part.job_rows)
+            rows = part.job_rows  # row numbers: 4 bytes each while they fit
+            self._id_rows.append(rows.astype(np.uint32) if rows.max() < 2**32 else rows)
             self._duplicates = None
         for h, text in part.id_texts.items():
             if len(self._id_texts) < 4 * ID_EXAMPLES:
@@ -96,19 +97,27 @@ class Summary:
         if not self._id_hashes:
             self._duplicates = (0, 0, [])
             return self._duplicates
-        # one array each, the chunks' arrays freed (kept for a later call)
-        hashes = np.concatenate(self._id_hashes)
-        rows = np.concatenate(self._id_rows)
-        self._id_hashes, self._id_rows = [hashes], [rows]
-        ordered = np.sort(hashes)
+        # one sorted copy of the hashes (8 bytes a row); the rows of repeated ids are then
+        # picked chunk by chunk, so no other array as long as the input is made
+        ordered = np.empty(sum(len(h) for h in self._id_hashes), dtype=np.uint64)
+        at = 0
+        for part in self._id_hashes:
+            ordered[at : at + len(part)] = part
+            at += len(part)
+        ordered.sort()
         repeats = ordered[1:] == ordered[:-1]  # a row whose id an earlier one has
         dup = np.unique(ordered[1:][repeats])
         extra = int(repeats.sum())
         del ordered, repeats
         examples: list[tuple[str | None, list[int]]] = []
         if len(dup):
-            mine = np.isin(hashes, dup)
-            h, r = hashes[mine], rows[mine]
+            picked = [
+                (hs[mine], rs[mine].astype(np.int64))
+                for hs, rs in zip(self._id_hashes, self._id_rows, strict=True)
+                for mine in [np.isin(hs, dup)]
+            ]
+            h = np.concatenate([p[0] for p in picked])
+            r = np.concatenate([p[1] for p in picked])
             order = np.lexsort((r, h))
             h, r = h[order], r[order]
             starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])

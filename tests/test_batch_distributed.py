@@ -79,7 +79,7 @@ def cluster() -> Iterator[Any]:
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address=":0",
     ) as local:
         yield local
 
@@ -231,7 +231,7 @@ def test_scheduler_without_workers_is_one_line_and_exit_2(
 ) -> None:
     monkeypatch.setattr(batch_dask, "CONNECT_TIMEOUT_S", 1.0)
     with distributed.LocalCluster(
-        n_workers=0, processes=True, host="127.0.0.1", dashboard_address=None
+        n_workers=0, processes=True, host="127.0.0.1", dashboard_address=":0"
     ) as empty:
         r = run(
             "batch", dataset, "-o", tmp_path / "r.parquet", "--engine", "dask",

@@ -319,7 +319,7 @@ def _connect(scheduler: str, how: str, target: str | int) -> tuple[Any, Any]:
                     threads_per_worker=1,
                     processes=True,
                     host="127.0.0.1",
-                    dashboard_address=None,
+                    dashboard_address=":0",  # never the fixed 8787 another cluster may hold
                 )
         except (OSError, RuntimeError, TimeoutError) as exc:
             raise InputError(

@@ -202,6 +202,8 @@ CLI_CASES: list[Case] = [
     _c("fleet-dgx-h100-de-vries",
        "fleet --server DGX-H100 --count 1.5e6 --utilization 100% --pue 1"),
     _c("change-google-2019-2023", "change examples/google_2019_2023.toml"),
+    _c("compare-total-cost", 'compare -a H100 --gpu-hours 1e5 --regions FR,DE,US '
+       '--gpu-price "2 USD/h" --price "0.1 USD/kWh" --metric total_cost --year 2023'),
     _c("fleet-mix-a100", 'fleet -a A100-80GB --count 1e5 --utilization 60% '
        '--mix "US:0.5,CN:0.3,DE:0.2"'),
 ]

@@ -321,3 +321,65 @@ def test_an_overflowing_volume_is_said_without_inf() -> None:
     )
     assert out.exit_code == 2 and "more than 1e308 tokens" in out.output
     assert "inf" not in out.output.replace("infer", "")
+
+
+def test_compare_adds_compute_and_total_cost_per_region() -> None:
+    d = _json(
+        [
+            "compare",
+            "-a",
+            "H100",
+            "--gpu-hours",
+            "1e5",
+            "--regions",
+            "FR,DE,US",
+            "--gpu-price",
+            "2 USD/h",
+            "--price",
+            "0.1 USD/kWh",
+            "--metric",
+            "total_cost",
+        ]
+    )
+    rows = d["rows"]
+    for row in rows:
+        assert row["compute_cost"] == {"value": pytest.approx(200_000), "unit": "USD"}
+        assert row["total_cost"]["value"] == pytest.approx(row["cost"]["value"] + 200_000)
+    totals = [row["total_cost"]["value"] for row in rows]
+    assert totals == sorted(totals)  # ranked by total cost, best first
+
+
+def test_compare_total_cost_needs_one_currency() -> None:
+    d = _json(
+        [
+            "compare",
+            "-a",
+            "H100",
+            "--gpu-hours",
+            "1e5",
+            "--regions",
+            "FR,DE",
+            "--gpu-price",
+            "2 USD/h",
+        ]
+    )
+    assert all(row["total_cost"] is None for row in d["rows"])  # EUR electricity, USD compute
+    assert any("does not convert currencies" in n for n in d["notes"])
+
+
+def test_compare_total_cost_metric_needs_a_compute_price() -> None:
+    out = CliRunner().invoke(
+        cli,
+        [
+            "compare",
+            "-a",
+            "H100",
+            "--gpu-hours",
+            "10",
+            "--regions",
+            "FR,DE",
+            "--metric",
+            "total_cost",
+        ],
+    )
+    assert out.exit_code == 2 and "give a compute price" in out.output

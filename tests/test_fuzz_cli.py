@@ -122,7 +122,7 @@ COMPARE = {
     "--top": "int",
     "--bottom": "int",
     "--metric": "choice:co2e|co2e_market|water|water_onsite|water_offsite|facility_energy|"
-    "cost|intensity|ewif|total_co2e",
+    "cost|intensity|ewif|total_co2e|total_cost",
     "--sort": "choice:co2e|water|cost|region|year|intensity|rank|total_co2e|x",
     "--plot": "out:.png|.svg|.pdf|.jpg",
 }
@@ -278,8 +278,9 @@ SPECS: dict[str, CommandSpec] = {
             **{k: v for k, v in SITE.items() if k != "--region"},
             **GPU_JOB,
             **EMBODIED,
+            **COMPUTE,
         },
-        flags=["--descending", "--equivalences", "--all-countries", *SITE_FLAGS],
+        flags=["--descending", "--equivalences", "--all-countries", "--ownership", *SITE_FLAGS],
         hot=["--regions", "--gpu-hours", "--top", "--hours"],
     ),
     "trend": CommandSpec(

@@ -40,7 +40,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from footprint.analyses.estimate import embodied_of
+from footprint.analyses.estimate import compute_of, embodied_of
 from footprint.core import units
 from footprint.core.accounting import EMBODIED_KEYS
 from footprint.core.errors import InputError, MissingDataError, UnknownNameError
@@ -322,6 +322,7 @@ def compare(
     bottom: int | None = None,
     strict_year: bool | None = None,
     embodied: Embodied | bool | None = None,
+    compute: Any = None,
 ) -> pd.DataFrame:
     """Footprint of ``workload`` in each zone, one row per zone, ranked by ``metric``.
 
@@ -360,6 +361,10 @@ def compare(
         Embodied (manufacturing) emissions, as in :func:`footprint.estimate` (one
         setting for every workload): counted by default, adding ``embodied_co2e`` and
         ``total_co2e``; ``False`` leaves both columns out.
+    compute : ComputeCost, optional
+        Prices the accelerator-hours, as in :func:`footprint.estimate`: a ``compute_cost``
+        column (the same in every zone) and ``total_cost`` (electricity + compute) in
+        the zones whose electricity is priced in the compute price's currency.
 
     Returns
     -------
@@ -388,6 +393,13 @@ def compare(
     notes: list[str] = []
     items, loads = _loads(workload)
     embs = [embodied_of(embodied, w, ld) for w, ld in zip(items, loads, strict=True)]
+    priced = (
+        None
+        if compute is None
+        else [compute_of(compute, w, ld) for w, ld in zip(items, loads, strict=True)]
+    )
+    if metric == "total_cost" and priced is None:
+        raise InputError("metric total_cost: give a compute price (compute=ComputeCost(...))")
     if embodied is False and metric == "total_co2e":
         raise InputError("metric total_co2e: embodied emissions are off (embodied=False)")
     sites: list[Site | None] = []
@@ -455,7 +467,7 @@ def compare(
     rows = np.asarray(which)
     # ONE evaluation of the chain: workloads along axis 0, zones along axis 1
     mags = evaluate(
-        LoadTable.of(loads, embs).as_column(),
+        LoadTable.of(loads, embs, compute=priced).as_column(),
         SiteTable(
             pue=pue[rows],
             wue=wue[rows],
@@ -483,6 +495,19 @@ def compare(
         currencies.append(found.pop() if len(found) == 1 else None)
     unpriced = np.array([c is None for c in currencies])
     totals["cost"] = np.where(unpriced, np.nan, totals["cost"])
+    compute_currency = None
+    if priced is not None:  # compute cost: the same in every zone; a total where one currency
+        compute_currency = priced[0].currency
+        totals["compute_cost"] = np.broadcast_to(
+            np.asarray(mags["compute_cost"], dtype=float), shape
+        ).sum(axis=0)
+        same = np.array([c == compute_currency for c in currencies])
+        totals["total_cost"] = np.where(same, totals["cost"] + totals["compute_cost"], np.nan)
+        if not same.all():
+            notes.append(
+                f"total cost: only where electricity is priced in {compute_currency} "
+                "(footprint does not convert currencies; other zones have no total)"
+            )
     for key in (*results, "cost"):
         values = totals[key] if key != "cost" else totals[key][~unpriced]
         if not np.isfinite(values).all():
@@ -504,7 +529,7 @@ def compare(
             "intensity = CO2e / facility energy...)"
         )
 
-    df = _frame(zones, *factors, totals, currencies)
+    df = _frame(zones, *factors, totals, currencies, compute_currency)
     _rank(df, metric, notes)
     df.attrs.update(
         {
@@ -560,6 +585,7 @@ def _frame(
     price: Any,
     totals: dict[str, Any],
     currencies: list[str | None],
+    compute_currency: str | None = None,
 ) -> pd.DataFrame:
     import numpy as np
     import pandas as pd
@@ -593,6 +619,9 @@ def _frame(
         suffix = "" if len(present) == 1 else f"_{cur}"
         data[f"price{suffix}"] = q(np.where(mask, price, np.nan), f"{cur}/kWh")
         data[f"cost{suffix}"] = q(np.where(mask, totals["cost"], np.nan), cur)
+    if compute_currency is not None:
+        data["compute_cost"] = q(totals["compute_cost"], compute_currency)
+        data["total_cost"] = q(totals["total_cost"], compute_currency)
     data["intensity_dataset"] = [(z.factors.intensity.dataset or "").split(":")[-1] for z in zones]
     return pd.DataFrame(data)
 

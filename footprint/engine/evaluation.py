@@ -107,7 +107,7 @@ class LoadTable:
         embodied: EmbodiedFactors | Sequence[EmbodiedFactors | None] | None = None,
         *,
         scale: Any = 1.0,
-        compute: ComputeFactors | None = None,
+        compute: ComputeFactors | Sequence[ComputeFactors] | None = None,
     ) -> LoadTable:
         """A table of one :class:`~footprint.workloads.jobs.Load` (floats) or several (arrays).
 
@@ -117,7 +117,18 @@ class LoadTable:
         prices every load's accelerator-hours (``compute_cost``).
         """
         priced: dict[str, Any] = {}
-        if compute is not None:
+        if isinstance(compute, Sequence):  # one price per load, in one currency
+            currencies = {c.currency for c in compute}
+            if len(currencies) != 1 or len(compute) != len(loads):  # type: ignore[arg-type]
+                raise InputError("compute cost: one price per workload, in one currency")
+            import numpy as np
+
+            priced = {
+                "compute_price": np.array([c.price_per_h() for c in compute], dtype=float),
+                "compute_currency": currencies.pop(),
+            }
+            compute = compute[0] if not isinstance(loads, Sequence) else None
+        elif compute is not None:
             priced = {"compute_price": compute.price_per_h(), "compute_currency": compute.currency}
         if not isinstance(loads, Sequence):
             emb = embodied if not isinstance(embodied, Sequence) else embodied[0]
@@ -179,6 +190,7 @@ class LoadTable:
             else {k: col(v) for k, v in self.embodied.items()},
             onsite=None if self.onsite is None else col(self.onsite),
             pue_included=col(self.pue_included),
+            compute_price=None if self.compute_price is None else col(self.compute_price),
         )
 
     @classmethod

@@ -90,6 +90,7 @@ METRICS: dict[str, str] = {
     "facility_energy": "Facility energy",
     "total_co2e": "CO2e, location-based plus embodied",
     "cost": "Electricity cost",
+    "total_cost": "Electricity + compute cost (with a compute price)",
     "intensity": "Grid carbon intensity",
     "ewif": "Water intensity of electricity (EWIF)",
 }
@@ -183,6 +184,9 @@ def plain(df: pd.DataFrame) -> pd.DataFrame:
     for col in df.columns:
         series = df[col]
         if _is_quantity(series):
+            if col in ("compute_cost", "total_cost"):  # in the compute price's currency
+                out[f"{col}_{_unit_of(series).lower()}"] = series.pint.magnitude.astype(float)
+                continue
             base = col.split("_")[0] if col.startswith(("price_", "cost_")) else col
             if base in ("price", "cost"):
                 cur = units.currency_of(units.Q_(1, series.pint.units) / units.Q_(1, "kWh"))
@@ -287,6 +291,8 @@ DISPLAY_COLUMNS = (
     "embodied_co2e",
     "total_co2e",
     "cost",
+    "compute_cost",
+    "total_cost",
     "ratio_to_best",
 )
 
@@ -300,6 +306,7 @@ _SHORT = {
     "water_offsite": "water off",
     "embodied_co2e": "embodied",
     "total_co2e": "total co2e",
+    "total_cost": "total cost",
 }
 
 #: Columns of the terminal table (the rest are in csv, json and markdown).
@@ -318,6 +325,7 @@ COMPACT_COLUMNS = (
     "co2e_market",
     "water",
     "cost",
+    "total_cost",
     "ratio_to_best",
 )
 

@@ -25,12 +25,14 @@ from footprint.analyses.compare import (
 from footprint.catalogues.models import custom_model
 from footprint.cli import CliError
 from footprint.cli.commands._options import (
+    COMPUTE_KEYS,
     EMBODIED_KEYS,
     FORMATS,
     GPU_JOB_KEYS,
     DefaultGroup,
+    compute_and_embodied_from_options,
+    compute_cost_options,
     echo,
-    embodied_from_options,
     embodied_options,
     gpu_job_from_options,
     gpu_job_options,
@@ -60,6 +62,7 @@ METRIC_CHOICES = (
     "facility_energy",
     "total_co2e",
     "cost",
+    "total_cost",
     "intensity",
     "ewif",
 )
@@ -86,6 +89,7 @@ def comparison_options(f: F) -> F:
     """Options choosing the regions, the ranking and the output of a comparison."""
     decorators = [
         embodied_options,
+        compute_cost_options,
         click.option(
             "--regions",
             help="Comma-separated regions: countries, zones, cloud regions "
@@ -140,7 +144,9 @@ def run_comparison(workload: Any, options: dict[str, Any]) -> None:
     """Compare ``workload`` with the values of :func:`comparison_options` and print it."""
 
     opts = {k: options.pop(k) for k in COMPARISON_KEYS}
-    embodied = embodied_from_options({k: options.pop(k) for k in EMBODIED_KEYS})
+    compute, embodied = compute_and_embodied_from_options(
+        {k: options.pop(k) for k in COMPUTE_KEYS}, {k: options.pop(k) for k in EMBODIED_KEYS}
+    )
     site = site_from_options(options)
     selectors = [opts["regions"], opts["all_countries"] or None, opts["kind"], opts["provider"]]
     if sum(x is not None for x in selectors) > 1:
@@ -161,6 +167,7 @@ def run_comparison(workload: Any, options: dict[str, Any]) -> None:
         top=opts["top"],
         bottom=opts["bottom"],
         embodied=embodied,
+        compute=compute,
     )
     if opts["sort"]:
         df = sort_comparison(df, opts["sort"], ascending=not opts["descending"])

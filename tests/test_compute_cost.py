@@ -383,3 +383,49 @@ def test_compare_total_cost_metric_needs_a_compute_price() -> None:
         ],
     )
     assert out.exit_code == 2 and "give a compute price" in out.output
+
+
+def test_project_prices_compute_per_year() -> None:
+    from footprint.analyses.growth import Growth
+    from footprint.analyses.trends import project
+
+    df = project(
+        fp.GpuJob("H100", gpu_hours=1e6),
+        "US",
+        base_year=2024,
+        end_year=2027,
+        growth=Growth(0.3),
+        site=fp.Site(region="US", price="0.1 USD/kWh"),
+        compute=fp.ComputeCost(rental="2 USD/h"),
+    )
+    compute = df["compute_cost"].pint.to("USD").pint.magnitude.to_numpy(float)
+    volume = df["volume_index"].to_numpy(float)
+    assert compute == pytest.approx(2e6 * volume)  # price held, hours grow with the volume
+    total = df["total_cost"].pint.to("USD").pint.magnitude.to_numpy(float)
+    cost = df["cost"].pint.to("USD").pint.magnitude.to_numpy(float)
+    assert total == pytest.approx(cost + compute)
+
+
+def test_project_cli_shows_the_total_cost() -> None:
+    out = CliRunner().invoke(
+        cli,
+        [
+            "project",
+            "-a",
+            "H100",
+            "--gpu-hours",
+            "1e6",
+            "-r",
+            "US",
+            "--from",
+            "2024",
+            "--to",
+            "2025",
+            "--gpu-price",
+            "2 USD/h",
+            "--price",
+            "0.1 USD/kWh",
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    assert "total_cost" in out.output and "2,079,165" in out.output

@@ -32,7 +32,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from footprint.analyses.compare import describe_workload, register_units
-from footprint.analyses.estimate import embodied_of
+from footprint.analyses.estimate import compute_of, embodied_of
 from footprint.analyses.growth import (
     GRID_METHODS,
     Growth,
@@ -442,6 +442,7 @@ def project(
     growth: Growth | None = None,
     site: Site | None = None,
     embodied: Embodied | bool | None = None,
+    compute: Any = None,
 ) -> pd.DataFrame:
     """Yearly footprint of ``workload`` from ``base_year`` to ``end_year``.
 
@@ -465,6 +466,9 @@ def project(
         default, adding ``embodied_co2e`` and ``total_co2e`` (the base year's equal
         ``estimate``'s; they scale with the accelerator-hours of each year, i.e. the
         volume and efficiency indices); ``False`` leaves both columns out.
+    compute : ComputeCost, optional
+        Prices the accelerator-hours (price held at its base-year value): ``compute_cost``
+        per year, and ``total_cost`` when the electricity price is in the same currency.
 
     Returns
     -------
@@ -532,6 +536,7 @@ def project(
     )
 
     emb = embodied_of(embodied, workload, load)
+    priced = compute_of(compute, workload, load)
     emb_notes = [n for n in (emb.notes if emb is not None else ()) if n not in load.notes]
     if embodied is False:
         emb_notes.append("embodied (manufacturing) emissions not counted")
@@ -540,7 +545,7 @@ def project(
         sources.setdefault(name, label)
     # ONE evaluation of the chain: the workload scaled per year, the grid per year
     mags = evaluate(
-        LoadTable.of(load, emb, scale=volume * efficiency),
+        LoadTable.of(load, emb, scale=volume * efficiency, compute=priced),
         SiteTable.of(
             sf,
             ewif=np.asarray(ewif, dtype=float),
@@ -576,6 +581,10 @@ def project(
             out[key] = q(mags[key], "kgCO2e")
     if sf.price is not None:
         out["cost"] = q(mags["cost"], str(units.currency_of(sf.price.value)))
+    if priced is not None:  # the compute price held at its base-year value
+        out["compute_cost"] = q(mags["compute_cost"], priced.currency)
+        if "total_cost" in mags:
+            out["total_cost"] = q(mags["total_cost"], priced.currency)
     changes = [("co2e", "co2e"), ("energy", "facility_energy"), ("water", "water")]
     changes += [(k, k) for k in EMBODIED_KEYS if k in mags]
     for name, key in changes:

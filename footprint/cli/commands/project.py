@@ -15,14 +15,16 @@ from footprint.analyses.trends import (
 )
 from footprint.cli import CliError
 from footprint.cli.commands._options import (
+    COMPUTE_KEYS,
     EMBODIED_KEYS,
     FORMATS,
     GPU_JOB_KEYS,
     DefaultGroup,
     FileNameType,
     RateType,
+    compute_and_embodied_from_options,
+    compute_cost_options,
     echo,
-    embodied_from_options,
     embodied_options,
     gpu_job_from_options,
     gpu_job_options,
@@ -102,6 +104,7 @@ def _growth_options(f: Any) -> Any:
     ]
     f = site_options_except("year")(f)
     f = embodied_options(f)
+    f = compute_cost_options(f)
     for decorator in reversed(decorators):
         f = decorator(f)
     return f
@@ -122,7 +125,9 @@ def _grid(value: str) -> Any:
 def _project(workload: Any, options: dict[str, Any]) -> None:
 
     g = {k: options.pop(k) for k in _GROWTH_KEYS}
-    embodied = embodied_from_options({k: options.pop(k) for k in EMBODIED_KEYS})
+    compute, embodied = compute_and_embodied_from_options(
+        {k: options.pop(k) for k in COMPUTE_KEYS}, {k: options.pop(k) for k in EMBODIED_KEYS}
+    )
     if g["end"] < g["start"]:
         raise CliError(f"--to: {g['end']} is before --from {g['start']}")
     options["year"] = None
@@ -139,6 +144,7 @@ def _project(workload: Any, options: dict[str, Any]) -> None:
         growth=growth,
         site=site,
         embodied=embodied,
+        compute=compute,
     )
     text = _render(df, g["fmt"])  # checks every value is finite
     if g["plot"] is not None:
@@ -181,6 +187,11 @@ def _render(df: Any, fmt: str) -> str:
     if fmt == "markdown":  # as in compare: the terminal table stays narrow; csv/json carry all
         extra = [c for c in ("embodied_co2e", "total_co2e") if c in df.columns]
         cols[cols.index("water") : cols.index("water")] = extra
+    # money asked for is shown (a compute price given): the total where one currency, else each
+    money = ["total_cost"] if "total_cost" in df.columns else ["cost", "compute_cost"]
+    cols[cols.index("co2e_change_pct") : cols.index("co2e_change_pct")] = [
+        c for c in money if c in df.columns and "compute_cost" in df.columns
+    ]
     shown = display_frame(df, cols)
     shown["volume_index"] = [f"{float(v):.3g}" for v in df["volume_index"]]
     shown["efficiency_index"] = [f"{float(v):.3g}" for v in df["efficiency_index"]]

@@ -429,3 +429,17 @@ def test_project_cli_shows_the_total_cost() -> None:
     )
     assert out.exit_code == 0, out.output
     assert "total_cost" in out.output and "2,079,165" in out.output
+
+
+def test_uncertainty_ranges_the_total_cost_by_the_electricity_cost() -> None:
+    r = fp.estimate(
+        fp.GpuJob("H100", gpu_hours=1000),
+        fp.Site(region="US", price="0.1 USD/kWh"),
+        compute=fp.ComputeCost(rental="2 USD/h"),
+        uncertainty=fp.Uncertainty(samples=500, seed=3),
+    )
+    lo, hi = (q.m_as("USD") for q in r.ranges["total_cost"])
+    c_lo, c_hi = (q.m_as("USD") for q in r.ranges["cost"])
+    assert lo < r.total_cost.m_as("USD") < hi
+    assert lo == pytest.approx(c_lo + 2000) and hi == pytest.approx(c_hi + 2000)
+    assert r.ranges["compute_cost"][0] == r.ranges["compute_cost"][1]  # a given price

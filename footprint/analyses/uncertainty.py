@@ -425,6 +425,9 @@ def _inputs(fp: Footprint, spec: Uncertainty, rng: Any, hours: Any) -> _Inputs:
         "accelerator_hours_h": magnitude_in(hours, "h"),
         "price_per_kwh": None if price is None else float(price.value.magnitude),
     }
+    compute = factors.get("compute_price")  # a compute price has no range: held central
+    if compute is not None:
+        central["compute_price_per_h"] = float(compute.value.magnitude)
     for name, (kwarg, unit) in _ACCOUNT_INPUTS.items():
         if name in factors:
             central[kwarg] = magnitude_in(factors[name].value, unit)

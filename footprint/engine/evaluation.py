@@ -415,6 +415,7 @@ def tables_of(arguments: dict[str, Any]) -> tuple[LoadTable, SiteTable]:
         power=arguments["power_w"],
         host_power=arguments["host_power_w"],
         embodied=embodied or None,
+        compute_price=arguments.get("compute_price_per_h"),
     )
     sites = SiteTable(
         pue=arguments["pue"],

@@ -24,7 +24,8 @@ def _exact_sums(values: np.ndarray, codes: np.ndarray, n_groups: int) -> list[in
     Each value is split into its integer mantissa (|m| < 2**53) and exponent;
     the mantissa's two 26-bit halves are summed per (group, exponent) with
     ``numpy.bincount``, exactly (float64 holds integers up to 2**53 and a chunk
-    has at most 2**25 rows), and the few bins are combined in Python integers.
+    has at most 2**25 rows), and the bins (folded, :func:`_fold_width`) are combined
+    in Python integers.
     The sum does not depend on the order of the values, so sums over chunks,
     partitions or machines agree exactly; :func:`round_exact` rounds once.
     """
@@ -41,21 +42,46 @@ def _exact_sums(values: np.ndarray, codes: np.ndarray, n_groups: int) -> list[in
     key = codes.astype(np.int64) * span + (exponent - e0)
     hi_sum = np.bincount(key, weights=hi, minlength=n_groups * span)
     lo_sum = np.bincount(key, weights=lo, minlength=n_groups * span)
+    k = _fold_width(max(float(np.abs(hi_sum).max()), float(np.abs(lo_sum).max())), span)
+    hi_sum, lo_sum = _fold(hi_sum, n_groups, span, k), _fold(lo_sum, n_groups, span, k)
+    slots = len(hi_sum) // n_groups
     bins = np.flatnonzero((hi_sum != 0) | (lo_sum != 0))
     totals = [0] * n_groups
     if not len(bins):
         return totals
-    group, slot = np.divmod(bins, span)
+    group, slot = np.divmod(bins, slots)
     # value = m x 2**(exponent - 53) = m x 2**(exponent + 1073) units of 2**-1126;
     # Python integers in object arrays: NumPy loops in C, the integers stay exact
     hi_int = hi_sum[bins].astype(np.int64).astype(object)
     lo_int = lo_sum[bins].astype(np.int64).astype(object)
-    shift = (slot + (e0 + _SCALE - 53)).astype(object)
+    shift = (slot * k + (e0 + _SCALE - 53)).astype(object)
     scaled = ((hi_int << 26) + lo_int) << shift
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     for g, total in zip(group[starts].tolist(), np.add.reduceat(scaled, starts), strict=True):
         totals[g] = int(total)
     return totals
+
+
+def _fold_width(bound: float, span: int) -> int:
+    """How many adjacent exponent slots fold into one: the most whose weighted bins
+    (slot j of a fold weighs 2**j, each bin at most ``bound``) sum to integers below
+    2**53, exact in float64 in any order. Folding leaves far fewer bins for Python
+    integers to combine."""
+    bound = max(bound, 1.0)
+    k = max(1, min(span, int(np.log2(2.0**53 / bound + 1.0))))
+    while k > 1 and bound * (2.0**k - 1.0) >= 2.0**53:
+        k -= 1
+    return k
+
+
+def _fold(bins: np.ndarray, n_groups: int, span: int, k: int) -> np.ndarray:
+    """Bins per (group, exponent slot) with ``k`` adjacent slots folded into one."""
+    if k == 1:
+        return bins
+    slots = -(-span // k)
+    grid = np.zeros((n_groups, slots * k))
+    grid[:, :span] = bins.reshape(n_groups, span)
+    return (grid.reshape(n_groups, slots, k) * np.ldexp(1.0, np.arange(k))).sum(axis=2).ravel()
 
 
 def round_exact(total: int) -> float:

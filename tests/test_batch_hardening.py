@@ -145,6 +145,37 @@ def test_exact_sums_of_extreme_values() -> None:
         batch_sums._exact_sums(np.array([1.0, math.inf]), np.zeros(2, dtype=np.int64), 1)
 
 
+def _sample(rng: np.random.Generator, kind: str, n: int) -> np.ndarray:
+    if kind == "lognormal":
+        return rng.lognormal(3, 2, n)
+    if kind == "wide":
+        return rng.normal(0, 1, n) * 10.0 ** rng.integers(-300, 300, n)
+    if kind == "extremes":
+        return np.where(rng.random(n) < 0.5, 1e100, 5e-324) * rng.choice([-1, 1], n)
+    if kind == "cancelling":
+        x = rng.lognormal(0, 1, n)
+        return np.concatenate([x, -x])
+    return rng.integers(-10, 10, n).astype(float)
+
+
+@pytest.mark.parametrize("kind", ["lognormal", "wide", "extremes", "cancelling", "integers"])
+def test_exact_sums_equal_rational_sums_per_group(kind: str) -> None:
+    """Group sums (with folded exponent slots) are the exact rational sums, whatever mix
+    of magnitudes and signs, including bins whose halves cancel."""
+    from fractions import Fraction
+
+    rng = np.random.default_rng(len(kind))
+    for _ in range(20):
+        n, groups = int(rng.integers(1, 2000)), int(rng.integers(1, 30))
+        values = _sample(rng, kind, n)
+        codes = rng.integers(0, groups, len(values))
+        expected = [Fraction(0)] * groups
+        for v, g in zip(values.tolist(), codes.tolist(), strict=True):
+            expected[g] += Fraction(v)
+        got = batch_sums._exact_sums(values, codes, groups)
+        assert [Fraction(t, 1 << batch_sums._SCALE) for t in got] == expected
+
+
 def test_no_numpy_warning_leaks() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -606,12 +606,18 @@ class HourlyRows:
 
 
 def iso(micros: np.ndarray) -> np.ndarray:
-    """ISO 8601 UTC text of microsecond timestamps ('2024-03-01T12:00:00Z')."""
+    """ISO 8601 UTC text of microsecond timestamps: '2024-03-01T12:00:00Z', with
+    microseconds ('...:00.250000Z') only for a time that has them (each value's text
+    depends on the value alone, never on its neighbours or the chunk)."""
     if not len(micros):
         return np.empty(0, dtype=object)
-    whole = bool((micros % 1_000_000 == 0).all())
-    text = np.datetime_as_string(micros.astype("datetime64[us]"), unit="s" if whole else "us")
-    return np.char.add(text.astype(str), "Z").astype(object)
+    whole = micros % 1_000_000 == 0
+    if whole.all():
+        text = np.datetime_as_string(micros.astype("datetime64[us]"), unit="s")
+        return np.char.add(text.astype(str), "Z").astype(object)
+    text = np.datetime_as_string(micros.astype("datetime64[us]"), unit="us").astype(str)
+    seconds = np.char.add(np.char.partition(text, ".")[:, 0], "Z")
+    return np.where(whole, seconds, np.char.add(text, "Z")).astype(object)
 
 
 def timestamps(micros: np.ndarray | None, ok: np.ndarray, keep: np.ndarray) -> pd.Series:

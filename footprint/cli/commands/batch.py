@@ -144,6 +144,15 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
     "on a file system every worker sees).",
 )
 @click.option(
+    "--emit-sql",
+    "emit_sql_dir",
+    type=click.Path(file_okay=False),
+    help="Write the relational plan to this folder instead of computing: footprint.sql "
+    "(DuckDB SQL: the rules and the formula chain) and the factor tables resolved for "
+    "this input's accelerators and sites (Parquet and CSV), to run in DuckDB or a "
+    "warehouse. Typed Parquet input.",
+)
+@click.option(
     "--chunk-size",
     type=click.IntRange(1, 1 << 25),
     default=250_000,
@@ -177,6 +186,7 @@ def command(
     hourly: bool,
     engine: str,
     scheduler: str,
+    emit_sql_dir: str | None,
     chunk_size: int,
     progress: bool | None,
     fmt: str,
@@ -249,6 +259,7 @@ def command(
       footprint batch jobs.txt --config cluster.toml -o results.csv -g project
       footprint batch lake/jobs/ --engine dask -o results.parquet --format json
       footprint batch examples/aws_cur.csv -r aws:us-east-1 -o gpu_jobs.csv -g project
+      footprint batch jobs.parquet --emit-sql plan/   # cd plan; duckdb < footprint.sql
     """
     from footprint.analyses.batch import BatchOptions, read_config, render_summary, run_batch
 
@@ -280,6 +291,17 @@ def command(
         chunk_size=chunk_size,
         **site,
     )
+    if emit_sql_dir is not None:
+        from footprint.analyses.batch_sql import emit_plan
+
+        if output or rejects or summary_path or engine != "pandas":
+            raise CliError(
+                "--emit-sql: writes a plan, not results (drop -o, --rejects, "
+                "--summary and --engine)"
+            )
+        written = emit_plan(jobs, options, emit_sql_dir)
+        echo("wrote " + ", ".join(str(p) for p in written))
+        return
     with _progress_bar(progress) as report:
         result = run_batch(
             jobs,

@@ -136,6 +136,13 @@ def test_year_beyond_int64_is_a_bad_year() -> None:
     assert codes_of(out.rejects) == ["bad_year"]
 
 
+def test_a_site_counts_every_job_of_a_chunk() -> None:
+    """A large and a small job of a named operator share one site: both are counted
+    (a chunk used to keep the count of only one of them)."""
+    out = batch_frame(frame(count=["512", "1"], operator=["google", "google"]))
+    assert [jobs for jobs, _ in out.summary.sites.values()] == [2]
+
+
 def test_exact_sums_of_extreme_values() -> None:
     big = np.finfo(float).max
     values = np.array([big / 4, big / 4, 5e-324, -5e-324, 1e-300, 1.0])

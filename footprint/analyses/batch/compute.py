@@ -125,7 +125,10 @@ def _process_chunk(chunk: RawChunk, plan: Plan, resolver: Resolver) -> ChunkResu
     jobs_per_site = np.bincount(k_idx, minlength=len(site.infos))
     for j, info in enumerate(site.infos):
         if info is not None and jobs_per_site[j]:
-            part.sites[site.keys[j]] = (int(jobs_per_site[j]), info)
+            # two keys of a chunk may name one site (a large and a small job of a named
+            # operator): their jobs add up
+            before = part.sites.get(site.keys[j], (0, info))[0]
+            part.sites[site.keys[j]] = (before + int(jobs_per_site[j]), info)
     part.groups, part.total = group_sums(results, plan.group_by, plan.sum_columns)
     if hourly is not None:
         part.notes = hourly.notes

@@ -224,7 +224,10 @@ def batch_frame(
 #: ``module:function`` that runs it, imported on first use. An engine is a plugin on top
 #: of this module (it imports the plan, pieces and sinks from here), so it is named here,
 #: never imported: :mod:`footprint.analyses.batch_dask` depends on this module, not the reverse.
-_ENGINE_PLUGINS: dict[str, str] = {"dask": "footprint.analyses.batch_dask:run_dask"}
+_ENGINE_PLUGINS: dict[str, str] = {
+    "dask": "footprint.analyses.batch_dask:run_dask",
+    "duckdb": "footprint.analyses.batch_sql:run_duckdb",
+}
 
 
 def _plugin_engine(name: str) -> Callable[..., list[Any]]:
@@ -291,8 +294,8 @@ def run_batch(
     options = options or BatchOptions()
     if not isinstance(options, BatchOptions):
         raise InputError(f"options: expected BatchOptions, got {reprlib.repr(options)}")
-    if engine not in ("pandas", "dask"):
-        raise InputError(f"engine: expected pandas or dask, got {engine!r}")
+    if engine not in ("pandas", *_ENGINE_PLUGINS):
+        raise InputError(f"engine: expected pandas, dask or duckdb, got {engine!r}")
     inputs = [Path(path)]
     if options.config is not None and options.config.path:
         inputs.append(Path(options.config.path))
@@ -307,9 +310,9 @@ def run_batch(
     summary = Summary(plan.group_by, base_notes(plan), plan.sum_columns)
     sinks: list[Any] = []
     try:
-        if engine == "dask":
-            run_dask = _plugin_engine("dask")
-            sinks = run_dask(
+        if engine != "pandas":
+            run_plugin = _plugin_engine(engine)
+            sinks = run_plugin(
                 source, plan, resolver, summary, paths, scheduler, progress, options, whats, kinds
             )
         else:

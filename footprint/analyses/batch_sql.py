@@ -30,8 +30,6 @@ from __future__ import annotations
 
 import math
 import os
-import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +38,6 @@ from typing import Any
 from footprint.analyses.batch import ParquetSource, Plan, Resolver, SiteInfo
 from footprint.analyses.batch.cells import unit_factor
 from footprint.analyses.batch.options import CARRIED, MAX_RESULT, QUANTITIES
-from footprint.analyses.batch.readers import chunk_rows
 from footprint.core.accounting import embodied_rate
 from footprint.core.errors import InputError
 from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
@@ -57,7 +54,6 @@ __all__ = [
     "emit_sql",
     "factor_tables",
     "plan_sql",
-    "run_duckdb",
 ]
 
 #: Canonical input columns the relational plan reads (the others need the pandas engine).
@@ -81,6 +77,15 @@ _EMBODIED = ("embodied_accelerator_kg", "embodied_host_kg", "lifetime_h", "life_
 # --------------------------------------------------------------------------- expressions
 
 
+def _binary(op: str, reverse: bool = False) -> Any:
+    """The method of an arithmetic operator of :class:`Expr`."""
+
+    def method(self: Expr, other: Any) -> Expr:
+        return self._op(op, other, reverse)
+
+    return method
+
+
 class Expr:
     """A SQL expression that Python arithmetic builds: ``Expr("a") * 2.0`` is
     ``("a" * CAST('2.0' AS DOUBLE))``. Every operation is parenthesised, so SQL
@@ -96,29 +101,14 @@ class Expr:
         a, b = (literal(other), self.sql) if reverse else (self.sql, literal(other))
         return Expr(f"({a} {op} {b})")
 
-    def __add__(self, other: Any) -> Expr:
-        return self._op("+", other)
-
-    def __radd__(self, other: Any) -> Expr:
-        return self._op("+", other, True)
-
-    def __sub__(self, other: Any) -> Expr:
-        return self._op("-", other)
-
-    def __rsub__(self, other: Any) -> Expr:
-        return self._op("-", other, True)
-
-    def __mul__(self, other: Any) -> Expr:
-        return self._op("*", other)
-
-    def __rmul__(self, other: Any) -> Expr:
-        return self._op("*", other, True)
-
-    def __truediv__(self, other: Any) -> Expr:
-        return self._op("/", other)
-
-    def __rtruediv__(self, other: Any) -> Expr:
-        return self._op("/", other, True)
+    __add__ = _binary("+")
+    __radd__ = _binary("+", reverse=True)
+    __sub__ = _binary("-")
+    __rsub__ = _binary("-", reverse=True)
+    __mul__ = _binary("*")
+    __rmul__ = _binary("*", reverse=True)
+    __truediv__ = _binary("/")
+    __rtruediv__ = _binary("/", reverse=True)
 
     def __repr__(self) -> str:
         return f"Expr({self.sql!r})"
@@ -153,19 +143,7 @@ def chain_sql(embodied: bool) -> dict[str, str]:
     and ``embodied_g_per_h``."""
     c = {
         name: Expr(ident(name))
-        for name in (
-            "accelerator_hours_h",
-            "power_w",
-            "host_power_w",
-            "pue",
-            "wue_l_per_kwh",
-            "ewif_l_per_kwh",
-            "intensity_g_per_kwh",
-            "cfe_share",
-            "price_per_kwh",
-            "host_included",
-            *_EMBODIED,
-        )
+        for name in ("accelerator_hours_h", "power_w", "host_power_w", *_SITE_FLOATS, *_EMBODIED)
     }
     emb = {k: c[k] for k in _EMBODIED} if embodied else None
     values = evaluate(
@@ -770,141 +748,3 @@ CREATE OR REPLACE VIEW footprint_sites AS SELECT * FROM read_parquet('footprint_
     sql_path.write_text(header + plan_sql(plan), encoding="utf-8")
     written.append(sql_path)
     return written
-
-
-# --------------------------------------------------------------------------- the engine
-
-
-def _jobs_view(source: ParquetSource) -> str:
-    """The input as the view ``footprint_jobs``: each local file read by DuckDB, rows
-    numbered as the pandas engine numbers them (from 1, on across files)."""
-    firsts: dict[str, int] = {}
-    for piece in source.pieces:
-        firsts.setdefault(piece.path, piece.first_row)
-    parts = []
-    for path, first in firsts.items():
-        if "://" in str(path):
-            raise InputError(
-                "--engine duckdb reads local Parquet files; for an object-store URI use "
-                "--engine pandas (or dask)"
-            )
-        parts.append(
-            f'SELECT CAST(file_row_number + {int(first)} AS BIGINT) AS "row", * EXCLUDE '
-            f"(file_row_number) FROM read_parquet({text(str(path))}, file_row_number = true)"
-        )
-    return "CREATE OR REPLACE VIEW footprint_jobs AS\n" + "\nUNION ALL\n".join(parts) + ";\n"
-
-
-#: Integer columns of the per-job results (nullable in pandas as in the pandas engine).
-_INT_COLUMNS = ("count", "year", "intensity_year", "ewif_year", "facility_year")
-_CATEGORIES = ("accelerator", "region", "zone", "operator", "currency")
-
-
-def _as_engine_frame(frame: Any) -> Any:
-    """A results batch from DuckDB with the pandas engine's column types."""
-    for col in _INT_COLUMNS:
-        if col in frame:
-            frame[col] = frame[col].astype("Int64")
-    for col in _CATEGORIES:
-        if col in frame:
-            frame[col] = frame[col].astype("category")
-    return frame
-
-
-#: Memory DuckDB may hold before it spills the sort and joins to a temporary folder.
-DUCKDB_MEMORY = "768MB"
-
-
-def run_duckdb(
-    source: Any,
-    plan: Plan,
-    resolver: Resolver,
-    summary: Any,
-    paths: dict[str, Path | None],
-    scheduler: str,
-    progress: Any,
-    options: Any,
-    whats: Any = None,
-    kinds: Any = None,
-) -> list[Any]:
-    """The ``duckdb`` engine of :func:`footprint.analyses.batch.run_batch`.
-
-    DuckDB reads the Parquet input, applies the rules and computes each job through the
-    SQL of :func:`plan_sql` (out of core, on every core); the accepted and rejected rows
-    stream back as Arrow batches into the pandas engine's sinks and exact group sums, so
-    files and summary have the pandas engine's form and numbers. ``scheduler`` is unused.
-    """
-    try:
-        import duckdb
-    except ImportError:
-        raise InputError("--engine duckdb needs DuckDB: pip install 'footprint[duckdb]'") from None
-    import pandas as pd
-
-    from footprint.analyses.batch.compute import SummaryPart, _job_ids
-    from footprint.analyses.batch.sums import group_sums
-    from footprint.analyses.batch.writers import TableSink
-
-    check_relational(plan, source)
-    names, keys = distinct_keys(source, plan)
-    tables = factor_tables(names, keys, resolver)
-    spill = tempfile.mkdtemp(prefix="footprint-duckdb-")  # never DuckDB's default ./.tmp
-    con = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY, "temp_directory": spill})
-    con.register("footprint_accelerators", tables.accelerators)
-    con.register("footprint_sites", tables.sites)
-    con.execute(_jobs_view(source))
-    con.execute(plan_sql(plan))
-    kinds = kinds or {}
-    sinks: list[Any] = []
-    try:
-        out = {}
-        for which, what in (("results", "--output"), ("rejects", "--rejects")):
-            target = paths[which]
-            if target is not None:
-                out[which] = TableSink(target, plan, which, what, kinds.get(which))
-                sinks.append(out[which])
-        size = chunk_rows(options)
-        total = source.total_rows() if progress is not None else None
-        done = 0
-        results: Any = con.sql('SELECT * FROM footprint_results_keyed ORDER BY "row"')
-        site_cols = ["region", "year", "operator", "footprint_facility"]
-        for batch in results.to_arrow_reader(size):
-            frame = _as_engine_frame(batch.to_pandas())
-            part = SummaryPart(rows_in=len(frame), rows_out=len(frame))
-            per_site = frame.groupby(site_cols, dropna=False, observed=True).size()
-            for key, jobs in per_site.items():
-                site = tuple(None if pd.isna(k) else k for k in key)
-                site = (site[0], None if site[1] is None else int(site[1]), *site[2:])
-                part.sites[site] = (int(jobs), tables.infos[site])
-            frame = frame.drop(columns="footprint_facility")
-            if "results" in out:
-                out["results"].write(frame)
-            part.groups, part.total = group_sums(frame, plan.group_by, plan.sum_columns)
-            part.job_ids, part.job_rows, part.id_texts = _job_ids(frame)
-            summary.add(part)
-            done += len(frame)
-            if progress is not None:
-                progress(done, total)
-        reject_cols = [c for c in plan.reject_columns if c != "line"]
-        rejected: Any = con.sql(
-            f"SELECT {', '.join(ident(c) for c in reject_cols)} FROM footprint_rejects "
-            'ORDER BY "row"'
-        )
-        for batch in rejected.to_arrow_reader(size):
-            frame = batch.to_pandas()
-            part = SummaryPart(rows_in=len(frame), rows_rejected=len(frame))
-            codes = frame["reason_code"].str.split(";").explode()
-            part.reasons = {str(k): int(v) for k, v in codes.value_counts().items()}
-            summary.add(part)
-            if "rejects" in out:
-                out["rejects"].write(frame[plan.reject_columns])
-            done += len(frame)
-            if progress is not None:
-                progress(done, total)
-    except BaseException:
-        for sink in sinks:
-            sink.abort()
-        raise
-    finally:
-        con.close()
-        shutil.rmtree(spill, ignore_errors=True)
-    return sinks

@@ -226,7 +226,7 @@ def batch_frame(
 #: never imported: :mod:`footprint.analyses.batch_dask` depends on this module, not the reverse.
 _ENGINE_PLUGINS: dict[str, str] = {
     "dask": "footprint.analyses.batch_dask:run_dask",
-    "duckdb": "footprint.analyses.batch_sql:run_duckdb",
+    "duckdb": "footprint.analyses.batch_duckdb:run_duckdb",
 }
 
 

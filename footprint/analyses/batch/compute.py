@@ -132,7 +132,7 @@ def _process_chunk(chunk: RawChunk, plan: Plan, resolver: Resolver) -> ChunkResu
     part.groups, part.total = group_sums(results, plan.group_by, plan.sum_columns)
     if hourly is not None:
         part.notes = hourly.notes
-    part.job_ids, part.job_rows, part.id_texts = _job_ids(results)
+    part.job_ids, part.job_rows, part.id_texts = job_ids(results)
     return ChunkResult(results, rejects, part)
 
 
@@ -140,7 +140,7 @@ def _process_chunk(chunk: RawChunk, plan: Plan, resolver: Resolver) -> ChunkResu
 ID_EXAMPLES = 20
 
 
-def _job_ids(results: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
+def job_ids(results: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
     """64-bit hashes and row numbers of the accepted rows' job ids, and the text of the
     first few ids that repeat within these rows (the summary finds repeats across parts)."""
     ids = results["job_id"]

@@ -365,3 +365,43 @@ def test_hourly_grid_files_are_verified_against_the_manifest(monkeypatch):
         hourly_grid._load.cache_clear()
     assert seen and str(seen[0]).endswith(".csv.gz")
     assert data.verify_file  # the real check exists
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["project", "total", "--baseline", "2019=9.67 MtCO2e", "--to", "2025", "--growth", "30"],
+        ["project", "total", "--baseline", "2019=1 TWh", "--to", "2025", "--efficiency", "5"],
+        ["project", "total", "--baseline", "2019=1 TWh", "--to", "2025", "--grid", "-2"],
+        [
+            "project",
+            "-a",
+            "H100",
+            "--gpu-hours",
+            "1e6",
+            "-r",
+            "US",
+            "--from",
+            "2023",
+            "--to",
+            "2030",
+            "--growth",
+            "30",
+        ],
+    ],
+)
+def test_a_bare_rate_above_one_is_refused_not_read_as_thousands_of_percent(argv) -> None:
+    """Issue 17: `--growth 30` meant 30%, not +3,000% a year (+91,592% by 2025)."""
+    result = CliRunner().invoke(cli, argv)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "% for" in lines[0] and "0.3 is 30%" in lines[0]
+
+
+def test_rates_as_percent_or_fraction_still_read() -> None:
+    for growth in ("30%", "0.3", "-3%", "1", "150%"):
+        result = CliRunner().invoke(
+            cli,
+            ["project", "total", "--baseline", "2019=1 TWh", "--to", "2021", "--growth", growth],
+        )
+        assert result.exit_code == 0, (growth, result.output)

@@ -473,7 +473,8 @@ MAX_RATE = 100.0
 
 class RateType(click.ParamType):
     """A signed yearly rate: "30%", "-3%", "0.3" (fractions), above -100% and at most
-    +10,000% a year (:data:`MAX_RATE`)."""
+    +10,000% a year (:data:`MAX_RATE`). A bare number beyond +-1 is refused: "30" is far
+    more often 30% meant than 3,000% (issue 17)."""
 
     name = "rate"
 
@@ -492,6 +493,11 @@ class RateType(click.ParamType):
             raise CliError(
                 f"{name}: expected a yearly rate such as 30% or -3%, got {value!r}"
             ) from None
+        if not text.endswith("%") and abs(x) > 1:  # 30 meant as 30%, read as 3,000%
+            raise CliError(
+                f"{name}: a bare {text} would be {x:,.0%} a year; write {text}% for "
+                f"{text} percent (a bare number is a fraction: 0.3 is 30%)"
+            )
         if not -1 < x <= MAX_RATE:  # also NaN and infinity
             raise CliError(
                 f"{name}: expected a yearly rate above -100% and at most "

@@ -587,6 +587,8 @@ SPECS: dict[str, CommandSpec] = {
             "--column": "column",
             "-a": "acc",
             "--chunk-size": "int",
+            "--engine": "choice:pandas|duckdb",
+            "--emit-sql": "out:",
             **POWER,
             **SITE,
             **EMBODIED,

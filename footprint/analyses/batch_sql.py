@@ -722,6 +722,15 @@ def emit_sql(source: Any, plan: Plan, resolver: Resolver, directory: Path) -> li
     check_relational(plan, source)  # a ParquetSource from here on
     names, sites = distinct_keys(source, plan)
     tables = factor_tables(names, sites, resolver)
+    try:
+        return _write_plan(source, plan, tables, directory)
+    except OSError as exc:
+        raise InputError(
+            f"--emit-sql: cannot write {str(directory)!r} ({exc.strerror or type(exc).__name__})"
+        ) from None
+
+
+def _write_plan(source: Any, plan: Plan, tables: FactorTables, directory: Path) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in (("accelerators", tables.accelerators), ("sites", tables.sites)):

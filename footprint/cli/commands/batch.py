@@ -148,7 +148,7 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--emit-sql",
     "emit_sql_dir",
-    type=click.Path(file_okay=False),
+    type=FileNameType(),
     help="Write the relational plan to this folder instead of computing: footprint.sql "
     "(DuckDB SQL: the rules and the formula chain) and the factor tables resolved for "
     "this input's accelerators and sites (Parquet and CSV), to run in DuckDB or a "

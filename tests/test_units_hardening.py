@@ -405,3 +405,20 @@ def test_rates_as_percent_or_fraction_still_read() -> None:
             ["project", "total", "--baseline", "2019=1 TWh", "--to", "2021", "--growth", growth],
         )
         assert result.exit_code == 0, (growth, result.output)
+
+
+@pytest.mark.parametrize(
+    ("slice_", "low", "high"),
+    [
+        (["--top", "3"], "Best of all", "last of the best 3 shown"),
+        (["--bottom", "3"], "Best of the worst 3 shown", "worst of all"),
+    ],
+)
+def test_compare_names_best_and_worst_of_the_slice_shown(slice_, low, high) -> None:
+    """Issue 17, item 3: with --top 10 the 10th region is not "worst" (nor with --bottom
+    the 3rd worst "best")."""
+    argv = ["compare", "-a", "H100", "--gpu-hours", "1000", "--all-countries", *slice_]
+    result = CliRunner().invoke(cli, argv)
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if x.startswith("Best"))
+    assert line.startswith(low) and f"; {high}" in line

@@ -544,7 +544,10 @@ def compare(
     if top is not None or bottom is not None:
         by_rank = df.sort_values("rank", kind="stable")
         picked = by_rank.head(int(top)) if top is not None else by_rank.tail(int(bottom or 0))
+        ranked = int(df["rank"].notna().sum())
         df = df.loc[df.index.isin(picked.index)]
+        # which slice is shown: the words "best" and "worst" depend on it
+        df.attrs["shown"] = ("top" if top is not None else "bottom", len(df), ranked)
     return df.reset_index(drop=True)
 
 

@@ -258,9 +258,18 @@ def _render(df: Any, fmt: str, with_equivalences: bool) -> str:
             label = label if label[:2].isupper() else label[:1].lower() + label[1:]
             lines += ["", f"All ranked regions tie on {label}."]
         else:
+            low, high = "Best", "worst"
+            shown = df.attrs.get("shown")
+            if shown is not None and shown[1] < shown[2]:  # a slice of the ranked regions
+                kind, k, of = shown
+                low, high = (
+                    (f"Best of all {of}", f"last of the best {k} shown")
+                    if kind == "top"
+                    else (f"Best of the worst {k} shown", f"worst of all {of}")
+                )
             lines += [
                 "",
-                f"Best: {best['region']} ({best['name']}){ties(spread['best_ties'])}; worst: "
+                f"{low}: {best['region']} ({best['name']}){ties(spread['best_ties'])}; {high}: "
                 f"{worst['region']} ({worst['name']}){ties(spread['worst_ties'])}{times}. In "
                 f"{best['region']} instead of {worst['region']}: "
                 f"{_diff(spread['co2e'], 'CO2e (location-based)', readable)}, "

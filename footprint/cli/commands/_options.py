@@ -493,7 +493,7 @@ class RateType(click.ParamType):
             raise CliError(
                 f"{name}: expected a yearly rate such as 30% or -3%, got {value!r}"
             ) from None
-        if not text.endswith("%") and abs(x) > 1:  # 30 meant as 30%, read as 3,000%
+        if not text.endswith("%") and 1 < abs(x) <= 100 * MAX_RATE:  # 30 meant as 30%
             raise CliError(
                 f"{name}: a bare {text} would be {x:,.0%} a year; write {text}% for "
                 f"{text} percent (a bare number is a fraction: 0.3 is 30%)"

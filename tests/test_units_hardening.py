@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -422,3 +423,56 @@ def test_compare_names_best_and_worst_of_the_slice_shown(slice_, low, high) -> N
     assert result.exit_code == 0, result.output
     line = next(x for x in result.output.splitlines() if x.startswith("Best"))
     assert line.startswith(low) and f"; {high}" in line
+
+
+@pytest.mark.parametrize(
+    ("text", "dimension", "default", "expected"),
+    [
+        ("30.84M", "time", "h", 30.84e6),  # Llama 3.1's H100-hours as the model card writes them
+        ("30.84M h", "time", "h", 30.84e6),
+        ("39.3M hour", "time", "h", 39.3e6),
+        ("2.5k", "time", "h", 2500.0),
+        ("15T token", "tokens", "token", 15e12),
+        ("1B request", "requests", "request", 1e9),
+        ("30M request/month", "request_rate", None, 30e6),
+    ],
+)
+def test_count_suffixes_on_counts_and_hours(text, dimension, default, expected) -> None:
+    """Issue 17, item 7: `--gpu-hours 30.84M` was read by pint as 30.84 molar."""
+    q = units.parse_quantity(text, dimension, default, "--x")
+    assert q.magnitude == expected
+
+
+@pytest.mark.parametrize("text", ["7M", "5k", "3T W"])
+def test_count_suffix_elsewhere_says_how_to_write_the_number(text) -> None:
+    with pytest.raises(UnitError, match=r"counts and hours only; write \de\d+ with a unit"):
+        units.parse_quantity(text, "power", "W", "--power")
+
+
+def test_suffix_does_not_swallow_prefixed_units() -> None:
+    assert units.parse_quantity("5kW", "power", "W", "--power").m_as("W") == 5000.0
+    assert units.parse_quantity("2 Mh", "time", "h", "--t").m_as("h") == 2e6
+
+
+def test_cli_gpu_hours_and_requests_with_suffixes() -> None:
+    base = ["estimate", "-a", "H100-SXM", "-r", "US", "--format", "json"]
+    a = CliRunner().invoke(cli, [*base, "--gpu-hours", "30.84M"])
+    b = CliRunner().invoke(cli, [*base, "--gpu-hours", "30840000"])
+    assert a.exit_code == 0, a.output
+    assert json.loads(a.output)["results"] == json.loads(b.output)["results"]
+    c = CliRunner().invoke(
+        cli, ["infer", "-m", "llama-3.1-8b", "-n", "30M request/month", "--output-tokens", "300"]
+    )
+    assert c.exit_code == 0, c.output
+
+
+def test_infer_table_title_states_the_span_of_a_rate() -> None:
+    """Issue 17, item 6: `-n "1e9 request/month"` gave yearly totals under the title
+    "Footprint"; the title now says which span the totals cover."""
+    argv = ["infer", "-m", "llama-3.1-8b", "-n", "1e9 request/month", "--output-tokens", "300"]
+    out = CliRunner().invoke(cli, argv).output
+    assert out.splitlines()[0].strip() == "Footprint of 1 year at 1e9 request/month"
+    out = CliRunner().invoke(cli, [*argv, "--period", "1 month"]).output
+    assert out.splitlines()[0].strip() == "Footprint of 1 month at 1e9 request/month"
+    total = ["infer", "-m", "llama-3.1-8b", "-n", "2e6 request", "--output-tokens", "300"]
+    assert CliRunner().invoke(cli, total).output.splitlines()[0].strip() == "Footprint"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from numbers import Real
 from pathlib import Path
@@ -157,7 +158,7 @@ def parse_quantity(
         Range checks on the magnitude; NaN and infinity are always rejected.
     """
     registry = get_registry()
-    q = to_quantity(value, default_unit, name)
+    q = to_quantity(expand_count_suffix(value, dimension, name), default_unit, name)
     if mass_means_co2e and dimension in {"intensity", "co2e"}:
         q = _mass_as_co2e(q, registry)
     check_dimension(q, dimension, name)
@@ -167,6 +168,45 @@ def parse_quantity(
     if q.magnitude == 0:  # "-0" is zero: no negative zero in results ("co2e": -0.0)
         q = registry.Quantity(0.0, q.units)
     return q
+
+
+#: Suffixes for thousands to trillions on counts and hours ("30.84M" GPU-hours, "15T"
+#: tokens, "2.5k request/day"), as model cards write them. Attached to the number and
+#: followed by a space or the end: "5kW" stays kilowatts and "5 M" (molar) stays an error.
+COUNT_SUFFIXES = {"k": 3, "K": 3, "M": 6, "B": 9, "T": 12}
+#: Dimensions whose numbers are counts or hours, where such a suffix is read.
+COUNT_DIMENSIONS = frozenset({"time", "requests", "tokens", "request_rate", "flop"})
+_SUFFIXED = re.compile(
+    r"\s*(?P<number>[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(?P<suffix>[kKMBT])"
+    r"(?P<rest>(?:\s.*)?)",
+    re.DOTALL,
+)
+
+
+def expand_count_suffix(value: Any, dimension: str, name: str) -> Any:
+    """``value`` with a thousands-to-trillions suffix written out ("30.84M h" -> "30840000.0 h").
+
+    Anything but a string is returned as it is. Read only for :data:`COUNT_DIMENSIONS`;
+    elsewhere a bare suffix gets one line saying how to write the number, instead of pint
+    reading ``M`` as molar or ``T`` as tesla.
+    """
+    if not isinstance(value, str) or len(value) > MAX_QUANTITY_LENGTH:
+        return value
+    match = _SUFFIXED.fullmatch(value)
+    if match is None:
+        return value
+    suffix = match["suffix"]
+    if dimension not in COUNT_DIMENSIONS:
+        power = COUNT_SUFFIXES[suffix]
+        raise UnitError(
+            f"{name}: cannot read {value.strip()!r}: the suffix {suffix} (x1e{power}) is read"
+            f" on counts and hours only; write {match['number']}e{power} with a unit"
+        )
+    try:
+        number = Decimal(match["number"]).scaleb(COUNT_SUFFIXES[suffix])
+    except InvalidOperation:
+        return value
+    return f"{float(number)!r}{match['rest']}"
 
 
 #: Units a ratio or an angle may be given in. pint counts bits, bytes, radians and

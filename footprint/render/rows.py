@@ -39,6 +39,18 @@ def interval_label(fp: Footprint) -> str:
     return f"Range (P{lo:g}–P{hi:g})"
 
 
+def result_title(fp: Footprint) -> str:
+    """Title of a result: ``Footprint``, and for a request rate the span its totals cover
+    (``Footprint of 1 year at 30M request/month``): the totals are the rate times the
+    accounting period, which need not be the rate's own period."""
+    period, volume = fp.inputs.get("period"), fp.inputs.get("requests")
+    if volume is None and "requests_per_user" in fp.inputs:
+        volume = f"{fp.inputs.get('users')} users x {fp.inputs['requests_per_user']}"
+    if period is None:
+        return "Footprint"
+    return f"Footprint of {period} at {volume}" if volume else f"Footprint of {period}"
+
+
 def result_rows(fp: Footprint) -> list[list[str]]:
     """Rows of the results table: label, value in a readable unit and, when results have
     ranges, the range (empty for a result without one)."""

@@ -36,7 +36,7 @@ def result_table(fp: Footprint, breakdown: bool = False) -> str:
     from rich.table import Table
 
     console, buf = _console(120)
-    results = Table(title="Footprint", title_justify="left")
+    results = Table(title=rich_text(rows.result_title(fp)), title_justify="left")
     results.add_column("Quantity")
     results.add_column("Value", justify="right")
     if fp.ranges:

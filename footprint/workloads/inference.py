@@ -202,7 +202,7 @@ def parse_requests(value: Any, name: str = "requests") -> tuple[Any, bool]:
     Bare numbers are totals. Returns the quantity (``request/s`` or ``request``) and
     whether it is a rate.
     """
-    q = units.to_quantity(value, "request", name)
+    q = units.to_quantity(units.expand_count_suffix(value, "requests", name), "request", name)
     if q.dimensionless:
         q = units.Q_(q.m_as(""), "request")
     elif q.check("1/[time]"):
@@ -238,7 +238,7 @@ def parse_tokens(value: Any, name: str, *, allow_zero: bool = True) -> float:
 
     A rate (``"300 token/s"``) is rejected: tokens per request are a count.
     """
-    q = units.to_quantity(value, "token", name)
+    q = units.to_quantity(units.expand_count_suffix(value, "tokens", name), "token", name)
     if _has_time(q):
         raise UnitError(
             f"{name}: tokens per request are a count, not a rate; got {q:~P} "
@@ -404,7 +404,9 @@ class InferenceWorkload:
                 raise InputError("give either requests or users with requests_per_user, not both")
             if self.users is None or self.requests_per_user is None:
                 raise InputError("give both users and requests_per_user")
-            users = units.to_quantity(self.users, "user", "users")
+            users = units.to_quantity(
+                units.expand_count_suffix(self.users, "requests", "users"), "user", "users"
+            )
             if not (users.dimensionless or users.check("[user]")):
                 raise UnitError(f"users: expected a number of users, got {users:~P}")
             n_users = users.m_as("") if users.dimensionless else users.m_as("user")

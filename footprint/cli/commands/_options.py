@@ -345,7 +345,7 @@ def gpu_job_options(f: F) -> F:
         click.option(
             "--gpu-hours",
             type=QuantityType("time", "h", allow_zero=False),
-            help="Accelerator-hours in total; bare numbers are hours (39.3e6).",
+            help="Accelerator-hours in total; bare numbers are hours (39.3e6 or 39.3M).",
         ),
         click.option(
             "--count", type=click.IntRange(min=1), help="Number of accelerators (with --hours)."

@@ -285,3 +285,52 @@ def test_a_cloud_series_keeps_one_basis():
     r = fp.estimate(fp.GpuJob("H100-SXM", gpu_hours=1), region="gcp:europe-west1", year=2019)
     assert r.factors["intensity"].zone != "gcp:europe-west1"  # not the lifecycle 196 g/kWh
     assert r.factors["cfe"].value.m == 0.68  # Google's 2019 CFE share stays
+
+
+@pytest.mark.parametrize("name", ["Georgia", "georgia", " GEORGIA "])
+def test_a_name_two_zones_share_fails_with_both(name):
+    """Issue 17, item 4: `-r Georgia` silently took the country over the US state."""
+    with pytest.raises(
+        InputError, match=r"ambiguous region .*\(GE\).*\(US-GA\); write GE or US-GA"
+    ):
+        resolve_region(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "zone"), [("GE", "GE"), ("US-GA", "US-GA"), ("Georgia, US", "US-GA")]
+)
+def test_codes_and_qualified_names_stay_unambiguous(name, zone):
+    assert resolve_region(name).zone == zone
+
+
+@pytest.mark.parametrize(
+    ("name", "zone"), [("tokyo", "JP-TK"), ("Kyushu", "JP-KY"), ("Tōkyō", "JP-TK")]
+)
+def test_names_match_without_accents(name, zone):
+    assert resolve_region(name).zone == zone
+
+
+@pytest.mark.parametrize(
+    ("name", "zones", "region"),
+    [
+        ("Frankfurt", "(DE)", "aws:eu-central-1"),
+        ("sao paulo", "(BR)", "gcp:southamerica-east1"),
+        ("Ashburn", "(US-VA)", "aws:us-east-1"),
+    ],
+)
+def test_a_city_names_its_grid_zone_and_cloud_regions(name, zones, region):
+    with pytest.raises(InputError, match="not a grid zone") as info:
+        resolve_region(name)
+    assert zones in str(info.value) and region in str(info.value)
+
+
+def test_cli_ambiguous_region_is_one_line_exit_2():
+    from click.testing import CliRunner
+
+    from footprint.cli import cli
+
+    result = CliRunner().invoke(
+        cli, ["estimate", "-a", "H100", "--gpu-hours", "1", "-r", "Georgia"]
+    )
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1 and "US-GA" in result.output

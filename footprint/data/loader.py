@@ -391,8 +391,16 @@ def licence_of(table: str) -> dict[str, str]:
 
 
 def normalise_name(name: str) -> str:
-    """Key used to match names and aliases: lower case, no spaces, hyphens, underscores."""
-    return re.sub(r"[\s\-_/.]+", "", name.strip().lower())
+    """Key used to match names and aliases: lower case, no accents (``Tōkyō`` is ``tokyo``),
+    no spaces, hyphens, underscores."""
+    text = name.strip().lower()
+    if not text.isascii():
+        import unicodedata
+
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
+    return re.sub(r"[\s\-_/.]+", "", text)
 
 
 def name_index(table: str, entries: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:

@@ -9,6 +9,7 @@ dataset, basis (lifecycle or direct) and source.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -81,29 +82,67 @@ def all_zones() -> dict[str, Zone]:
 
 
 @cache
-def _zone_keys() -> dict[str, str]:
-    keys: dict[str, str] = {}
+def _zone_keys() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Zone codes by normalised code, and by normalised name, ISO-3 code or alias.
+
+    A name also counts without its qualifier in parentheses ("Georgia (US state)" is named
+    "Georgia" too), so a name that two zones share is found and refused as ambiguous.
+    """
+    codes = {normalise_name(z.code): z.code for z in all_zones().values()}
+    names: dict[str, tuple[str, ...]] = {}
     for zone in all_zones().values():
-        for label in (zone.code, zone.name, zone.iso3, *zone.aliases):
-            if label:
-                keys.setdefault(normalise_name(label), zone.code)
-    return keys
+        for label in (zone.name, _base_name(zone.name), zone.iso3, *zone.aliases):
+            key = normalise_name(label) if label else ""
+            if key and zone.code not in names.get(key, ()):
+                names[key] = (*names.get(key, ()), zone.code)
+    return codes, names
+
+
+def _base_name(name: str) -> str:
+    """``name`` without its qualifier in parentheses: ``Georgia (US state)`` is ``Georgia``."""
+    return re.sub(r"\s*\([^)]*\)\s*$", "", name) or name
+
+
+#: How an ambiguity names a zone's kind.
+_KIND_WORDS = {
+    "us-state": "the US state",
+    "country": "the country",
+    "us-ba": "the US balancing authority",
+    "ca-province": "the Canadian province",
+}
 
 
 def lookup_zone(name: str) -> Zone | None:
-    """The zone named ``name`` (code, ISO-3 code, English name or alias), else ``None``."""
-    code = _zone_keys().get(normalise_name(name, "zone"))
-    return None if code is None else all_zones()[code]
+    """The zone named ``name`` (code, ISO-3 code, English name or alias), else ``None``.
+
+    Raises
+    ------
+    InputError
+        When the name is shared by several zones (``Georgia``: the country or the US state).
+    """
+    codes, names = _zone_keys()
+    key = normalise_name(name, "zone")
+    if key in codes:
+        return all_zones()[codes[key]]
+    hits = names.get(key, ())
+    if len(hits) > 1:
+        zones = [all_zones()[c] for c in hits]
+        options = " or ".join(
+            f"{_KIND_WORDS.get(z.kind, 'the zone')} {_base_name(z.name)} ({z.code})" for z in zones
+        )
+        raise InputError(f"ambiguous region {name!r}: {options}; write {' or '.join(hits)}")
+    return all_zones()[hits[0]] if hits else None
 
 
 def find_zone(name: str) -> Zone:
     """The zone named ``name``: its code, ISO-3 code, English name or an alias."""
-    code = _zone_keys().get(normalise_name(name, "region"))
-    if code is None:
+    normalise_name(name, "region")  # a name that is not text: one InputError
+    zone = lookup_zone(name)
+    if zone is None:
         zones = all_zones().values()
         choices = [label for z in zones for label in (z.code, z.name)]
         raise UnknownNameError("region", name, choices, hint="`footprint regions` lists them")
-    return all_zones()[code]
+    return zone
 
 
 @cache

@@ -219,9 +219,42 @@ def resolve_region(name: str) -> Location:
     cloud = _resolve_cloud(name)
     if cloud is not None:
         return cloud
+    _refuse_city(name)
     labels = [z.code for z in all_zones().values()] + [z.name for z in all_zones().values()]
     labels += list(cloud_regions())
     raise UnknownNameError("region", name, labels, hint="`footprint regions` lists them")
+
+
+@cache
+def _cloud_by_city() -> dict[str, list[str]]:
+    """Cloud regions by the city they are in: its full name (``Frankfurt am Main``), its
+    first word when that is a name of five letters or more (``Frankfurt``) and the city a
+    provider's display name gives (``Europe (Frankfurt)``)."""
+    cities: dict[str, list[str]] = {}
+    for region_id, row in cloud_regions().items():
+        city, display = row["city"], row["display_name"]
+        names = {city, city.split()[0] if len(city.split()[0]) >= 5 else ""}
+        if display.endswith(")") and "(" in display:
+            names.add(display[display.rindex("(") + 1 : -1])
+        for key in {normalise_name(n) for n in names if n}:
+            cities.setdefault(key, []).append(region_id)
+    return cities
+
+
+def _refuse_city(name: str) -> None:
+    """A place with cloud regions is not a grid zone: say which zones and regions it has.
+
+    ``Frankfurt`` does not silently become Germany: the line names the grid zone of each
+    cloud region there (``DE``) and the regions, so the user picks one.
+    """
+    hits = _cloud_by_city().get(normalise_name(name), [])
+    if not hits:
+        return
+    zones = sorted({cloud_regions()[r]["grid_zone"] for r in hits})
+    raise InputError(
+        f"region {name!r} is a place with cloud regions, not a grid zone: write its grid zone "
+        f"({' or '.join(zones)}) or one of its cloud regions ({', '.join(sorted(hits))})"
+    )
 
 
 def zone_chain(zone: str) -> list[str]:

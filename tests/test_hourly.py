@@ -765,3 +765,20 @@ def test_hourly_command_gives_cost_market_and_embodied():
     out = json.loads(power.output)
     assert "embodied_co2e" not in out["results"] and "cost" not in out["results"]
     assert "embodied: not counted for a power profile (no accelerator given)" in out["notes"]
+
+
+def test_profile_with_a_huge_integer_is_one_line(tmp_path):
+    """A 662-digit power (found by the fuzz suite under the lowest versions' Hypothesis)
+    was an OverflowError traceback from pandas."""
+    from click.testing import CliRunner
+
+    from footprint.cli import cli
+
+    f = tmp_path / "load.csv"
+    f.write_text(
+        "timestamp,power_kw\n2022-07-01T00:00:00-04:00," + "9" * 662 + "\n"
+        "2022-07-01T01:00:00-04:00,300\n2022-07-01T02:00:00-04:00,300\n"
+    )
+    r = CliRunner().invoke(cli, ["hourly", "--region", "gcp:us-east4", "--profile", str(f)])
+    assert r.exit_code == 2, r.output
+    assert r.stderr.strip().count("\n") == 0 and "beyond 1e308" in r.stderr

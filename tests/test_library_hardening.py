@@ -429,6 +429,7 @@ def test_hostile_arguments_raise_footprint_errors_or_give_finite_results(choice,
         ("InferenceWorkload", "requests", 1e-320),
         ("InferenceWorkload_roofline", "output_tokens", 1e-320),
         ("InferenceWorkload_roofline", "gpus", 1e308),
+        ("InferenceWorkload_roofline", "power", 1e308),  # busy h x power overflowed
         ("InferenceWorkload_roofline", "fleet_utilization", 1e-320),
         ("TrainingRun", "precision", []),
         ("training_flops", "params", 1e308),

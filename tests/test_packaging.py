@@ -25,7 +25,7 @@ def test_wheel_installs_and_runs_outside_checkout(tmp_path):
         check=True,
         capture_output=True,
     )
-    (wheel,) = dist.glob("footprint-*.whl")
+    (wheel,) = dist.glob("ai_compute_footprint-*.whl")  # the distribution name
     names = zipfile.ZipFile(wheel).namelist()
     assert "footprint/_datasets/accelerators.csv" in names
     assert not any(n.startswith(("cli.py", "datasets/")) for n in names), "generic top-level names"

@@ -456,12 +456,17 @@ def test_site_errors():
 
 
 def test_pvlib_is_imported_in_one_place():
-    """``footprint.places.weather.import_pvlib`` (used by solar and weather) is the one import."""
+    """``footprint.places.weather.import_pvlib`` (used by solar and weather) is the one import
+    (through ``footprint.core.extras.require``, which names the solar extra if it is missing)."""
     root = Path(__file__).resolve().parent.parent / "footprint"
     importers = {
         p.relative_to(root).as_posix()
         for p in root.rglob("*.py")
-        if re.search(r"^\s*(import pvlib|from pvlib)", p.read_text(encoding="utf-8"), re.M)
+        if re.search(
+            r"^\s*(import pvlib|from pvlib)|require\(\s*\"pvlib\"",
+            p.read_text(encoding="utf-8"),
+            re.M,
+        )
     }
     assert importers == {"places/weather.py"}
 

@@ -38,16 +38,28 @@ def _prebuilt_registry() -> pint.UnitRegistry:
     return registry
 
 
+#: The shipped file is parsed pint definitions of one pint release (the one that built it);
+#: under another pint (the lowest-versions CI job) footprint parses the text files instead,
+#: so the tests of the shipped file itself do not apply there.
+built_by_this_pint = pytest.mark.skipif(
+    json.loads(unit_registry.SHIPPED.read_text(encoding="utf-8"))["pint_version"]
+    != pint.__version__,
+    reason="pint_definitions.json was built by another pint release (it is not used here)",
+)
+
+
 @pytest.fixture(scope="module")
 def pair() -> tuple[pint.UnitRegistry, pint.UnitRegistry]:
     return _pint_registry(), _prebuilt_registry()
 
 
+@built_by_this_pint
 def test_shipped_definitions_are_current():
     """Run ``python scripts/build_unit_definitions.py`` after editing units.txt."""
     assert unit_registry.SHIPPED.read_text(encoding="utf-8") == unit_registry.definitions_data()
 
 
+@built_by_this_pint
 def test_shipped_definitions_are_used(monkeypatch):
     for source in unit_registry.SOURCES.values():
         assert unit_registry.prebuilt_definitions(source) is not None
@@ -59,6 +71,7 @@ def test_shipped_definitions_are_used(monkeypatch):
     assert not registry._cache.dimensionality  # nothing resolved before it is used
 
 
+@built_by_this_pint
 def test_decoded_definitions_are_what_pint_parses():
     for name, path in unit_registry.SOURCES.items():
         decoded = unit_registry.prebuilt_definitions(path)
@@ -198,6 +211,7 @@ def test_footprint_registry_is_prebuilt_and_fast():
     assert float(out[1]) < 0.5  # about 0.015 s; parsing took 0.12 s
 
 
+@built_by_this_pint
 def test_build_script_check_passes():
     r = subprocess.run(
         [sys.executable, "scripts/build_unit_definitions.py", "--check"],

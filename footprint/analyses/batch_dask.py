@@ -1,6 +1,6 @@
 """The Dask engine of ``footprint batch``: the same per-chunk computation, as Dask tasks.
 
-Imported only with ``--engine dask`` (``pip install 'footprint[dask]'``, which installs
+Imported only with ``--engine dask`` (``pip install 'ai-compute-footprint[dask]'``, which installs
 Dask and ``dask.distributed``). A Parquet dataset is cut into pieces of consecutive row
 groups (:class:`footprint.analyses.batch.ParquetPiece`, the same pieces the pandas engine
 reads one after the other); each piece is one task that reads it, runs
@@ -55,6 +55,7 @@ from footprint.analyses.batch import (
     remote_uri,
 )
 from footprint.core.errors import InputError
+from footprint.core.extras import install_hint
 from footprint.core.files import temp_file_beside
 
 __all__ = ["run_dask", "SCHEDULERS", "CONNECT_TIMEOUT_S", "parse_scheduler"]
@@ -108,7 +109,7 @@ def _require_dask() -> Any:
     except ImportError:
         raise InputError(
             "--engine dask needs Dask, which footprint does not install by default: "
-            "pip install 'footprint[dask]'"
+            + install_hint("dask")
         ) from None
     return dask
 
@@ -308,7 +309,7 @@ def _connect(scheduler: str, how: str, target: str | int) -> tuple[Any, Any]:
     except ImportError:
         raise InputError(
             f"--scheduler {scheduler}: needs dask.distributed, which footprint does not "
-            "install by default: pip install 'footprint[dask]'"
+            "install by default: " + install_hint("dask")
         ) from None
     if how == "cluster":
         try:

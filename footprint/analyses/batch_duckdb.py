@@ -20,6 +20,7 @@ from footprint.analyses.batch_sql import (
     text,
 )
 from footprint.core.errors import InputError
+from footprint.core.extras import install_hint
 
 __all__ = ["DUCKDB_MEMORY", "run_duckdb"]
 
@@ -86,7 +87,7 @@ def run_duckdb(
     try:
         import duckdb
     except ImportError:
-        raise InputError("--engine duckdb needs DuckDB: pip install 'footprint[duckdb]'") from None
+        raise InputError(f"--engine duckdb needs DuckDB: {install_hint('duckdb')}") from None
     import pandas as pd
 
     from footprint.analyses.batch.compute import SummaryPart, job_ids

@@ -60,7 +60,7 @@ from footprint.analyses.estimate import estimate
 from footprint.core import units
 from footprint.core.accounting import CANONICAL_UNITS
 from footprint.core.errors import FootprintError, InputError, suggest
-from footprint.core.files import read_text
+from footprint.core.files import is_stdin, read_text
 from footprint.places.regions import resolve_region, select_locations
 from footprint.places.site import Site, site_factors
 
@@ -277,7 +277,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
     # utf-8-sig: a byte-order mark (Windows editors) is not part of the TOML text
     text = read_text(path, "scenario", max_bytes=MAX_SCENARIO_BYTES, encoding="utf-8-sig")
-    return parse_scenario(text, str(path))
+    return parse_scenario(text, "standard input" if is_stdin(path) else str(path))
 
 
 def parse_scenario(text: str, path: str = "<scenario>") -> Scenario:

@@ -25,14 +25,16 @@ Any of them can be given instead (``Embodied(lifetime="6 years", ...)``, or
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from footprint.catalogues.hardware import Accelerator, get_accelerator, normalise_name
 from footprint.core import units
 from footprint.core.accounting import embodied_rate
 from footprint.core.errors import InputError, MissingDataError, UnknownNameError
+from footprint.core.memo import IdentityMemo
 from footprint.core.provenance import Factor, Spread, user_factor
 from footprint.core.units import magnitude_in, quantity
 from footprint.data.loader import optional_float, read_records
@@ -109,6 +111,8 @@ class Embodied:
             q = units.parse_quantity(
                 self.lifetime, "time", "year", "lifetime", allow_zero=False
             ).to("year")
+            if not 0 < q.m_as("h") < math.inf:  # 5e-324 month is 0 years once converted
+                raise InputError(f"lifetime: {self.lifetime} is too short or too long a life")
             parsed["lifetime"] = q
         if self.life_utilization is not None:
             parsed["life_utilization"] = _fraction(self.life_utilization, "life_utilization")
@@ -293,6 +297,16 @@ def embodied_factors(
     """
     spec = spec or Embodied()
     acc = get_accelerator(accelerator) if isinstance(accelerator, str) else accelerator
+    if acc is not None and not spec._parsed:  # the defaults: made once per accelerator
+        return _DEFAULTS.get(acc, "embodied", partial(_resolve, spec, acc))
+    return _resolve(spec, acc)
+
+
+#: The default embodied factors, once per accelerator object (immutable).
+_DEFAULTS: IdentityMemo[EmbodiedFactors] = IdentityMemo()
+
+
+def _resolve(spec: Embodied, acc: Accelerator | None) -> EmbodiedFactors:
     acc_factor = _accelerator_factor(spec, acc)
     host = _host_factor(spec)
     if "lifetime" in spec._parsed:

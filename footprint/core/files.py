@@ -29,7 +29,9 @@ from footprint.core.errors import InputError
 __all__ = [
     "MAX_INPUT_BYTES",
     "OUTPUT_MARKER",
+    "STDIN",
     "check_input_file",
+    "is_stdin",
     "read_bytes",
     "read_text",
     "output_target",
@@ -74,12 +76,45 @@ def _check_name(path: PathLike, what: str) -> None:
         raise InputError(f"{what}: a file name cannot contain a NUL byte")
 
 
+#: The file name that means standard input, for inputs read whole (:func:`read_bytes`).
+STDIN = "-"
+
+
+def is_stdin(path: object) -> bool:
+    """Whether ``path`` is ``-``, standard input."""
+    return isinstance(path, (str, os.PathLike)) and os.fspath(path) == STDIN
+
+
+def _read_stdin(what: str, max_bytes: int) -> bytes:
+    """Standard input's bytes (at most ``max_bytes``), errors as one line."""
+    import sys
+
+    stream: Any = getattr(sys.stdin, "buffer", None)
+    try:
+        if stream is not None:
+            data = stream.read(max_bytes + 1)
+        elif sys.stdin is not None:
+            data = sys.stdin.read(max_bytes + 1).encode("utf-8")
+        else:
+            raise InputError(f"{what}: no standard input to read ('-')")
+    except (OSError, ValueError, UnicodeError) as exc:
+        raise InputError(f"{what}: cannot read standard input ({exc})") from None
+    if len(data) > max_bytes:
+        raise InputError(f"{what}: standard input is larger than {max_bytes:,} bytes")
+    return bytes(data)
+
+
 def check_input_file(path: PathLike, what: str, *, max_bytes: int | None = None) -> Path:
     """``path`` as a Path if it names a readable regular file, else :class:`InputError`.
 
-    Symbolic links are followed. ``max_bytes`` bounds the file's size.
+    Symbolic links are followed. ``max_bytes`` bounds the file's size. ``-`` (standard
+    input) is refused in one line: inputs checked here are read in parts or more than once.
     """
     _check_name(path, what)
+    if is_stdin(path):
+        raise InputError(
+            f"{what}: cannot be read from standard input ('-'); give a file name"
+        )
     p = Path(path)
     try:
         st = p.stat()
@@ -98,7 +133,10 @@ def check_input_file(path: PathLike, what: str, *, max_bytes: int | None = None)
 
 
 def read_bytes(path: PathLike, what: str, *, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
-    """The bytes of regular file ``path`` (at most ``max_bytes``), errors as one line."""
+    """The bytes of regular file ``path`` (at most ``max_bytes``), errors as one line;
+    ``-`` reads standard input."""
+    if is_stdin(path):
+        return _read_stdin(what, max_bytes)
     p = check_input_file(path, what, max_bytes=max_bytes)
     try:
         with p.open("rb") as fh:

@@ -193,6 +193,7 @@ class PrebuiltRegistry(pint.UnitRegistry):
         return None
 
     def _build_cache(self, loaded_files: Any = None) -> None:
+        self._parsed_units = {}
         if self._initialized or not self._prebuilt:
             # a rebuild after creation, or another pint version: pint's own, complete build
             super()._build_cache(loaded_files)
@@ -203,6 +204,31 @@ class PrebuiltRegistry(pint.UnitRegistry):
         self._cache = RegistryCache()
         self._caches[()] = self._cache
         self._equivalent_names = tuple(self._units)
+
+    #: Parsed unit texts, by (text, as_delta, case_sensitive). pint keeps a parse only
+    #: for a text that is one unit name ("W"), so "gCO2e/kWh" or "USD/kWh" was parsed
+    #: again for every Quantity made with it. Units containers are immutable; emptied
+    #: when the definitions change (``define``, a rebuild); dict operations are atomic.
+    _parsed_units: dict[tuple[Any, ...], Any] | None = None
+
+    def parse_units_as_container(
+        self, input_string: str, as_delta: bool | None = None, case_sensitive: bool | None = None
+    ) -> Any:
+        cache = self._parsed_units
+        if cache is None or not isinstance(input_string, str):
+            return super().parse_units_as_container(input_string, as_delta, case_sensitive)
+        key = (input_string, as_delta, case_sensitive)
+        hit = cache.get(key)
+        if hit is None:
+            hit = super().parse_units_as_container(input_string, as_delta, case_sensitive)
+            cache[key] = hit
+        return hit
+
+    def define(self, definition: Any) -> None:
+        """pint's ``define``; forgets the parsed unit texts (a new name may parse apart)."""
+        self._parsed_units = None
+        super().define(definition)
+        self._parsed_units = {}
 
     def _get_compatible_units(self, input_units: Any, *args: Any, **kwargs: Any) -> Any:
         self._complete_equivalents()

@@ -9,7 +9,9 @@ hours by :func:`hour_of_year`. The PV model that uses them is :mod:`footprint.pl
 
 from __future__ import annotations
 
+import importlib.util
 import math
+import os
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from footprint.core import units
 from footprint.core.errors import DataError, InputError, MissingDataError, UnknownNameError
+from footprint.core.extras import require
 from footprint.core.files import read_bytes
 from footprint.core.provenance import Factor, user_factor
 from footprint.data.loader import read_records
@@ -35,6 +38,7 @@ __all__ = [
     "clearness_sites",
     "clearsky_weather",
     "read_weather",
+    "pvlib_sample",
     "hour_of_year",
     "weather_for",
     "distance_km",
@@ -57,10 +61,9 @@ _EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
 
 
 def import_pvlib() -> Any:
-    """The ``pvlib`` package, imported on first use (it is slow to import)."""
-    import pvlib
-
-    return pvlib
+    """The ``pvlib`` package, imported on first use (it is slow to import); without the
+    ``solar`` extra, a :class:`~footprint.core.extras.MissingExtraError`."""
+    return require("pvlib", "solar", "on-site solar")
 
 
 def check_fraction(value: Any, name: str, *, upper_open: bool = True) -> float:
@@ -293,16 +296,19 @@ def read_weather(path: str | Path, fmt: str | None = None) -> Weather:
     Parameters
     ----------
     path : str or Path
-        The file.
+        The file; a bare name that is no file here but one of pvlib's weather samples
+        (:func:`pvlib_sample`, e.g. ``723170TYA.CSV``) is read from pvlib's data folder,
+        with a note.
     fmt : {"tmy3", "tmy2", "epw", "pvgis"}, optional
         Format; detected from the extension (and the first line of a .csv) otherwise.
     """
-    import os
-
     if not isinstance(path, (str, os.PathLike)):
         raise InputError(f"weather file: expected a file name, got {type(path).__name__}")
     if fmt is not None and (not isinstance(fmt, str) or fmt not in WEATHER_FORMATS):
         raise UnknownNameError("weather format", str(fmt), WEATHER_FORMATS)
+    sample = None if Path(path).exists() else pvlib_sample(path)
+    if sample is not None:
+        path = sample
     data = read_bytes(path, "weather file", max_bytes=MAX_WEATHER_BYTES)
     file = Path(path)
     kind = fmt or _detect_format(file, data)
@@ -314,7 +320,32 @@ def read_weather(path: str | Path, fmt: str | None = None) -> Weather:
             f"offset {exc.start}); save it as UTF-8"
         ) from None
     weather = _read_weather(file.name, data, kind)
-    return replace(weather, data=weather.data.copy())
+    notes = weather.notes
+    if sample is not None:
+        notes = (f"weather file {file.name}: the sample shipped with pvlib ({sample})", *notes)
+    return replace(weather, data=weather.data.copy(), notes=notes)
+
+
+#: Extensions of the weather samples in pvlib's ``data`` folder.
+_SAMPLE_SUFFIXES = (".csv", ".tm2", ".epw")
+
+
+def pvlib_sample(name: str | os.PathLike[str]) -> Path | None:
+    """pvlib's bundled weather sample named ``name`` (a bare file name such as
+    ``723170TYA.CSV``, Greensboro NC's TMY3), or ``None``.
+
+    The samples sit in pvlib's ``data`` folder (``python -c "import pvlib, pathlib;
+    print(pathlib.Path(pvlib.__file__).parent / 'data')"``); a bare name that is no file
+    here is looked up there, so the documented example runs as written.
+    """
+    bare = Path(name)
+    if bare.name != str(name) or bare.suffix.lower() not in _SAMPLE_SUFFIXES:
+        return None
+    spec = importlib.util.find_spec("pvlib")
+    if spec is None or spec.origin is None:
+        return None
+    sample = Path(spec.origin).parent / "data" / bare.name
+    return sample if sample.is_file() else None
 
 
 #: Largest weather file read: an hourly year is 1-2 MB as TMY3/EPW, 3 MB as PVGIS JSON.

@@ -107,7 +107,8 @@ def fleet_load(
     busy_w = prof.busy_power.value.m_as("W")
     idle_factor = idle_power_factor(r, acc)
     idle_w = idle_factor.value.m_as("W")
-    avg_w = (busy_h * busy_w + idle_h * idle_w) / provisioned_h
+    # weights first: busy_h x a power near 1e308 W would overflow before the division
+    avg_w = busy_w * (busy_h / provisioned_h) + idle_w * (idle_h / provisioned_h)
     power = Factor(
         name="power",
         value=Q_(avg_w, "W"),

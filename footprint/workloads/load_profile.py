@@ -362,6 +362,8 @@ class LoadProfile:
             values = pd.to_numeric(table[pcol], errors="raise").to_numpy(float)
         except (ValueError, TypeError):
             raise InputError(f"profile: column {pcol!r} holds non-numbers") from None
+        except OverflowError:  # an integer of hundreds of digits
+            raise InputError(f"profile: column {pcol!r} holds a number beyond 1e308") from None
         # a header's unit is never an expression for pint to evaluate ("W**10**10")
         parsed = units.parse_unit(unit_text, f"profile: column {pcol!r}")
         if not parsed.is_compatible_with("W"):

@@ -25,7 +25,7 @@ import pandas as pd
 from footprint.analyses.batch.billing import BILLING_COLUMNS, BillingReader, detect
 from footprint.analyses.batch.options import MAX_CHUNK, MAX_HEADER_CHARS, BatchOptions, canon_name
 from footprint.core.errors import InputError
-from footprint.core.files import check_input_file
+from footprint.core.files import check_input_file, is_stdin
 
 
 def _natural_key(path: Path) -> list[Any]:
@@ -611,6 +611,11 @@ def open_source(path: str | os.PathLike[str], options: BatchOptions) -> Source:
         raise InputError(f"input format: expected csv, parquet or sacct, got {fmt!r}")
     if not str(path).strip():
         raise InputError("job log: empty file name")
+    if is_stdin(path):  # read in chunks, Parquet by seeking: a pipe cannot do either
+        raise InputError(
+            "job log: cannot be read from standard input ('-'); give a file name "
+            "(CSV and Parquet logs are read in chunks)"
+        )
     uri = remote_uri(path)
     if uri is not None:  # object stores: Parquet files and datasets
         if fmt not in (None, "parquet"):

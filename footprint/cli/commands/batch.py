@@ -19,6 +19,7 @@ from footprint.cli.commands._options import (
     format_option,
     site_options_except,
 )
+from footprint.core.extras import install_hint
 
 
 def _pairs(values: tuple[str, ...]) -> dict[str, str]:
@@ -133,8 +134,8 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
     default="pandas",
     show_default=True,
     help="pandas: chunks on this machine; dask: Parquet pieces as Dask tasks "
-    "(pip install 'footprint[dask]'); duckdb: the SQL plan of --emit-sql run by DuckDB on "
-    "every core, for typed Parquet (pip install 'footprint[duckdb]'); all three give the "
+    f"({install_hint('dask')}); duckdb: the SQL plan of --emit-sql run by DuckDB on "
+    f"every core, for typed Parquet ({install_hint('duckdb')}); all three give the "
     "same rows, rejects and totals.",
 )
 @click.option(

@@ -225,7 +225,8 @@ def test_regions_bad_provider_exit_2():
 def test_explain_lists_every_factor_with_licence():
     r = run("explain", "gcp:europe-west1", "--year", "2022", "--format", "json")
     assert r.exit_code == 0, r.output
-    rows = {row["factor"]: row for row in json.loads(r.output)}
+    data = json.loads(r.output)
+    rows = {"location": data["location"], **data["factors"]}
     assert {"location", "intensity", "cfe", "pue", "wue", "ewif"} <= set(rows)
     assert rows["intensity"]["value"] == pytest.approx(123)
     assert rows["intensity"]["licence"] == "Apache-2.0"

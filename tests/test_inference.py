@@ -533,7 +533,7 @@ def test_json_contract_has_per_request_and_per_token():
     assert set(d) == {"results", "factors", "inputs", "notes"}
     assert d["results"]["energy_per_request"]["unit"] == "Wh/request"
     assert d["results"]["energy_per_token"]["unit"] == "Wh/token"
-    assert d["results"]["energy_per_day"]["unit"] == "kWh/d"
+    assert d["results"]["energy_per_day"]["unit"] == "kWh/day"
     assert d["factors"]["busy_power"]["origin"] == "derived"
     assert d["inputs"]["model"] == "llama-3.1-8b" and d["inputs"]["energy_model"] == "ecologits"
     per_token = d["results"]["energy_per_token"]["value"]

@@ -118,3 +118,74 @@ def test_regions_without_a_value_get_no_bar(tmp_path):
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert len(labels) == 2 and not any(label.startswith("US") for label in labels)
     assert "1 region without a value left out" in fig.axes[0].get_title(loc="left")
+
+
+# Issue 17, item 13: footers cut mid-word, naming one dataset; labels touching the edge;
+# trend markers clipped.
+
+
+def _svg_footer(fig) -> str:
+    """The footer as drawn in the SVG (text elements from 'Sources:' on)."""
+    import html
+    import re
+
+    texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg_text(fig))]
+    start = next(i for i, t in enumerate(texts) if t.startswith("Sources:"))
+    return "\n".join(texts[start:])
+
+
+def _drawn_inside(fig, artists) -> list[str]:
+    """Texts of ``artists`` whose drawn box reaches within 6 px of the figure's edge
+    (matplotlib's default layout pad, 4 px, let the longest label touch it)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    fig.draw(renderer)
+    edge = fig.bbox
+    out = []
+    for artist in artists:
+        box = artist.get_window_extent(renderer)
+        if not (
+            box.x0 >= edge.x0 + 6 and box.x1 <= edge.x1 - 6
+            and box.y0 >= edge.y0 + 6 and box.y1 <= edge.y1 - 6
+        ):  # fmt: skip
+            out.append(artist.get_text())
+    return out
+
+
+def test_footer_names_every_dataset_in_whole_words():
+    """Rows over several mix datasets (OWID countries, EIA-930 US zones, CodeCarbon
+    Canada): the footer names each, and every line breaks between words."""
+    df = compare(JOB, provider="gcp", year=2023)
+    fig = ranked_bar_chart(df)
+    footer = _svg_footer(fig)
+    cited_by = df.attrs["sources"]
+    datasets = {s.split("] ")[0].lstrip("[") for k in ("intensity", "ewif") for s in cited_by[k]}
+    assert len(datasets) > 2
+    flat = footer.replace("\n", " ")
+    for dataset in datasets:
+        assert dataset in flat, dataset
+    def words(text: str) -> set[str]:
+        return {w.strip("()[]…,;:|") for w in text.split()} - {""}
+
+    cited = " ".join(s for v in df.attrs["sources"].values() for s in v)
+    cut = words(footer) - words(cited) - {"Sources", "intensity", "ewif", "pue", "wue", "footprint"}
+    assert not cut, f"words cut or not from a source: {sorted(cut)}"
+    assert not _drawn_inside(fig, [fig._supxlabel])
+
+
+def test_longest_label_and_footer_stay_inside_the_figure():
+    fig = ranked_bar_chart(compare(JOB, provider="gcp", year=2023))
+    ax = fig.axes[0]
+    artists = [*ax.get_yticklabels(), ax.title, *ax.texts, fig._supxlabel]
+    assert _drawn_inside(fig, artists) == []
+
+
+def test_trend_markers_are_not_clipped():
+    fig = trend_chart(trend("FR", 2015, 2024))
+    lines = [line for ax in fig.axes for line in ax.get_lines()]
+    assert lines and all(not line.get_clip_on() for line in lines)
+    ax = fig.axes[0]
+    low, high = ax.get_xlim()
+    assert low < 2015 and high > 2024  # room for the end markers

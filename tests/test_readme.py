@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from footprint.cli import cli
+from footprint.places.weather import pvlib_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,6 +38,19 @@ def test_readme_has_commands():
     assert len(COMMANDS) >= 30
 
 
+def missing_inputs(args: list[str]) -> list[str]:
+    """The input paths ``args`` name that do not exist here (nor as a pvlib sample)."""
+    outputs = {"-o", "--output", "--out", "--plot", "--summary", "--rejects"}
+    return [
+        a
+        for prev, a in zip(["", *args], args, strict=False)
+        if prev not in outputs
+        and (a.endswith("/") or re.search(r"\.(csv|txt|toml|epw|parquet|gz|json)$", a, re.I))
+        and not Path(a).exists()
+        and pvlib_sample(a) is None
+    ]
+
+
 def run_example(command, tmp_path, monkeypatch):
     """Run one documented ``footprint ...`` example in a copy of ``examples/`` (exit 0).
 
@@ -46,14 +60,7 @@ def run_example(command, tmp_path, monkeypatch):
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
     args = shlex.split(command)[1:]
-    outputs = {"-o", "--output", "--out", "--plot", "--summary", "--rejects"}
-    missing = [
-        a
-        for prev, a in zip(["", *args], args, strict=False)
-        if prev not in outputs
-        and (a.endswith("/") or re.search(r"\.(csv|txt|toml|epw|parquet|gz|json)$", a, re.I))
-        and not Path(a).exists()
-    ]
+    missing = missing_inputs(args)
     if missing:
         pytest.skip(f"illustration needs input not shipped: {missing}")
     result = CliRunner().invoke(cli, args)

@@ -18,6 +18,7 @@ from footprint.core.accounting import COST_KEYS
 from footprint.core.errors import InputError, UnitError
 from footprint.engine.result import Footprint
 from footprint.places.site import Site
+from footprint.render.notes import group_notes
 from footprint.workloads.inference import InferenceWorkload
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -30,6 +31,7 @@ __all__ = [
     "inference_runs",
     "per_user_results",
     "readable",
+    "run_notes",
 ]
 
 
@@ -157,11 +159,11 @@ def estimate_inference(
 
 #: Numerator units tried for per-unit results, with their size in the ladder's base
 #: (Wh, gCO2e, L); display only: the JSON and CSV contract converts every result to its
-#: canonical unit.
+#: canonical unit. Energy starts at Wh: ``mWh`` (milliwatt-hours) reads as ``MWh``.
 _PER_UNIT_LADDERS: dict[str, tuple[str, tuple[tuple[str, float], ...]]] = {
     "energy": (
         "Wh",
-        (("mWh", 1e-3), ("Wh", 1.0), ("kWh", 1e3), ("MWh", 1e6), ("GWh", 1e9), ("TWh", 1e12)),
+        (("Wh", 1.0), ("kWh", 1e3), ("MWh", 1e6), ("GWh", 1e9), ("TWh", 1e12)),
     ),
     "co2e": (
         "gCO2e",
@@ -176,6 +178,8 @@ _PER_UNIT_LADDERS: dict[str, tuple[str, tuple[tuple[str, float], ...]]] = {
     ),
     "water": ("L", (("mL", 1e-3), ("L", 1.0), ("m^3", 1e3))),
 }
+#: Periods of the per-period results, shown in one numerator unit (:func:`readable`).
+_PERIODS = ("day", "month", "year")
 #: Denominators of the per-unit results of inference workloads.
 _PER_UNIT_DENOMINATORS = {
     "request": "request",
@@ -210,9 +214,11 @@ def readable(key: str, q: Any) -> Any:
         return q
     base, rungs = _ladder(kind, denominator)
     value = float(q.m_as(base))
+    # per day, month and year in one unit (MWh/day beside MWh/month), chosen per day
+    size_of = float(q.m_as(_ladder(kind, "day")[0])) if per in _PERIODS else value
     unit, scale = rungs[0]
     for candidate, size in rungs:
-        if abs(value) >= size:
+        if abs(size_of) >= size:
             unit, scale = candidate, size
     return units.Q_(value / scale, unit)
 
@@ -240,9 +246,21 @@ class InferenceRun:
     def energy_model(self) -> str:
         return str(self.workload.profile.energy_model)
 
+    @property
+    def label(self) -> str:
+        """The row: model and energy model (``llama-3.1-8b roofline``; a preset alone)."""
+        return " ".join(filter(None, [self.model, self.energy_model]))
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of the estimate, with the model and energy model first."""
         return {"model": self.model, "energy_model": self.energy_model, **self.footprint.to_dict()}
+
+
+def run_notes(runs: list[InferenceRun]) -> list[str]:
+    """The notes of several runs, each once, saying which rows it concerns
+    (``every row: ...``, ``llama-3.1-8b roofline: decode step ...``)."""
+    pairs = [(run.label, n) for run in runs for n in run.footprint.notes]
+    return group_notes(pairs, [run.label for run in runs], "row")
 
 
 def inference_runs(
@@ -298,17 +316,16 @@ def compare_inference(
     Returns
     -------
     pandas.DataFrame
-        Unit-suffixed columns: accelerators, energy per request [Wh] and per output token
-        [mWh], totals per day (a rate) or in total [kWh, kgCO2e, L], per user per month
+        Unit-suffixed columns: accelerators, energy per request and per output token
+        [Wh], totals per day (a rate) or in total [kWh, kgCO2e, L], per user per month
         (with users), cost where a price is known.
     """
     import pandas as pd
 
     rows = []
-    notes: list[str] = []
-    for run in inference_runs(models, energy_models, site, **workload):
+    runs = inference_runs(models, energy_models, site, **workload)
+    for run in runs:
         w, fp = run.workload, run.footprint
-        notes.extend(n for n in fp.notes if n not in notes)
         res = fp.results
         per = "day" if w.is_rate else None
         row: dict[str, Any] = {
@@ -317,7 +334,7 @@ def compare_inference(
             "accelerators_per_replica": _magnitude(res, "accelerators_per_replica", ""),
             "accelerators": _magnitude(res, "accelerators", ""),
             "energy_per_request_wh": _magnitude(res, "energy_per_request", "Wh/request"),
-            "energy_per_token_mwh": _magnitude(res, "energy_per_token", "mWh/token"),
+            "energy_per_token_wh": _magnitude(res, "energy_per_token", "Wh/token"),
         }
         if per:
             row["energy_per_day_kwh"] = _magnitude(res, "energy_per_day", "kWh/day")
@@ -351,5 +368,5 @@ def compare_inference(
         # whole counts as integers, unless too large for one (then a float stays)
         if col in df and (df[col].dropna().abs() < 2**53).all():
             df[col] = df[col].round().astype("Int64")
-    df.attrs["notes"] = notes
+    df.attrs["notes"] = run_notes(runs)
     return df

@@ -45,6 +45,7 @@ from typing import Any
 __all__ = [
     "BOUNDARIES",
     "CANONICAL_UNITS",
+    "COUNT_KEYS",
     "DEFAULT_BOUNDARY",
     "EMBODIED_ARGUMENTS",
     "EMBODIED_KEYS",
@@ -56,6 +57,7 @@ __all__ = [
     "embodied_rate",
     "ownership_price",
     "onsite_split",
+    "whole",
 ]
 
 #: Canonical output units of every quantity of a footprint (the JSON contract).
@@ -119,6 +121,32 @@ CANONICAL_UNITS: dict[str, str] = {
     "published_implied_mfu": "dimensionless",
     "duration": "day",
 }
+
+#: Results and factors that count things (requests, tokens, accelerators, a batch): shown
+#: as whole numbers, and written without float noise when whole (:func:`whole`).
+COUNT_KEYS = frozenset(
+    {
+        "requests",
+        "output_tokens",
+        "tokens",
+        "accelerators",
+        "accelerators_per_replica",
+        "replicas",
+        "batch",
+        "gpus",
+        "count",
+        "params",
+        "active_params",
+    }
+)
+
+
+def whole(x: float) -> float:
+    """``x`` rounded to the nearest whole number when it is one up to float noise
+    (``365249999999.99994`` -> ``365250000000.0``), else ``x``."""
+    nearest = round(x)
+    return float(nearest) if abs(x - nearest) <= 1e-9 * max(1.0, abs(x)) else x
+
 
 #: Results that are always present (``cost`` only when a price is known).
 RESULT_KEYS = (

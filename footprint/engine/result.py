@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from footprint.core import units
-from footprint.core.accounting import CANONICAL_UNITS
+from footprint.core.accounting import CANONICAL_UNITS, COUNT_KEYS, whole
 from footprint.core.provenance import Factor
 from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
 
@@ -88,7 +88,10 @@ class Footprint:
         for key, q in self.results.items():
             unit = canonical_unit(key)
             value = q.to(unit) if unit else q
-            results[key] = {"value": float(value.magnitude), "unit": units.format_unit(value.units)}
+            magnitude = float(value.magnitude)
+            if key in COUNT_KEYS:  # a count: no float noise (365249999999.99994 requests)
+                magnitude = whole(magnitude)
+            results[key] = {"value": magnitude, "unit": units.format_unit(value.units)}
             if key in self.ranges:
                 low, high = self.ranges[key]
                 results[key]["low"] = float(low.m_as(value.units))

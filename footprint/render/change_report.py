@@ -22,6 +22,7 @@ from footprint.render.finite import check_finite
 from footprint.render.json_out import to_json
 from footprint.render.labels import brief_source, format_number, readable
 from footprint.render.markdown import frame_markdown
+from footprint.render.notes import markdown_bullets
 from footprint.render.table import frame_table
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -182,7 +183,7 @@ def _text(result: ChangeResult, fmt: str) -> str:
             if i:
                 out += [f"**{markdown_text(heading)}**", ""]
             out += [frame_markdown(frame).rstrip("\n"), ""]
-        out += ["Notes:", *[f"- {markdown_text(n)}" for n in result.notes]]
+        out += ["Notes:", "", *markdown_bullets(result.notes)]
         return "\n".join(out) + "\n"
     for heading, frame in tables:
         out.append(frame_table(frame, heading).rstrip("\n"))

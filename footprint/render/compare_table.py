@@ -9,7 +9,6 @@ inside the functions.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +21,7 @@ from footprint.engine.evaluation import SITE_COLUMNS
 from footprint.render.labels import format_number
 from footprint.render.ladders import UNIT_LADDERS, ladder_unit
 from footprint.render.markdown import markdown_table
+from footprint.render.notes import group_notes
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -33,6 +33,7 @@ __all__ = [
     "DISPLAY_COLUMNS",
     "UNIT_LADDERS",
     "display_frame",
+    "drop_order",
     "grouped_notes",
     "magnitudes",
     "plain",
@@ -107,28 +108,14 @@ def magnitudes(df: pd.DataFrame, col: str) -> Any:
 
 
 def grouped_notes(df: pd.DataFrame) -> list[str]:
-    """The comparison's notes with per-region repeats merged: ``"FR, SE: ewif: ..."``."""
-    regions = list(df["region"])
-    grouped: dict[str, list[str]] = {}
+    """The comparison's notes with per-region repeats merged: ``"FR, SE: ewif: ..."``
+    (:func:`footprint.render.notes.group_notes`)."""
+    regions = [str(r) for r in df["region"]]
+    pairs: list[tuple[str | None, str]] = []
     for note in df.attrs.get("notes", []):
         head, _, rest = note.partition(": ")
-        if head in regions and rest:
-            text = re.sub(r"(?<![\w:-])" + re.escape(head) + r"(?![\w-]|:\w)", "<region>", rest)
-            text = re.sub(
-                r"nearest year \d{4} used \(available: [^)]*\)", "nearest year used", text
-            )
-            grouped.setdefault(text, []).append(head)
-        else:
-            grouped.setdefault(note, [])
-    out = []
-    for text, heads in grouped.items():
-        if not heads:
-            out.append(text)
-        elif len(heads) == len(regions) and len(regions) > 1:
-            out.append(f"every region: {text}")
-        else:
-            out.append(f"{', '.join(heads)}: {text}")
-    return out
+        pairs.append((head, rest) if head in regions and rest else (None, note))
+    return group_notes(pairs, regions, "region", {r: [r] for r in regions})
 
 
 def sort_comparison(df: pd.DataFrame, by: str, ascending: bool | None = None) -> pd.DataFrame:
@@ -205,7 +192,8 @@ def plain(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(df: pd.DataFrame, path: Any = None) -> str | None:
-    """CSV of :func:`plain` (canonical units in the column names); to ``path`` if given.
+    """CSV of :func:`plain` (canonical units in the column names, numbers exact, as in every
+    CSV); to ``path`` if given.
 
     Text cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``...)
     get a leading apostrophe (:func:`footprint.core.escape.csv_frame`); numbers stay numbers.
@@ -213,7 +201,7 @@ def to_csv(df: pd.DataFrame, path: Any = None) -> str | None:
     device or FIFO there is refused, and a failed write leaves the old file.
     """
 
-    text = csv_frame(plain(df)).to_csv(index=False, lineterminator="\n", float_format="%.6g")
+    text = csv_frame(plain(df)).to_csv(index=False, lineterminator="\n")  # numbers exact
     if path is None:
         return str(text)
 
@@ -328,6 +316,32 @@ COMPACT_COLUMNS = (
     "total_cost",
     "ratio_to_best",
 )
+
+
+#: Columns of the terminal table a narrow terminal leaves out first (short headers).
+_DROP_FIRST = (
+    "name",
+    "year",
+    "wue",
+    "pue",
+    "ewif",
+    "cfe",
+    "co2e mkt",
+    "energy",
+    "intensity",
+    "total cost",
+    "cost",
+    "total co2e",
+    "water",
+    "co2e",
+)
+
+
+def drop_order(metric: str) -> list[str]:
+    """Headers of :func:`display_frame` (``compact``) a narrow terminal leaves out first,
+    never the one of ``metric`` (the ranking)."""
+    kept = _SHORT.get(metric, metric)
+    return [name for name in _DROP_FIRST if name != kept]
 
 
 def display_frame(

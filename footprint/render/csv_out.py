@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from footprint.core.escape import csv_cell, csv_frame
 from footprint.render import rows
+from footprint.render.labels import format_percent
 
 if TYPE_CHECKING:  # pragma: no cover
     from footprint.analyses.estimate import Footprint
@@ -78,7 +79,7 @@ def result_csv(fp: Footprint, breakdown: bool = False) -> str:
                     "name": part,
                     "value": float(q.m_as("kgCO2e")),
                     "unit": "kgCO2e",
-                    "note": f"{share:.4f} of the total",
+                    "note": f"{format_percent(share)} of the total",
                 }
             )
     return buf.getvalue()

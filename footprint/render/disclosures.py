@@ -34,11 +34,14 @@ are JSON-quoted, Markdown through :mod:`footprint.core.escape`).
 from __future__ import annotations
 
 import json
+import math
 from typing import TYPE_CHECKING, Any
 
+from footprint.core import units
 from footprint.core.accounting import BOUNDARIES
 from footprint.core.escape import markdown_cell, markdown_text
 from footprint.render.labels import format_number
+from footprint.render.notes import markdown_bullets, publishable
 
 if TYPE_CHECKING:  # pragma: no cover
     from footprint.engine.result import Footprint
@@ -170,7 +173,12 @@ def hf_model_card(fp: Footprint, breakdown: bool = False) -> str:
     ]
     lines += ["", "| factor | value | source |", "|---|---|---|"]
     for name, f in fp.factors.items():
-        value = f"{format_number(float(f.value.magnitude))} {f.value.units:~P}".strip()
+        magnitude = float(f.value.magnitude)
+        value = (
+            "not available"
+            if math.isnan(magnitude)
+            else f"{format_number(magnitude)} {units.format_unit(f.value.units)}".strip()
+        )
         where = ", ".join(str(x) for x in (f.zone, f.year) if x)
         lines.append(
             f"| {markdown_cell(name)} | {markdown_cell(value)}"
@@ -181,7 +189,7 @@ def hf_model_card(fp: Footprint, breakdown: bool = False) -> str:
         f"Grid factor basis: {factor_basis(fp)}. GHG Protocol: {ghg_scope(fp)}; the energy "
         "and emissions of the compute only.",
     ]
-    lines += [f"- {markdown_text(n)}" for n in fp.notes]
+    lines += markdown_bullets(fp.notes)
     return "\n".join(lines) + "\n"
 
 
@@ -220,7 +228,7 @@ def sci_report(fp: Footprint, breakdown: bool = False) -> str:
         f"Boundary: {markdown_text(fp.inputs.get('boundary', 'facility'))}. GHG Protocol: "
         f"{ghg_scope(fp)}.",
     ]
-    lines += [f"- {markdown_text(n)}" for n in fp.notes]
+    lines += markdown_bullets(fp.notes)
     return "\n".join(lines) + "\n"
 
 
@@ -261,14 +269,14 @@ def _eu_fields(fp: Footprint) -> dict[str, Any]:
         "location": _location(fp),
         "factors": {
             name: {
-                "value": float(f.value.magnitude),
-                "unit": f"{f.value.units:~P}",
+                "value": f.to_dict()["value"],  # None: not available (no mix, no EWIF)
+                "unit": f.to_dict()["unit"],
                 "source": f.source,
                 **({"year": f.year} if f.year else {}),
             }
             for name, f in fp.factors.items()
         },
-        "notes": list(fp.notes),
+        "notes": [publishable(n) for n in fp.notes],
     }
 
 

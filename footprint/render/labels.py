@@ -13,13 +13,19 @@ from functools import cache
 from typing import Any
 
 from footprint.core import units
+from footprint.core.accounting import COUNT_KEYS, whole
 from footprint.render.finite import non_finite_error
 from footprint.render.ladders import ladder_unit, rungs
 
 __all__ = [
     "TABLE_SOURCE_CHARS",
+    "SHARE_KEYS",
     "brief_source",
+    "format_count",
+    "format_flops",
+    "format_keyed",
     "format_number",
+    "format_percent",
     "readable",
     "readable_range",
     "readable_value",
@@ -70,6 +76,57 @@ def format_number(x: float) -> str:
     return f"{x:,.{digits}f}"
 
 
+#: Results and factors that are shares of a whole (a utilisation, a carbon-free share),
+#: shown in percent.
+SHARE_KEYS = frozenset(
+    {
+        "cfe",
+        "mfu",
+        "mbu",
+        "implied_mfu",
+        "published_implied_mfu",
+        "utilization",
+        "fleet_utilization",
+        "life_utilization",
+        "share",
+    }
+)
+
+
+def format_count(x: float) -> str:
+    """A count: a whole number with thousands separators (``144``, not ``144.0``), else
+    :func:`format_number`."""
+    if not math.isfinite(x):
+        raise non_finite_error("value", x)
+    n = whole(x)
+    return f"{int(n):,}" if n == int(n) else format_number(x)
+
+
+def format_percent(share: float) -> str:
+    """A share as a percentage of up to 4 significant digits (``0.8074`` -> ``80.74%``)."""
+    if not math.isfinite(share):
+        raise non_finite_error("value", share)
+    return f"{share * 100:,.4g}%"
+
+
+def format_flops(flops: float) -> str:
+    """A FLOP count as ML papers write it: ``6.35e24`` (3 significant digits)."""
+    if not math.isfinite(flops):
+        raise non_finite_error("value", flops)
+    if flops == 0 or 1e-3 <= abs(flops) < 1e6:
+        return format_number(flops)
+    mantissa, _, exponent = f"{flops:.2e}".partition("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def format_keyed(key: str, x: float, unit: str = "") -> str:
+    """A number of result or factor ``key`` in ``unit``: a share (no unit) in percent, a
+    count whole, else :func:`format_number`."""
+    if key in SHARE_KEYS and not unit:
+        return format_percent(x)
+    return format_count(x) if key in COUNT_KEYS else format_number(x)
+
+
 def _readable_unit(q: Any) -> Any:
     """The unit of ``q``'s ladder that gives a magnitude between 1 and 1000."""
     chosen = ladder_unit(q.units, float(q.magnitude))
@@ -81,17 +138,21 @@ def unit_label(text: str) -> str:
     return re.sub(r"(?<![A-Za-z])a(?![A-Za-z])", "year", text)
 
 
-def readable(q: Any) -> str:
-    """``q`` in the unit of its ladder that gives a magnitude between 1 and 1000."""
-    return readable_value(float(q.magnitude), str(q.units))
+def readable(q: Any, key: str = "") -> str:
+    """``q`` in the unit of its ladder that gives a magnitude between 1 and 1000; a FLOP
+    count as ``6.35e24 FLOP``; of result or factor ``key``, a share in percent and a count
+    whole (:func:`format_keyed`)."""
+    if q.check("[computation]"):
+        return f"{format_flops(float(q.m_as('FLOP')))} FLOP"
+    return readable_value(float(q.magnitude), str(q.units), key)
 
 
-def readable_value(magnitude: float, unit: str) -> str:
+def readable_value(magnitude: float, unit: str, key: str = "") -> str:
     """:func:`readable` of a magnitude in ``unit`` (no Quantity built: tables of many cells)."""
     ladder = rungs(unit)
     if not ladder:  # no ladder: the quantity as it is
         label = unit_label(units.format_unit(units.get_registry().Unit(unit)))
-        return f"{format_number(magnitude)} {label}".strip()
+        return f"{format_keyed(key, magnitude, label)} {label}".strip()
     rung, factor = ladder[0]
     for name, f in ladder:
         if abs(magnitude) * f >= 1:

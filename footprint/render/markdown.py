@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from footprint.core.escape import markdown_cell, markdown_text
 from footprint.render import rows
+from footprint.render.notes import markdown_bullets
 
 if TYPE_CHECKING:  # pragma: no cover
     from footprint.analyses.estimate import Footprint
@@ -46,14 +47,20 @@ def markdown_table(
 
 
 def result_markdown(fp: Footprint, breakdown: bool = False) -> str:
-    """``fp`` as Markdown: results (with their ranges), breakdown, factors, sensitivity
-    and notes."""
+    """``fp`` as Markdown: results (with their ranges), the inputs (accelerator or model,
+    hours or volume, region, year) and the accounting boundary, breakdown, factors,
+    sensitivity and notes."""
     if fp.ranges:
         lines = [f"| Quantity | Value | {rows.interval_label(fp)} |", "|---|---|---|"]
     else:
         lines = ["| Quantity | Value |", "|---|---|"]
     for label, *cells in rows.result_rows(fp):  # result labels are footprint's own
         lines.append(_md_row([label.strip(), *cells], labels=1))
+    title = rows.result_title(fp)
+    if title != "Footprint":  # the span a rate's totals cover (a user's volume: escaped)
+        lines = [f"**{markdown_text(title)}**", "", *lines]
+    lines += ["", "| Input or assumption | Value |", "|---|---|"]
+    lines += [_md_row(row, labels=1) for row in rows.input_rows(fp)]
     if breakdown:
         label = rows.metric_label(fp)
         lines += ["", f"| {label[0].upper()}{label[1:]} by part | Value | Share |", "|---|---|---|"]
@@ -73,7 +80,7 @@ def result_markdown(fp: Footprint, breakdown: bool = False) -> str:
             lines.append(_md_row(row))
         lines += ["", f"Ranges: {markdown_text(fp.uncertainty['note'])}."]
     if fp.notes:
-        lines += ["", "Notes:", *[f"- {markdown_text(n)}" for n in fp.notes]]
+        lines += ["", "Notes:", "", *markdown_bullets(fp.notes)]
     return "\n".join(lines) + "\n"
 
 

@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 from footprint.core import units
 from footprint.core.errors import InputError, UnknownNameError
+from footprint.core.extras import require
 from footprint.core.files import atomic_writer, output_target
 from footprint.render.compare_table import METRICS, sort_comparison
-from footprint.render.labels import short_source
+from footprint.render.labels import brief_source
 from footprint.render.ladders import ladder_unit
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,18 +60,37 @@ def _text(value: Any) -> str:
     return text.replace("$", r"\$")
 
 
+#: Margin [inch] between the figure's edge and anything drawn (no label touches the edge).
+_PAD_INCH = 0.12
+
+
+def _matplotlib_figure() -> Any:
+    """``matplotlib.figure`` (only the figure and its canvases: no pyplot, no global
+    backend); without the ``plots`` extra, a :class:`~footprint.core.extras.MissingExtraError`."""
+    return require("matplotlib.figure", "plots", "charts")
+
+
 def _figure(width: float, height: float) -> Figure:
-    from matplotlib.figure import Figure
+    Figure = _matplotlib_figure().Figure
 
     fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    fig.get_layout_engine().set(w_pad=_PAD_INCH, h_pad=_PAD_INCH)  # type: ignore[union-attr]
     return fig
 
 
+#: Font size of a chart's source footer [pt], and the width of its widest character
+#: relative to the font size (DejaVu Sans, matplotlib's default: ~0.62 em on average text).
+_FOOTER_PT = 7
+_EM_PER_CHAR = 0.62
+
+
 def _source_note(fig: Figure, text: str) -> None:
+    """The sources under the chart, wrapped on word boundaries to the figure's width."""
     import textwrap
 
-    wrapped = "\n".join(textwrap.wrap(_text(text), 150))
-    fig.supxlabel(wrapped, fontsize=7, color="#555555", ha="left", x=0.01)
+    chars = int(fig.get_figwidth() * 72 * 0.96 / (_FOOTER_PT * _EM_PER_CHAR))
+    lines = textwrap.wrap(_text(text), chars, break_long_words=False, break_on_hyphens=False)
+    fig.supxlabel("\n".join(lines), fontsize=_FOOTER_PT, color="#555555", ha="left", x=0.01)
 
 
 def _tidy_axis(ax: Any) -> None:
@@ -95,18 +115,25 @@ def _display_unit(values: Any, unit: str) -> str:
 
 def _sources_text(df: pd.DataFrame, keys: tuple[str, ...]) -> str:
 
+    """Every dataset behind ``keys`` (all of them, when rows use several), each citation
+    cut on a word boundary."""
     sources = df.attrs.get("sources", {})
     parts = []
     for key in keys:
-        for text in (
-            sources.get(key, [])[:1]
-            if isinstance(sources.get(key), list)
-            else [sources.get(key, "")]
-        ):
-            if text:
-                short = short_source(text)
-                short = short if len(short) <= 90 else short[:88].rstrip(" ,;") + "..."
-                parts.append(f"{key}: {short}")
+        given = sources.get(key, [])
+        by_dataset: dict[str, str] = {}  # "[dataset] citation": one citation per dataset
+        for text in given if isinstance(given, list) else [given]:
+            dataset, _, citation = str(text).partition("] ") if str(text).startswith("[") else (
+                "", "", str(text)
+            )
+            by_dataset.setdefault(dataset.lstrip("["), citation)
+        cited = [
+            f"{dataset} ({brief_source(c, 60)})" if dataset else brief_source(c, 90)
+            for dataset, c in by_dataset.items()
+            if dataset or c
+        ]
+        if cited:
+            parts.append(f"{key}: {', '.join(cited)}")
     return "Sources: " + "; ".join(parts) if parts else ""
 
 
@@ -204,11 +231,13 @@ def trend_chart(df: pd.DataFrame, *, title: str | None = None) -> Figure:
     years = np.asarray(df["year"], dtype=float)
     intensity = np.asarray(df["intensity"].pint.magnitude, dtype=float)
     ewif = np.asarray(df["ewif"].pint.magnitude, dtype=float)
-    ax.plot(years, intensity, marker="o", color=_BAR, label="carbon intensity")
+    # markers at the ends and at zero are drawn whole, not cut by the axes
+    ax.plot(years, intensity, marker="o", color=_BAR, label="carbon intensity", clip_on=False)
     ax.set_ylabel("Carbon intensity [gCO2e/kWh]", color=_BAR)
     ax.set_xlabel("Year")
     ax2 = ax.twinx()
-    ax2.plot(years, ewif, marker="s", color="#c07a2c", label="EWIF")
+    ax2.plot(years, ewif, marker="s", color="#c07a2c", label="EWIF", clip_on=False)
+    ax.margins(x=0.03)
     ax2.set_ylabel("Water intensity, EWIF [L/kWh]", color="#c07a2c")
     ax.set_ylim(bottom=0)
     ax2.set_ylim(bottom=0)
@@ -308,6 +337,7 @@ def check_target(path: str | Path, what: str = "plot", *, inputs: Any = ()) -> s
     if fmt not in FORMATS:
         raise InputError(f"{what}: expected a .png or .svg file name, got {Path(path).name!r}")
     output_target(path, what, inputs=inputs)
+    _matplotlib_figure()  # a missing plots extra fails before any work
     return fmt
 
 

@@ -18,7 +18,7 @@ The names commands use from those modules are importable from here too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from footprint.core.files import publish_file, temp_file_beside
@@ -35,7 +35,9 @@ from footprint.render.json_out import frame_json, result_json, to_json
 from footprint.render.labels import (
     TABLE_SOURCE_CHARS,
     brief_source,
+    format_keyed,
     format_number,
+    format_percent,
     readable,
     readable_range,
     readable_value,
@@ -43,7 +45,7 @@ from footprint.render.labels import (
     short_source,
 )
 from footprint.render.markdown import frame_markdown, result_markdown
-from footprint.render.table import frame_table, result_table
+from footprint.render.table import fit_text, frame_table, result_table
 
 if TYPE_CHECKING:  # pragma: no cover
     from footprint.analyses.estimate import Footprint
@@ -54,10 +56,13 @@ __all__ = [
     "DISCLOSURE_FORMATS",
     "render",
     "render_frame",
+    "fit_text",
     "readable",
     "readable_range",
     "readable_value",
+    "format_keyed",
     "format_number",
+    "format_percent",
     "result_label",
     "short_source",
     "brief_source",
@@ -124,8 +129,11 @@ def _integer_columns(df: Any) -> Any:
     return df
 
 
-def render_frame(df: Any, fmt: str = "table", title: str = "") -> str:
+def render_frame(df: Any, fmt: str = "table", title: str = "", drop: Sequence[str] = ()) -> str:
     """A listing (DataFrame) as text in ``fmt``; JSON is a list of records.
+
+    The terminal table fits the terminal: too narrow, it leaves out the columns named in
+    ``drop`` first, then the rightmost (:func:`footprint.render.table.frame_table`).
 
     Text is shown as given in every format: escaped in Markdown, neutralised against
     spreadsheet formulas in CSV, never read as rich markup in the terminal table (title
@@ -135,4 +143,4 @@ def render_frame(df: Any, fmt: str = "table", title: str = "") -> str:
     _check_format(fmt)
     df = _integer_columns(df)
     check_frame_finite(df)
-    return frame_table(df, title) if fmt == "table" else _FRAME_WRITERS[fmt](df)
+    return frame_table(df, title, drop) if fmt == "table" else _FRAME_WRITERS[fmt](df)

@@ -32,8 +32,9 @@ from footprint.data.loader import read_records
 from footprint.places.equivalences import equivalences
 from footprint.places.regions import resolve_region
 from footprint.render.compare_table import METRICS, display_frame, grouped_notes
-from footprint.render.labels import format_number, readable, short_source
+from footprint.render.labels import format_keyed, format_number, readable, short_source
 from footprint.render.markdown import markdown_table
+from footprint.render.notes import group_notes, publishable
 from footprint.render.plots import breakdown_chart, ranked_bar_chart, svg_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -114,7 +115,7 @@ def _blocks(result: ScenarioResult) -> list[_Block]:
     blocks += _factors(result)
     notes = _notes(result)
     if notes:
-        blocks += [_Block("h2", "Notes"), _Block("ul", items=notes)]
+        blocks += [_Block("h2", "Notes"), _Block("ul", items=[publishable(n) for n in notes])]
     blocks += [_Block("h2", "Publish"), _Block("p", publish_paragraph(result))]
     return blocks
 
@@ -307,7 +308,7 @@ def _factors(result: ScenarioResult) -> list[_Block]:
         rows.append(
             [
                 f.name,
-                f"{format_number(d['value'])} {d['unit']}".strip(),
+                f"{format_keyed(f.name, d['value'], d['unit'])} {d['unit']}".strip(),
                 f.origin,
                 where,
                 used,
@@ -322,24 +323,17 @@ def _factors(result: ScenarioResult) -> list[_Block]:
 
 
 def _notes(result: ScenarioResult) -> list[str]:
-    """Notes of the workloads (one line per distinct note) and of the comparison."""
-    by_note: dict[str, list[str]] = {}
-    for name, fp in result.footprints.items():
-        for n in fp.notes:
-            users = by_note.setdefault(n, [])
-            if name not in users:
-                users.append(name)
-    notes = []
-    n_workloads = len(result.footprints)
-    for note, users in by_note.items():
-        who = "all workloads" if len(users) == n_workloads and n_workloads > 1 else ", ".join(users)
-        notes.append(f"{who}: {note}")
-    notes += result.notes
+    """Notes of the workloads (each once, with the workloads it concerns) and of the
+    comparison (:func:`footprint.render.notes.group_notes`)."""
+    names = list(result.footprints)
+    pairs = [(name, n) for name, fp in result.footprints.items() for n in fp.notes]
+    notes = group_notes(pairs, names, "workload") + list(result.notes)
     if result.comparison is not None:
+        said = {n for _, n in pairs}
         notes += [
             n
             for n in _comparison_notes(result.comparison)
-            if n.removeprefix("comparison: ") not in by_note
+            if n.removeprefix("comparison: ") not in said
         ]
     return notes
 

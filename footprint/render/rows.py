@@ -6,8 +6,10 @@ sensitivity ranking, with the titles of those tables. Of a listing: its cells as
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
+from footprint.core.accounting import BOUNDARIES, whole
 from footprint.render import labels
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -17,6 +19,7 @@ __all__ = [
     "breakdown_parts",
     "breakdown_rows",
     "factor_rows",
+    "input_rows",
     "interval_label",
     "metric_label",
     "result_rows",
@@ -55,11 +58,65 @@ def result_rows(fp: Footprint) -> list[list[str]]:
     """Rows of the results table: label, value in a readable unit and, when results have
     ranges, the range (empty for a result without one)."""
     rows = []
+    blank = "water" not in fp.results and "water_onsite" in fp.results  # no EWIF: no mix
+    missing = ["not available", *([""] if fp.ranges else [])]
     for key, q in fp.results.items():
-        cells = [labels.result_label(key), labels.readable(q)]
+        if blank and key == "water_onsite":
+            rows.append([labels.result_label("water"), *missing])
+        cells = [labels.result_label(key), labels.readable(q, key)]
         if fp.ranges:
             cells.append(labels.readable_range(q, *fp.ranges[key]) if key in fp.ranges else "")
         rows.append(cells)
+        if blank and key == "water_onsite":
+            rows.append([labels.result_label("water_offsite"), *missing])
+    return rows
+
+
+#: Labels of a result's inputs (others: :func:`footprint.render.labels.result_label`).
+_INPUT_LABELS = {
+    "gpu_hours": "GPU-hours",
+    "count": "Accelerators",
+    "duration": "Duration",
+    "utilization": "Utilisation",
+    "power": "Power per accelerator",
+    "host_power": "Host power per accelerator",
+    "gpus": "Accelerators per replica",
+    "zone": "Zone of the data",
+    "boundary": "Accounting boundary",
+    "pue": "PUE",
+    "wue": "WUE",
+    "ewif": "EWIF",
+    "cfe": "Carbon-free share (CFE)",
+}
+
+
+def _input_value(key: str, text: str) -> str:
+    """An input as given, its number written as in the results when it is a whole number
+    (``39300000.0 h`` -> ``39,300,000 h``) or a share (``0.8`` -> ``80%``)."""
+    number, _, unit = text.partition(" ")
+    try:
+        x = float(number)
+    except ValueError:
+        return text
+    if "year" in key or not math.isfinite(x):
+        return text
+    if key in labels.SHARE_KEYS and not unit:
+        return labels.format_percent(x)
+    if whole(x) == x:
+        return f"{labels.format_count(x)} {unit}".strip()
+    return text
+
+
+def input_rows(fp: Footprint) -> list[list[str]]:
+    """Rows of the inputs table: what was estimated (accelerator or model, hours or volume,
+    region and year as given, the zone of the data) and the accounting boundary, named and
+    described (:data:`footprint.core.accounting.BOUNDARIES`)."""
+    rows = []
+    for key, value in fp.inputs.items():
+        text = _input_value(key, str(value))
+        if key == "boundary" and text in BOUNDARIES:
+            text = f"{text}: {BOUNDARIES[text][2]}"
+        rows.append([_INPUT_LABELS.get(key, labels.result_label(key)), text])
     return rows
 
 
@@ -85,10 +142,15 @@ def breakdown_rows(fp: Footprint) -> list[list[str]]:
     ]
 
 
-def _factor_value(d: dict[str, Any]) -> str:
-    text = f"{labels.format_number(d['value'])} {labels.unit_label(d['unit'])}".strip()
+def _factor_value(name: str, d: dict[str, Any]) -> str:
+    """A factor's value (a share in percent, a count whole) and its range."""
+    unit = labels.unit_label(d["unit"])
+    if d["value"] is None:  # a factor with no value here (a zone without a generation mix)
+        return "not available"
+    text = f"{labels.format_keyed(name, d['value'], unit)} {unit}".strip()
     if "distribution" in d:  # a factor with a range (Spread)
-        text += f" [{labels.format_number(d['low'])} – {labels.format_number(d['high'])}]"
+        low, high = (labels.format_keyed(name, d[k], unit) for k in ("low", "high"))
+        text += f" [{low} – {high}]"
     return text
 
 
@@ -100,7 +162,7 @@ def factor_rows(fp: Footprint, brief: bool = False) -> list[list[str]]:
         d = f.to_dict()
         where = " ".join(str(x) for x in (f.zone, f.year) if x is not None)
         source = labels.brief_source(f.source) if brief else labels.short_source(f.source)
-        rows.append([name, _factor_value(d), f.origin, where, source])
+        rows.append([name, _factor_value(name, d), f.origin, where, source])
     return rows
 
 
@@ -109,7 +171,9 @@ def sensitivity_rows(fp: Footprint, metric: str = "co2e") -> list[list[str]]:
     rows = []
     for row in (fp.uncertainty or {}).get("sensitivity", {}).get(metric, []):
         unit = labels.unit_label(row["input_unit"])
-        low, high = (labels.format_number(row[k]) for k in ("input_low", "input_high"))
+        low, high = (
+            labels.format_keyed(row["factor"], row[k], unit) for k in ("input_low", "input_high")
+        )
         span = f"{low} – {high} {unit}".strip()
         swing = f"{labels.format_number(row['swing'])} {row['unit']}".strip()
         rows.append([row["factor"], span, f"{row['variance_share']:.0%}", swing])

@@ -1,9 +1,20 @@
-"""Terminal tables (rich, no colour, 120 columns for a result and 160 for a listing):
-readable units, text shown as typed, never read as rich markup."""
+"""Terminal tables (rich, no colour): readable units, text shown as typed, never read as
+rich markup.
+
+Tables fit the terminal they are printed to (:func:`terminal_width`: ``COLUMNS``, else the
+size of a terminal on standard output); written to a file or pipe they are 120 columns wide
+for a result and 160 for a listing. A listing too wide for the terminal leaves out its
+low-priority columns and says which in a footer line; text lines are wrapped to the width
+(:func:`fit_text`)."""
 
 from __future__ import annotations
 
 import io
+import os
+import re
+import sys
+import textwrap
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from footprint.core.escape import rich_text
@@ -14,14 +25,59 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from footprint.analyses.estimate import Footprint
 
-__all__ = ["frame_table", "result_table"]
+__all__ = ["fit_text", "frame_table", "result_table", "terminal_width"]
 
 
-def _console(width: int) -> tuple[Console, io.StringIO]:
-    """A plain console (no colour, no terminal codes) of ``width`` columns writing to a buffer."""
+#: Narrowest width a table is drawn at (a smaller ``COLUMNS`` is read as this).
+MIN_WIDTH = 40
+
+
+def terminal_width() -> int | None:
+    """Columns of the terminal the output goes to: ``COLUMNS`` when it is a positive whole
+    number, else the size of standard output when it is a terminal; ``None`` for a file or
+    a pipe (no width to fit)."""
+    text = os.environ.get("COLUMNS", "").strip()
+    if text.isdigit() and int(text) > 0:
+        return max(MIN_WIDTH, int(text))
+    try:
+        if sys.stdout.isatty():
+            return max(MIN_WIDTH, os.get_terminal_size(sys.stdout.fileno()).columns)
+    except (AttributeError, OSError, ValueError):  # no real file behind stdout
+        pass
+    return None
+
+
+def fit_text(text: str, width: int | None = None) -> str:
+    """``text`` with every line longer than the terminal (``width``, else
+    :func:`terminal_width`) wrapped at spaces, continuation lines indented past the line's
+    own indent and list marker (``note: ``, ``- ``); unchanged for a file or pipe."""
+    width = width or terminal_width()
+    if width is None:
+        return text
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        marker = next((m for m in ("note: ", "- ", "ranges: ") if stripped.startswith(m)), "")
+        out += textwrap.wrap(
+            line,
+            width,
+            subsequent_indent=" " * (indent + len(marker)),
+            break_on_hyphens=False,
+        )
+    return "\n".join(out)
+
+
+def _console(default: int) -> tuple[Console, io.StringIO]:
+    """A plain console (no colour, no terminal codes) writing to a buffer, as wide as the
+    terminal (:func:`terminal_width`), else ``default`` columns."""
     from rich.console import Console
 
     buf = io.StringIO()
+    width = terminal_width() or default
     return Console(file=buf, width=width, force_terminal=False, color_system=None), buf
 
 
@@ -82,7 +138,7 @@ def result_table(fp: Footprint, breakdown: bool = False) -> str:
         )
     for note in fp.notes:
         console.print(f"note: {rich_text(note)}", highlight=False, soft_wrap=True)
-    return buf.getvalue()
+    return fit_text(buf.getvalue())
 
 
 def _rich_cell(text: Any) -> str:
@@ -105,17 +161,93 @@ def _rich_cell(text: Any) -> str:
     return s if plain else rich_text(s)
 
 
-def frame_table(df: Any, title: str = "") -> str:
-    """A listing as a terminal table titled ``title``, a missing value empty."""
+#: A header is wrapped rather than widen its column beyond this many characters.
+_HEADER_CHARS = 12
+#: A word of running text (cells with spaces) is folded beyond this many characters.
+_TEXT_WORD_CHARS = 12
+
+
+def _header_name(col: Any) -> str:
+    """A column's name without its unit (``co2e\\n[tCO2e]`` -> ``co2e``)."""
+    return str(col).split("\n")[0].split(" [")[0].strip()
+
+
+def _narrowest(col: Any, cells: Any) -> int:
+    """Columns a table column needs: the longest word of its cells (a number or a name is
+    not folded; a word of running text beyond :data:`_TEXT_WORD_CHARS` is), and of its
+    header up to :data:`_HEADER_CHARS` (a longer header is folded)."""
+    texts = [str(c) for c in cells]
+    longest = max((len(w) for c in texts for w in c.split()), default=0)
+    if any(" " in c.strip() for c in texts):
+        longest = min(longest, _TEXT_WORD_CHARS)
+    header = max((len(w) for w in str(col).split()), default=0)
+    return max(1, longest, min(header, _HEADER_CHARS))
+
+
+def _wrap_header(name: str, width: int) -> str:
+    """A header whose snake_case words are longer than ``width`` broken after underscores
+    (``energy_per_\\nrequest_wh``), rather than folded mid-word; other words are wrapped at
+    spaces by the table."""
+
+    def wrap(word: str) -> str:
+        if len(word) <= width:
+            return word
+        lines = [""]
+        for part in re.split(r"(?<=_)", word):
+            if lines[-1] and len(lines[-1]) + len(part) > width:
+                lines.append(part)
+            else:
+                lines[-1] += part
+        return "\n".join(lines)
+
+    return "\n".join(" ".join(wrap(w) for w in line.split(" ")) for line in name.split("\n"))
+
+
+def _fitted_columns(
+    shown: Any, narrowest: dict[Any, int], width: int, drop: Sequence[str]
+) -> tuple[list[Any], list[str]]:
+    """The columns of ``shown`` that fit ``width`` (each at least its ``narrowest``), and
+    the names of those left out: first the columns named in ``drop`` (in order), then from
+    the right; the first column stays."""
+    need = {c: narrowest[c] + 3 for c in shown.columns}  # padding and a rule
+    kept = list(shown.columns)
+    order = [c for name in drop for c in kept if _header_name(c) == name]
+    order += [c for c in reversed(kept[1:]) if c not in order]
+    dropped = []
+    for col in order:
+        if sum(need[c] for c in kept) + 1 <= width:
+            break
+        kept.remove(col)
+        dropped.append(_header_name(col))
+    return kept, dropped
+
+
+def frame_table(df: Any, title: str = "", drop: Sequence[str] = ()) -> str:
+    """A listing as a terminal table titled ``title``, a missing value empty.
+
+    In a terminal too narrow for every column, the columns named in ``drop`` (the least
+    needed first), then the rightmost ones, are left out, and a footer line names them."""
     from rich.table import Table
 
     shown = rows.text_cells(df)
     cell = _rich_cell
     console, buf = _console(160)
+    narrowest = {c: _narrowest(c, shown[c]) for c in shown.columns}
+    kept, dropped = _fitted_columns(shown, narrowest, console.width, drop)
+    natural = sum(max(len(str(c)), *(len(str(v)) for v in shown[c])) + 3 for c in kept) + 1
     table = Table(title=cell(title) if title else None, title_justify="left")
-    for col in shown.columns:
-        table.add_column(cell(col), overflow="fold")
-    for row in shown.values:
+    for col in kept:
+        header = str(col) if natural <= console.width else _wrap_header(str(col), narrowest[col])
+        table.add_column(cell(header), overflow="fold", min_width=narrowest[col])
+    for row in shown[kept].values:
         table.add_row(*(cell(v) for v in row))
     console.print(table)
+    if dropped:
+        console.print(
+            cell(
+                f"not shown at {console.width} columns: {', '.join(dropped)} (every column: "
+                "--format csv, json or markdown, or a wider terminal)"
+            ),
+            highlight=False,
+        )
     return buf.getvalue()

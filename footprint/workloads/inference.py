@@ -560,7 +560,7 @@ class InferenceWorkload:
         for key in ("power", "idle_power", "host_power", "mbu", "mfu"):
             value = getattr(self, key)
             if value is not None:
-                out[key] = str(value)
+                out[key] = units.input_text(value)
         return out
 
     def with_changes(self, **changes: Any) -> InferenceWorkload:

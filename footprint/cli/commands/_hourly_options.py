@@ -14,6 +14,7 @@ import click
 from footprint.analyses.hourly import HourlyGrid
 from footprint.cli import CliError
 from footprint.cli.commands._options import (
+    DegreesType,
     FileNameType,
     FractionType,
     QuantityType,
@@ -91,12 +92,12 @@ def solar_options(f: F) -> F:
             ),
             click.option(
                 "--latitude",
-                type=click.FloatRange(-90, 90),
+                type=DegreesType(-90, 90),
                 help="Array latitude [deg]; default: the cloud region's metro.",
             ),
             click.option(
                 "--longitude",
-                type=click.FloatRange(-180, 180),
+                type=DegreesType(-180, 180),
                 help="Array longitude [deg]; default: the cloud region's metro.",
             ),
             click.option(
@@ -108,7 +109,9 @@ def solar_options(f: F) -> F:
             click.option(
                 "--weather-file",
                 type=FileNameType(),
-                help="Hourly typical-year weather: TMY3, TMY2, EPW or PVGIS (csv/json/epw).",
+                help="Hourly typical-year weather: TMY3, TMY2, EPW or PVGIS (csv/json/epw); a "
+                "bare name of a sample shipped with pvlib (723170TYA.CSV) is read from "
+                "pvlib's data folder.",
             ),
             click.option(
                 "--weather-format",

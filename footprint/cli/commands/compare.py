@@ -46,8 +46,10 @@ from footprint.cli.commands.train import training_workload
 from footprint.core import units
 from footprint.core.escape import rich_text
 from footprint.places.equivalences import equivalences
+from footprint.render.compare_table import drop_order
+from footprint.render.notes import note_lines
 from footprint.render.plots import ranked_bar_chart, save
-from footprint.render.report import readable, render_frame, to_json
+from footprint.render.report import fit_text, readable, render_frame, to_json
 from footprint.workloads.inference import InferenceWorkload
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -241,7 +243,8 @@ def _render(df: Any, fmt: str, with_equivalences: bool) -> str:
         shown = display_frame(df, compact=True)
         shown.columns = [rich_text(c) for c in shown.columns]
         shown = shown.apply(lambda column: column.map(rich_text))
-        lines = [render_frame(shown, "table", title=rich_text(title)).rstrip("\n")]
+        table = render_frame(shown, "table", title=rich_text(title), drop=drop_order(metric))
+        lines = [table.rstrip("\n")]
     if spread is not None:
         best, worst = spread["best"], spread["worst"]
         ratio = worst["ratio_to_best"]
@@ -278,10 +281,9 @@ def _render(df: Any, fmt: str, with_equivalences: bool) -> str:
         eqs = [] if tied else _equivalences(spread)
         if eqs:
             lines.append("That CO2e difference is about " + "; ".join(e.text for e in eqs) + ".")
-    notes = grouped_notes(df)
-    if notes:
-        lines += [""] + [f"note: {n}" for n in notes]
-    return "\n".join(lines)
+    lines += note_lines(grouped_notes(df), fmt)
+    text = "\n".join(lines)
+    return text if fmt == "markdown" else fit_text(text)
 
 
 def _json_text(data: Any) -> str:
@@ -291,6 +293,10 @@ def _json_text(data: Any) -> str:
 
 
 def _diff(value: Any, what: str, readable: Callable[[Any], str]) -> str:
+    import pandas as pd
+
+    if value is None or pd.isna(value):  # a zone without a generation mix: no water
+        return f"{what} not known (no generation mix)"
     q = _q(value)
     if q.magnitude == 0:
         return f"the same {what}"

@@ -12,9 +12,9 @@ from footprint.cli.commands._options import (
     site_from_options,
     site_options_except,
 )
-from footprint.core.escape import markdown_text
-from footprint.places.explain import explain_table
-from footprint.render.report import render_frame
+from footprint.places.explain import NOT_AVAILABLE, explain
+from footprint.render.notes import markdown_bullets, note_lines
+from footprint.render.report import format_number, render_frame, to_json
 
 
 @click.command("explain")
@@ -30,20 +30,36 @@ def command(region: str, fmt: str, **site: Any) -> None:
       footprint explain aws:us-east-1 --year 2023
       footprint explain gcp:europe-west1 --format json
     """
-    import pandas as pd
-
     site["region"] = region
-    table, notes = explain_table(site_from_options(site))
-    if fmt not in ("table", "markdown"):
+    found = explain(site_from_options(site))
+    if fmt == "json":  # the shape of an estimate's factors: a dict keyed by factor name
+        echo(to_json(found.to_dict()))
+        return
+    table = found.to_frame()
+    if fmt == "csv":
         echo(render_frame(table, fmt))
         return
-    # for people: a compact table, then each factor's source, licence and note in full
-    compact = table[["factor", "value", "unit", "origin", "zone", "year", "licence"]]
+    # for people: a compact table (values to 4 significant digits), then each factor's
+    # source, licence and note in full
+    compact = table[["factor", "value", "unit", "origin", "zone", "year", "licence"]].copy()
+    compact["value"] = compact["value"].map(_shown)
     lines = [render_frame(compact, fmt, title=f"Factors for {region}").rstrip("\n"), ""]
-    text = markdown_text if fmt == "markdown" else str  # plain lines: printed as they are
+    sources = []
     for row in table.itertuples():
-        dataset = "" if pd.isna(row.dataset) else str(row.dataset).strip()
-        line = f"{row.factor}: {row.source}" + (f" [{dataset}]" if dataset else "")
-        lines.append(text(line))
-    lines += [""] + [text(f"note: {n}") for n in notes]
+        if row.value is None:
+            sources.append(f"{row.factor}: {row.note}")
+            continue
+        dataset = str(row.dataset).strip() if isinstance(row.dataset, str) else ""
+        sources.append(f"{row.factor}: {row.source}" + (f" [{dataset}]" if dataset else ""))
+    # Markdown: bullet lists (no command-line hints); the terminal: lines as they are
+    lines += markdown_bullets(sources) if fmt == "markdown" else sources
+    lines += note_lines(found.notes, fmt)
     echo("\n".join(lines))
+
+
+def _shown(value: Any) -> str:
+    """A value for people: a number to 4 significant digits, text as it is, a missing one
+    as "not available" (never ``nan``)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return NOT_AVAILABLE
+    return format_number(value) if isinstance(value, (int, float)) else str(value)

@@ -21,9 +21,13 @@ from footprint.cli.commands._options import (
 from footprint.core import escape, units
 from footprint.places.country_energy import DEFAULT_MATCHES, MAX_MATCHES
 from footprint.places.equivalences import count_text
+from footprint.render.notes import markdown_bullets
 from footprint.render.report import (
     brief_source,
+    fit_text,
+    format_keyed,
     format_number,
+    format_percent,
     readable,
     render_frame,
     short_source,
@@ -157,17 +161,22 @@ def _render(fp: FleetFootprint, fleet: InstalledFleet, fmt: str) -> str:
     lines = _summary(fp, fleet)
     factors = _factors(fp)
     frame = _readable_numbers(frame, ("share",))
+    frame["share"] = [format_percent(float(x)) for x in frame["share"]]
+    factors["value"] = [  # no value: an EWIF where a zone has no generation mix
+        "not available" if v is None or v != v else format_keyed(name, float(v), unit)
+        for name, v, unit in zip(factors["factor"], factors["value"], factors["unit"], strict=True)
+    ]
     factors = _readable_numbers(factors, ("year",))
     if fmt == "markdown":
         out = ["## Fleet", "", *(f"- {escape.markdown_text(x)}" for x in lines), ""]
         out += ["### Per region, per year", "", render_frame(frame, "markdown"), ""]
         out += ["### Factors", "", render_frame(factors, "markdown"), ""]
-        out += ["### Notes", "", *(f"- {escape.markdown_text(n)}" for n in fp.notes)]
+        out += ["### Notes", "", *markdown_bullets(fp.notes)]
         return "\n".join(out)
     out = [*lines, "", render_frame(frame, "table", title="Per region, per year")]
     out += [render_frame(factors, "table", title="Factors"), "Notes:"]
     out += [f"  - {escape.rich_text(n)}" for n in fp.notes]
-    return "\n".join(out)
+    return fit_text("\n".join(out))
 
 
 def _summary(fp: FleetFootprint, fleet: InstalledFleet) -> list[str]:
@@ -178,7 +187,8 @@ def _summary(fp: FleetFootprint, fleet: InstalledFleet) -> list[str]:
     parts.append(f"{readable(_annual(one, 'co2e'))} (location-based)")
     if "total_co2e" in one:
         parts.append(f"{readable(_annual(one, 'total_co2e'))} with embodied")
-    parts.append(f"{readable(_annual(one, 'water'))} of water")
+    if "water" in one:  # blank where a region has no generation mix (no EWIF)
+        parts.append(f"{readable(_annual(one, 'water'))} of water")
     if "cost" in one:
         cost = _annual(one, "cost")
         currency = units.format_unit(cost.units)

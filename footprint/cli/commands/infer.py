@@ -28,11 +28,14 @@ from footprint.cli.commands._options import (
     uncertainty_options,
 )
 from footprint.core.errors import FootprintError, suggest
-from footprint.core.escape import markdown_text
-from footprint.render.report import format_number, render, render_frame, to_json
+from footprint.render.notes import note_lines
+from footprint.render.report import fit_text, format_number, render, render_frame, to_json
 from footprint.workloads import inference
 from footprint.workloads.inference import parse_rate, parse_requests, parse_tokens, preset_table
 from footprint.workloads.measured import MeasuredRun
+
+#: Columns of the comparison table a narrow terminal leaves out first.
+COMPARISON_DROP_ORDER = ("accelerators_per_replica", "energy_per_token_wh", "accelerators")
 
 #: Same names as ``footprint.workloads.inference.PRECISIONS`` (kept literal: no heavy import here).
 PRECISION_CHOICES = ("fp32", "fp16", "bf16", "fp8", "int8", "int4")
@@ -314,7 +317,7 @@ def command(
         raise CliError(f"--format {fmt}: give one model and one energy model (not a comparison)")
     if fmt == "json":  # every run's full estimate: the keys of `footprint estimate`
         estimates = analysis.inference_runs(chosen, ems, site_obj, **common)
-        notes = list(dict.fromkeys(n for e in estimates for n in e.footprint.notes))
+        notes = analysis.run_notes(estimates)
         echo(to_json({"rows": [e.to_dict() for e in estimates], "notes": notes}))
         return
     table = analysis.compare_inference(chosen, ems, site_obj, **common)
@@ -325,10 +328,11 @@ def command(
             return "" if math.isnan(x) else format_number(x)
 
         table = table.apply(lambda col: col.map(shown) if col.dtype.kind == "f" else col)
-    echo(render_frame(table, fmt, title="Inference: models and energy models on the same volume"))
+    title = "Inference: models and energy models on the same volume"
+    echo(render_frame(table, fmt, title=title, drop=COMPARISON_DROP_ORDER))
     if fmt in ("table", "markdown"):
-        for note in table.attrs.get("notes", []):
-            echo(f"note: {markdown_text(note) if fmt == 'markdown' else note}")
+        lines = note_lines(table.attrs.get("notes", []), fmt)[1:]
+        echo("\n".join(lines) if fmt == "markdown" else fit_text("\n".join(lines)))
 
 
 def parse_workload_options(**options: Any) -> dict[str, Any]:

@@ -38,6 +38,7 @@ from footprint.cli.commands.train import training_workload
 from footprint.core import units
 from footprint.core.errors import FootprintError
 from footprint.core.escape import csv_row, markdown_text
+from footprint.render.notes import note_lines
 from footprint.render.plots import check_target, projection_chart, save
 from footprint.render.report import check_finite, csv_safe_frame, readable, render_frame, to_json
 
@@ -201,8 +202,8 @@ def _render(df: Any, fmt: str) -> str:
     lines = [render_frame(shown, fmt, title=title).rstrip("\n"), ""]
     change = describe_change(co2e0.magnitude, co2e1.to(co2e0.units).magnitude, y0, y1)
     tail = [f"CO2e {change}, by {y1}. Assumptions: {df.attrs['assumptions']}."]
-    tail += [f"note: {n}" for n in df.attrs["notes"]]
     lines += [markdown_text(t) if fmt == "markdown" else t for t in tail]
+    lines += note_lines(df.attrs["notes"], fmt)
     return "\n".join(lines)
 
 

@@ -8,8 +8,8 @@ import click
 
 from footprint.cli.commands._hourly_options import SOLAR_KEYS, solar_from, solar_options
 from footprint.cli.commands._options import echo, format_option
-from footprint.core.escape import markdown_text
 from footprint.places.solar import annual_yield
+from footprint.render.notes import note_lines
 from footprint.render.report import (
     check_finite,
     format_number,
@@ -49,6 +49,11 @@ def command(region: str | None, year: int, monthly: bool, fmt: str, **options: A
       footprint solar --pv-capacity "1 MWp" --latitude 36.1 --longitude -79.95
       footprint solar --pv-capacity 500 --region aws:us-west-1 --clearness 0.8 --monthly
       footprint solar --pv-capacity 100 --weather-file 723170TYA.CSV --format json
+
+    \b
+    723170TYA.CSV (Greensboro NC, TMY3) is a sample shipped with pvlib: a bare name of
+    one of pvlib's samples is read from pvlib's data folder, which this prints:
+      python -c "import pvlib, pathlib; print(pathlib.Path(pvlib.__file__).parent / 'data')"
     """
 
     solar = solar_from({k: options[k] for k in SOLAR_KEYS}, region, required=True)
@@ -91,5 +96,4 @@ def command(region: str | None, year: int, monthly: bool, fmt: str, **options: A
             if col != "month":
                 shown[col] = [format_number(float(v)) for v in shown[col]]
         echo(render_frame(shown, fmt, title="By month (UTC)"))
-    for note in result.notes:
-        echo(f"note: {markdown_text(note) if fmt == 'markdown' else note}")
+    echo("\n".join(note_lines(result.notes, fmt)[1:]))

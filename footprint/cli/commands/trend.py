@@ -11,6 +11,7 @@ from footprint.analyses.compare import plain, to_records
 from footprint.cli import CliError
 from footprint.cli.commands._options import FileNameType, echo, format_option
 from footprint.core.escape import markdown_text
+from footprint.render.notes import note_lines
 from footprint.render.plots import check_target, save, trend_chart
 from footprint.render.report import check_finite, format_number, render_frame, to_json
 
@@ -76,7 +77,7 @@ def command(
     for t in tables:
         blocks.append(_text(t, fmt))
         blocks += [_line(line, fmt, "- " if fmt == "markdown" else "") for line in trend_summary(t)]
-        blocks += [_line(n, fmt, "note: ") for n in t.attrs["notes"]]
+        blocks += note_lines(t.attrs["notes"], fmt)
         blocks.append("")
     echo("\n".join(blocks))
 

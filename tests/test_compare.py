@@ -21,7 +21,7 @@ from footprint.analyses.compare import (
 )
 from footprint.cli import cli
 from footprint.core import units
-from footprint.core.errors import InputError, MissingDataError, UnknownNameError
+from footprint.core.errors import InputError, UnknownNameError
 from footprint.places.grid import grid_intensity
 from footprint.places.site import Site
 
@@ -112,9 +112,9 @@ def test_selection_by_kind_provider_and_missing_data():
     everything = compare(UNIT_JOB)
     assert len(everything) > 190
     assert any("every country" in n for n in everything.attrs["notes"])
-    assert any("left out for lack of data" in n for n in everything.attrs["notes"])
-    with pytest.raises(MissingDataError, match="BM"):
-        compare(UNIT_JOB, "FR,BM")  # named one by one: no silent skip
+    # zones without a generation mix stay, with CO2e and a blank water (issue 17, item 5)
+    assert any("no generation mix for <zone>" in n for n in everything.attrs["notes"])
+    assert "BM" in set(compare(UNIT_JOB, "FR,BM")["region"])
     with pytest.raises(UnknownNameError):
         compare(UNIT_JOB, "FR,Atlantis")
     with pytest.raises(InputError):

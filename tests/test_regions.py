@@ -1,5 +1,7 @@
 """Region resolution (every alias form, cloud regions), cloud factors and coverage."""
 
+import json
+
 import pytest
 
 import footprint as fp
@@ -334,3 +336,63 @@ def test_cli_ambiguous_region_is_one_line_exit_2():
     )
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1 and "US-GA" in result.output
+
+
+NO_MIX = ["BM", "GI", "SH", "AX", "CW", "FM", "GS", "PW", "YT"]  # zones with CO2e, no mix
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown", "hf-model-card", "eu-ai-act"])
+def test_a_zone_without_a_mix_keeps_its_co2e_and_leaves_water_blank(fmt):
+    """Issue 17, item 5: `-r BM` failed on the EWIF, losing CO2e as well as water."""
+    from click.testing import CliRunner
+
+    from footprint.cli import cli
+
+    argv = ["estimate", "-a", "H100-SXM", "--gpu-hours", "1000", "-r", "BM", "--format", fmt]
+    result = CliRunner().invoke(cli, argv)
+    assert result.exit_code == 0, result.output
+    assert "nan" not in result.stdout.lower().replace("financ", "")
+    if fmt == "json":
+        data = json.loads(result.stdout)
+        assert data["results"]["co2e"]["value"] > 0
+        assert "water" not in data["results"] and "water_offsite" not in data["results"]
+        assert data["results"]["water_onsite"]["value"] > 0
+        assert data["factors"]["ewif"]["value"] is None
+        assert any("no generation mix for BM" in n for n in data["notes"])
+    if fmt == "table":
+        assert "not available" in result.stdout
+
+
+def test_library_estimate_without_a_mix_matches_one_with_the_same_intensity():
+    job = fp.GpuJob("H100-SXM", gpu_hours=1000)
+    bm = fp.estimate(job, fp.Site(region="BM"))
+    given = fp.estimate(job, fp.Site(region="BM", ewif="1 L/kWh"))
+    assert bm.co2e == given.co2e and bm.water_onsite == given.water_onsite
+    assert "water" not in bm.results and "water" in given.results
+
+
+def test_compare_ranks_zones_without_a_mix_by_co2e():
+    import pandas as pd
+
+    from footprint.analyses.compare import compare
+
+    df = compare(fp.GpuJob("H100-SXM", gpu_hours=1000), kind="country")
+    regions = set(df["region"])
+    assert set(NO_MIX) <= regions  # these nine countries dropped out of the ranking before
+    row = df[df["region"] == "BM"].iloc[0]
+    assert row["rank"] >= 1 and pd.isna(row["water"].magnitude)  # blank
+
+
+def test_batch_rejects_a_row_without_a_mix_with_its_reason(tmp_path):
+    from click.testing import CliRunner
+
+    from footprint.cli import cli
+
+    jobs = tmp_path / "jobs.csv"
+    jobs.write_text("job_id,accelerator,gpu_hours,region\n1,H100,10,BM\n2,H100,10,FR\n")
+    rejects = tmp_path / "rejects.csv"
+    result = CliRunner().invoke(cli, ["batch", str(jobs), "--rejects", str(rejects)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "missing_data" in rejects.read_text() and "no generation mix for BM" in rejects.read_text()
+    )

@@ -476,3 +476,120 @@ def test_infer_table_title_states_the_span_of_a_rate() -> None:
     assert out.splitlines()[0].strip() == "Footprint of 1 month at 1e9 request/month"
     total = ["infer", "-m", "llama-3.1-8b", "-n", "2e6 request", "--output-tokens", "300"]
     assert CliRunner().invoke(cli, total).output.splitlines()[0].strip() == "Footprint"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        ("--power", "7000 W", "10x the H100-SXM's TDP of 700 W"),
+        ("--power", "7 W", "below what an idle accelerator draws"),
+        ("--intensity", "400 kg/kWh", "400,000 gCO2e/kWh is 306x the most carbon-intensive grid"),
+    ],
+)
+def test_implausible_inputs_are_warned_on_stderr_and_in_notes(option, value, said) -> None:
+    """Issue 17, item 2: `--intensity "400 kg/kWh"` (400,000 g/kWh) and `--power "7000 W"` on
+    an H100 passed silently. They are computed as given, with a warning on standard error
+    (every run, also when the site's factors come from the cache) and a note in the result."""
+    argv = ["estimate", "-a", "H100-SXM", "--gpu-hours", "100", "-r", "FR", option, value]
+    for _ in range(2):
+        result = CliRunner().invoke(cli, [*argv, "--format", "json"])
+        assert result.exit_code == 0, result.output
+        warned = [x for x in result.stderr.splitlines() if x.startswith("warning: ")]
+        assert len(warned) == 1 and said in warned[0]
+        notes = json.loads(result.stdout)["notes"]
+        assert any(n.startswith("implausible input: ") and said in n for n in notes)
+
+
+def test_plausible_inputs_give_no_warning() -> None:
+    argv = ["estimate", "-a", "H100-SXM", "--gpu-hours", "100", "-r", "FR", "--format", "json"]
+    for extra in (["--power", "650 W"], ["--intensity", "0.9 kg/kWh"], ["--power", "100 W"]):
+        result = CliRunner().invoke(cli, [*argv, *extra])
+        assert result.exit_code == 0 and "warning" not in result.stderr, result.stderr
+
+
+def test_library_warns_with_a_plausibility_warning() -> None:
+    import footprint as fp
+    from footprint.core.plausibility import PlausibilityWarning
+
+    with pytest.warns(PlausibilityWarning, match="TDP"):
+        fp.estimate(fp.GpuJob("H100-SXM", gpu_hours=10, power="7 kW"), fp.Site(region="FR"))
+
+
+def test_a_failing_command_prints_its_error_line_only() -> None:
+    """A warning is printed after the result: bad input still ends in one line."""
+    argv = ["estimate", "-a", "H100-SXM", "--gpu-hours", "9", "--power", "7 kW", "-r", "Georgia"]
+    result = CliRunner().invoke(cli, argv)
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_infer_markdown_states_the_span_of_a_rate() -> None:
+    argv = ["infer", "-m", "llama-3.1-8b", "-n", "1e9 request/month", "--output-tokens", "300"]
+    out = CliRunner().invoke(cli, [*argv, "--format", "markdown"]).output
+    assert out.splitlines()[0] == "**Footprint of 1 year at 1e9 request/month**"
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (  # a time-zone offset beyond the year 9999: pandas' NotImplementedError, a traceback
+            [
+                "schedule",
+                "--region",
+                "gcp:us-east4",
+                "--hours",
+                "4",
+                "--power",
+                "800",
+                "--from",
+                "2022-06-01T00:00",
+                "--within",
+                "1e6 week",
+            ],
+            "too long a window",
+        ),
+        (  # 5e-324 month is 0 years once converted: ZeroDivisionError in the embodied rate
+            [
+                "train",
+                "-a",
+                "H100-SXM",
+                "-m",
+                "llama-3-70b",
+                "--tokens",
+                "15T",
+                "--gpu-hours",
+                "6.4e6",
+                "--lifetime",
+                "5e-324 month",
+            ],
+            "too short or too long a life",
+        ),
+        (  # NumPy's overflow warnings came before the error line
+            [
+                "hourly",
+                "--region",
+                "aws:us-west-1",
+                "--start",
+                "2022-07-01T09:00",
+                "--hours",
+                "10",
+                "--power",
+                "1000",
+                "--pv-capacity",
+                "1e-320 Wp",
+                "--ewif",
+                "1e308 L/kWh",
+            ],
+            "not a finite number",
+        ),
+        (  # a 568-digit latitude: "inf is not in the range"
+            ["solar", "--latitude", "9" * 568, "--longitude", "0", "--pv-capacity", "1"],
+            "expected a finite number of degrees",
+        ),
+    ],
+)
+def test_fuzz_findings_under_other_versions_are_one_line(argv, said) -> None:
+    """Found by the lowest-versions CI job's fuzz run (other Hypothesis, other inputs)."""
+    result = CliRunner().invoke(cli, argv)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and said in lines[0], result.stderr

@@ -34,8 +34,6 @@ skipped zones) and ``sources`` (the dataset and citation behind each factor).
 from __future__ import annotations
 
 import math
-import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -44,7 +42,7 @@ from footprint.analyses.estimate import compute_of, embodied_of
 from footprint.core import units
 from footprint.core.accounting import EMBODIED_KEYS
 from footprint.core.errors import InputError, MissingDataError, UnknownNameError
-from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
+from footprint.engine.evaluation import BLANK_WITHOUT_EWIF, LoadTable, SiteTable, evaluate
 from footprint.places.facility import Scale
 from footprint.places.grid import intensity_years
 from footprint.places.regions import resolve_region, select_locations
@@ -62,6 +60,7 @@ from footprint.render.compare_table import (
     to_markdown,
     to_records,
 )
+from footprint.render.notes import group_notes
 from footprint.workloads.jobs import GpuJob, Workload
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -248,24 +247,15 @@ def _shared_intensity_notes(zones: list[_Zone]) -> list[str]:
 
 
 def _summarise_notes(zones: list[_Zone], per_zone: list[tuple[str, str]]) -> list[str]:
-    """Many zones: each distinct note once, its zone code generalised, with a count."""
-    codes = {z.location.id: {z.location.id, z.location.zone, z.factors.zone} for z in zones}
-    counts: Counter[str] = Counter()
-    for region, note in per_zone:
-        text = note
-        for code in sorted(codes[region], key=len, reverse=True):
-            text = text.replace(f" {code}:", " <zone>:").replace(f" {code};", " <zone>;")
-            text = text.replace(f" {code} ", " <zone> ").replace(f"for {code}", "for <zone>")
-        text = re.sub(r" \(available: [^)]*\)", "", text)
-        text = re.sub(r"nearest year \d{4} used", "nearest year used", text)
-        counts[text] += 1
-    out = []
-    for text, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        where = "every zone" if n == len(zones) else f"{n} of {len(zones)} zones"
-        column = {"intensity": "year", "ewif": "ewif_year"}.get(text.split(":", 1)[0])
-        see = f"; years used in the {column} column" if column else ""
-        out.append(f"{text} ({where}{see})")
-    return out
+    """Many zones: each distinct note once, with the zones it concerns, a factor's year
+    substitutions in one line (:func:`footprint.render.notes.group_notes`)."""
+    codes = {
+        z.location.id: [
+            z.location.id, z.location.zone or "", z.factors.zone, *z.location.zones()[:1]
+        ]
+        for z in zones
+    }
+    return group_notes(per_zone, [z.location.id for z in zones], "zone", codes)
 
 
 def _template(site: Site | None, year: int | None, strict_year: bool | None) -> Site:
@@ -508,8 +498,11 @@ def compare(
                 f"total cost: only where electricity is priced in {compute_currency} "
                 "(footprint does not convert currencies; other zones have no total)"
             )
+    no_mix = np.isnan(ewif).any(axis=0)  # zones without a generation mix: water left blank
     for key in (*results, "cost"):
         values = totals[key] if key != "cost" else totals[key][~unpriced]
+        if key in BLANK_WITHOUT_EWIF:
+            values = values[~no_mix]
         if not np.isfinite(values).all():
             raise InputError(
                 f"workload: its {key.replace('_', ' ')} is too large to be a finite number"

@@ -232,7 +232,8 @@ def per_unit_results(results: dict[str, Any], per_unit: dict[str, Any]) -> dict[
             )
         out[f"energy_per_{unit}"] = (results["facility_energy"] / count).to(f"Wh/{unit}")
         out[f"co2e_per_{unit}"] = (results["co2e"] / count).to(f"gCO2e/{unit}")
-        out[f"water_per_{unit}"] = (results["water"] / count).to(f"mL/{unit}")
+        if "water" in results:  # blank where the zone has no generation mix (no EWIF)
+            out[f"water_per_{unit}"] = (results["water"] / count).to(f"mL/{unit}")
         if "total_co2e" in results:
             out[f"total_co2e_per_{unit}"] = (results["total_co2e"] / count).to(f"gCO2e/{unit}")
         for key in COST_KEYS:

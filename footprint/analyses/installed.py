@@ -27,7 +27,7 @@ from footprint.core import units
 from footprint.core.accounting import EMBODIED_KEYS, RESULT_KEYS
 from footprint.core.errors import InputError, MissingDataError
 from footprint.core.provenance import Factor
-from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
+from footprint.engine.evaluation import BLANK_WITHOUT_EWIF, LoadTable, SiteTable, evaluate
 from footprint.engine.result import canonical_unit
 from footprint.places.country_energy import DEFAULT_MATCHES, CountryMatch, closest_countries
 from footprint.places.regions import resolve_region
@@ -346,6 +346,9 @@ def _mixed(
         notes.append("cost: not every region of the mix is priced (give --price for a cost)")
     elif "cost" not in keys:
         notes.append("cost: regions priced in several currencies, or none (give --price)")
+    if any(math.isnan(sf.ewif.value.magnitude) for sf in sites):
+        keys = [k for k in keys if k not in BLANK_WITHOUT_EWIF]
+        notes.append("water: a region of the mix has no generation mix (no EWIF): left blank")
     bad = result.nonfinite(keys)
     if bad:
         raise InputError(f"{', '.join(bad)}: too large to compute; check the size of the fleet")

@@ -552,7 +552,10 @@ def project(
             intensity=np.asarray(intensity, dtype=float),
         ),
     ).values
+    no_mix = bool(np.isnan(np.asarray(ewif, dtype=float)).all())  # no EWIF: water blank
     for key in ("facility_energy", "co2e", "co2e_market", "water", "cost", *EMBODIED_KEYS):
+        if key == "water" and no_mix:
+            continue
         if key in mags and not np.isfinite(np.asarray(mags[key], dtype=float)).all():
             raise InputError(
                 f"growth: the projection to {end_year} is too large to be a finite number"

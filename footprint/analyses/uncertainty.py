@@ -38,13 +38,14 @@ import dataclasses
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any
 
 from footprint.core import units
 from footprint.core.accounting import CANONICAL_UNITS
 from footprint.core.errors import InputError, MissingDataError
+from footprint.core.memo import IdentityMemo
 from footprint.core.provenance import Factor, Spread
 from footprint.core.units import magnitude_in, quantity, unit_of, unit_scale
 from footprint.data.loader import datasets_dir, optional_float, read_records
@@ -327,7 +328,7 @@ def _intensity_spread(factor: Factor, site: Site | None) -> Spread:
     if (
         factor.zone
         and year is not None
-        and (site is None or site.region is None or not str(site.region).count(":"))
+        and not _cloud_site(site)
     ):
         inside = _within_country(factor.zone, year)
     if inside is not None:
@@ -370,12 +371,34 @@ def spread_for(factor: Factor, site: Site | None = None) -> Spread | None:
 
 
 def with_spreads(factors: dict[str, Factor], site: Site | None = None) -> dict[str, Factor]:
-    """``factors`` with a :class:`Spread` on each uncertain one (see the module docstring)."""
+    """``factors`` with a :class:`Spread` on each uncertain one (see the module docstring).
+
+    A factor object seen before (for a site of the same kind) is not looked at again:
+    resolved site factors and default draws are cached objects, so a repeated estimate
+    reuses their spreads.
+    """
     out = {}
+    cloud = _cloud_site(site)
     for name, factor in factors.items():
-        spread = spread_for(factor, site)
-        out[name] = factor if spread is factor.spread else factor.with_spread(spread)
+        spread = _SPREADS.get(factor, cloud, partial(_with_spread, factor, site))
+        out[name] = factor if spread is None else spread
     return out
+
+
+def _with_spread(factor: Factor, site: Site | None) -> Factor | None:
+    """``factor`` with its spread, or ``None`` when that is ``factor`` itself."""
+    spread = spread_for(factor, site)
+    return None if spread is factor.spread else factor.with_spread(spread)
+
+
+def _cloud_site(site: Site | None) -> bool:
+    """Whether ``site`` is a cloud region: the one fact of a site a spread reads (a cloud
+    region's intensity spread has no within-country part)."""
+    return site is not None and site.region is not None and ":" in str(site.region)
+
+
+#: Factors with their spreads, by factor object and :func:`_cloud_site`.
+_SPREADS: IdentityMemo[Factor | None] = IdentityMemo()
 
 
 # --- propagation -----------------------------------------------------------------------
@@ -485,7 +508,8 @@ def _scaled(values: dict[str, Any], scalers: dict[str, tuple[dict[str, float], f
 
 def _metrics(results: dict[str, Any]) -> dict[str, str]:
     co2e = "total_co2e" if "total_co2e" in results else "co2e"
-    return {"energy": "facility_energy", "co2e": co2e, "water": "water"}
+    metrics = {"energy": "facility_energy", "co2e": co2e, "water": "water"}
+    return {m: key for m, key in metrics.items() if key in results}  # water: blank without EWIF
 
 
 def _sensitivity(

@@ -13,6 +13,8 @@ from typing import Any
 
 import click
 
+from footprint import __version__
+
 __all__ = ["main", "cli", "CliError"]
 
 #: Subcommand name -> (module in footprint.cli.commands, one-line help).
@@ -40,6 +42,36 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Packages pint imports at its own import when installed, for features footprint never
+#: uses (Quantities wrapping Dask arrays; ``Quantity.to_preferred``, which needs SciPy).
+PINT_PROBES = ("dask", "scipy")
+
+
+def _import_pint_lean() -> None:
+    """Import pint without the optional packages it probes for (:data:`PINT_PROBES`).
+
+    With the dask extra, or SciPy from the solar extra, installed, pint's ``compat``
+    module imports them on every start: 0.1-0.2 s of a command that never uses them.
+    The command line is one thread while it resolves a subcommand, so it hides them
+    (``None`` in ``sys.modules``, which makes their import fail) while pint loads, then
+    unhides them: a command that needs Dask or SciPy (pvlib) imports them as usual. The
+    library never does this: a program importing footprint gets pint as pint is.
+    """
+    import sys
+
+    if "pint" in sys.modules:
+        return
+    hidden = [name for name in PINT_PROBES if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        import pint  # noqa: F401
+    finally:
+        for name in hidden:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
+
+
 class CliError(click.ClickException):
     """A usage or input error: one line on stderr, exit code 2."""
 
@@ -55,6 +87,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
             return None
+        _import_pint_lean()
         module = importlib.import_module(f"footprint.cli.commands.{COMMANDS[cmd_name][0]}")
         command: click.Command = module.command
         return command
@@ -66,19 +99,27 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from footprint.core.errors import FootprintError
+        from footprint.core.extras import MissingExtraError
 
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+        except MissingExtraError as exc:  # "footprint solar needs the solar extra (...)"
+            raise CliError(exc.for_command(f"footprint {ctx.invoked_subcommand}")) from None
         except FootprintError as exc:
             raise CliError(str(exc)) from None
         except click.UsageError as exc:
             # click's own usage errors (bad choice, out of range, unknown option): one line
             name = exc.ctx.command_path if exc.ctx is not None else "footprint"
             raise CliError(f"{exc.format_message()} (see '{name} --help')") from None
+        for message in _WARNED:  # after a result only: an error stays one line
+            click.echo(f"warning: {message}", err=True)
+        return result
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="footprint", prog_name="footprint")
+# The version of the package itself (not the installed distribution's metadata), so that
+# it is right from a checkout (python cli.py --version) and needs no metadata lookup.
+@click.version_option(__version__, "-V", "--version", prog_name="footprint")
 def cli() -> None:
     """Electricity, CO2e, water and cost of AI compute, with every factor sourced.
 
@@ -89,6 +130,39 @@ def cli() -> None:
       footprint accelerators --search h100
       footprint regions --search fra
     """
+    _show_plausibility_warnings()
+
+
+#: Warnings of this command, each once (one line per implausible input, not per region),
+#: printed after its result.
+_WARNED: dict[str, None] = {}
+
+
+def _show_plausibility_warnings() -> None:
+    """Print each implausible input (:mod:`footprint.core.plausibility`) on standard error as
+    one ``warning: ...`` line, once per command, after its result (the result's notes carry
+    it too); a command that fails prints its one error line only."""
+    import warnings
+
+    from footprint.core.plausibility import PlausibilityWarning
+
+    _WARNED.clear()
+    warnings.simplefilter("always", PlausibilityWarning)
+    # NumPy's overflow warnings are not for a user: every printed result is checked finite
+    # (an overflow ends in one line naming the result), and an error stays one line
+    warnings.filterwarnings("ignore", category=RuntimeWarning)
+    shown = warnings.showwarning
+    if getattr(shown, "footprint", False):
+        return
+
+    def show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
+        if not issubclass(category, PlausibilityWarning):
+            shown(message, category, *args, **kwargs)
+        else:
+            _WARNED[str(message)] = None
+
+    show.footprint = True  # type: ignore[attr-defined]
+    warnings.showwarning = show
 
 
 def _quiet_stdout() -> None:
@@ -132,9 +206,13 @@ def main(argv: list[str] | None = None) -> None:
     """
     import sys
 
+    from footprint.core import status
+
+    status.enable()  # a status line for slow steps, on a terminal's stderr only
     code: Any = 0
     try:
-        cli.main(args=argv, prog_name="footprint")
+        with status.watch_output(), status.status("working"):
+            cli.main(args=argv, prog_name="footprint")
     except SystemExit as exc:
         code = exc.code
     except OSError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -136,12 +137,14 @@ class Factor:
     def to_dict(self, unit: str | None = None) -> dict[str, Any]:
         """JSON-ready dict: value (float) in ``unit`` (or the factor's own unit) and provenance.
 
-        With a :class:`Spread`, ``low``, ``high`` (same unit as ``value``),
+        A value that is not available (NaN: an EWIF where a zone has no generation mix) is
+        ``None``. With a :class:`Spread`, ``low``, ``high`` (same unit as ``value``),
         ``distribution`` and ``spread_source`` are added.
         """
         q = self.value.to(unit) if unit else self.value
+        magnitude = float(q.magnitude)
         out: dict[str, Any] = {
-            "value": float(q.magnitude),
+            "value": None if math.isnan(magnitude) else magnitude,  # not available (noted)
             "unit": units.format_unit(q.units),
             "origin": self.origin,
             "source": self.source,

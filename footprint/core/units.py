@@ -500,13 +500,23 @@ def magnitude(q: Any, unit: str) -> float:
 
 
 def format_unit(u: Any) -> str:
-    """Short, conventional unit label: pint's ``~P`` with litres written ``L`` (``mL``)."""
+    """Short, conventional unit label: pint's ``~P`` with litres written ``L`` (``mL``,
+    ``GL``) and periods as words (``kWh/day`` beside ``kWh/month`` and ``kWh/year``)."""
     text = format(u, "~P")
     if text == "dimensionless":
         return ""
-    text = re.sub(r"(?<![A-Za-z])([mkM]?)l(?![A-Za-z])", r"\1L", text)
-    # pint's symbol for its (Julian) year is "a"; people read "year"
+    text = re.sub(r"(?<![A-Za-z])([mµkMGT]?)l(?![A-Za-z])", r"\1L", text)
+    # pint's symbols for the day and its (Julian) year are "d" and "a"; people read words
+    text = re.sub(r"(?<![A-Za-z])d(?![A-Za-z])", "day", text)
     return re.sub(r"(?<![A-Za-z])a(?![A-Za-z])", "year", text)
+
+
+def input_text(value: Any) -> str:
+    """An input echoed in results: a Quantity as its magnitude and :func:`format_unit`
+    (litres ``L``, as in every output), anything else as text."""
+    if hasattr(value, "magnitude") and hasattr(value, "units"):
+        return f"{value.magnitude} {format_unit(value.units)}".strip()
+    return str(value)
 
 
 # --- fast unit handling (pint parses unit strings on every call) -------------------------

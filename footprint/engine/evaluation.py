@@ -216,6 +216,11 @@ class LoadTable:
         )
 
 
+#: Results left blank (NaN) where a site has no EWIF (a zone without a generation mix,
+#: such as Bermuda): its CO2e is computed, its off-site and so its total water are not.
+BLANK_WITHOUT_EWIF = ("water", "water_offsite")
+
+
 @dataclass(frozen=True)
 class SiteTable:
     """Where it runs, one row per site (arrays or floats that broadcast with the loads).
@@ -336,13 +341,26 @@ class Evaluation:
         return units.Q_(self.values[key], unit_of(self.unit(key)))
 
     def quantities(self, keys: Sequence[str]) -> dict[str, Any]:
-        """The results ``keys`` that were computed, as Quantities (``cost`` when priced)."""
-        return {key: self.quantity(key) for key in keys if key in self.values}
+        """The results ``keys`` that were computed, as Quantities (``cost`` when priced;
+        the water results when the site has an EWIF: see :data:`BLANK_WITHOUT_EWIF`)."""
+        return {
+            key: self.quantity(key)
+            for key in keys
+            if key in self.values and not (key in BLANK_WITHOUT_EWIF and self._no_ewif(key))
+        }
+
+    def _no_ewif(self, key: str) -> bool:
+        """Whether result ``key`` is one NaN for want of an EWIF (a zone with no mix)."""
+        import numpy as np
+
+        value = self.values[key]
+        return bool(np.ndim(value) == 0 and np.isnan(value) and np.isnan(self.sites.ewif).any())
 
     def nonfinite(self, keys: Sequence[str] | None = None) -> list[str]:
         """The result keys with a value that is not a finite number (an overflow).
 
-        A NaN cost (a row without a price) is not counted.
+        A NaN cost (a row without a price) is not counted, nor a NaN water where a site
+        has no EWIF (no generation mix: the water is blank, not an overflow).
         """
         import numpy as np
 
@@ -352,7 +370,9 @@ class Evaluation:
                 continue
             values = np.asarray(self.values[key], dtype=float)
             wrong = ~np.isfinite(values)
-            if key in ("cost", "total_cost"):
+            if key in ("cost", "total_cost") or (
+                key in BLANK_WITHOUT_EWIF and np.isnan(self.sites.ewif).any()
+            ):
                 wrong &= ~np.isnan(values)
             if wrong.any():
                 bad.append(key)

@@ -146,6 +146,16 @@ def find_zone(name: str) -> Zone:
 
 
 @cache
+def highest_intensity() -> tuple[float, str, int]:
+    """The most carbon-intensive zone-year of the grid data: ``(gCO2e/kWh, zone, year)``."""
+    return max(
+        (float(row["intensity_g_per_kwh"]), zone, year)
+        for zone, series in _intensity_index().items()
+        for year, row in series.items()
+    )
+
+
+@cache
 def _intensity_index() -> dict[str, dict[int, dict[str, str]]]:
     index: dict[str, dict[int, dict[str, str]]] = {}
     for table in _present(INTENSITY_TABLES):

@@ -25,11 +25,12 @@ Choice of factors, all reported in the notes:
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field, replace
-from functools import cache
+import math
+from dataclasses import dataclass, field, fields, replace
+from functools import cache, lru_cache
 from typing import Any
 
-from footprint.core import units
+from footprint.core import plausibility, units
 from footprint.core.accounting import BOUNDARIES, DEFAULT_BOUNDARY
 from footprint.core.errors import InputError, MissingDataError, UnknownNameError
 from footprint.core.provenance import Factor, user_factor
@@ -42,7 +43,12 @@ from footprint.places.facility import (
     facility_factor,
     find_operator,
 )
-from footprint.places.grid import DEFAULT_ZONE, intensity_factor, intensity_series
+from footprint.places.grid import (
+    DEFAULT_ZONE,
+    highest_intensity,
+    intensity_factor,
+    intensity_series,
+)
 from footprint.places.regions import (
     Location,
     cloud_factor_series,
@@ -167,7 +173,7 @@ class Site:
         ):
             value = getattr(self, key)
             if value is not None:
-                out[key] = str(value)
+                out[key] = units.input_text(value)
         if self.hydro != "include":
             out["hydro"] = self.hydro
         if self.consumer != "non-household":
@@ -374,7 +380,8 @@ def _price(location: Location, site: Site, notes: list[str]) -> Factor | None:
 
 
 def _ewif_with_fallback(location: Location, site: Site) -> Factor:
-    """EWIF of the location's zone, or of its parent zones when it has no mix (noted)."""
+    """EWIF of the location's zone, or of its parent zones when it has no mix (noted); with
+    no mix in the chain, a NaN EWIF (noted) that leaves the off-site water blank."""
     chain = location.zones()
     tried = []
     for code in chain:
@@ -388,15 +395,24 @@ def _ewif_with_fallback(location: Location, site: Site) -> Factor:
                 f"no generation mix for {', '.join(tried)}; EWIF of parent zone {code} used"
             )
         return factor
-    raise MissingDataError(f"EWIF: no generation mix for {' or '.join(chain)}; give --ewif (L/kWh)")
+    # CO2e needs no mix: compute it, and leave the off-site (and so the total) water blank
+    return Factor(
+        name="ewif",
+        value=units.Q_(math.nan, "L/kWh"),
+        origin="default",
+        source="no generation mix: no EWIF",
+        zone=chain[0],
+        note=f"no generation mix for {' or '.join(chain)}: off-site and total water left blank"
+        " (give --ewif in L/kWh)",
+    )
 
 
 def _facility_operator(
-    site: Site, location: Location, scale: Scale | None, notes: list[str]
+    site: Site, location: Location, cls: str | None, notes: list[str]
 ) -> str | None:
     """Whose PUE and WUE apply: the operator named (or the cloud region's), the facility
-    class given, the ``hyperscale`` class for a large workload, else ``None`` (industry
-    average)."""
+    class given, the class ``cls`` of a large workload (:attr:`Scale.facility_class`),
+    else ``None`` (industry average)."""
     if site.operator is not None:
         find_operator(site.operator)  # an unknown name fails even when PUE and WUE are given
         return site.operator
@@ -404,8 +420,7 @@ def _facility_operator(
         return location.operator
     if site.facility is not None:
         return site.facility
-    cls = None if scale is None else scale.facility_class
-    if cls is not None and scale is not None and (site.pue is None or site.wue is None):
+    if cls is not None and (site.pue is None or site.wue is None):
         notes.append(
             f"facility: {cls} class (PUE and WUE priors), as a workload of at least "
             f"{LARGE_ACCELERATOR_HOURS:,.0f} accelerator-hours or {LARGE_ACCELERATORS} "
@@ -420,7 +435,45 @@ def site_factors(site: Site, scale: Scale | None = None) -> SiteFactors:
 
     ``scale`` is the size of the workload: with no operator or facility named, a large one
     takes the ``hyperscale`` facility class (:attr:`Scale.facility_class`).
+
+    The result is immutable and depends only on :func:`site_key`; a site whose overrides
+    are plain text or numbers is resolved once per key and process (a thread-safe cache),
+    any other (a Quantity given as an override) every call.
     """
+    cls = None if scale is None else scale.facility_class
+    key = site_key(site, cls)
+    sf = _resolve(site, cls) if key is None else _cached_site_factors(*key)
+    if site.intensity is not None:  # every call warns, the cached ones too
+        plausibility.warn_notes(sf.notes)
+    return sf
+
+
+#: Types of the override fields of a :class:`Site` whose factors may be cached: immutable.
+_PLAIN = (str, int, float, type(None))
+
+
+def site_key(site: Site, facility_class: str | None = None) -> tuple[Any, ...] | None:
+    """The key :func:`site_factors` caches ``site`` under for a workload of facility class
+    ``facility_class`` (``None``: not cached, an override is no plain text or number).
+
+    The datasets directory is part of the key, so pointing ``FOOTPRINT_DATASETS_DIR``
+    elsewhere (and clearing the loader's caches) never returns factors of other data.
+    """
+    values = [getattr(site, f.name) for f in fields(site)]
+    if not all(isinstance(v, _PLAIN) for v in values):
+        return None
+    # the texts tell apart what == does not (1 and 1.0, 0.0 and -0.0), which may print apart
+    return (site, facility_class, tuple(map(repr, values)), datasets_dir())
+
+
+@lru_cache(maxsize=1024)
+def _cached_site_factors(
+    site: Site, facility_class: str | None, texts: tuple[str, ...], root: Any
+) -> SiteFactors:
+    return _resolve(site, facility_class)
+
+
+def _resolve(site: Site, facility_class: str | None) -> SiteFactors:
     notes: list[str] = []
     if site.region is None:
         location = resolve_region(DEFAULT_ZONE)
@@ -433,10 +486,12 @@ def site_factors(site: Site, scale: Scale | None = None) -> SiteFactors:
             site.intensity, "intensity", "gCO2e/kWh", "intensity", mass_means_co2e=True
         )
         intensity = user_factor("intensity", q.to("gCO2e/kWh"), "intensity")
+        warned = plausibility.check_intensity(q, "intensity", highest_intensity())
+        notes += [warned] if warned else []
     else:
         intensity = _intensity(location, site)
 
-    operator = _facility_operator(site, location, scale, notes)
+    operator = _facility_operator(site, location, facility_class, notes)
     # Each facility factor is looked up only when the user did not give it, so that
     # strict_year does not fail on data the estimate does not use.
     if site.pue is not None:

@@ -8,6 +8,7 @@ all of them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -18,8 +19,9 @@ from footprint.catalogues.hardware import (
     get_accelerator,
     server_class,
 )
-from footprint.core import units
+from footprint.core import plausibility, units
 from footprint.core.errors import InputError
+from footprint.core.memo import IdentityMemo
 from footprint.core.provenance import Factor, user_factor
 from footprint.places.facility import Scale
 from footprint.workloads.job_rules import (
@@ -197,6 +199,11 @@ class GpuJob:
         """Accelerator-hours and power of the job, with provenance (see :class:`Load`)."""
         power, host = power_factors(self)
         notes = tuple(f.note for f in (power, host) if f.note and f.origin == "default")
+        if power.origin == "user":
+            acc = self.hardware
+            tdp = None if acc.tdp is None else float(acc.tdp.m_as("W"))
+            warned = plausibility.check_power(float(power.value.m_as("W")), acc.name, tdp, "power")
+            notes += plausibility.warn_notes([warned] if warned else [])
         count = None if self.count is None else float(self.count)
         return Load(self.accelerator_hours, power, host, self.inputs(), notes, accelerators=count)
 
@@ -206,11 +213,15 @@ class GpuJob:
         for key in ("gpu_hours", "count", "duration", "utilization", "power", "host_power"):
             value = getattr(self, key)
             if value is not None:
-                out[key] = str(value)
+                out[key] = units.input_text(value)
         if self.activity != "training":
             out["activity"] = self.activity
         out["accelerator_hours"] = f"{self.accelerator_hours.m:g} h"
         return out
+
+
+#: Default draws and host shares, made once per accelerator object (immutable Factors).
+_DEFAULTS: IdentityMemo[Factor] = IdentityMemo()
 
 
 def default_power(acc: Accelerator, activity: str = "training") -> Factor:
@@ -222,6 +233,10 @@ def default_power(acc: Accelerator, activity: str = "training") -> Factor:
     InputError
         When the catalogue has no TDP for ``acc`` (give a power).
     """
+    return _DEFAULTS.get(acc, ("power", activity), partial(_default_power, acc, activity))
+
+
+def _default_power(acc: Accelerator, activity: str) -> Factor:
     if acc.tdp is None:
         raise InputError(NO_TDP.format(value=acc.name))
     server = server_class(acc)
@@ -249,6 +264,10 @@ def default_power(acc: Accelerator, activity: str = "training") -> Factor:
 
 def default_host(acc: Accelerator) -> Factor:
     """The host share per accelerator of ``acc``'s server class, with its bounds."""
+    return _DEFAULTS.get(acc, "host", partial(_default_host, acc))
+
+
+def _default_host(acc: Accelerator) -> Factor:
     server = server_class(acc)
     host = server.host_w
     return Factor(

@@ -519,6 +519,10 @@ class Resolver:
                     sf = site_factors(
                         Site(region=region, year=year, operator=operator, **options), scale
                     )
+                    if math.isnan(sf.ewif.value.magnitude):  # a row's water is never blank:
+                        raise MissingDataError(  # the totals are the sums of the rows
+                            f"EWIF: no generation mix for {sf.zone}; give --ewif (L/kWh)"
+                        )
                     hit = SiteInfo(
                         zone=sf.zone,
                         pue=_m(sf.pue.value, ""),

@@ -114,6 +114,23 @@ class FractionType(click.ParamType):
         return x
 
 
+class DegreesType(click.FloatRange):
+    """A latitude or longitude in degrees: a finite number within the range (a 568-digit
+    latitude is refused as not finite, not as "inf is not in the range")."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import math
+
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            name = param.opts[0] if param is not None and param.opts else "value"
+            raise CliError(f"{name}: expected a finite number of degrees, got {str(value)[:40]}")
+        return super().convert(value, param, ctx)
+
+
 class FileNameType(click.ParamType):
     """A file name, checked only for what no file name can hold (empty, a NUL byte).
 

@@ -118,8 +118,9 @@ def command(
             first = parse_time(window_start, "window_start", tz).tz_convert(tz)
         try:
             window_end = (first + pd.Timedelta(hours=float(within.m_as("h")))).isoformat()
-        except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime):
-            # OutOfBoundsTimedelta is a ValueError: beyond pandas' ~292 years of dates
+        except (OverflowError, ValueError, NotImplementedError, pd.errors.OutOfBoundsDatetime):
+            # OutOfBoundsTimedelta is a ValueError: beyond pandas' ~292 years of dates;
+            # NotImplementedError: a time zone's offset beyond the year 9999
             raise CliError(f"--within: {within:~P} is too long a window") from None
     job = workload_from(options, duration)
     solar = solar_from({k: options[k] for k in SOLAR_KEYS}, site.region)

@@ -10,6 +10,8 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from footprint.cli import cli
 from footprint.core import units
@@ -215,3 +217,102 @@ def test_compare_csv_is_exact() -> None:
     for row, record in zip(rows, records, strict=True):
         assert float(row["co2e_kg"]) == record["co2e"]["value"]
         assert float(row["water_l"]) == record["water"]["value"]
+
+
+# --- the plain box table: a long listing drawn without rich's per-cell layout ------------
+
+
+def _drawn_by_rich(
+    title: str, columns: list[str], body: list[list[str]], width: int, mins: list[int]
+) -> str:
+    """What rich draws for the same listing (the table ``frame_table`` builds)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from footprint.render.table import _rich_cell
+
+    buf = io.StringIO()
+    console = Console(file=buf, width=width, force_terminal=False, color_system=None)
+    table = Table(title=_rich_cell(title) if title else None, title_justify="left")
+    for col, least in zip(columns, mins, strict=True):
+        table.add_column(_rich_cell(col), overflow="fold", min_width=least)
+    for row in body:
+        table.add_row(*(_rich_cell(v) for v in row))
+    console.print(table)
+    return buf.getvalue()
+
+
+def _uncropped(text: str) -> bool:
+    """Whether a table is drawn whole: rich crops a table wider than the terminal at its
+    right edge, and then its top border does not end with its corner."""
+    return next(line for line in text.splitlines() if line.startswith("┏")).endswith("┓")
+
+
+_CELL_TEXT = st.text(alphabet=st.sampled_from(list("ab Z09.,-_:[]/\\\n\tTōkyōé漢😀 ")), max_size=14)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    title=_CELL_TEXT,
+    columns=st.lists(_CELL_TEXT, min_size=1, max_size=5),
+    data=st.data(),
+    width=st.integers(20, 120),
+)
+def test_the_plain_box_table_draws_what_rich_draws(
+    title: str, columns: list[str], data: st.DataObject, width: int
+) -> None:
+    """Whenever the plain box table draws a listing, it is the text rich draws, to the
+    character, unless rich's table is wider than the terminal (rich crops its right edge;
+    the plain table narrows its widest columns to fit); otherwise it declines (``None``)
+    and rich draws it."""
+    from footprint.render.table import _box_table
+
+    body = data.draw(
+        st.lists(st.lists(_CELL_TEXT, min_size=len(columns), max_size=len(columns)), max_size=6)
+    )
+    mins = data.draw(st.lists(st.integers(1, 16), min_size=len(columns), max_size=len(columns)))
+    drawn = _box_table(title, columns, body, width, mins)
+    if drawn is None:
+        return
+    assert all(len(line) <= width for line in drawn.splitlines())
+    by_rich = _drawn_by_rich(title, columns, body, width, mins)
+    if _uncropped(by_rich):
+        assert drawn == by_rich
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["compare", *JOB, "--all-countries"],
+        ["compare", *JOB, "--provider", "aws", "--year", "2022"],
+        ["compare", *JOB, "--kind", "us-state"],
+    ],
+    ids=["countries", "aws", "us-states"],
+)
+@pytest.mark.parametrize("columns", ["80", "100", "200", ""])
+def test_long_listings_are_drawn_as_rich_draws_them(
+    args: list[str], columns: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 220-country comparison (and two more) prints the same text with the plain box table
+    as with rich's own layout, which is how it was drawn before: in terminals of 80, 100
+    and 200 columns (folded and with columns left out, or at full width) and to a pipe."""
+    from footprint.render import table
+
+    monkeypatch.setenv("COLUMNS", columns)
+    fast = CliRunner().invoke(cli, args)
+    assert fast.exit_code == 0, fast.output
+    drawn = []
+    real = table._box_table
+    monkeypatch.setattr(
+        table,
+        "_box_table",
+        lambda *a: drawn.append(real(*a) is not None),  # type: ignore[func-returns-value]
+    )
+    slow = CliRunner().invoke(cli, args)
+    assert drawn == [True]  # the listing was one the plain table draws
+    width = int(columns or 160)  # 160 columns to a pipe
+    assert all(len(line) <= width for line in fast.output.splitlines() if line[:1] in "┏┃┡│└")
+    if _uncropped(slow.output):
+        assert fast.output == slow.output
+    else:  # rich cropped the right edge (the last columns cut off); the plain table fits
+        assert _uncropped(fast.output)

@@ -30,6 +30,7 @@ _EXPORTS = {
     "closest_countries": "footprint.places.country_energy",
     "Site": "footprint.places.site",
     "site_factors": "footprint.places.site",
+    "read_water_scarcity": "footprint.places.scarcity",
     "Factor": "footprint.core.provenance",
     "Spread": "footprint.core.provenance",
     "Embodied": "footprint.catalogues.embodied",

@@ -28,8 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Builders whose output other builders read from the output folder run first:
 #: demand, equivalences, prices and subnational read zones.csv (and subnational
 #: grid_intensity.csv) from grid; hourly reads cloud_regions.csv from facilities; power reads
-#: servers.csv and accelerators.csv (its reference systems). The others run in name order.
-RUN_FIRST = ("grid", "facilities", "accelerators", "servers")
+#: servers.csv and accelerators.csv (its reference systems); marginal reads zones.csv and
+#: zones_subnational.csv (from subnational). The others run in name order.
+RUN_FIRST = ("grid", "facilities", "accelerators", "servers", "subnational")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -137,6 +137,35 @@ def test_sql_plan_equals_the_pandas_engine(tmp_path: Path, name: str, float_coun
     assert rej["reason"].tolist() == ref_rej["reason"].tolist()
 
 
+def test_an_accelerator_without_tdp_is_rejected_alike(tmp_path: Path, monkeypatch) -> None:
+    # every shipped accelerator has a TDP (issue 18: TPU v5p's is derived); a catalogue row
+    # without one is rejected by both engines with the same code and message
+    import dataclasses
+
+    import footprint.analyses.batch.plan as plan_module
+
+    real = plan_module.get_accelerator
+
+    def without_tdp(name: str) -> Any:
+        acc = real(name)
+        return dataclasses.replace(acc, tdp=None) if acc.name == "TPU-v5p" else acc
+
+    monkeypatch.setattr(plan_module, "get_accelerator", without_tdp)
+    jobs = hostile_jobs(300, seed=7)
+    src = tmp_path / "jobs.parquet"
+    jobs.to_parquet(src, index=False)
+    options = BatchOptions()
+    run_batch(src, options, output=tmp_path / "ref.parquet", rejects=tmp_path / "rej.parquet")
+    ref = pd.read_parquet(tmp_path / "ref.parquet")
+    ref_rej = pd.read_parquet(tmp_path / "rej.parquet")
+    res, rej = run_sql(src, options, tmp_path / "sql")
+    assert_same(ref, res)
+    assert rej["reason"].tolist() == ref_rej["reason"].tolist()
+    message = "TPU-v5p has no TDP in the catalogue; give power (--power)"
+    assert ref_rej["reason"].str.contains(message, regex=False).any()
+    assert not ref["accelerator"].eq("TPU-v5p").any()
+
+
 def test_the_sql_is_the_engine_chain_itself() -> None:
     """Each SQL expression is the chain evaluated over symbols: evaluating it in DuckDB
     over one row gives account()'s numbers bit for bit."""

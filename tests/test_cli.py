@@ -213,7 +213,7 @@ def test_regions_cloud_filters():
 def test_regions_summary():
     r = run("regions", "--summary", "--format", "json")
     assert r.exit_code == 0, r.output
-    kinds = {row["kind"] for row in json.loads(r.output)}
+    kinds = {row["kind"] for row in json.loads(r.output)["coverage"]}
     assert {"country", "aggregate", "cloud (aws)", "cloud (gcp)", "cloud (azure)"} <= kinds
 
 

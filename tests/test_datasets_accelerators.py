@@ -21,6 +21,8 @@ COLUMNS = [
     "family",
     "form_factor",
     "tdp_w",
+    "tdp_low_w",
+    "tdp_high_w",
     "memory_gb",
     "memory_bandwidth_gb_per_s",
     "peak_bf16_dense_tflop_per_s",
@@ -30,11 +32,12 @@ COLUMNS = [
     "die_area_mm2",
     "process_nm",
     "aliases",
+    "tdp_basis",
     "source",
     "source_url",
     "notes",
 ]
-NUMERIC = COLUMNS[4:13]
+NUMERIC = COLUMNS[4:15]
 
 REQUIRED = [
     "V100-SXM2-16GB", "V100-SXM2-32GB", "V100-PCIe-16GB", "V100-PCIe-32GB",
@@ -144,9 +147,16 @@ def test_tdp_present_for_merchant_silicon(df: pd.DataFrame) -> None:
     assert merchant["tdp_w"].notna().all(), list(merchant["name"][merchant["tdp_w"].isna()])
 
 
-def test_blank_tdp_is_explained(df: pd.DataFrame) -> None:
-    for _, row in df[df["tdp_w"].isna()].iterrows():
-        assert "tdp_w blank" in row["notes"], row["name"]
+def test_every_tdp_is_sourced_or_labelled_derived(df: pd.DataFrame) -> None:
+    """Every row has a power; a derived one has its basis, a range around it and a note."""
+    assert df["tdp_w"].notna().all(), list(df["name"][df["tdp_w"].isna()])
+    derived = df[df["tdp_basis"].fillna("").ne("")]
+    assert set(derived["name"]) == {"TPU-v5p", "TPU-v6e", "Trainium1", "Inferentia2"}
+    assert (derived["tdp_low_w"] <= derived["tdp_w"]).all()
+    assert (derived["tdp_w"] <= derived["tdp_high_w"]).all()
+    assert derived["notes"].str.contains("tdp_w derived, not published", regex=False).all()
+    listed = df[df["tdp_basis"].fillna("").eq("")]
+    assert listed["tdp_low_w"].isna().all() and listed["tdp_high_w"].isna().all()
 
 
 def test_memory_range(df: pd.DataFrame) -> None:

@@ -6,8 +6,6 @@ facilities``); these tests read the shipped CSVs through ``footprint.data.loader
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import pytest
 
@@ -40,7 +38,10 @@ REGION_COLUMNS = [
     "latitude",
     "longitude",
     "operator",
+    "location_level",
     "source",
+    "source_url",
+    "retrieved",
     "notes",
 ]
 FACTOR_COLUMNS = [
@@ -52,8 +53,6 @@ FACTOR_COLUMNS = [
     "source",
     "source_url",
 ]
-
-ZONE_RE = re.compile(r"^(?:[A-Z]{2}|US-[A-Z]{2}|CA-[A-Z]{2}|(?:SE|NO|DK)-(?:SE|NO|DK)\d)$")
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +94,10 @@ def test_every_row_sourced(name: str) -> None:
     assert df["source"].notna().all()
     assert (df["source"].str.strip() != "").all()
     if "source_url" in df:
-        assert df["source_url"].str.match(r"^https?://").all()
+        urls = df["source_url"].dropna()
+        assert urls.str.match(r"^https?://").all()
+        if name != "cloud_regions":  # there, only the rows of published region lists have one
+            assert len(urls) == len(df)
 
 
 # --- datacenters ------------------------------------------------------------------------
@@ -150,32 +152,42 @@ def test_hyperscalers_present(datacenters: pd.DataFrame) -> None:
 def test_region_counts(regions: pd.DataFrame) -> None:
     assert len(regions) >= 100
     counts = regions.provider.value_counts()
-    for provider in ("aws", "gcp", "azure"):
+    for provider in ("aws", "gcp", "azure", "oci"):
         assert counts.get(provider, 0) >= 20, provider
+    for provider in ("coreweave", "lambda"):
+        assert counts.get(provider, 0) >= 10, provider
 
 
 def test_region_ids(regions: pd.DataFrame) -> None:
     assert regions.region.is_unique
-    assert regions.region.str.match(r"^(aws|gcp|azure):[a-z0-9-]+$").all()
+    assert regions.region.str.match(r"^(aws|gcp|azure|oci|coreweave|lambda):[a-z0-9-]+$").all()
     assert (regions.region == regions.provider + ":" + regions.code).all()
 
 
 def test_region_coordinates(regions: pd.DataFrame) -> None:
-    assert regions.latitude.notna().all() and regions.longitude.notna().all()
-    assert regions.latitude.between(-90, 90).all()
-    assert regions.longitude.between(-180, 180).all()
+    # every region located to a city in GeoNames has coordinates; none below city level
+    geonames = regions.notes.str.contains("coordinates: GeoNames", regex=False)
+    assert regions.loc[geonames, ["latitude", "longitude"]].notna().all().all()
+    assert regions.loc[~geonames, ["latitude", "longitude"]].isna().all().all()
+    assert (regions.loc[regions.location_level != "city", "city"].isna()).all()
+    assert regions.latitude.dropna().between(-90, 90).all()
+    assert regions.longitude.dropna().between(-180, 180).all()
 
 
 def test_region_zones_and_operators(regions: pd.DataFrame, datacenters: pd.DataFrame) -> None:
     assert regions.country.str.match(r"^[A-Z]{2}$").all()
-    assert regions.grid_zone.str.match(ZONE_RE).all()
-    assert (regions.grid_zone.str[:2] == regions.country).all()
+    # the country itself, or one of its sub-national zones (zones_subnational.csv)
+    sub = load_table("zones_subnational").set_index("zone").parent
+    parent = regions.grid_zone.map(sub).fillna(regions.grid_zone)
+    assert (parent == regions.country).all()
     # US regions resolve to a state, Canadian ones to a province.
     assert regions.loc[regions.country == "US", "grid_zone"].str.match(r"^US-[A-Z]{2}$").all()
     assert regions.loc[regions.country == "CA", "grid_zone"].str.match(r"^CA-[A-Z]{2}$").all()
-    expected = {"aws": "aws", "azure": "microsoft", "gcp": "google"}
-    assert (regions.operator == regions.provider.map(expected)).all()
-    assert set(regions.operator) <= set(datacenters.operator)
+    # CoreWeave and Lambda publish no fleet PUE: no operator (facility-class defaults)
+    expected = {"aws": "aws", "azure": "microsoft", "gcp": "google", "oci": "oracle"}
+    operators = regions.operator.fillna("")
+    assert (operators == regions.provider.map(expected).fillna("")).all()
+    assert set(operators) - {""} <= set(datacenters.operator)
 
 
 def test_known_regions(regions: pd.DataFrame) -> None:
@@ -189,6 +201,64 @@ def test_known_regions(regions: pd.DataFrame) -> None:
     # Council Bluffs, Iowa (GeoNames 4852832).
     assert r.loc["gcp:us-central1", "latitude"] == pytest.approx(41.26, abs=0.01)
     assert r.loc["gcp:us-central1", "longitude"] == pytest.approx(-95.86, abs=0.01)
+
+
+def test_metros_in_countries_with_sub_national_zones_have_their_zone(
+    regions: pd.DataFrame,
+) -> None:
+    """Every city-level region in a country where footprint has sub-national grid zones
+    (outside the US: states and balancing authorities) names its zone and the basis."""
+    sub = load_table("zones_subnational")
+    countries = set(sub.parent[sub.kind != "country"]) - {"US"}
+    metros = regions[regions.country.isin(countries) & (regions.location_level == "city")]
+    assert len(metros) >= 60
+    for row in metros.itertuples():
+        assert f"grid zone {row.grid_zone}: {row.city} is in " in row.notes, row.region
+    # a region that names only its country keeps the country's zone (nothing guessed)
+    national = regions[regions.location_level == "country"]
+    assert (national.grid_zone == national.country).all()
+
+
+@pytest.mark.parametrize(
+    ("region", "zone"),
+    [
+        # Tokyo Metropolis is in TEPCO Power Grid's supply area; Osaka in Kansai's
+        ("aws:ap-northeast-1", "JP-TK"),
+        ("gcp:asia-northeast1", "JP-TK"),
+        ("azure:japaneast", "JP-TK"),
+        ("oci:ap-osaka-1", "JP-KN"),
+        # AEMO's NEM regions are the states, the ACT within New South Wales
+        ("aws:ap-southeast-2", "AU-NSW"),
+        ("azure:australiacentral", "AU-NSW"),
+        ("aws:ap-southeast-4", "AU-VIC"),
+        # Maharashtra and Gujarat: Western grid; Telangana, Tamil Nadu: Southern; Delhi: Northern
+        ("aws:ap-south-1", "IN-WE"),
+        ("azure:centralindia", "IN-WE"),
+        ("azure:jioindiawest", "IN-WE"),
+        ("aws:ap-south-2", "IN-SO"),
+        ("azure:southindia", "IN-SO"),
+        ("gcp:asia-south2", "IN-NO"),
+        # São Paulo and Rio de Janeiro: ONS's South-East/Centre-West subsystem
+        ("aws:sa-east-1", "BR-CS"),
+        ("azure:brazilsoutheast", "BR-CS"),
+        ("gcp:southamerica-west1", "CL-SEN"),
+        ("gcp:europe-west8", "IT-NO"),
+        ("azure:denmarkeast", "DK-DK2"),
+        ("azure:malaysiawest", "MY-WM"),
+        ("oci:ca-toronto-1", "CA-ON"),
+        ("aws:ca-central-1", "CA-QC"),
+        ("aws:ca-west-1", "CA-AB"),
+        # the country's main grid: its sub-zones are islands or other territories
+        ("gcp:europe-southwest1", "ES"),
+        ("aws:eu-west-3", "FR"),
+        ("aws:eu-west-2", "GB"),
+        # AWS names only the country: no sub-national zone is guessed
+        ("aws:ap-southeast-5", "MY"),
+        ("lambda:asia-south-1", "IN"),
+    ],
+)
+def test_sub_national_zones_of_metros(regions: pd.DataFrame, region: str, zone: str) -> None:
+    assert regions.set_index("region").loc[region, "grid_zone"] == zone
 
 
 # --- cloud_region_factors ---------------------------------------------------------------

@@ -36,6 +36,7 @@ MODEL_COLUMNS = [
     "release_year",
     "deployment_tps",
     "deployment_ttft_s",
+    "disclosure",
     "source",
     "source_url",
     "notes",
@@ -60,6 +61,19 @@ REQUIRED_OPEN = [
     "gemma-2-9b",
     "gemma-3-27b",
     "xlam-1b",
+    # issue 18 (data coverage)
+    "llama-4-scout",
+    "llama-4-maverick",
+    "deepseek-r1",
+    "qwen3-0.6b",
+    "qwen3-8b",
+    "qwen3-32b",
+    "qwen3-30b-a3b",
+    "qwen3-235b-a22b",
+    "gpt-oss-20b",
+    "gpt-oss-120b",
+    "mistral-large-2",
+    "phi-4",
 ]
 REQUIRED_CLOSED = ["gpt-4", "gpt-4o", "claude-sonnet-4", "gemini-2.5-pro"]
 

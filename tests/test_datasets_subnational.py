@@ -247,12 +247,14 @@ def test_us_coverage(sub, intensity):
     assert states <= set(intensity.zone)
 
 
-def test_cloud_region_grid_zones_have_intensity(zones, sub, intensity):
+def test_cloud_region_grid_zones_have_intensity(zones, sub, intensity, em):
     regions = load_table("cloud_regions")
     national = load_table("grid_intensity")
-    with_intensity = set(national.zone) | set(intensity.zone)
     assert set(regions.grid_zone) <= set(zones.zone) | set(sub.zone)
-    assert set(regions.grid_zone) <= with_intensity
+    # each zone has its own intensity (a sub-national zone's may be Electricity Maps' only,
+    # share-alike), and its country a permissive one for an install without share-alike
+    assert set(regions.grid_zone) <= set(national.zone) | set(intensity.zone) | set(em.zone)
+    assert set(regions.country) <= set(national.zone)
 
 
 def test_us_state_egrid_co2e(intensity):

@@ -27,6 +27,7 @@ PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["
 #: cited facts carry no licence).
 SPDX = {
     "CC BY 4.0": "CC-BY-4.0",
+    "CC BY-SA 4.0": "CC-BY-SA-4.0",
     "ODbL": "ODbL-1.0",
     "Apache-2.0": "Apache-2.0",
     "MPL-2.0": "MPL-2.0",
@@ -56,7 +57,7 @@ def test_licence_expression_names_every_licence_of_the_shipped_data():
     with open(ROOT / "datasets" / "licences.csv", encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             named |= {spdx for text, spdx in SPDX.items() if text in row["licence"]}
-    assert {"CC-BY-4.0", "ODbL-1.0"} <= named
+    assert {"CC-BY-4.0", "ODbL-1.0", "CC-BY-SA-4.0"} <= named
     assert _expression_ids() == named | {"MIT"}
 
 
@@ -69,9 +70,13 @@ def test_every_licence_has_its_text_in_the_license_files():
         ROOT / "LICENSES" / "CC-BY-4.0.txt"
     ).read_text(encoding="utf-8")
     assert "Open Database License" in (ROOT / "LICENSES" / "ODbL-1.0.txt").read_text("utf-8")
+    assert "Creative Commons Attribution-ShareAlike 4.0 International Public License" in (
+        ROOT / "LICENSES" / "CC-BY-SA-4.0.txt"
+    ).read_text(encoding="utf-8")
     globs = PROJECT["license-files"]
     matched = {p.relative_to(ROOT).as_posix() for g in globs for p in ROOT.glob(g)}
     assert "LICENSE" in matched and "datasets/share-alike/LICENSE-ODbL.md" in matched
+    assert "datasets/share-alike/LICENSE-CC-BY-SA.md" in matched
     assert {f"LICENSES/{s}.txt" for s in _expression_ids() - {"MIT"}} <= matched
 
 
@@ -101,10 +106,14 @@ def test_wheel_carries_licences_types_and_license_expression(tmp_path):
     assert meta["License-Expression"] == PROJECT["license"]
     files = set(meta.get_all("License-File") or [])
     assert {"LICENSE", "LICENSES/CC-BY-4.0.txt", "LICENSES/ODbL-1.0.txt"} <= files
+    assert {"LICENSES/CC-BY-SA-4.0.txt", "datasets/share-alike/LICENSE-CC-BY-SA.md"} <= files
     for f in files:
         assert f"{dist_info}/licenses/{f}" in names, f
     assert "footprint/py.typed" in names
     assert "footprint/_datasets/share-alike/LICENSE-ODbL.md" in names
+    # the CC BY-SA marginal factors ship as their own file, with their notice beside them
+    assert "footprint/_datasets/share-alike/marginal_intensity.csv" in names
+    assert "footprint/_datasets/share-alike/LICENSE-CC-BY-SA.md" in names
 
 
 def test_py_typed_marker():

@@ -181,12 +181,32 @@ def test_accelerator_fleet_takes_the_server_class_host_share():
         {"server": "DGX-H100", "count": 1, "utilization": 1.5},
         {"server": "DGX-H100", "count": 1, "years": 0},
         {"server": "DGX-H100", "count": 1, "host_power": "100 W"},
-        {"accelerator": "TPU-v5p", "count": 1},  # no TDP
     ],
 )
 def test_bad_fleets_raise_input_errors(kwargs):
     with pytest.raises(InputError):
         InstalledFleet(**kwargs).load()
+
+
+def test_a_fleet_of_an_accelerator_without_tdp_raises(monkeypatch):
+    # every shipped row has a TDP (TPU v5p's is derived, issue 18): a row without one
+    # still fails in one line
+    import dataclasses
+
+    import footprint.workloads.installed as installed
+
+    real = installed.get_accelerator
+    monkeypatch.setattr(
+        installed, "get_accelerator", lambda name: dataclasses.replace(real(name), tdp=None)
+    )
+    with pytest.raises(InputError, match="no TDP in the catalogue"):
+        InstalledFleet(accelerator="H100", count=1).load()
+
+
+def test_a_fleet_of_a_derived_power_accelerator_says_so():
+    # TPU v5p: no power published by Google; derived from TPU v4 and v5e (Epoch), 305 W
+    fp = InstalledFleet(accelerator="TPU-v5p", count=1).load()
+    assert any(n.startswith("power derived, not published: TPU-v5p") for n in fp.notes)
 
 
 def test_count_and_shipment_spellings():

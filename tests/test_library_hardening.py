@@ -633,11 +633,11 @@ def test_compare_markdown_escapes_cells(hostile_comparison):
 
 
 def test_compare_terminal_table_shows_markup_as_typed(hostile_comparison):
-    from footprint.cli.commands.compare import _render
+    from footprint.cli.commands.compare import render_comparison
 
     df = hostile_comparison.copy()
     df["name"] = ["[red]x[/red]", "[b]y"]
-    table = _render(df, "table", False).split("Best:")[0]
+    table = render_comparison(df, "table", False).split("Best:")[0]
     assert "[red]x[/red]" in table
     assert "[b]y" in table
 

@@ -163,11 +163,13 @@ def test_cloud_regions_get_a_default_clearness(region, site):
     assert US_RANGE[0] < y.results["specific_yield"].m_as("kWh/kWp") < 1.05 * US_RANGE[1]
 
 
-def test_regions_without_a_sourced_clearness_keep_the_error():
-    # no published typical year was found for Belgium or the Netherlands metros: no default
+def test_regions_without_a_station_take_the_global_grid():
+    # no published typical year was found for Belgium or the Netherlands metros: the nearest
+    # point of the global grid (solar_clearness_grid.csv) stands in, noted with its distance
+    # (tests/test_solar_grid.py has the grid's own tests)
     for region in ("gcp:europe-west1", "azure:westeurope", "gcp:us-west1"):
-        with pytest.raises(MissingDataError, match=region):
-            on_site_solar("1 kWp", region=region)
+        f = on_site_solar("1 kWp", region=region).weather.clearness
+        assert f.dataset == "solar_clearness_grid.csv" and "km away" in f.note
 
 
 def test_clearness_lookup_and_errors():
@@ -177,8 +179,10 @@ def test_clearness_lookup_and_errors():
     assert clearness_factor("miami-fl").value.m == pytest.approx(0.8189, abs=1e-4)
     assert clearness_factor(0.7).origin == "user"
     assert clearness_factor("75 %").value.m == pytest.approx(0.75)
-    with pytest.raises(MissingDataError, match="weather file"):
-        clearness_factor(site=SolarSite(48.85, 2.35))  # Paris: no reference within 50 km
+    # Paris: no reference within 50 km, the global grid's nearest point instead
+    assert clearness_factor(site=SolarSite(48.85, 2.35)).dataset == "solar_clearness_grid.csv"
+    far = clearness_factor(site=SolarSite(30.0, -40.0))  # mid-Atlantic: none within 500 km
+    assert far.note.startswith("substituted, rough:") and "weather file" in far.note
     with pytest.raises(UnknownNameError, match="greensboro-nc"):
         clearness_factor("greensboro")
     with pytest.raises(InputError):
@@ -498,8 +502,10 @@ def test_cli_solar_json():
 
 
 def test_cli_solar_errors():
-    r = CliRunner().invoke(cli, ["solar", "--pv-capacity", "1", "--region", "gcp:us-west1"])
-    assert r.exit_code == 2 and "clearness" in r.output and "Traceback" not in r.output
+    r = CliRunner().invoke(
+        cli, ["solar", "--pv-capacity", "1", "--latitude", "95", "--longitude", "-40"]
+    )
+    assert r.exit_code == 2 and "latitude" in r.output and "Traceback" not in r.output
     r = CliRunner().invoke(cli, ["solar", "--latitude", "36.1", "--longitude", "-79.95"])
     assert r.exit_code == 2 and "--pv-capacity" in r.output
 

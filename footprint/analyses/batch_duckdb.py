@@ -90,7 +90,7 @@ def run_duckdb(
         raise InputError(f"--engine duckdb needs DuckDB: {install_hint('duckdb')}") from None
     import pandas as pd
 
-    from footprint.analyses.batch.compute import SummaryPart, job_ids
+    from footprint.analyses.batch.compute import SummaryPart, derived_power_notes, job_ids
     from footprint.analyses.batch.sums import group_sums
     from footprint.analyses.batch.writers import TableSink
 
@@ -130,6 +130,7 @@ def run_duckdb(
                 out["results"].write(frame)
             part.groups, part.total = group_sums(frame, plan.group_by, plan.sum_columns)
             part.job_ids, part.job_rows, part.id_texts = job_ids(frame)
+            part.notes = derived_power_notes(frame)
             summary.add(part)
             done += len(frame)
             if progress is not None:

@@ -42,7 +42,13 @@ from footprint.core.accounting import embodied_rate
 from footprint.core.errors import InputError
 from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
 from footprint.places.facility import LARGE_ACCELERATOR_HOURS, LARGE_ACCELERATORS
-from footprint.workloads.job_rules import CONFLICTING_HOURS, MAX_COUNT, MISSING_HOURS, NOT_WHOLE
+from footprint.workloads.job_rules import (
+    CONFLICTING_HOURS,
+    MAX_COUNT,
+    MISSING_HOURS,
+    NO_TDP,
+    NOT_WHOLE,
+)
 
 __all__ = [
     "RELATIONAL_COLUMNS",
@@ -522,7 +528,7 @@ LEFT JOIN footprint_sites s
         _rule(
             "canonical IS NOT NULL AND (tdp_w IS NULL OR isnan(tdp_w))",
             "missing_data",
-            "canonical || ' has no TDP in the catalogue; give power'",
+            "canonical || " + text(NO_TDP.removeprefix("{value}")),
         ),
         _rule(
             "region IS NULL",

@@ -40,12 +40,20 @@ from typing import TYPE_CHECKING, Any
 
 from footprint.analyses.estimate import compute_of, embodied_of
 from footprint.core import units
-from footprint.core.accounting import EMBODIED_KEYS
+from footprint.core.accounting import EMBODIED_KEYS, SCARCITY_KEYS
 from footprint.core.errors import InputError, MissingDataError, UnknownNameError
-from footprint.engine.evaluation import BLANK_WITHOUT_EWIF, LoadTable, SiteTable, evaluate
+from footprint.engine.evaluation import (
+    BLANK_WHEN_UNKNOWN,
+    BLANK_WITHOUT_EWIF,
+    LoadTable,
+    SiteTable,
+    evaluate,
+)
 from footprint.places.facility import Scale
 from footprint.places.grid import intensity_years
+from footprint.places.marginal import NoMarginalFactorError, margin_label, missing_note
 from footprint.places.regions import resolve_region, select_locations
+from footprint.places.scarcity import factor_grid
 from footprint.places.site import Site, site_factors
 from footprint.render.compare_table import (
     COLUMN_UNITS,
@@ -205,6 +213,8 @@ def _zone_factors(
     for loc in locations:
         try:
             sf = site_factors(replace(template, region=loc.id), scale)
+        except NoMarginalFactorError as exc:  # kept, its CO2e blank: listed as missing
+            sf = exc.factors
         except MissingDataError as exc:
             if explicit:
                 raise MissingDataError(f"{loc.id}: {exc}") from None
@@ -219,6 +229,10 @@ def _zone_factors(
     else:
         notes += _summarise_notes(zones, per_zone)
     return zones
+
+
+#: Result columns that a zone without a marginal factor leaves blank.
+_CO2E_COLUMNS = ("co2e", "co2e_market", "total_co2e")
 
 
 def _shared_intensity_notes(zones: list[_Zone]) -> list[str]:
@@ -258,7 +272,9 @@ def _summarise_notes(zones: list[_Zone], per_zone: list[tuple[str, str]]) -> lis
     return group_notes(per_zone, [z.location.id for z in zones], "zone", codes)
 
 
-def _template(site: Site | None, year: int | None, strict_year: bool | None) -> Site:
+def _template(
+    site: Site | None, year: int | None, strict_year: bool | None, marginal: Any = None
+) -> Site:
 
     template = site if site is not None else Site()
     if template.region is not None:
@@ -269,6 +285,8 @@ def _template(site: Site | None, year: int | None, strict_year: bool | None) -> 
         template = replace(template, year=year)
     if strict_year is not None:
         template = replace(template, strict_year=strict_year)
+    if marginal is not None:  # the keyword wins over the site's basis
+        template = replace(template, marginal=marginal)
     return template
 
 
@@ -313,6 +331,7 @@ def compare(
     strict_year: bool | None = None,
     embodied: Embodied | bool | None = None,
     compute: Any = None,
+    marginal: bool | str | None = None,
 ) -> pd.DataFrame:
     """Footprint of ``workload`` in each zone, one row per zone, ranked by ``metric``.
 
@@ -355,6 +374,12 @@ def compare(
         Prices the accelerator-hours, as in :func:`footprint.estimate`: a ``compute_cost``
         column (the same in every zone) and ``total_cost`` (electricity + compute) in
         the zones whose electricity is priced in the compute price's currency.
+    marginal : bool or str, optional
+        A marginal basis, for decisions, not inventories: ``True``/``"combined"`` or
+        ``"operating"`` (IFI 2021), as ``Site.marginal``. ``intensity`` is each zone's
+        marginal factor, ``co2e`` the marginal CO2e; a ``basis`` column and
+        ``attrs["basis"]`` name it; a zone without a factor stays, intensity and CO2e
+        blank, ranked last and listed in the notes.
 
     Returns
     -------
@@ -409,7 +434,7 @@ def compare(
     scales: list[Any] = []
     which: list[int] = []  # template of each workload
     for s, load in zip(sites * (len(items) if len(sites) == 1 else 1), loads, strict=True):
-        t = (_template(s, year, strict_year), load.scale.facility_class)
+        t = (_template(s, year, strict_year, marginal), load.scale.facility_class)
         if t not in templates:
             templates.append(t)
             scales.append(load.scale)
@@ -425,7 +450,14 @@ def compare(
     zones = per_template[0]
     if not zones:
         raise MissingDataError("compare: no selected region has the data an estimate needs")
-    notes += _shared_intensity_notes(zones)
+    margins = {t.marginal for t, _ in templates}
+    if len(margins) > 1:
+        raise InputError("site: give every Site the same basis (marginal or average)")
+    margin = margins.pop()
+    if margin is None:
+        notes += _shared_intensity_notes(zones)
+    else:
+        notes += missing_note([(z.location.id, z.factors) for zs in per_template for z in zs])
 
     registry = units.get_registry()
 
@@ -454,6 +486,13 @@ def compare(
         ],
         dtype=float,
     )
+    # water-scarcity factors (the user's table): NaN where a zone has none
+    scarcity = factor_grid([[z.factors.water_scarcity for z in zs] for zs in per_template])
+    if metric == "water_scarcity" and scarcity is None:
+        raise InputError(
+            "metric water_scarcity: give water-scarcity factors "
+            "(site=Site(water_scarcity=read_water_scarcity(path)); --water-scarcity-factors)"
+        )
     rows = np.asarray(which)
     # ONE evaluation of the chain: workloads along axis 0, zones along axis 1
     mags = evaluate(
@@ -468,11 +507,16 @@ def compare(
             host_included=np.array(
                 [[1.0 if z.factors.host_included else 0.0 for z in zs] for zs in per_template]
             )[rows],
+            scarcity=None if scarcity is None else scarcity[rows],
         ),
     ).values
     shape = (len(loads), len(zones))
     counted = embodied is not False and all(e is not None for e in embs)
-    results = (*_RESULT_COLUMNS, *(EMBODIED_KEYS if counted else ()))
+    results = (
+        *_RESULT_COLUMNS,
+        *(EMBODIED_KEYS if counted else ()),
+        *(SCARCITY_KEYS if scarcity is not None else ()),
+    )
     totals = {
         key: np.broadcast_to(np.asarray(mags[key], dtype=float), shape).sum(axis=0)
         for key in (*results, "cost")
@@ -503,6 +547,10 @@ def compare(
         values = totals[key] if key != "cost" else totals[key][~unpriced]
         if key in BLANK_WITHOUT_EWIF:
             values = values[~no_mix]
+        if key in _CO2E_COLUMNS:  # no marginal factor for the zone: blank (noted)
+            values = values[~np.isnan(intensity).any(axis=0)]
+        if key in BLANK_WHEN_UNKNOWN:  # no factor for the zone: blank (noted), not zero
+            values = values[~np.isnan(values)]
         if not np.isfinite(values).all():
             raise InputError(
                 f"workload: its {key.replace('_', ' ')} is too large to be a finite number"
@@ -522,7 +570,16 @@ def compare(
             "intensity = CO2e / facility energy...)"
         )
 
+    if scarcity is not None:  # the factor beside its result (weighted: scarcity / water)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = totals["water_scarcity"] / (totals["water"] / 1000.0)
+        totals["scarcity_factor"] = scarcity[0] if len(templates) == 1 else ratio
     df = _frame(zones, *factors, totals, currencies, compute_currency)
+    if margin is not None:  # the basis of every CO2e column, in csv and json too
+        years = {z.factors.intensity.year for z in zones} - {None}
+        basis = margin_label(str(margin), years.pop() if len(years) == 1 else None)
+        df.insert(list(df.columns).index("intensity"), "basis", basis)
+        df.attrs["basis"] = basis
     _rank(df, metric, notes)
     df.attrs.update(
         {
@@ -606,7 +663,7 @@ def _frame(
         "pue": q(pue, COLUMN_UNITS["pue"]),
         "wue": q(wue, COLUMN_UNITS["wue"]),
     }
-    for key in _RESULT_COLUMNS + EMBODIED_KEYS:
+    for key in (*_RESULT_COLUMNS, "scarcity_factor", *SCARCITY_KEYS, *EMBODIED_KEYS):
         if key in totals:
             data[key] = q(totals[key], COLUMN_UNITS[key])
     present = sorted({c for c in currencies if c})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from footprint.analyses.uncertainty import Uncertainty as _Uncertainty
@@ -11,7 +12,7 @@ from footprint.catalogues.compute_cost import ComputeCost, compute_factors
 from footprint.catalogues.embodied import Embodied as _Embodied
 from footprint.catalogues.embodied import embodied_factors, workload_accelerator
 from footprint.core import units
-from footprint.core.accounting import COST_KEYS, EMBODIED_KEYS, RESULT_KEYS
+from footprint.core.accounting import COST_KEYS, EMBODIED_KEYS, RESULT_KEYS, SCARCITY_KEYS
 from footprint.core.errors import InputError
 from footprint.core.provenance import Factor
 from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
@@ -48,6 +49,7 @@ def estimate(
     embodied: Embodied | bool | None = None,
     uncertainty: Uncertainty | bool | None = None,
     compute: ComputeCost | None = None,
+    marginal: bool | str | None = None,
 ) -> Footprint:
     """Electricity, CO2e and water of ``job`` run at ``site``.
 
@@ -76,6 +78,14 @@ def estimate(
         Prices the accelerator-hours (a rental price, or owning the hardware): adds
         ``compute_cost`` and, with an electricity price in the same currency,
         ``total_cost`` (:class:`~footprint.ComputeCost`).
+    marginal : bool or str, optional
+        The basis of the CO2e: ``None`` keeps the site's (the average intensity, for
+        inventories, unless ``Site(marginal=...)``); ``True``/``"combined"`` or
+        ``"operating"`` take the zone's IFI 2021 marginal factor instead (for decisions:
+        what adding or moving this load changes), as ``Site.marginal``. The factor is the
+        ``intensity`` factor, labelled marginal; ``co2e`` is then the marginal CO2e
+        (market-based equals it). A zone without a factor raises
+        :class:`~footprint.places.marginal.NoMarginalFactorError`; no ``uncertainty``.
 
     Returns
     -------
@@ -95,6 +105,13 @@ def estimate(
     if not isinstance(job, Workload):
         raise InputError(f"job: expected a workload such as GpuJob, got {type(job).__name__}")
     site = _site(site, region, year, boundary)
+    if marginal is not None:  # the keyword wins over the site's basis
+        site = replace(site, marginal=marginal)
+    if site.marginal is not None and uncertainty not in (None, False):
+        raise InputError(
+            "uncertainty: marginal factors have no documented spread; ask for ranges on "
+            "the average basis (without marginal)"
+        )
     load = job.load()
     sf = site_factors(site, load.scale)
     emb = embodied_of(embodied, job, load)
@@ -106,7 +123,7 @@ def estimate(
     if not sf.host_included:
         factors["host_power"] = outside_boundary(sf.boundary)
     factors = with_spreads(factors, site)
-    keys = RESULT_KEYS + (EMBODIED_KEYS if emb is not None else ()) + COST_KEYS
+    keys = RESULT_KEYS + SCARCITY_KEYS + (EMBODIED_KEYS if emb is not None else ()) + COST_KEYS
     results = result.quantities(keys)
     results.update(per_unit_results(results, load.per_unit))
     results.update(load.extra_results)

@@ -5,11 +5,13 @@ job hour by hour; the hourly grid data live in :mod:`footprint.places.hourly_gri
 :mod:`footprint.workloads.load_profile`, the time axis in :mod:`footprint.places.hourly_time` (all
 re-exported here):
 
-- **hourly grid data** (:func:`hourly_grid`): lifecycle carbon intensity and generation
-  mix for every hour of a year, for the zones of ``datasets/hourly/zones.csv`` (US
-  balancing authorities, EIA-930), read from compact gzip CSVs; hourly EWIF from the
-  hourly mix with :func:`footprint.places.water.ewif_from_mix`. Your own hourly series (a CSV
-  of timestamp and intensity) works too (:meth:`HourlyGrid.from_csv`).
+- **hourly grid data** (:func:`hourly_grid`): carbon intensity for every hour of a year,
+  read from compact gzip CSVs: 8 US balancing authorities (EIA-930 2022, lifecycle, with
+  the generation mix: hourly EWIF from :func:`footprint.places.water.ewif_from_mix`), 16
+  Electricity Maps zones (2021-2024, lifecycle, share-alike) and 20 NREL Cambium US regions
+  (a 2024 projection, with long-run marginal rates: ``marginal=True``, for decisions). Your
+  own hourly series (a CSV of timestamp and intensity) works too
+  (:meth:`HourlyGrid.from_csv`).
 - **load profiles** (:class:`LoadProfile`): a job's start, duration and power, a
   workload such as :class:`~footprint.GpuJob`, or a CSV of timestamp and power; every
   profile is turned into the IT energy of each UTC hour by integrating its power steps
@@ -66,6 +68,7 @@ from footprint.places.hourly_time import (
     iso_utc,
     parse_time,
 )
+from footprint.places.scarcity import hourly_scarcity
 from footprint.places.site import Site, site_factors
 from footprint.places.solar import OnSiteSolar
 from footprint.places.weather import hour_of_year
@@ -179,7 +182,14 @@ def hourly_zone(
         return grid, hourly_zones().get(grid.zone), []
     if grid is not None:
         zone = find_hourly_zone(grid)
-        return None, zone, list(outside_note(zone, region))
+        found = list(outside_note(zone, region))
+        if region is None and zone.grid_zone != zone.code:
+            found.append(
+                f"the annual-method figures and PUE/WUE use {zone.grid_zone}'s factors "
+                f"(hourly zone {zone.code} "
+                + ("is a part of it)" if zone.covers == "part" else "stands for it)")
+            )
+        return None, zone, found
     if region is not None:
         zone, why = zone_for_region(region)
         return None, zone, [why] if why else []
@@ -189,10 +199,15 @@ def hourly_zone(
     )
 
 
-def series_for(zone: HourlyZone | None, year: int, site: Site | None) -> HourlyGrid:
-    """The hourly series of ``zone`` for ``year`` (nearest year unless the site is strict)."""
+def series_for(
+    zone: HourlyZone | None, year: int, site: Site | None, marginal: bool = False
+) -> HourlyGrid:
+    """The hourly series of ``zone`` for ``year`` (nearest year unless the site is strict);
+    its marginal rates with ``marginal`` (:meth:`HourlyGrid.as_marginal`)."""
     assert zone is not None  # hourly_zone gives a zone whenever it gives no series
-    return hourly_grid(zone.code, year, strict_year=bool(site and site.strict_year))
+    return hourly_grid(
+        zone.code, year, strict_year=bool(site and site.strict_year), marginal=marginal
+    )
 
 
 def hourly_factors(
@@ -250,16 +265,25 @@ def annual_site(site: Site | None, zone: HourlyZone | None, year: int | None) ->
     site = site or Site()
     changes: dict[str, Any] = {}
     if site.region is None and zone is not None:
-        changes["region"] = zone.code
+        changes["region"] = zone.grid_zone or zone.code  # DE-LU: DE; a Cambium region: US
     if site.year is None and year is not None:
         changes["year"] = year
     return replace(site, **changes) if changes else site
 
 
 def check_hourly_arguments(
-    site: Any, grid: Any, solar: Any, surplus: Any, timezone: Any, grid_year: Any
+    site: Any,
+    grid: Any,
+    solar: Any,
+    surplus: Any,
+    timezone: Any,
+    grid_year: Any,
+    marginal: Any = False,
 ) -> None:
     """The arguments :func:`account_hourly` and scheduling share, checked up front."""
+
+    if not isinstance(marginal, bool):
+        raise InputError(f"marginal: expected True or False, got {marginal!r}"[:200])
 
     if not isinstance(surplus, str) or surplus not in SURPLUS_TREATMENTS:
         raise InputError(f"surplus: expected one of {SURPLUS_TREATMENTS}, got {surplus!r}"[:200])
@@ -291,6 +315,7 @@ def account_hourly(
     timezone: str | None = None,
     grid_year: int | None = None,
     embodied: Embodied | bool | None = None,
+    marginal: bool = False,
 ) -> HourlyFootprint:
     """Account ``profile`` hour by hour, with on-site solar, against the annual method.
 
@@ -318,6 +343,11 @@ def account_hourly(
         default for a profile built from a workload (:meth:`LoadProfile.from_workload`),
         adding ``embodied_co2e`` and ``total_co2e`` (hourly ``co2e`` + embodied); a power
         profile has no accelerator, so none (noted). ``False`` leaves them out.
+    marginal : bool
+        Use the hourly marginal emission rates (NREL Cambium's long-run marginal rate, the
+        zones whose ``HourlyZone.marginal`` is set) instead of the average intensity: for
+        decisions (what adding this load causes), not inventories. A zone without them is
+        an error naming the zones that have them.
 
     Returns
     -------
@@ -330,7 +360,7 @@ def account_hourly(
 
     if not isinstance(profile, LoadProfile):
         raise InputError(f"profile: expected a LoadProfile, got {type(profile).__name__}")
-    check_hourly_arguments(site, grid, solar, surplus, timezone, grid_year)
+    check_hourly_arguments(site, grid, solar, surplus, timezone, grid_year, marginal)
     notes: list[str] = list(profile.notes)
     region = site.region if site is not None else None
 
@@ -338,7 +368,9 @@ def account_hourly(
     notes += found
     if series is None:
         wanted = grid_year if grid_year is not None else int(profile.start.year)
-        series = series_for(zone, wanted, site)
+        series = series_for(zone, wanted, site, marginal)
+    elif marginal:
+        series = series.as_marginal()
     notes += list(series.notes)
     rows, more = series.at(profile.hours)
     notes += more
@@ -376,7 +408,13 @@ def account_hourly(
         pv = np.zeros(len(it))
     # The engine over the hours: every hour a load of its IT energy at that hour's grid,
     # with the PV produced while the load runs as its on-site supply.
-    hours_site = SiteTable.of(sf, intensity=intensity, ewif=ewif_h)
+    scarcity_h, found = hourly_scarcity(
+        None if site is None else site.water_scarcity,
+        sf.location.zones() if sf.location is not None else [sf.zone],
+        profile.hours.month,
+    )
+    notes += found
+    hours_site = SiteTable.of(sf, intensity=intensity, ewif=ewif_h, **scarcity_h)
     base = evaluate(LoadTable.energy(it, pue_included=included), hours_site)  # without PV
     facility = base["facility_energy"]
     used, grid_kwh, spare = energy_balance(facility, pv, profile.coverage)
@@ -441,6 +479,13 @@ def account_hourly(
         "co2e_market": Q_(float(drawn["co2e_market"].sum()), "kgCO2e"),
         "co2e_market_annual": Q_(float(annual["co2e_market"]), "kgCO2e"),
     }
+    if "water_scarcity" in drawn:  # blank (noted), never zero, where a factor is missing
+        for key, value in (
+            ("water_scarcity", float(np.sum(drawn["water_scarcity"]))),
+            ("water_scarcity_annual", float(annual["water_scarcity"])),
+        ):
+            if np.isfinite(value):
+                results[key] = Q_(value, "m3_world_eq")
     if "cost" in drawn:
         results["cost"] = Q_(float(drawn["cost"].sum()), drawn.unit("cost"))
     emb_factors, emb_notes = embodied_results(profile.workload, embodied, co2e, results)
@@ -473,7 +518,8 @@ def account_hourly(
         dataset=series.dataset,
         zone=series.zone,
         year=series.year,
-        note="generation-weighted mean of the whole hourly series: the timing effect is "
+        note=("generation-weighted" if series.generation_mwh is not None else "time")
+        + " mean of the whole hourly series: the timing effect is "
         "co2e_no_solar minus facility energy x this value",
     )
     ewif_seen = Factor(
@@ -489,7 +535,10 @@ def account_hourly(
         note="load-weighted mean of the hourly EWIF",
     )
     if estimated:
-        notes.append(f"{estimated} of the hours use gap-filled (estimated) grid data")
+        notes.append(
+            f"{estimated} of the hours use estimated grid data (gap-filled, or estimated by "
+            "the data's publisher)"
+        )
     factors: dict[str, Factor] = {
         **profile.factors,
         "pue": sf.pue,
@@ -498,6 +547,7 @@ def account_hourly(
         "ewif": sf.ewif,
         "cfe": sf.cfe,
         **({} if sf.price is None else {"price": sf.price}),
+        **({} if sf.water_scarcity is None else {"water_scarcity": sf.water_scarcity}),
         "intensity_hourly": hourly_factor,
         "intensity_hourly_mean": series_mean,
         "ewif_hourly": ewif_seen,
@@ -526,6 +576,11 @@ def account_hourly(
             "co2e_kg": drawn["co2e"],
             "co2e_annual_method_kg": facility * annual_intensity / 1000.0,
             "water_offsite_l": drawn["water_offsite"],
+            **(
+                {"water_scarcity_m3_world_eq": drawn["water_scarcity"]}
+                if "water_scarcity" in drawn
+                else {}
+            ),
             "grid_hour_utc": iso_utc(series.hours[rows]),
             "estimated": series.estimated[rows] if series.estimated is not None else False,
         }
@@ -548,12 +603,15 @@ def account_hourly(
 
 def hourly_inputs(series: Any, surplus: str, tz: str) -> dict[str, str]:
     """Inputs every hourly result echoes: hourly zone and year, surplus rule, time zone."""
-    return {
+    out = {
         "hourly_zone": series.zone,
         "hourly_year": str(series.year) if series.year is not None else "series",
         "surplus": surplus,
         "timezone": tz,
     }
+    if getattr(series, "rate", "average") != "average":
+        out["hourly_rate"] = f"{series.rate} ({series.basis})"
+    return out
 
 
 def embodied_inputs(embodied: Any) -> dict[str, str]:

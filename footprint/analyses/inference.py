@@ -13,12 +13,14 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from footprint.analyses.estimate import estimate
+from footprint.catalogues.models import get_model
 from footprint.core import units
 from footprint.core.accounting import COST_KEYS
 from footprint.core.errors import InputError, UnitError
 from footprint.engine.result import Footprint
 from footprint.places.site import Site
 from footprint.render.notes import group_notes
+from footprint.workloads.energy_models import get_preset
 from footprint.workloads.inference import InferenceWorkload
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,6 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "InferenceRun",
     "compare_inference",
+    "disclosure_notes",
     "estimate_inference",
     "inference_runs",
     "per_user_results",
@@ -123,6 +126,32 @@ def subscription_results(
     )
 
 
+def disclosure_notes(result: Footprint, workload: Any) -> list[str]:
+    """The note setting a closed model's estimate beside its developer's own figure.
+
+    A closed model's size is a third-party guess (EcoLogits); when its developer published
+    an energy per request (``models.csv`` ``disclosure``: a preset), the note gives that
+    figure, what it covers, and the ratio of this estimate to it, so the reader sees how far
+    the guess lands from the one published anchor. No note for presets or open models.
+    """
+    model_name = getattr(workload, "model", None)  # a MeasuredRun has no model
+    energy_model = str(getattr(workload, "energy_model", ""))
+    if model_name is None or energy_model.strip().lower().startswith("preset:"):
+        return []
+    model = get_model(model_name)
+    estimated = result.results.get("energy_per_request")
+    if not (model.is_range and model.disclosure) or estimated is None:
+        return []
+    preset = get_preset(model.disclosure)
+    wh = float(estimated.m_as("Wh/request"))
+    published = float(preset.energy.m_as("Wh/request"))
+    return [
+        f"{model.name}: {model.developer}'s own figure is {published:g} Wh per request "
+        f"({preset.title[:1].lower()}{preset.title[1:]}; preset:{preset.name}); this "
+        f"estimate, {wh:.3g} Wh on a guessed parameter count, is {wh / published:.2g}x it"
+    ]
+
+
 def estimate_inference(
     workload: InferenceWorkload,
     site: Site | None = None,
@@ -145,6 +174,7 @@ def estimate_inference(
 
     result = estimate(workload, site, region=region, year=year, **options)
     per_user, notes = per_user_results(result, users_of or workload, plan_price)
+    notes = [*disclosure_notes(result, workload), *notes]
     results = {**result.results, **per_user}
     inputs = dict(result.inputs)
     if plan_price is not None:

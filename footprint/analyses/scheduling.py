@@ -141,6 +141,7 @@ def schedule(
     timezone: str | None = None,
     grid_year: int | None = None,
     embodied: Embodied | bool | None = None,
+    marginal: bool = False,
 ) -> Schedule:
     """The start in ``[window_start, window_end - duration]`` that minimises CO2e.
 
@@ -175,6 +176,11 @@ def schedule(
         Embodied (manufacturing) emissions of a workload, as in :func:`footprint.estimate`:
         counted by default (``embodied_co2e``, and ``total_co2e`` per choice); a bare power
         has no accelerator, so none (noted). ``False`` leaves them out.
+    marginal : bool
+        Rank starts by the hourly marginal emission rates (NREL Cambium's long-run marginal
+        rate) instead of the average intensity: marginal rates are for decisions such as
+        this one, averages for inventories. A zone without them is an error naming the
+        zones that have them.
 
     Returns
     -------
@@ -184,7 +190,7 @@ def schedule(
     import numpy as np
     import pandas as pd
 
-    check_hourly_arguments(site, grid, solar, surplus, timezone, grid_year)
+    check_hourly_arguments(site, grid, solar, surplus, timezone, grid_year, marginal)
     notes: list[str] = []
     region = site.region if site is not None else None
 
@@ -228,7 +234,9 @@ def schedule(
     hours = pd.date_range(start.floor("h"), end.ceil("h"), freq="h", inclusive="left")
     if series is None:
         wanted = grid_year if grid_year is not None else int(start.year)
-        series = series_for(zone, wanted, site)
+        series = series_for(zone, wanted, site, marginal)
+    elif marginal:
+        series = series.as_marginal()
     notes += list(series.notes)
     rows, more = series.at(hours)
     notes += more

@@ -364,7 +364,9 @@ def spread_for(factor: Factor, site: Site | None = None) -> Spread | None:
     if name == "ewif":
         return _ewif_spread(factor)
     if name == "intensity":
-        return _intensity_spread(factor, site) if factor.origin == "dataset" else None
+        if factor.origin != "dataset" or "margin" in factor.extra:
+            return None  # a marginal factor has no documented spread (refused with ranges)
+        return _intensity_spread(factor, site)
     if name in ("lifetime", "life_utilization"):
         return _from_rule(factor, "default") if factor.origin == "default" else None
     return None

@@ -18,6 +18,7 @@ from footprint.data.loader import name_index, optional_float, read_records
 
 __all__ = [
     "ACTIVITIES",
+    "DERIVED_POWER",
     "Accelerator",
     "Bounded",
     "ServerClass",
@@ -26,6 +27,7 @@ __all__ = [
     "list_accelerators",
     "normalise_name",
     "server_class",
+    "tdp_note",
 ]
 
 TABLE = "accelerators"
@@ -33,7 +35,12 @@ TABLE = "accelerators"
 
 @dataclass(frozen=True)
 class Accelerator:
-    """One accelerator of the catalogue; quantities carry units."""
+    """One accelerator of the catalogue; quantities carry units.
+
+    ``tdp_basis`` is empty when ``tdp`` is the source's figure; for a chip whose maker
+    publishes no power it says how ``tdp`` was derived, and ``tdp_low``-``tdp_high`` is
+    the derivation's range (see :func:`tdp_note`).
+    """
 
     name: str
     vendor: str
@@ -52,6 +59,9 @@ class Accelerator:
     source: str
     source_url: str
     notes: str
+    tdp_low: Any = None
+    tdp_high: Any = None
+    tdp_basis: str = ""
 
     @classmethod
     def from_record(cls, row: dict[str, str]) -> Accelerator:
@@ -80,7 +90,35 @@ class Accelerator:
             source=row.get("source", ""),
             source_url=row.get("source_url", ""),
             notes=row.get("notes", ""),
+            tdp_low=q("tdp_low_w", "W"),
+            tdp_high=q("tdp_high_w", "W"),
+            tdp_basis=row.get("tdp_basis", "").strip(),
         )
+
+    @property
+    def tdp_range_w(self) -> tuple[float, float] | None:
+        """(low, high) of a derived TDP [W], else ``None`` (the TDP is the source's)."""
+        if not self.tdp_basis or self.tdp_low is None or self.tdp_high is None:
+            return None
+        return float(self.tdp_low.m_as("W")), float(self.tdp_high.m_as("W"))
+
+
+#: How every note on a derived TDP starts (renderers look for it).
+DERIVED_POWER = "power derived, not published"
+
+
+def tdp_note(acc: Accelerator) -> str | None:
+    """The note every result drawn from ``acc``'s derived TDP carries, else ``None``.
+
+    "power derived, not published: TPU-v5p TDP 305 W (range 284-326 W) from ...".
+    """
+    bounds = acc.tdp_range_w
+    if acc.tdp is None or bounds is None:
+        return None
+    return (
+        f"{DERIVED_POWER}: {acc.name} TDP {float(acc.tdp.m_as('W')):.0f} W "
+        f"(range {bounds[0]:.0f}-{bounds[1]:.0f} W) from {acc.tdp_basis}"
+    )
 
 
 @cache
@@ -266,6 +304,12 @@ def accelerator_table(search: str | None = None) -> Any:
             "name": a.name,
             "vendor": a.vendor,
             "tdp_w": m(a.tdp, "W"),
+            "tdp_basis": (
+                f"derived, {a.tdp_range_w[0]:.0f}-{a.tdp_range_w[1]:.0f} W"
+                if a.tdp_range_w
+                else "sourced"
+            ),
+            "tdp_derivation": tdp_note(a) or "",
             "memory_gb": m(a.memory, "GB"),
             "memory_bandwidth_gb_per_s": m(a.memory_bandwidth, "GB/s"),
             "peak_bf16_dense_tflop_per_s": m(a.peak_bf16, "TFLOP/s"),

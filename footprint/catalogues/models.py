@@ -59,6 +59,9 @@ class LlmModel:
     deployment_tps, deployment_ttft_s : float or None
         The provider's measured output speed [token/s] and time to first token [s], as
         EcoLogits uses them for closed models' generation time.
+    disclosure : str
+        For a closed model, the preset (``inference_presets.csv``) holding its developer's
+        own per-request energy figure, or ``""`` when the developer publishes none.
     """
 
     name: str
@@ -80,6 +83,7 @@ class LlmModel:
     source: str
     source_url: str
     notes: str
+    disclosure: str = ""
 
     @classmethod
     def from_record(cls, row: dict[str, str]) -> LlmModel:
@@ -117,6 +121,7 @@ class LlmModel:
             source=row.get("source", ""),
             source_url=row.get("source_url", ""),
             notes=row.get("notes", ""),
+            disclosure=row.get("disclosure", "").strip(),
         )
 
     @property

@@ -21,6 +21,9 @@ GHG Protocol Scope 2 Guidance for market-based CO2e)::
     water_onsite     = it_energy x WUE
     water_offsite    = grid_energy x EWIF
     water            = water_onsite + water_offsite
+    water_scarcity   = water x scarcity factor                    (ISO 14046 water scarcity
+                       footprint, m3 world-eq: AWARE factors, m3 world-eq per m3 consumed;
+                       when a factor table is given)
     cost             = grid_energy x electricity price
     compute_cost     = accelerator_hours x compute price            (rental, or ownership:
                        purchase x CRF(rate, life) / (8,760 h x life_utilization))
@@ -52,6 +55,7 @@ __all__ = [
     "COST_KEYS",
     "ONSITE_KEYS",
     "RESULT_KEYS",
+    "SCARCITY_KEYS",
     "account",
     "capital_recovery_factor",
     "embodied_rate",
@@ -72,6 +76,7 @@ CANONICAL_UNITS: dict[str, str] = {
     "water": "L",
     "water_onsite": "L",
     "water_offsite": "L",
+    "water_scarcity": "m3_world_eq",
     "grid_energy": "kWh",
     "onsite_energy": "kWh",
     "onsite_surplus": "kWh",
@@ -160,6 +165,10 @@ RESULT_KEYS = (
     "water_offsite",
 )
 
+
+#: Results present when a water-scarcity factor table is given (``Site.water_scarcity``):
+#: the water consumed weighted by the scarcity where it is consumed (ISO 14046).
+SCARCITY_KEYS = ("water_scarcity",)
 
 #: Results present when embodied emissions are counted.
 EMBODIED_KEYS = ("embodied_co2e", "total_co2e")
@@ -297,6 +306,7 @@ def account(
     onsite_kwh: Any = None,
     credit_surplus: bool = False,
     compute_price_per_h: Any = None,
+    scarcity_factor: Any = None,
 ) -> dict[str, Any]:
     """Energy, CO2e, water (and cost) in the canonical units of :data:`CANONICAL_UNITS`.
 
@@ -311,6 +321,9 @@ def account(
     ``compute_price_per_h`` (a rental or ownership price per accelerator-hour, in a
     currency) adds ``compute_cost``, and with ``price_per_kwh`` ``total_cost`` (the caller
     passes both in one currency, or drops ``total_cost``).
+    ``scarcity_factor`` (a water-scarcity characterisation factor in m3 world-eq per m3
+    consumed, e.g. AWARE's; NaN where unknown) adds ``water_scarcity`` [m3 world-eq] =
+    the water consumed (on-site + off-site, both consumption) x the factor.
     """
     it_kwh = accelerator_hours_h * (power_w + host_power_w) / 1000.0
     facility_kwh = it_kwh * pue
@@ -340,6 +353,8 @@ def account(
         "water_onsite": water_onsite_l,
         "water_offsite": water_offsite_l,
     }
+    if scarcity_factor is not None:  # L -> m3, x m3 world-eq per m3 consumed
+        out["water_scarcity"] = (water_onsite_l + water_offsite_l) / 1000.0 * scarcity_factor
     if price_per_kwh is not None:
         out["cost"] = grid_kwh * price_per_kwh
     if compute_price_per_h is not None:

@@ -26,7 +26,8 @@ __all__ = ["SCHEMAS", "TECHNOLOGIES", "schema_for"]
 YEARS = (1990, 2050)
 
 #: Carbon intensity of electricity, gCO2e/kWh. Highest annual mean in any shipped table:
-#: 1,306.72 (Turkmenistan 2010, Ember via OWID, lifecycle); hourly maximum 749.2 (EIA-930).
+#: 1,306.72 (Turkmenistan 2010, Ember via OWID, lifecycle); hourly maximum 982.2 (NREL
+#: Cambium 2022 Mid-case, RMPA, modelled 2024; measured: 808.21, Electricity Maps AU-NSW 2024).
 #: The least efficient lignite units emit about 1,200-1,400 g/kWh over their lifecycle,
 #: so no grid, region or hour can exceed 1,700 (about 30 % above the shipped maximum);
 #: 0 is allowed (Google reports 0 for some regions' hours matched with carbon-free energy
@@ -123,6 +124,26 @@ _GRID_INTENSITY = (
     *source_columns("dataset", "source"),
 )
 
+#: Zones of the hourly series beyond EIA-930 (``hourly/cambium/zones.csv``,
+#: ``share-alike/hourly/zones.csv``): the footprint grid zone each stands for (its annual
+#: factors; ``covers`` = ``zone`` when a region in that zone resolves to it, ``part`` when it
+#: is only a part, reached by name), and the marginal series it has, if any.
+_HOURLY_SERIES_ZONES = (
+    text("zone"),
+    text("grid_zone"),
+    text("covers", choices=("zone", "part")),
+    text("name"),
+    text("country", pattern=r"[A-Z]{2}"),
+    text("timezone"),
+    # ';'-separated years with an hourly file each
+    text("years", pattern=r"\d{4}(;\d{4})*"),
+    text("dataset"),
+    text("basis"),
+    text("marginal", empty=True),
+    text("note"),
+    text("source"),
+)
+
 #: Generation technologies of the mix tables (``<tech>_share`` columns); footprint.places.water
 #: uses the same tuple.
 TECHNOLOGIES = (
@@ -182,8 +203,11 @@ SCHEMAS: dict[str, Schema] = {
                 text("vendor"),
                 text("family"),
                 text("form_factor"),
-                # blank: no sourced TDP (the estimate then asks for --power)
+                # blank: no TDP (the estimate then asks for --power); every shipped row
+                # has one, a derived one with its range and basis (tdp_basis)
                 number("tdp_w", "W", *TDP_W, empty=True, low_open=True),
+                number("tdp_low_w", "W", *TDP_W, empty=True, low_open=True),
+                number("tdp_high_w", "W", *TDP_W, empty=True, low_open=True),
                 number("memory_gb", "GB", *MEMORY_GB, low_open=True),
                 # shipped 300-8,000 GB/s; 100 TB/s is far beyond any memory technology
                 number("memory_bandwidth_gb_per_s", "GB/s", 0.0, 100_000.0, low_open=True),
@@ -200,10 +224,13 @@ SCHEMAS: dict[str, Schema] = {
                 number("die_area_mm2", "mm2", *DIE_AREA_MM2, empty=True, low_open=True),
                 number("process_nm", "nm", *PROCESS_NM, empty=True),
                 text("aliases", empty=True),
+                # blank: tdp_w as the source lists it; else how it was derived
+                text("tdp_basis", empty=True),
                 *source_columns("source", "source_url"),
                 text("notes", empty=True),
             ),
             key=("name",),
+            ordered=(("tdp_low_w", "tdp_w", "tdp_high_w"),),
         ),
         Schema(
             "accelerator_prices.csv",
@@ -352,14 +379,20 @@ SCHEMAS: dict[str, Schema] = {
                 text("provider"),
                 text("code"),
                 text("display_name"),
-                text("city"),
+                # empty below city level: only a state or the country is published
+                text("city", empty=True),
                 text("country"),
                 text("grid_zone"),
                 text("balancing_authority", empty=True),
-                number("latitude", "degree", *LATITUDE),
-                number("longitude", "degree", *LONGITUDE),
-                text("operator"),
+                number("latitude", "degree", *LATITUDE, empty=True),
+                number("longitude", "degree", *LONGITUDE, empty=True),
+                # empty: no published fleet PUE (the facility-class defaults apply)
+                text("operator", empty=True),
+                text("location_level", choices=("city", "state", "country")),
                 text("source"),
+                # the provider's published region list (empty: named in the raw sources)
+                text("source_url", empty=True, pattern=r"https?://\S+"),
+                text("retrieved", empty=True, pattern=r"\d{4}-\d{2}-\d{2}"),
                 text("notes", empty=True),
             ),
             key=("region",),
@@ -458,6 +491,22 @@ SCHEMAS: dict[str, Schema] = {
         _generation_mix("generation_mix_subnational.csv", empty_twh=True),
         Schema("grid_intensity.csv", _GRID_INTENSITY, key=("zone", "year")),
         Schema("grid_intensity_subnational.csv", _GRID_INTENSITY, key=("zone", "year")),
+        # before "hourly/*_*.csv.gz", whose "*" also matches "cambium/<region>"
+        Schema(
+            "hourly/cambium/*_*.csv.gz",
+            (
+                text("timestamp_utc", pattern=r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}Z"),
+                # average emission rate (Cambium aer_load_co2e), kgCO2e/MWh = gCO2e/kWh
+                number("intensity_g_per_kwh", "gCO2e/kWh", *INTENSITY_G_PER_KWH),
+                # long-run marginal emission rate (Cambium LRMER): shipped 4.8-625.4
+                number("marginal_g_per_kwh", "gCO2e/kWh", *INTENSITY_G_PER_KWH),
+                text("source"),
+            ),
+            key=("timestamp_utc",),
+            # Cambium's 8,760 modelled hours (no 29 February)
+            min_rows=8760,
+        ),
+        Schema("hourly/cambium/zones.csv", _HOURLY_SERIES_ZONES, key=("zone",)),
         Schema(
             "hourly/*_*.csv.gz",
             (
@@ -529,6 +578,21 @@ SCHEMAS: dict[str, Schema] = {
             key=("file",),
         ),
         Schema(
+            "dataset_vintages.csv",
+            (
+                text("file", pattern=r"[a-z0-9_/-]+\.csv"),
+                text("year_column", empty=True, pattern=r"[a-z_]+"),
+                text("edition"),
+                # the source's own publication: a year, a month or a day, where known
+                text("published", empty=True, pattern=r"\d{4}(-\d{2}){0,2}"),
+                text("retrieved", pattern=r"\d{4}-\d{2}-\d{2}"),
+                number("min_newest_year", "year", *YEARS, kind="int", empty=True),
+                text("stale_reason", empty=True),
+                text("source"),
+            ),
+            key=("file",),
+        ),
+        Schema(
             "models.csv",
             (
                 text("name"),
@@ -553,6 +617,9 @@ SCHEMAS: dict[str, Schema] = {
                 # a provider's measured serving speed (EcoLogits): output tokens/s, TTFT
                 number("deployment_tps", "token/s", 0.0, 1e5, empty=True, low_open=True),
                 number("deployment_ttft_s", "s", 0.0, 600.0, empty=True),
+                # a closed model's developer's own per-request figure: a preset name
+                # (inference_presets.csv), checked by the builder
+                text("disclosure", empty=True, pattern=r"[a-z0-9][a-z0-9.-]*"),
                 *source_columns("source", "source_url"),
                 text("notes", empty=True),
             ),
@@ -571,6 +638,43 @@ SCHEMAS: dict[str, Schema] = {
                 number("renewable_share", "", *SHARE),
                 number("carbon_free_share", "", *SHARE),
                 text("basis", choices=("lifecycle", "direct")),
+                *source_columns("dataset", "source"),
+            ),
+            key=("zone", "year"),
+        ),
+        Schema(
+            "share-alike/hourly/*_*.csv.gz",
+            (
+                text("timestamp_utc", pattern=r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}Z"),
+                # Electricity Maps hourly lifecycle (LCA) and direct intensities
+                number("intensity_g_per_kwh", "gCO2e/kWh", *INTENSITY_G_PER_KWH),
+                number("intensity_direct_g_per_kwh", "gCO2e/kWh", *INTENSITY_G_PER_KWH),
+                number("carbon_free_share", "", *SHARE),
+                number("renewable_share", "", *SHARE),
+                flag("estimated", "1", "0"),
+                text("source"),
+            ),
+            key=("timestamp_utc",),
+            # one row per hour of a year (8,784 in a leap year)
+            min_rows=8760,
+            ordered=(("renewable_share", "carbon_free_share"),),
+        ),
+        Schema("share-alike/hourly/zones.csv", _HOURLY_SERIES_ZONES, key=("zone",)),
+        Schema(
+            # IFI harmonised marginal factors (CC BY-SA 4.0): gCO2/kWh in the source, CO2
+            # only, used as CO2e (noted); blank where the source gives 0 (no factor).
+            # Shipped 17 (combined) to 1,575 (operating, Zimbabwe): the grid range holds.
+            "share-alike/marginal_intensity.csv",
+            (
+                text("zone"),
+                number("year", "year", *YEARS, kind="int"),
+                *(
+                    number(
+                        f"{margin}_margin_g_per_kwh", "gCO2e/kWh", *INTENSITY_G_PER_KWH, empty=True
+                    )
+                    for margin in ("combined", "operating")
+                ),
+                text("ifi_name"),
                 *source_columns("dataset", "source"),
             ),
             key=("zone", "year"),
@@ -597,6 +701,29 @@ SCHEMAS: dict[str, Schema] = {
             ),
             key=("site",),
             ordered=(("ghi_kwh_per_m2", "ghi_clearsky_kwh_per_m2"),),
+        ),
+        Schema(
+            "solar_clearness_grid.csv",
+            (
+                text("cell", pattern=r"[NS]\d{2}[EW]\d{3}"),
+                number("latitude", "degree", *LATITUDE),
+                number("longitude", "degree", *LONGITUDE),
+                # pvlib's altitude map at the grid point: below sea level (Caspian
+                # depression, -86 m) to the Tibetan plateau (5,626 m)
+                number("altitude_m", "m", -500.0, 6000.0),
+                # all-sky / pvlib clear-sky GHI: MERRA-2 over deserts exceeds pvlib's clear
+                # sky (Linke turbidity climatology), shipped 0.47-1.09 annual, 0.32-1.19
+                # monthly; the builder refuses annual outside (0.2, 1.2), monthly above 1.5
+                number("clearness", "", 0.0, 1.5, low_open=True),
+                *(
+                    number(f"clearness_m{m:02d}", "", 0.0, 1.5, low_open=True, empty=True)
+                    for m in range(1, 13)
+                ),
+                number("ghi_kwh_per_m2", "kWh/m2", *GHI_KWH_PER_M2, low_open=True),
+                number("ghi_clearsky_kwh_per_m2", "kWh/m2", *GHI_KWH_PER_M2, low_open=True),
+                *source_columns("source"),
+            ),
+            key=("cell",),
         ),
         Schema(
             "uncertainty.csv",

@@ -220,6 +220,10 @@ class LoadTable:
 #: such as Bermuda): its CO2e is computed, its off-site and so its total water are not.
 BLANK_WITHOUT_EWIF = ("water", "water_offsite")
 
+#: Results left blank (NaN), never zero, where a site has no factor for them: the water
+#: scarcity of a zone the user's factor table lacks (or without an EWIF), noted.
+BLANK_WHEN_UNKNOWN = ("water_scarcity",)
+
 
 @dataclass(frozen=True)
 class SiteTable:
@@ -241,6 +245,10 @@ class SiteTable:
         1 where the accounting boundary counts the host servers' share, 0 where it does
         not (``accelerators`` and ``accelerators+facility``); PUE and WUE already carry
         the facility part of the boundary (1 and 0 outside it).
+    scarcity : float or ndarray or None
+        Water-scarcity factor [m3 world-eq per m3 consumed] (the user's table, e.g.
+        AWARE); NaN where a row has none, ``None`` when no table is given (no
+        ``water_scarcity`` result).
     """
 
     pue: Any
@@ -253,14 +261,17 @@ class SiteTable:
     factors: tuple[dict[str, Factor], ...] = ()
     notes: tuple[str, ...] = ()
     host_included: Any = 1.0
+    scarcity: Any = None
 
     @classmethod
     def of(cls, sites: SiteFactors | Sequence[SiteFactors], **columns: Any) -> SiteTable:
         """A table of one :class:`~footprint.places.site.SiteFactors` (floats) or several (arrays).
 
         ``columns`` gives columns as arrays instead of the factors' values (an hourly
-        series' intensity, a projection's intensity per year...). Several sites priced in
-        different currencies have no price (a cost needs one currency).
+        series' intensity, a projection's intensity per year, ``scarcity`` per hour...).
+        Several sites priced in different currencies have no price (a cost needs one
+        currency). The water-scarcity column is the sites' ``water_scarcity`` factors (NaN
+        where a site has none) when any site has one.
         """
         one = not isinstance(sites, Sequence)
         rows: list[SiteFactors] = list(sites) if isinstance(sites, Sequence) else [sites]
@@ -279,6 +290,15 @@ class SiteTable:
             currency = str(currencies.pop())
             prices = [math.nan if sf.price is None else sf.price.value.magnitude for sf in rows]
             price = float(prices[0]) if one else _array(prices)
+        scarcity: Any = columns.pop("scarcity", None)
+        if scarcity is None and any(sf.water_scarcity is not None for sf in rows):
+            mags = [
+                math.nan
+                if sf.water_scarcity is None
+                else float(sf.water_scarcity.value.m_as(_SCARCITY_UNIT))
+                for sf in rows
+            ]
+            scarcity = mags[0] if one else _array(mags)
         if columns:
             raise TypeError(f"SiteTable.of: unknown columns {sorted(columns)}")
         notes = tuple(dict.fromkeys(n for sf in rows for n in sf.notes))
@@ -290,7 +310,12 @@ class SiteTable:
             factors=tuple(sf.as_dict() for sf in rows),
             notes=notes,
             host_included=hosts[0] if one else _array(hosts),
+            scarcity=scarcity,
         )
+
+
+#: Unit of the water-scarcity column (m3 world-eq per m3 of water consumed).
+_SCARCITY_UNIT = "m3_world_eq/m**3"
 
 
 def _array(values: Sequence[float]) -> Any:
@@ -346,8 +371,17 @@ class Evaluation:
         return {
             key: self.quantity(key)
             for key in keys
-            if key in self.values and not (key in BLANK_WITHOUT_EWIF and self._no_ewif(key))
+            if key in self.values
+            and not (key in BLANK_WITHOUT_EWIF and self._no_ewif(key))
+            and not (key in BLANK_WHEN_UNKNOWN and self._blank(key))
         }
+
+    def _blank(self, key: str) -> bool:
+        """Whether result ``key`` is one NaN (a factor not known there, noted)."""
+        import numpy as np
+
+        value = self.values[key]
+        return bool(np.ndim(value) == 0 and np.isnan(value))
 
     def _no_ewif(self, key: str) -> bool:
         """Whether result ``key`` is one NaN for want of an EWIF (a zone with no mix)."""
@@ -370,7 +404,7 @@ class Evaluation:
                 continue
             values = np.asarray(self.values[key], dtype=float)
             wrong = ~np.isfinite(values)
-            if key in ("cost", "total_cost") or (
+            if key in ("cost", "total_cost", *BLANK_WHEN_UNKNOWN) or (
                 key in BLANK_WITHOUT_EWIF and np.isnan(self.sites.ewif).any()
             ):
                 wrong &= ~np.isnan(values)
@@ -414,6 +448,7 @@ def evaluate(loads: LoadTable, sites: SiteTable) -> Evaluation:
             onsite_kwh=loads.onsite,
             credit_surplus=loads.credit_surplus,
             compute_price_per_h=loads.compute_price,
+            scarcity_factor=sites.scarcity,
             **(loads.embodied or {}),
         )
     if "total_cost" in values and loads.compute_currency != sites.currency:

@@ -9,6 +9,7 @@ from typing import Any
 from footprint.core import units
 from footprint.core.provenance import Factor
 from footprint.data.loader import licence_of
+from footprint.data.vintages import Vintage, vintage_of
 from footprint.places.grid import all_zones
 from footprint.places.regions import cloud_regions
 from footprint.places.site import Site, SiteFactors, site_factors
@@ -55,6 +56,9 @@ class Explanation:
         for name in self.names():
             if name in self.factors:
                 factors[name] = {**self.factors[name].to_dict(), "licence": self.licence(name)}
+                found = self.vintage(name)
+                if found is not None:  # how recent the dataset is (newest year, dates)
+                    factors[name]["vintage"] = found.to_dict()
             else:
                 factors[name] = {"value": None, "unit": "", "reason": self.missing[name]}
                 if name in _CONSEQUENCES:
@@ -64,20 +68,28 @@ class Explanation:
     def names(self) -> list[str]:
         """Factor names in the order an estimate lists them, the missing ones included."""
         known = [*self.factors, *self.missing]
-        return sorted(known, key=lambda n: (_FACTORS.index(n) if n in _FACTORS else 99))
+        return sorted(known, key=lambda n: _FACTORS.index(n) if n in _FACTORS else 99)
 
     def licence(self, name: str) -> str:
         """Licence of the dataset behind factor ``name`` (``user`` for a given value)."""
         f = self.factors.get(name)
         if f is None:
             return ""
-        file = (f.dataset or "").split(":")[0].split(" x ")[0]
+        file = _file(f)
         return licence_of(file)["licence"] if file else ("user" if f.origin == "user" else "")
+
+    def vintage(self, name: str) -> Vintage | None:
+        """Vintage of the dataset behind factor ``name`` (newest year, publication and
+        retrieval dates), or ``None`` (a value given by the user, a file without one)."""
+        f = self.factors.get(name)
+        file = _file(f) if f is not None else ""
+        return vintage_of(file) if file else None
 
     def to_frame(self) -> Any:
         """One row per factor (the location first): ``factor``, ``value`` (``None`` when not
         available), ``unit``, ``origin``, ``zone``, ``year``, ``dataset``, ``source``,
-        ``licence``, ``note`` (a missing value's reason)."""
+        ``licence``, ``note`` (a missing value's reason), ``vintage`` (the dataset's newest
+        year, publication and retrieval dates)."""
         import pandas as pd
 
         rows: list[dict[str, Any]] = []
@@ -86,7 +98,7 @@ class Explanation:
             rows.append(
                 {"factor": "location", "value": loc["name"], "unit": "", "origin": "dataset",
                  "zone": loc["zone"], "year": None, "dataset": loc["dataset"],
-                 "source": loc["source"], "licence": loc["licence"], "note": ""}
+                 "source": loc["source"], "licence": loc["licence"], "note": "", "vintage": ""}
             )  # fmt: skip
         for name in self.names():
             f = self.factors.get(name)
@@ -95,14 +107,15 @@ class Explanation:
                 rows.append(
                     {"factor": name, "value": None, "unit": "", "origin": "", "zone": None,
                      "year": None, "dataset": None, "source": "", "licence": "",
-                     "note": f"{NOT_AVAILABLE}: {why}"}
+                     "note": f"{NOT_AVAILABLE}: {why}", "vintage": ""}
                 )  # fmt: skip
                 continue
             rows.append(
                 {"factor": name, "value": float(f.value.magnitude),
                  "unit": units.format_unit(f.value.units), "origin": f.origin, "zone": f.zone,
                  "year": f.year, "dataset": f.dataset, "source": f.source,
-                 "licence": self.licence(name), "note": f.note}
+                 "licence": self.licence(name), "note": f.note,
+                 "vintage": "" if (v := self.vintage(name)) is None else v.summary()}
             )  # fmt: skip
         frame = pd.DataFrame(rows)
         frame["year"] = frame["year"].astype("Int64")
@@ -129,6 +142,11 @@ def explain_table(site: Site) -> tuple[Any, list[str]]:
     notes on their choice."""
     found = explain(site)
     return found.to_frame(), found.notes
+
+
+def _file(f: Factor) -> str:
+    """The curated file a factor's value came from (the first of a derived one's)."""
+    return (f.dataset or "").split(":")[0].split(" x ")[0]
 
 
 def _has_value(f: Factor) -> bool:

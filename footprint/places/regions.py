@@ -8,7 +8,12 @@
 - a sub-national zone: US state (``US-VA``, ``Virginia``), US balancing authority
   (``US-CAL-CISO``), Canadian province (``CA-QC``), bidding zone (``SE-SE3``);
 - a cloud region written ``provider:code`` (``aws:us-east-1``, ``gcp:europe-west1``,
-  ``azure:westeurope``); a bare code (``us-east-1``) works when one provider has it.
+  ``azure:westeurope``, ``oci:us-ashburn-1``, ``coreweave:us-east-04``,
+  ``lambda:us-south-1``); a bare code (``us-east-1``) works when one of AWS, Google Cloud,
+  Azure and OCI has it (CoreWeave and Lambda reuse AWS-like codes: they need the prefix).
+
+A region located only to a state or a country (its provider publishes no city) maps to
+that state's or country's grid zone, which gives its intensity for every year.
 
 A cloud region maps to its grid zone, its operator (for PUE/WUE defaults) and its
 location. Where the operator publishes its own per-region grid factor and
@@ -38,8 +43,16 @@ __all__ = [
     "zone_chain",
 ]
 
-#: Cloud providers and the operator whose facility factors their regions use.
-PROVIDERS = {"aws": "aws", "gcp": "google", "azure": "microsoft"}
+#: Cloud providers and the operator whose facility factors their regions use (``None``: no
+#: published fleet PUE, the facility-class defaults apply).
+PROVIDERS: dict[str, str | None] = {
+    "aws": "aws",
+    "gcp": "google",
+    "azure": "microsoft",
+    "oci": "oracle",
+    "coreweave": None,
+    "lambda": None,
+}
 #: Provider-name spellings users type.
 _PROVIDER_ALIASES = {
     "aws": "aws",
@@ -49,7 +62,16 @@ _PROVIDER_ALIASES = {
     "googlecloud": "gcp",
     "azure": "azure",
     "microsoft": "azure",
+    "oci": "oci",
+    "oracle": "oci",
+    "oraclecloud": "oci",
+    "coreweave": "coreweave",
+    "lambda": "lambda",
+    "lambdalabs": "lambda",
+    "lambdacloud": "lambda",
 }
+#: Providers whose codes resolve without their prefix (the others reuse AWS-like codes).
+_BARE_CODE_PROVIDERS = ("aws", "gcp", "azure", "oci")
 #: Per-region factor datasets in order of preference (operator-published first).
 _CLOUD_DATASET_RANK = ("google-cfe", "ccf")
 
@@ -113,7 +135,8 @@ def cloud_regions() -> dict[str, dict[str, str]]:
 def _cloud_by_code() -> dict[str, list[str]]:
     codes: dict[str, list[str]] = {}
     for region_id, row in cloud_regions().items():
-        codes.setdefault(normalise_name(row["code"]), []).append(region_id)
+        if row["provider"] in _BARE_CODE_PROVIDERS:
+            codes.setdefault(normalise_name(row["code"]), []).append(region_id)
     return codes
 
 
@@ -233,7 +256,8 @@ def _cloud_by_city() -> dict[str, list[str]]:
     cities: dict[str, list[str]] = {}
     for region_id, row in cloud_regions().items():
         city, display = row["city"], row["display_name"]
-        names = {city, city.split()[0] if len(city.split()[0]) >= 5 else ""}
+        first = city.split()[0] if city else ""
+        names = {city, first if len(first) >= 5 else ""}
         if display.endswith(")") and "(" in display:
             names.add(display[display.rindex("(") + 1 : -1])
         for key in {normalise_name(n) for n in names if n}:
@@ -322,7 +346,7 @@ def select_locations(
         given = provider
         provider = _PROVIDER_ALIASES.get(normalise_name(given))
         if provider is None:
-            raise UnknownNameError("provider", given, list(PROVIDERS), hint="aws, gcp or azure")
+            raise UnknownNameError("provider", given, list(PROVIDERS), hint=", ".join(PROVIDERS))
     country_code = find_zone(country).code if country else None
     needle = normalise_name(search) if search else ""
     out = []

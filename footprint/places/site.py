@@ -49,6 +49,14 @@ from footprint.places.grid import (
     intensity_factor,
     intensity_series,
 )
+from footprint.places.marginal import (
+    NoMarginalFactorError,
+    blank_marginal,
+    check_margin,
+    marginal_cfe,
+    marginal_factor,
+    require_marginal,
+)
 from footprint.places.regions import (
     Location,
     cloud_factor_series,
@@ -56,6 +64,7 @@ from footprint.places.regions import (
     resolve_region,
     select_locations,
 )
+from footprint.places.scarcity import ScarcityTable, scarcity_inputs
 from footprint.places.water import HYDRO_TREATMENTS, ewif, mix_years
 
 __all__ = ["Site", "site_factors", "SiteFactors", "CONSUMERS", "region_table"]
@@ -103,6 +112,19 @@ class Site:
         What the energy includes (:data:`footprint.core.accounting.BOUNDARIES`):
         ``accelerators``, ``accelerators+facility``, ``servers`` or ``facility`` (the
         default: accelerators + host servers + facility overhead).
+    marginal : bool or str, optional
+        Basis of the grid intensity: ``None`` (the average intensity, for inventories) or
+        a marginal factor, for decisions (what an added or moved load changes):
+        ``"combined"`` (or ``True``: the IFI combined margin for electricity consumption)
+        or ``"operating"`` (the IFI operating margin), 2021, by country
+        (:mod:`footprint.places.marginal`; CC BY-SA 4.0 data). The factor is the site's
+        intensity, labelled marginal in its note; a zone without one raises
+        :class:`~footprint.places.marginal.NoMarginalFactorError`. Not with ``intensity``
+        or ``cfe`` (no carbon-free share applies at the margin).
+    water_scarcity : ScarcityTable, optional
+        Water-scarcity factors (:func:`footprint.places.scarcity.read_water_scarcity`):
+        adds ``water_scarcity`` [m3 world-eq], the water consumed weighted by the
+        zone's factor (blank, with a note, where the table has none).
     """
 
     region: str | None = None
@@ -119,6 +141,8 @@ class Site:
     hydro: str = "include"
     strict_year: bool = False
     boundary: str | None = None
+    water_scarcity: ScarcityTable | None = None
+    marginal: str | bool | None = None
 
     def __post_init__(self) -> None:
         if self.boundary is not None and (
@@ -150,6 +174,19 @@ class Site:
             raise InputError(f"hydro: expected one of {HYDRO_TREATMENTS}, got {self.hydro!r}")
         if self.consumer not in CONSUMERS:
             raise InputError(f"consumer: expected one of {CONSUMERS}, got {self.consumer!r}")
+        if self.water_scarcity is not None and not isinstance(self.water_scarcity, ScarcityTable):
+            raise InputError(
+                "water_scarcity: expected a table of read_water_scarcity(path), got "
+                f"{type(self.water_scarcity).__name__}"
+            )
+        object.__setattr__(self, "marginal", check_margin(self.marginal))  # True: combined
+        if self.marginal is not None and self.intensity is not None:
+            raise InputError("intensity: give either an intensity or a marginal basis, not both")
+        if self.marginal is not None and self.cfe is not None:
+            raise InputError(
+                "cfe: a carbon-free share is for market-based inventories, not the marginal "
+                "basis; give either cfe or marginal"
+            )
         if self.cfe is not None:
             units.check_magnitude(self.cfe, "cfe")
             if self.cfe > 1:
@@ -178,6 +215,9 @@ class Site:
             out["hydro"] = self.hydro
         if self.consumer != "non-household":
             out["consumer"] = self.consumer
+        out.update(scarcity_inputs(self.water_scarcity))
+        if self.marginal is not None:
+            out["marginal"] = f"{self.marginal} margin (IFI)"
         return out
 
 
@@ -195,6 +235,7 @@ class SiteFactors:
     notes: tuple[str, ...]
     location: Location | None = field(default=None, compare=False)
     boundary: str = DEFAULT_BOUNDARY
+    water_scarcity: Factor | None = None
 
     @property
     def host_included(self) -> bool:
@@ -211,6 +252,8 @@ class SiteFactors:
         }
         if self.price is not None:
             out["price"] = self.price
+        if self.water_scarcity is not None:
+            out["water_scarcity"] = self.water_scarcity
         return out
 
 
@@ -266,12 +309,44 @@ def _intensity(location: Location, site: Site) -> Factor:
     passed = [c for c, _ in candidates[: [c for c, _ in candidates].index(label)]]
     if passed:
         why = "no data" if not exact else f"no {target} data"
-        note = "; ".join(filter(None, [f"{why} for {', '.join(passed)}; {label} used", note]))
+        if location.is_cloud and passed[0] == location.id:
+            # a cloud region without its own factor for the year: say whose zone, dataset
+            # and year stand in for it
+            parts = [_no_cloud_factor(location.id, candidates[0][1], target)]
+            parts += [f"{why} for {', '.join(passed[1:])}"] if passed[1:] else []
+            parts.append(f"grid zone {label} used ({series[used].get('dataset', '')}, {used})")
+        else:
+            parts = [f"{why} for {', '.join(passed)}; {label} used"]
+        note = "; ".join(filter(None, [*parts, note]))
     factor = intensity_factor(series[used], label, used, note)
     if location.is_cloud and label == location.id:
         who = "operator-published" if series[used]["dataset"].startswith("google") else "per-region"
         factor = factor.with_note(f"{who} factor for {location.id} ({series[used]['dataset']})")
     return factor
+
+
+def _no_cloud_factor(region: str, own: dict[int, dict[str, str]], target: int) -> str:
+    """Why a cloud region's own per-region factors do not give ``target``'s intensity."""
+    if not own:
+        return f"no per-region factor published for {region}"
+    datasets = ", ".join(sorted({row["dataset"] for row in own.values()}))
+    years = f"{min(own)}-{max(own)}" if len(own) > 1 else f"{min(own)}"
+    return f"no {target} per-region factor for {region} ({datasets}: {years})"
+
+
+def _marginal_intensity(location: Location, site: Site) -> Factor:
+    """The marginal factor of ``location`` (:func:`footprint.places.marginal.marginal_factor`),
+    or a blank one that :func:`site_factors` turns into the one-line error."""
+    try:
+        return marginal_factor(
+            location.zones(),
+            str(site.marginal),
+            site.year,
+            strict_year=site.strict_year,
+            region=location.id,
+        )
+    except NoMarginalFactorError as exc:
+        return blank_marginal(exc)
 
 
 #: How far from the asked year a sub-national zone's own data may be before a coarser
@@ -443,6 +518,8 @@ def site_factors(site: Site, scale: Scale | None = None) -> SiteFactors:
     cls = None if scale is None else scale.facility_class
     key = site_key(site, cls)
     sf = _resolve(site, cls) if key is None else _cached_site_factors(*key)
+    if site.marginal is not None:  # a zone without a marginal factor: one line
+        require_marginal(sf)
     if site.intensity is not None:  # every call warns, the cached ones too
         plausibility.warn_notes(sf.notes)
     return sf
@@ -460,7 +537,7 @@ def site_key(site: Site, facility_class: str | None = None) -> tuple[Any, ...] |
     elsewhere (and clearing the loader's caches) never returns factors of other data.
     """
     values = [getattr(site, f.name) for f in fields(site)]
-    if not all(isinstance(v, _PLAIN) for v in values):
+    if not all(isinstance(v, (*_PLAIN, ScarcityTable)) for v in values):  # immutable
         return None
     # the texts tell apart what == does not (1 and 1.0, 0.0 and -0.0), which may print apart
     return (site, facility_class, tuple(map(repr, values)), datasets_dir())
@@ -488,6 +565,8 @@ def _resolve(site: Site, facility_class: str | None) -> SiteFactors:
         intensity = user_factor("intensity", q.to("gCO2e/kWh"), "intensity")
         warned = plausibility.check_intensity(q, "intensity", highest_intensity())
         notes += [warned] if warned else []
+    elif site.marginal is not None:
+        intensity = _marginal_intensity(location, site)
     else:
         intensity = _intensity(location, site)
 
@@ -511,7 +590,7 @@ def _resolve(site: Site, facility_class: str | None) -> SiteFactors:
         ewif_factor = user_factor("ewif", q.to("L/kWh"), "ewif")
     else:
         ewif_factor = _ewif_with_fallback(location, site)
-    cfe = _cfe(location, site)
+    cfe = marginal_cfe() if site.marginal is not None else _cfe(location, site)
     price = _price(location, site, notes)
 
     boundary = site.boundary or DEFAULT_BOUNDARY
@@ -526,8 +605,23 @@ def _resolve(site: Site, facility_class: str | None) -> SiteFactors:
             )
     notes.append(f"boundary ({boundary}): {what}")
     zone = location.id if location.is_cloud else location.zone
+    scarcity = None
+    if site.water_scarcity is not None:  # the user's table, finest zone first
+        scarcity = site.water_scarcity.factor(location.zones())
+        if scarcity.note:
+            notes.append(f"water_scarcity: {scarcity.note}")
     return SiteFactors(
-        zone, intensity, pue, wue, ewif_factor, cfe, price, tuple(notes), location, boundary
+        zone,
+        intensity,
+        pue,
+        wue,
+        ewif_factor,
+        cfe,
+        price,
+        tuple(notes),
+        location,
+        boundary,
+        scarcity,
     )
 
 

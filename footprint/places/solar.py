@@ -10,7 +10,8 @@ Model chain (NREL's PVWatts version 5, Dobos 2014, as implemented in pvlib)::
 
     solar position     NREL SPA at mid-hour (Reda & Andreas 2004)
     weather            clear sky (Ineichen & Perez 2002, pvlib's Linke turbidity and
-                       altitude maps, offline) x the site's annual clear-sky index,
+                       altitude maps, offline) x the site's clear-sky index (a station's
+                       annual one, or a global grid point's monthly ones, NASA MERRA-2),
                        split into beam and diffuse with Erbs et al. (1982);
                        or a TMY3 / TMY2 / EPW / PVGIS file read with pvlib.iotools
     plane of array     Perez et al. (1990) transposition, ground albedo 0.25
@@ -465,23 +466,45 @@ def _simulate_quiet(solar: OnSiteSolar, times: Any) -> SolarRun:
         linke = pvlib.clearsky.lookup_linke_turbidity(mid, lat, lon).to_numpy(float)
         clear = pvlib.clearsky.ineichen(apparent, am_abs, linke, altitude=alt, dni_extra=dni_extra)
         ghi_clear = np.nan_to_num(np.asarray(clear["ghi"], dtype=float))
-        ghi = ghi_clear * k
-        if k < 1.0:
-            split = pvlib.irradiance.erbs(ghi, zenith, mid)
-            dni = np.nan_to_num(np.asarray(split["dni"], dtype=float))
-            dhi = np.nan_to_num(np.asarray(split["dhi"], dtype=float))
+        # the hour's index: the annual one, or its month's (a grid point's monthly indices)
+        if weather.monthly is not None:
+            k_hour = np.asarray(weather.monthly, dtype=float)[np.asarray(mid.month) - 1]
         else:
-            dni = np.nan_to_num(np.asarray(clear["dni"], dtype=float))
-            dhi = np.nan_to_num(np.asarray(clear["dhi"], dtype=float))
+            k_hour = np.full(len(mid), k)
+        ghi = ghi_clear * k_hour
+        # below 1: cloudier than clear sky, split by Erbs; at or above 1 (a grid index
+        # above pvlib's clear sky), the clear-sky beam and diffuse scaled alike
+        dni = np.nan_to_num(np.asarray(clear["dni"], dtype=float)) * k_hour
+        dhi = np.nan_to_num(np.asarray(clear["dhi"], dtype=float)) * k_hour
+        cloudy = k_hour < 1.0
+        if cloudy.any():
+            split = pvlib.irradiance.erbs(ghi, zenith, mid)
+            dni = np.where(cloudy, np.nan_to_num(np.asarray(split["dni"], dtype=float)), dni)
+            dhi = np.where(cloudy, np.nan_to_num(np.asarray(split["dhi"], dtype=float)), dhi)
         temp_air: Any = NOCT_AMBIENT_C
         wind: Any = NOCT_WIND_M_PER_S
         if clearness.origin == "dataset" and clearness.note:
             notes.append(f"solar clearness {k:.3f}: {clearness.note}")
-        notes.append(
-            f"solar weather: clear sky x clearness {k:.3f}, beam/diffuse split by Erbs; "
-            f"cell temperature at NOCT conditions ({NOCT_AMBIENT_C:g} °C, "
-            f"{NOCT_WIND_M_PER_S:g} m/s); no hour-to-hour cloud variability"
-        )
+        if weather.monthly is not None:
+            by_month = " ".join(f"{x:.2f}" for x in weather.monthly)
+            notes.append(
+                f"solar weather: clear sky x the month's clearness (Jan-Dec {by_month}; "
+                f"annual {k:.3f}), beam/diffuse split by Erbs; cell temperature at NOCT "
+                f"conditions ({NOCT_AMBIENT_C:g} °C, {NOCT_WIND_M_PER_S:g} m/s); no "
+                "hour-to-hour cloud variability"
+            )
+            if max(weather.monthly) > 1.0:
+                notes.append(
+                    "solar clearness above 1 in some months: the grid's MERRA-2 irradiance "
+                    "exceeds pvlib's clear sky there (its Linke turbidity climatology), so "
+                    "the yield can exceed the clear-sky bound"
+                )
+        else:
+            notes.append(
+                f"solar weather: clear sky x clearness {k:.3f}, beam/diffuse split by Erbs; "
+                f"cell temperature at NOCT conditions ({NOCT_AMBIENT_C:g} °C, "
+                f"{NOCT_WIND_M_PER_S:g} m/s); no hour-to-hour cloud variability"
+            )
     else:
         met, more = weather_for(weather, idx)
         notes += more
@@ -589,9 +612,11 @@ def on_site_solar(
 
     The site is ``latitude``/``longitude`` if given, else the cloud region's metro
     (``region``), else the weather file's location. The weather is the file if one is
-    given, else clear sky x ``clearness`` (a number, a reference site, or by default the
-    sourced factor of ``solar_clearness.csv``: the row listing the cloud region, else the
-    nearest reference site within :data:`REFERENCE_RADIUS_KM`; the choice is noted).
+    given, else clear sky x ``clearness`` (a number, a reference site or grid point, or by
+    default the sourced factor: the row of ``solar_clearness.csv`` listing the cloud region,
+    else the nearest reference site within :data:`REFERENCE_RADIUS_KM`, else the monthly
+    indices of the nearest point of ``solar_clearness_grid.csv``; the choice and its
+    distance are noted, see :func:`clearness_factor`).
     """
     if (latitude is None) != (longitude is None):
         raise InputError("give both latitude and longitude, or neither")

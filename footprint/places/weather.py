@@ -1,7 +1,9 @@
 """Weather for on-site solar: clear sky scaled by a site's clearness, or a weather file.
 
-The clear-sky model takes an annual clear-sky index (:func:`clearness_factor`) from the
-reference sites of ``solar_clearness.csv`` (:func:`clearness_sites`) or from the user;
+The clear-sky model takes a clear-sky index (:func:`clearness_factor`) from the user, from
+the reference stations of ``solar_clearness.csv`` (:func:`clearness_sites`, annual), or,
+anywhere else on land, from the nearest point of the global grid of monthly indices of
+``solar_clearness_grid.csv`` (:func:`clearness_grid`, NASA MERRA-2);
 weather files (TMY3, TMY2, EPW, PVGIS) are read with ``pvlib.iotools``
 (:func:`read_weather`) into hour-start UTC frames. Typical-year data are laid onto calendar
 hours by :func:`hour_of_year`. The PV model that uses them is :mod:`footprint.places.solar`.
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from footprint.core import units
-from footprint.core.errors import DataError, InputError, MissingDataError, UnknownNameError
+from footprint.core.errors import DataError, InputError, UnknownNameError
 from footprint.core.extras import require
 from footprint.core.files import read_bytes
 from footprint.core.provenance import Factor, user_factor
@@ -36,6 +38,10 @@ __all__ = [
     "MAX_WEATHER_BYTES",
     "clearness_factor",
     "clearness_sites",
+    "clearness_grid",
+    "monthly_clearness",
+    "GRID_RADIUS_KM",
+    "GRID_SUBSTITUTE_KM",
     "clearsky_weather",
     "read_weather",
     "pvlib_sample",
@@ -56,6 +62,22 @@ WEATHER_FORMATS = ("tmy3", "tmy2", "epw", "pvgis")
 #: distance; footprint caps it and always notes the distance. Beyond it, give
 #: ``clearness`` or a weather file.
 REFERENCE_RADIUS_KM = 50.0
+
+#: Largest distance [km] from the array to a point of the global grid
+#: (``solar_clearness_grid.csv``, 3 x 3 degrees) for its index to be the sourced default:
+#: half the diagonal of a 3 x 3 degree cell at the equator (236 km), rounded up, so any
+#: place inside a cell with data is covered.
+GRID_RADIUS_KM = 250.0
+
+#: Beyond :data:`GRID_RADIUS_KM` and up to this distance [km] the nearest grid point is
+#: used as an explicit substitution stated in the result's notes (small islands and sites
+#: offshore: the grid holds land and near-land cells only); farther (remote islands such as
+#: Hawaii, beyond 72° N or 57° S, open sea) it still stands in, noted as a rough
+#: substitution with its distance and what to give instead.
+GRID_SUBSTITUTE_KM = 500.0
+
+#: The grid's dataset.
+GRID_FILE = "solar_clearness_grid.csv"
 
 _EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
 
@@ -99,6 +121,98 @@ def _site_of_region() -> dict[str, str]:
                 )
             out[region] = site_id
     return out
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """The grid's rows by cell id and their coordinates as arrays (for the nearest point)."""
+
+    rows: dict[str, dict[str, str]]
+    ids: tuple[str, ...]
+    latitude: Any
+    longitude: Any
+
+
+@cache
+def _grid() -> _Grid:
+    import numpy as np
+
+    rows = {row["cell"]: row for row in read_records("solar_clearness_grid")}
+    ids = tuple(rows)
+    lat = np.array([float(rows[c]["latitude"]) for c in ids])
+    lon = np.array([float(rows[c]["longitude"]) for c in ids])
+    return _Grid(rows, ids, lat, lon)
+
+
+def clearness_grid() -> dict[str, dict[str, str]]:
+    """Points of ``solar_clearness_grid.csv`` (monthly clear-sky indices) by cell id."""
+    return _grid().rows
+
+
+def _nearest_cell(site: SolarSite) -> tuple[dict[str, str], float]:
+    """The grid point nearest to ``site`` and its great-circle distance [km]."""
+    import numpy as np
+
+    grid = _grid()
+    p1, p2 = math.radians(site.latitude), np.radians(grid.latitude)
+    dl = np.radians(grid.longitude - site.longitude)
+    a = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    km = 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    best = int(np.argmin(km))
+    return grid.rows[grid.ids[best]], float(km[best])
+
+
+def _monthly(row: dict[str, str]) -> tuple[float, ...]:
+    """A grid row's 12 monthly indices; a blank month (polar night) takes the annual one."""
+    annual = float(row["clearness"])
+    return tuple(
+        float(row[f"clearness_m{m:02d}"]) if row[f"clearness_m{m:02d}"] else annual
+        for m in range(1, 13)
+    )
+
+
+def _cell_label(row: dict[str, str]) -> str:
+    lat, lon = float(row["latitude"]), float(row["longitude"])
+    return (
+        f"{GRID_FILE} grid point {row['cell']} ({abs(lat):g}° {'N' if lat >= 0 else 'S'}, "
+        f"{abs(lon):g}° {'E' if lon >= 0 else 'W'})"
+    )
+
+
+def _cell_factor(row: dict[str, str], note: str, km: float | None, substituted: bool) -> Factor:
+    monthly = _monthly(row)
+    extra: dict[str, Any] = {
+        "method": (
+            "monthly mean all-sky GHI (NASA MERRA-2 2011-2015, 3 x 3 degree grid) / monthly "
+            "mean pvlib Ineichen clear-sky GHI at the grid point; value = annual index, "
+            "the model uses the monthly ones"
+        ),
+        "grid_point": row["cell"],
+        "monthly_clearness": " ".join(f"{k:.3f}" for k in monthly),
+    }
+    if km is not None:
+        extra["distance_km"] = round(km, 1)
+    if substituted:
+        extra["substitution"] = (
+            f"no grid point within {GRID_RADIUS_KM:g} km: nearest one used ({km:.0f} km)"
+        )
+    return Factor(
+        name="clearness",
+        value=units.Q_(float(row["clearness"]), ""),
+        origin="dataset",
+        source=row["source"],
+        dataset=GRID_FILE,
+        zone=row["cell"],
+        note=note,
+        extra=extra,
+    )
+
+
+def monthly_clearness(factor: Factor) -> tuple[float, ...] | None:
+    """The 12 monthly indices behind a grid factor (None for an annual one)."""
+    if factor.dataset != GRID_FILE or factor.zone not in clearness_grid():
+        return None
+    return _monthly(clearness_grid()[str(factor.zone)])
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -146,18 +260,29 @@ def _row_label(row: dict[str, str]) -> str:
 
 
 def clearness_factor(value: Any = None, site: SolarSite | None = None) -> Factor:
-    """Annual clear-sky index (all-sky / clear-sky GHI) for the clear-sky weather model.
+    """Clear-sky index (all-sky / clear-sky GHI) for the clear-sky weather model.
 
     Parameters
     ----------
     value : float, str or None
-        A number in (0, 1] (the user's factor), or the id of a reference site of
-        ``solar_clearness.csv`` (e.g. ``"greensboro-nc"``) to borrow its factor.
+        A number in (0, 1] (the user's factor), the id of a reference site of
+        ``solar_clearness.csv`` (e.g. ``"greensboro-nc"``) or of a point of
+        ``solar_clearness_grid.csv`` (e.g. ``"N51E012"``) to borrow its factor.
         ``None`` picks the sourced factor for ``site``: the row that lists the site's cloud
         region (``regions`` column, when the site is a cloud region's metro), else the
-        nearest reference site within :data:`REFERENCE_RADIUS_KM`.
+        nearest reference site within :data:`REFERENCE_RADIUS_KM`, else the nearest point of
+        the global grid (monthly indices) within :data:`GRID_RADIUS_KM`, else, as a noted
+        substitution, the nearest grid point (marked rough beyond
+        :data:`GRID_SUBSTITUTE_KM`).
     site : SolarSite, optional
         The array's location (needed when ``value`` is None).
+
+    Returns
+    -------
+    Factor
+        Value: the annual index; for a grid point, :func:`monthly_clearness` gives the
+        monthly indices the model uses. Note and ``extra`` say which station or grid point,
+        how far away, and whether it is a substitution.
 
     Raises
     ------
@@ -171,6 +296,18 @@ def clearness_factor(value: Any = None, site: SolarSite | None = None) -> Factor
             km = _site_km(row, site)
             where = f", {km:.0f} km from the array" if km is not None else ""
             return _site_factor(text, f"{_row_label(row)} chosen by the user{where}", km)
+        if text.upper() in clearness_grid():
+            cell = clearness_grid()[text.upper()]
+            km = None
+            if site is not None:
+                km = distance_km(
+                    site.latitude,
+                    site.longitude,
+                    float(cell["latitude"]),
+                    float(cell["longitude"]),
+                )
+            where = f", {km:.0f} km from the array" if km is not None else ""
+            return _cell_factor(cell, f"{_cell_label(cell)} chosen by the user{where}", km, False)
         try:
             x = check_fraction(value, "clearness", upper_open=False)
         except InputError:
@@ -200,13 +337,36 @@ def clearness_factor(value: Any = None, site: SolarSite | None = None) -> Factor
         return _site_factor(
             best["site"], f"nearest reference: {_row_label(best)}, {km:.0f} km away", km
         )
-    ids = ", ".join(clearness_sites())
-    what = f"{site.name} " if site.name else ""
-    raise MissingDataError(
-        f"no sourced clear-sky index for {what}({site.latitude:.3f}, {site.longitude:.3f}) "
-        f"within {REFERENCE_RADIUS_KM:g} km (nearest reference: {best['site']}, {km:.0f} km): "
-        f"give clearness (a number in (0, 1], e.g. 0.75, or a reference site: {ids}) or a "
-        "weather file (TMY3, TMY2, EPW or PVGIS, e.g. from PVGIS or NREL's NSRDB)"
+    cell, cell_km = _nearest_cell(site)
+    station = (
+        f"no reference station within {REFERENCE_RADIUS_KM:g} km "
+        f"(nearest {best['site']}, {km:.0f} km)"
+    )
+    if cell_km <= GRID_RADIUS_KM:
+        return _cell_factor(
+            cell,
+            f"nearest {_cell_label(cell)}, {cell_km:.0f} km away; {station}",
+            cell_km,
+            False,
+        )
+    if cell_km <= GRID_SUBSTITUTE_KM:
+        return _cell_factor(
+            cell,
+            f"substituted: no grid point within {GRID_RADIUS_KM:g} km (the grid covers land "
+            f"and near-land cells, 57° S-72° N); the nearest, {_cell_label(cell)}, "
+            f"{cell_km:.0f} km away, is used; {station}",
+            cell_km,
+            True,
+        )
+    return _cell_factor(
+        cell,
+        f"substituted, rough: no data within {GRID_SUBSTITUTE_KM:g} km (the grid covers land "
+        f"and near-land cells, 57° S-72° N; this site is a remote island, polar or at sea); "
+        f"the nearest point, {_cell_label(cell)}, {cell_km:,.0f} km away and possibly another "
+        f"climate, stands in; {station}; for a figure to defend give clearness (e.g. 0.75) or "
+        "a weather file (TMY3, TMY2, EPW or PVGIS, e.g. from PVGIS or NREL's NSRDB)",
+        cell_km,
+        True,
     )
 
 
@@ -220,6 +380,9 @@ class Weather:
         ``"clearsky"`` or the file format (``tmy3``, ``tmy2``, ``epw``, ``pvgis``).
     clearness : Factor or None
         Annual clear-sky index scaling the clear-sky model (``clearsky`` only).
+    monthly : tuple of 12 floats or None
+        Monthly clear-sky indices (January first) that replace the annual one hour by hour
+        (a grid point of ``solar_clearness_grid.csv``), or None.
     data : DataFrame or None
         Hour-start UTC index; ``ghi``, ``dni``, ``dhi`` [W/m²], ``temp_air`` [°C],
         ``wind_speed`` [m/s] (files only).
@@ -233,6 +396,7 @@ class Weather:
 
     kind: str
     clearness: Factor | None = None
+    monthly: tuple[float, ...] | None = None
     data: Any = None
     latitude: float | None = None
     longitude: float | None = None
@@ -261,6 +425,7 @@ def clearsky_weather(clearness: Any = None, site: SolarSite | None = None) -> We
     return Weather(
         kind="clearsky",
         clearness=factor,
+        monthly=monthly_clearness(factor),
         source="Ineichen-Perez clear sky with pvlib's Linke turbidity climatology, x clearness",
     )
 

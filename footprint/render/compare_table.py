@@ -36,6 +36,7 @@ __all__ = [
     "drop_order",
     "grouped_notes",
     "magnitudes",
+    "metric_label",
     "plain",
     "sort_comparison",
     "to_csv",
@@ -58,8 +59,10 @@ COLUMN_UNITS: dict[str, str] = {
             "water",
             "embodied_co2e",
             "total_co2e",
+            "water_scarcity",
         )
     },
+    "scarcity_factor": "m3_world_eq/m**3",
 }
 
 #: Suffixes of plain (unit-free) export columns.
@@ -78,6 +81,8 @@ _PLAIN_NAMES = {
     "water": "water_l",
     "embodied_co2e": "embodied_co2e_kg",
     "total_co2e": "total_co2e_kg",
+    "water_scarcity": "water_scarcity_m3_world_eq",
+    "scarcity_factor": "scarcity_factor_m3_world_eq_per_m3",
 }
 
 
@@ -88,6 +93,7 @@ METRICS: dict[str, str] = {
     "water": "Water consumed (on-site + off-site)",
     "water_onsite": "Water consumed on-site",
     "water_offsite": "Water consumed off-site",
+    "water_scarcity": "Water scarcity footprint, m3 world-eq (with a factor table)",
     "facility_energy": "Facility energy",
     "total_co2e": "CO2e, location-based plus embodied",
     "cost": "Electricity cost",
@@ -95,6 +101,20 @@ METRICS: dict[str, str] = {
     "intensity": "Grid carbon intensity",
     "ewif": "Water intensity of electricity (EWIF)",
 }
+
+
+def metric_label(metric: str, basis: str | None = None) -> str:
+    """The label of ``metric`` (:data:`METRICS`) on the comparison's ``basis``: on a
+    marginal basis (``"marginal (IFI combined margin 2021)"``) a CO2e is never called
+    location-based, and the intensity says it is marginal."""
+    label = METRICS[metric]
+    if not basis:
+        return label
+    if metric == "co2e_market":
+        return f"CO2e, market-based (= {basis})"
+    if "location-based" in label:
+        return label.replace("location-based", basis)
+    return f"{label}, {basis}" if metric == "intensity" else label
 
 
 def magnitudes(df: pd.DataFrame, col: str) -> Any:
@@ -276,6 +296,8 @@ DISPLAY_COLUMNS = (
     "water_onsite",
     "water_offsite",
     "water",
+    "scarcity_factor",
+    "water_scarcity",
     "embodied_co2e",
     "total_co2e",
     "cost",
@@ -292,6 +314,7 @@ _SHORT = {
     "co2e_market": "co2e mkt",
     "water_onsite": "water on",
     "water_offsite": "water off",
+    "water_scarcity": "scarcity",
     "embodied_co2e": "embodied",
     "total_co2e": "total co2e",
     "total_cost": "total cost",
@@ -312,6 +335,7 @@ COMPACT_COLUMNS = (
     "co2e",
     "co2e_market",
     "water",
+    "water_scarcity",
     "cost",
     "total_cost",
     "ratio_to_best",
@@ -332,6 +356,7 @@ _DROP_FIRST = (
     "total cost",
     "cost",
     "total co2e",
+    "scarcity",
     "water",
     "co2e",
 )

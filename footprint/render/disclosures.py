@@ -37,6 +37,7 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
+from footprint.catalogues.hardware import DERIVED_POWER
 from footprint.core import units
 from footprint.core.accounting import BOUNDARIES
 from footprint.core.escape import markdown_cell, markdown_text
@@ -365,11 +366,14 @@ def boamps(fp: Footprint, breakdown: bool = False) -> str:
     }
     if "requests" in fp.results:
         task["nbRequest"] = _count(float(fp.results["requests"].m_as("request")))
+    # a draw from a TDP its maker never published: said, and the figure's quality is low
+    derived = any(n.startswith(DERIVED_POWER) for n in fp.notes)
     measure: dict[str, Any] = {
         "measurementMethod": (
             f"measured ({inputs.get('energy_basis', 'it')}), re-accounted by footprint"
             if measured
-            else "footprint estimate (accelerator-hours x draw x PUE)"
+            else "footprint estimate (accelerator-hours x draw x PUE"
+            + ("; accelerator power derived, not published)" if derived else ")")
         ),
         "powerConsumption": _q(fp, "facility_energy", "kWh"),
     }
@@ -412,6 +416,6 @@ def boamps(fp: Footprint, breakdown: bool = False) -> str:
             "location": _location(fp),
             "powerSourceCarbonIntensity": intensity,
         },
-        "quality": "high" if measured else "medium",
+        "quality": "high" if measured else "low" if derived else "medium",
     }
     return json.dumps(report, indent=2, ensure_ascii=True) + "\n"

@@ -46,6 +46,7 @@ _LABELS = {
     "water": "Water (total)",
     "water_onsite": "  on-site (WUE)",
     "water_offsite": "  off-site (EWIF)",
+    "water_scarcity": "Water scarcity footprint (ISO 14046)",
     "embodied_co2e": "CO2e, embodied (manufacturing)",
     "total_co2e": "CO2e, total (operational + embodied)",
 }

@@ -21,6 +21,7 @@ UNIT_LADDERS: dict[str, tuple[str, ...]] = {
     "[energy]": ("Wh", "kWh", "MWh", "GWh", "TWh"),
     "[co2e]": ("gCO2e", "kgCO2e", "tCO2e", "ktCO2e", "MtCO2e"),
     "[volume]": ("mL", "L", "m^3", "hm^3"),
+    "[water_scarcity]": ("L_world_eq", "m3_world_eq", "hm3_world_eq"),
 }
 
 

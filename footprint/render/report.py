@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from footprint.core.errors import InputError
 from footprint.core.files import publish_file, temp_file_beside
 from footprint.render.csv_out import csv_safe_frame, frame_csv, result_csv
 from footprint.render.disclosures import (
@@ -45,6 +46,7 @@ from footprint.render.labels import (
     short_source,
 )
 from footprint.render.markdown import frame_markdown, result_markdown
+from footprint.render.rows import marginal_basis
 from footprint.render.table import fit_text, frame_table, result_table
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -114,6 +116,11 @@ def render(fp: Footprint, fmt: str = "table", *, breakdown: bool = False) -> str
     if fmt not in RESULT_FORMATS:
         raise ValueError(f"format: expected one of {RESULT_FORMATS}, got {fmt!r}")
     check_finite(fp.to_dict())  # every format: a NaN or infinite result is an error, not printed
+    if fmt in DISCLOSURE_FORMATS and marginal_basis(fp):  # they report location-based CO2e
+        raise InputError(
+            f"format {fmt}: a disclosure reports the average (inventory) intensity, not a "
+            "marginal factor; run without --marginal"
+        )
     return _RESULT_WRITERS[fmt](fp, breakdown)
 
 

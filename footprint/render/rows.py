@@ -21,6 +21,7 @@ __all__ = [
     "factor_rows",
     "input_rows",
     "interval_label",
+    "marginal_basis",
     "metric_label",
     "result_rows",
     "sensitivity_rows",
@@ -60,16 +61,38 @@ def result_rows(fp: Footprint) -> list[list[str]]:
     rows = []
     blank = "water" not in fp.results and "water_onsite" in fp.results  # no EWIF: no mix
     missing = ["not available", *([""] if fp.ranges else [])]
+    basis = marginal_basis(fp)
     for key, q in fp.results.items():
         if blank and key == "water_onsite":
             rows.append([labels.result_label("water"), *missing])
-        cells = [labels.result_label(key), labels.readable(q, key)]
+        label = labels.result_label(key)
+        if basis and key in _MARGINAL_LABELS:  # never "location-based" for a marginal CO2e
+            label = _MARGINAL_LABELS[key].format(basis=basis)
+        cells = [label, labels.readable(q, key)]
         if fp.ranges:
             cells.append(labels.readable_range(q, *fp.ranges[key]) if key in fp.ranges else "")
         rows.append(cells)
         if blank and key == "water_onsite":
             rows.append([labels.result_label("water_offsite"), *missing])
     return rows
+
+
+#: Labels of the CO2e results on a marginal basis (:func:`marginal_basis`).
+_MARGINAL_LABELS = {
+    "co2e": "CO2e, {basis}",
+    "co2e_market": "CO2e, market-based (= marginal)",
+    "total_co2e": "CO2e, total (marginal operational + embodied)",
+}
+
+
+def marginal_basis(fp: Footprint) -> str:
+    """``"marginal (IFI combined margin 2021)"`` when the result's intensity is a marginal
+    factor (:mod:`footprint.places.marginal`), else ``""`` (the average intensity)."""
+    factor = fp.factors.get("intensity")
+    if factor is None or factor.extra.get("basis") != "marginal":
+        return ""
+    year = "" if factor.year is None else f" {factor.year}"
+    return f"marginal (IFI {factor.extra.get('margin', 'combined')} margin{year})"
 
 
 #: Labels of a result's inputs (others: :func:`footprint.render.labels.result_label`).
@@ -87,6 +110,7 @@ _INPUT_LABELS = {
     "wue": "WUE",
     "ewif": "EWIF",
     "cfe": "Carbon-free share (CFE)",
+    "marginal": "Emission basis: marginal",
 }
 
 
@@ -162,7 +186,8 @@ def factor_rows(fp: Footprint, brief: bool = False) -> list[list[str]]:
         d = f.to_dict()
         where = " ".join(str(x) for x in (f.zone, f.year) if x is not None)
         source = labels.brief_source(f.source) if brief else labels.short_source(f.source)
-        rows.append([name, _factor_value(name, d), f.origin, where, source])
+        label = f"{name} (marginal)" if (f.extra or {}).get("basis") == "marginal" else name
+        rows.append([label, _factor_value(name, d), f.origin, where, source])
     return rows
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from footprint.catalogues.hardware import Accelerator
+from footprint.catalogues.hardware import Accelerator, tdp_note
 from footprint.catalogues.models import LlmModel
 from footprint.core import units
 from footprint.core.errors import InputError
@@ -107,6 +107,12 @@ def fleet_load(
     busy_w = prof.busy_power.value.m_as("W")
     idle_factor = idle_power_factor(r, acc)
     idle_w = idle_factor.value.m_as("W")
+    from_tdp = prof.busy_power.origin == "default" or (
+        prof.sizing and idle_factor.origin == "default"
+    )
+    derived = tdp_note(acc) if acc is not None and from_tdp else None
+    if derived:
+        notes.append(derived)
     # weights first: busy_h x a power near 1e308 W would overflow before the division
     avg_w = busy_w * (busy_h / provisioned_h) + idle_w * (idle_h / provisioned_h)
     power = Factor(

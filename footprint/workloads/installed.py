@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from footprint.catalogues.hardware import Accelerator, get_accelerator
+from footprint.catalogues.hardware import Accelerator, get_accelerator, tdp_note
 from footprint.catalogues.servers import Server, get_server
 from footprint.core import units
 from footprint.core.errors import InputError
@@ -318,6 +318,9 @@ class InstalledFleet:
         tdp_w = float(acc.tdp.m_as("W"))
         share_w = float(host_w.m_as("W"))
         power = _tdp_power(acc, util)
+        derived = tdp_note(acc)
+        if derived:
+            notes.append(derived)
         host = Factor(
             name="host_power",
             value=units.Q_(util * share_w, "W"),
@@ -345,6 +348,9 @@ class InstalledFleet:
                 "an accelerator with a TDP (`footprint accelerators`)"
             )
         power = _tdp_power(acc, util)
+        derived = tdp_note(acc)
+        if derived:
+            notes.append(derived)
         if "host_power" in self._resolved:
             host = user_factor("host_power", self._resolved["host_power"].to("W"), "host_power")
         else:

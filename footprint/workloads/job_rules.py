@@ -47,7 +47,9 @@ CONFLICTING_HOURS = "give either gpu_hours or count and duration, not both"
 MISSING_HOURS = "give gpu_hours, or both count and duration"
 CONFLICTING_POWER = "give either power or utilization, not both"
 NOT_WHOLE = "count: expected a whole number of accelerators, got {value}"
-NO_TDP = "{value} has no TDP in the catalogue; give power"
+#: Shared by GpuJob (API and CLI), batch rows and the SQL plan; ``--power`` is the option
+#: of ``estimate`` (and batch's default for rows without a power cell).
+NO_TDP = "{value} has no TDP in the catalogue; give power (--power)"
 
 
 @dataclass(frozen=True)

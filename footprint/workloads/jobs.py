@@ -18,6 +18,7 @@ from footprint.catalogues.hardware import (
     check_activity,
     get_accelerator,
     server_class,
+    tdp_note,
 )
 from footprint.core import plausibility, units
 from footprint.core.errors import InputError
@@ -199,6 +200,8 @@ class GpuJob:
         """Accelerator-hours and power of the job, with provenance (see :class:`Load`)."""
         power, host = power_factors(self)
         notes = tuple(f.note for f in (power, host) if f.note and f.origin == "default")
+        derived = tdp_note(self.hardware) if power.origin != "user" else None
+        notes += (derived,) if derived else ()
         if power.origin == "user":
             acc = self.hardware
             tdp = None if acc.tdp is None else float(acc.tdp.m_as("W"))
@@ -226,7 +229,8 @@ _DEFAULTS: IdentityMemo[Factor] = IdentityMemo()
 
 def default_power(acc: Accelerator, activity: str = "training") -> Factor:
     """The average draw of ``acc`` while doing ``activity``: TDP x the measured fraction of
-    its server class (``server_classes.csv``), with the class's bounds for ranges.
+    its server class (``server_classes.csv``), with the class's bounds for ranges (a derived
+    TDP's own range widens them: low TDP x low fraction to high TDP x high fraction).
 
     Raises
     ------
@@ -242,22 +246,27 @@ def _default_power(acc: Accelerator, activity: str) -> Factor:
     server = server_class(acc)
     share = server.fractions[check_activity(activity)]
     tdp_w = float(acc.tdp.m_as("W"))
+    tdp_low, tdp_high = acc.tdp_range_w or (tdp_w, tdp_w)
+    derived = acc.tdp_range_w is not None
+    tdp_source = f"TDP derived, not published ({acc.tdp_basis})" if derived else "TDP"
+    tdp_range = f", TDP range {tdp_low:.0f}-{tdp_high:.0f} W (derived)" if derived else ""
     return Factor(
         name="power",
         value=units.Q_(tdp_w * share.value, "W"),
         origin="default",
-        source=f"TDP: {acc.source}; draw while {activity}: {share.source}",
+        source=f"{tdp_source}: {acc.source}; draw while {activity}: {share.source}",
         dataset="accelerators.csv, server_classes.csv",
         note=(
             f"TDP {tdp_w:g} W x {share.value:g}, the measured average draw while {activity} "
-            f"({server.name} server class; range {share.low:g}-{share.high:g} x TDP)"
+            f"({server.name} server class; range {share.low:g}-{share.high:g} x TDP"
+            f"{tdp_range})"
         ),
         extra={
             "accelerator": acc.name,
             "utilization": share.value,
             "server_class": server.name,
-            "low": tdp_w * share.low,
-            "high": tdp_w * share.high,
+            "low": tdp_low * share.low,
+            "high": tdp_high * share.high,
         },
     )
 

@@ -9,10 +9,15 @@ Derivation
 2. Values Epoch lacks (or lists for a different variant) come from ``OVERRIDES``: a short,
    explicit table in which every entry names the vendor document it was read from. A few
    die-level facts are copied from another Epoch row of the same die (``inherit``).
-3. TDP is cross-checked against Green Algorithms v3.0 (``green-algorithms/TDP_gpu.csv``,
+3. Where no source gives a power (Google's and AWS's own chips), ``tdp_w`` is derived and
+   labelled so (``tdp_basis``, with a range in ``tdp_low_w``-``tdp_high_w``): from the
+   vendor's stated peak and performance-per-watt ratios to a chip with a known power
+   (``DERIVED_POWER``), else from the dense BF16 FLOP/s per watt of named peers
+   (``PEER_POWER``: the median, and their span). Every row then has a power.
+4. TDP is cross-checked against Green Algorithms v3.0 (``green-algorithms/TDP_gpu.csv``,
    CC BY 4.0) and ML CO2 Impact (``mlco2-impact/gpus.csv``, MIT); the comparison is
    written into ``notes`` so disagreements stay visible.
-4. The table is validated (unique names and aliases, value ranges, a source on every
+5. The table is validated (unique names and aliases, value ranges, a source on every
    row) before it is written; the build fails rather than writing a bad table.
 
 Conventions
@@ -44,6 +49,8 @@ COLUMNS = [
     "family",
     "form_factor",
     "tdp_w",
+    "tdp_low_w",
+    "tdp_high_w",
     "memory_gb",
     "memory_bandwidth_gb_per_s",
     "peak_bf16_dense_tflop_per_s",
@@ -53,11 +60,14 @@ COLUMNS = [
     "die_area_mm2",
     "process_nm",
     "aliases",
+    "tdp_basis",
     "source",
     "source_url",
     "notes",
 ]
-NUMERIC = COLUMNS[4:13]
+#: Columns read from Epoch or overrides; ``tdp_low_w``, ``tdp_high_w`` and ``tdp_basis``
+#: are written only for a derived power (:func:`_derive_power`).
+NUMERIC = [COLUMNS[4], *COLUMNS[7:15]]
 
 EPOCH_SOURCE = "Epoch AI ML Hardware (CC BY 4.0)"
 EPOCH_URL = "https://epoch.ai/data/machine-learning-hardware"
@@ -102,6 +112,35 @@ NV_HOPPER_WP = (
     "https://resources.nvidia.com/en-us-tensor-core/gtc22-whitepaper-hopper",
 )
 NV_H200 = ("NVIDIA H200 datasheet", "https://www.nvidia.com/en-us/data-center/h200/")
+NV_GH200 = (
+    "NVIDIA GH200 Grace Hopper Superchip datasheet",
+    "https://resources.nvidia.com/en-us-data-center-overview-mc/en-us-data-center-overview/"
+    "grace-hopper-superchip-datasheet-partner",
+)
+NV_ADA_WP = (
+    "NVIDIA Ada GPU architecture whitepaper v2.1 (RTX 4090 column)",
+    "https://www.nvidia.com/content/dam/en-zz/Solutions/Data-Center/l4/"
+    "nvidia-ada-gpu-architecture-whitepaper-v2.1.pdf",
+)
+NV_GA102_WP = (
+    "NVIDIA Ampere GA102 GPU architecture whitepaper (RTX 3090 column)",
+    "https://images.nvidia.com/aem-dam/en-zz/Solutions/geforce/ampere/pdf/"
+    "NVIDIA-ampere-GA102-GPU-Architecture-Whitepaper-V1.pdf",
+)
+NV_RTX5090 = (
+    "NVIDIA GeForce RTX 5090 product specifications",
+    "https://www.nvidia.com/en-us/geforce/graphics-cards/50-series/rtx-5090/",
+)
+GOOGLE_TRILLIUM = (
+    "Google Cloud blog, 'Introducing Trillium, sixth-generation TPUs' (May 2024)",
+    "https://cloud.google.com/blog/products/compute/introducing-trillium-6th-gen-tpus",
+)
+GOOGLE_IRONWOOD = (
+    "Google blog, 'Ironwood: The first Google TPU for the age of inference' (April 2025)",
+    "https://blog.google/products/google-cloud/ironwood-tpu-age-of-inference/",
+)
+GPUHUNT_SOURCE = "gpuhunt 0.1.34 KNOWN_ACCELERATORS (dstack, MPL-2.0)"
+GPUHUNT_URL = "https://github.com/dstackai/gpuhunt"
 NV_BLACKWELL = (
     "NVIDIA Blackwell architecture page",
     "https://www.nvidia.com/en-us/data-center/technologies/blackwell-architecture/",
@@ -133,6 +172,15 @@ AWS_TRN1 = (
     "AWS Neuron docs: Trainium architecture",
     "https://awsdocs-neuron.readthedocs-hosted.com/en/latest/general/arch/neuron-hardware/"
     "trainium.html",
+)
+AWS_TRN2_LAUNCH = (
+    "AWS press release, 'AWS Unveils Next Generation AWS-Designed Chips' (28 Nov 2023)",
+    "https://press.aboutamazon.com/2023/11/aws-unveils-next-generation-aws-designed-chips",
+)
+AWS_INF2 = (
+    "AWS Neuron docs: Inferentia2 architecture",
+    "https://awsdocs-neuron.readthedocs-hosted.com/en/latest/general/arch/neuron-hardware/"
+    "inferentia2.html",
 )
 AWS_TRN2 = (
     "AWS Neuron docs: Trainium2 architecture",
@@ -288,6 +336,24 @@ ROWS: list[dict[str, Any]] = [
             "year from the 80GB PCIe datasheet. ML CO2 Impact's 250 W is the 40GB PCIe TDP.",
         ],
     },
+    {
+        "name": "RTX-A6000", "vendor": "NVIDIA", "family": "Ampere", "form_factor": "PCIe",
+        "epoch": "NVIDIA RTX A6000", "mlco2": "RTX A6000", "gpuhunt": "A6000",
+        "aliases": ["A6000", "NVIDIA RTX A6000", "RTX A6000 48GB"],
+        "notes": [
+            "Workstation card (GA102). No sourced dense BF16 tensor figure: left blank "
+            "(the production inference model needs one; the roofline model takes --mfu).",
+        ],
+    },
+    {
+        "name": "RTX-3090", "vendor": "NVIDIA", "family": "Ampere", "form_factor": "PCIe",
+        "epoch": "NVIDIA GeForce RTX 3090", "mlco2": "RTX 3090", "gpuhunt": "RTX3090",
+        "aliases": ["GeForce RTX 3090", "NVIDIA GeForce RTX 3090", "RTX 3090 24GB"],
+        "notes": [
+            "Consumer card (GA102), power limit as total graphics power. GeForce tensor "
+            "cores run BF16 (FP32 accumulate) at half their FP16-accumulate rate.",
+        ],
+    },
     # ---- NVIDIA Ada Lovelace
     {
         "name": "L4", "vendor": "NVIDIA", "family": "Ada Lovelace", "form_factor": "PCIe",
@@ -309,6 +375,18 @@ ROWS: list[dict[str, Any]] = [
         "notes": [
             "Not in Epoch: whole row from NVIDIA's L40S datasheet. ML CO2 Impact's "
             "'TFLOPS32' of 183 is the sparse TF32 figure, not FP32.",
+        ],
+        "gpuhunt": "L40S",
+    },
+    {
+        "name": "RTX-4090", "vendor": "NVIDIA", "family": "Ada Lovelace", "form_factor": "PCIe",
+        "epoch": "NVIDIA GeForce RTX 4090", "mlco2": "RTX 4090", "gpuhunt": "RTX4090",
+        "aliases": ["GeForce RTX 4090", "NVIDIA GeForce RTX 4090", "RTX 4090 24GB"],
+        "notes": [
+            "Consumer card (AD102), power limit as total graphics power. Epoch's 330 "
+            "TFLOP/s tensor figure is FP16 with FP16 accumulate; GeForce runs BF16 (FP32 "
+            "accumulate) at half that rate. FP8 left blank (no sourced FP32-accumulate "
+            "dense figure).",
         ],
     },
     # ---- NVIDIA Hopper
@@ -367,6 +445,20 @@ ROWS: list[dict[str, Any]] = [
         "aliases": ["NVIDIA H200 NVL"],
         "notes": ["Not in Epoch: whole row from NVIDIA's H200 datasheet (NVL column)."],
     },
+    {
+        "name": "GH200", "vendor": "NVIDIA", "family": "Hopper", "form_factor": "Superchip",
+        "epoch": "NVIDIA GH200", "gpuhunt": "GH200",
+        "inherit": {"die_area_mm2": "NVIDIA H100 SXM5 80GB"},
+        "aliases": ["NVIDIA GH200", "GH200-96GB", "Grace Hopper", "GH200 Grace Hopper",
+                    "NVIDIA GH200 Grace Hopper Superchip"],
+        "notes": [
+            "One row = the Hopper GPU of a GH200 superchip (1 Grace CPU + 1 GPU). tdp_w is "
+            "Epoch's 700 W; NVIDIA gives the whole module (CPU + GPU + memory) as "
+            "configurable from 450 to 1,000 W, so the superchip server class's host share "
+            "(the Grace CPU) may partly double-count at 700 W. Memory is the 96 GB HBM3 "
+            "version (gpuhunt); the 144 GB HBM3e version has 4.9 TB/s (Epoch's bandwidth).",
+        ],
+    },
     # ---- NVIDIA Blackwell
     {
         "name": "B100", "vendor": "NVIDIA", "family": "Blackwell", "form_factor": "SXM",
@@ -376,7 +468,7 @@ ROWS: list[dict[str, Any]] = [
     },
     {
         "name": "B200", "vendor": "NVIDIA", "family": "Blackwell", "form_factor": "SXM",
-        "epoch": "NVIDIA B200",
+        "epoch": "NVIDIA B200", "gpuhunt": "B200",
         "aliases": ["NVIDIA B200", "HGX B200", "B200-SXM", "B200-180GB"],
         "notes": [
             "HGX B200 as shipped (180 GB; 192 GB was quoted at announcement). Two-die "
@@ -385,7 +477,7 @@ ROWS: list[dict[str, Any]] = [
     },
     {
         "name": "GB200", "vendor": "NVIDIA", "family": "Blackwell", "form_factor": "Superchip",
-        "epoch": "NVIDIA GB200",
+        "epoch": "NVIDIA GB200", "gpuhunt": "GB200",
         "aliases": ["NVIDIA GB200", "GB200-NVL72", "GB200-NVL4"],
         "notes": [
             "One row = one Blackwell GPU inside a GB200 superchip (1 Grace CPU + 2 GPUs), as "
@@ -396,7 +488,7 @@ ROWS: list[dict[str, Any]] = [
     },
     {
         "name": "B300", "vendor": "NVIDIA", "family": "Blackwell Ultra", "form_factor": "SXM",
-        "epoch": "NVIDIA B300 (Blackwell Ultra)",
+        "epoch": "NVIDIA B300 (Blackwell Ultra)", "gpuhunt": "B300",
         "aliases": ["NVIDIA B300", "HGX B300"],
         "notes": ["Figures without sparsity (Epoch)."],
     },
@@ -408,6 +500,17 @@ ROWS: list[dict[str, Any]] = [
         "notes": [
             "Per Blackwell Ultra GPU inside a GB300 superchip (Epoch); the Grace CPU is NOT "
             "included in tdp_w: count it as host power.",
+        ],
+        "gpuhunt": "GB300",
+    },
+    {
+        "name": "RTX-5090", "vendor": "NVIDIA", "family": "Blackwell", "form_factor": "PCIe",
+        "epoch": None, "gpuhunt": "RTX5090",
+        "aliases": ["GeForce RTX 5090", "NVIDIA GeForce RTX 5090", "RTX 5090 32GB"],
+        "notes": [
+            "Not in Epoch: TDP, bandwidth and year from NVIDIA's product specifications "
+            "(total graphics power), memory from gpuhunt. No sourced dense tensor or FP32 "
+            "figures: peaks left blank (inference models that need a peak say so).",
         ],
     },
     # ---- AMD
@@ -442,9 +545,12 @@ ROWS: list[dict[str, Any]] = [
     },
     {
         "name": "MI325X", "vendor": "AMD", "family": "CDNA 3", "form_factor": "OAM",
-        "epoch": "AMD Instinct MI325X",
+        "epoch": "AMD Instinct MI325X", "gpuhunt": "MI325X",
         "aliases": ["AMD Instinct MI325X", "Instinct MI325X", "AMD MI325X"],
-        "notes": [],
+        "notes": [
+            "256 GB HBM3E (Epoch, AMD's specifications); gpuhunt lists 288, the MI350 "
+            "series' figure.",
+        ],
     },
     {
         "name": "MI350X", "vendor": "AMD", "family": "CDNA 4", "form_factor": "OAM",
@@ -454,7 +560,7 @@ ROWS: list[dict[str, Any]] = [
     },
     {
         "name": "MI355X", "vendor": "AMD", "family": "CDNA 4", "form_factor": "OAM",
-        "epoch": "AMD Instinct MI355X",
+        "epoch": "AMD Instinct MI355X", "gpuhunt": "MI355X",
         "aliases": ["AMD Instinct MI355X", "Instinct MI355X", "AMD MI355X"],
         "notes": [],
     },
@@ -487,7 +593,10 @@ ROWS: list[dict[str, Any]] = [
         "name": "TPU-v5p", "vendor": "Google", "family": "TPU", "form_factor": "Cloud TPU chip",
         "epoch": "Google TPU v5p",
         "aliases": ["Google TPU v5p", "Cloud TPU v5p"],
-        "notes": ["No sourced power figure: tdp_w blank (Google publishes no chip TDP)."],
+        "notes": [
+            "Google publishes no chip TDP for v5p, nor its performance per watt against a "
+            "chip with a known power: tdp_w is derived from its TPU peers (below).",
+        ],
     },
     {
         "name": "TPU-v6e", "vendor": "Google", "family": "TPU", "form_factor": "Cloud TPU chip",
@@ -495,8 +604,8 @@ ROWS: list[dict[str, Any]] = [
         "aliases": ["Trillium", "TPU Trillium", "Google TPU v6e", "Google TPU v6e Trillium",
                     "Cloud TPU v6e"],
         "notes": [
-            "No sourced power figure: tdp_w blank (Google publishes no chip TDP). Google "
-            "lists INT8 but no FP8 peak for v6e.",
+            "Google publishes no chip TDP: tdp_w is derived from Google's stated ratios "
+            "(below). Google lists INT8 but no FP8 peak for v6e.",
         ],
     },
     {
@@ -528,8 +637,10 @@ ROWS: list[dict[str, Any]] = [
         "epoch": "Amazon Trainium1",
         "aliases": ["Trainium", "AWS Trainium", "Amazon Trainium", "Trn1"],
         "notes": [
-            "No sourced power figure: tdp_w blank. Epoch's 9,800 GB/s bandwidth is not a "
-            "per-chip figure; replaced by AWS's 820 (AWS docs give GB/s, later GiB/s).",
+            "AWS publishes no chip power: tdp_w is derived from AWS's stated ratios to "
+            "Trainium2, whose 500 W is itself an estimate (below). Epoch's 9,800 GB/s "
+            "bandwidth is not a per-chip figure; replaced by AWS's 820 (AWS docs give GB/s, "
+            "later GiB/s).",
         ],
     },
     {
@@ -544,7 +655,10 @@ ROWS: list[dict[str, Any]] = [
         "form_factor": "Cloud ASIC chip",
         "epoch": "AWS Inferentia2",
         "aliases": ["AWS Inferentia2", "Amazon Inferentia2", "Inf2"],
-        "notes": ["No sourced power figure: tdp_w blank. FP8 is AWS's cFP8."],
+        "notes": [
+            "AWS publishes no chip power: tdp_w is derived from Trainium1, the same "
+            "NeuronCore-v2 chip (below). FP8 is AWS's cFP8.",
+        ],
     },
 ]
 
@@ -592,7 +706,7 @@ OVERRIDES: list[dict[str, Any]] = [
                 "peak_fp32_tflop_per_s": 60, "release_year": 2024},
      "doc": NV_H200, "why": "NVL: up to 600 W, 141 GB, 4.8 TB/s, BF16 1,671 / FP8 3,341 "
      "sparse -> 835.5 / 1,670.5 dense, FP32 60"},
-    {"name": ["H100-SXM", "H100-NVL", "H800-SXM", "H20", "H200-SXM", "H200-NVL"],
+    {"name": ["H100-SXM", "H100-NVL", "H800-SXM", "H20", "H200-SXM", "H200-NVL", "GH200"],
      "values": {"process_nm": 4}, "doc": NV_HOPPER_WP,
      "why": "TSMC 4N for every GH100 part (Epoch lists 5 or nothing for some)"},
     {"name": ["B100", "B200", "GB200"], "values": {"process_nm": 4}, "doc": NV_BLACKWELL,
@@ -620,6 +734,78 @@ OVERRIDES: list[dict[str, Any]] = [
      "doc": AWS_TRN1, "why": "32 GB, 820 GB/s, 190 FP16/BF16/cFP8/TF32 TFLOP/s"},
     {"name": "Trainium2", "values": {"peak_fp32_tflop_per_s": 181},
      "doc": AWS_TRN2, "why": "FP32 181 (Epoch blank)"},
+    {"name": "RTX-4090", "values": {"peak_bf16_dense_tflop_per_s": 165.2},
+     "doc": NV_ADA_WP,
+     "why": "BF16 tensor with FP32 accumulate 165.2 dense (330.4 sparse); Epoch's 330 is "
+     "FP16 with FP16 accumulate"},
+    {"name": "RTX-3090", "values": {"peak_bf16_dense_tflop_per_s": 71},
+     "doc": NV_GA102_WP,
+     "why": "BF16 tensor with FP32 accumulate 71 dense (142 sparse); Epoch has no tensor "
+     "figure"},
+    {"name": "GH200",
+     "values": {"memory_bandwidth_gb_per_s": 4000, "peak_fp8_dense_tflop_per_s": 1979},
+     "doc": NV_GH200,
+     "why": "96 GB HBM3 at 4 TB/s (Epoch's 4.9 TB/s is the 144 GB HBM3e version); FP8 "
+     "3,958 sparse -> 1,979 dense"},
+    {"name": "RTX-5090",
+     "values": {"tdp_w": 575, "memory_bandwidth_gb_per_s": 1792, "release_year": 2025},
+     "doc": NV_RTX5090,
+     "why": "575 W total graphics power; 32 GB GDDR7 on a 512-bit bus at 28 Gbps = "
+     "1,792 GB/s; launched January 2025"},
+]
+
+# Power figures derived from a vendor's own ratios where it publishes no chip power.
+# ``tdp_w`` of ``name`` = ``tdp_w`` of ``base`` x ``perf_ratio`` / ``perf_per_watt_ratio``
+# (peak compute and energy efficiency relative to ``base``, as the vendor states them).
+# ``check`` recomputes it from another stated ratio: ``tdp_w`` = peak of ``name`` x
+# ``ratio`` x ``tdp_w`` of ``other`` / peak of ``other`` (columns named).
+DERIVED_POWER: list[dict[str, Any]] = [
+    {
+        "name": "TPU-v6e", "base": "TPU-v5e", "perf_ratio": 4.7, "perf_per_watt_ratio": 1.67,
+        "doc": GOOGLE_TRILLIUM,
+        "why": "Trillium has 4.7x the peak compute per chip of TPU v5e and is 'over 67% more "
+        "energy-efficient'",
+        "check": {"other": "TPU-v7", "ratio": 2.0, "doc": GOOGLE_IRONWOOD,
+                  "peak": "peak_bf16_dense_tflop_per_s",
+                  "other_peak": "peak_fp8_dense_tflop_per_s",
+                  "why": "Ironwood has 2x the peak performance per watt of Trillium (its FP8 "
+                  "peak against Trillium's 918, the figure Google compares)"},
+    },
+    {
+        "name": "Trainium1", "base": "Trainium2", "perf_ratio": 0.25, "perf_per_watt_ratio": 0.5,
+        "doc": AWS_TRN2_LAUNCH,
+        "why": "Trainium2 delivers 'up to 4x faster training' than first-generation Trainium "
+        "and improves 'energy efficiency up to 2x', so Trainium1 has 1/4 of its performance "
+        "at 1/2 of its performance per watt",
+        "check": {"other": "Trainium2", "ratio": 2.0, "doc": AWS_TRN2_LAUNCH,
+                  "peak": "peak_bf16_dense_tflop_per_s",
+                  "other_peak": "peak_bf16_dense_tflop_per_s",
+                  "why": "the same 2x performance per watt on the chips' dense BF16 peaks, "
+                  "whose ratio is 3.5x rather than 4x"},
+    },
+]
+
+# Power figures derived from peers where the vendor publishes neither a chip power nor a
+# ratio to a chip with a known power. Each peer's dense BF16 FLOP/s per watt, applied to
+# this chip's dense BF16 peak, gives a power; ``tdp_w`` is their median and
+# ``tdp_low_w``-``tdp_high_w`` their span (a peer's own range included). Peers are the same
+# vendor's chips of the same or the previous generation with a power figure; runs after
+# DERIVED_POWER, so a peer may itself be derived (said in the note).
+PEER_POWER: list[dict[str, Any]] = [
+    {
+        "name": "TPU-v5p", "peers": ["TPU-v4", "TPU-v5e"],
+        "short": "Google's TPUs of the previous and the same generation",
+        "why": "Google's TPU of the previous generation (v4, the training chip v5p succeeds) "
+        "and of the same generation (v5e), both with Epoch power figures; v6e (its power "
+        "itself derived) and v7 (two generations on, FP8, liquid-cooled) are left out",
+    },
+    {
+        "name": "Inferentia2", "peers": ["Trainium1"], "doc": AWS_INF2,
+        "short": "the same NeuronCore-v2 chip, its power itself derived",
+        "why": "Trainium1 is the same NeuronCore-v2 chip: two NeuronCore-v2 at 190 TFLOP/s "
+        "BF16, 32 GB at 820 GB/s (AWS Neuron docs for both); Inferentia2 has fewer "
+        "chip-to-chip links, so its real draw is more likely at or below this",
+    },
 ]
 # fmt: on
 
@@ -649,6 +835,113 @@ def _read_tdp_tables(sources: Path) -> dict[str, dict[str, float]]:
             zip(ml["name"], pd.to_numeric(ml["tdp_watts"], errors="coerce"), strict=True)
         ),
     }
+
+
+def _read_gpuhunt(sources: Path) -> dict[str, list[float]]:
+    """Memory per device by gpuhunt name (a name may list several memory variants)."""
+    raw = pd.read_csv(sources / "gpuhunt-accelerator-memory" / "accelerator_memory.csv")
+    out: dict[str, list[float]] = {}
+    for name, mem in zip(raw["name"], raw["memory_gib"], strict=True):
+        out.setdefault(str(name), []).append(float(mem))
+    return out
+
+
+def _gpuhunt_memory(gpuhunt: dict[str, list[float]], name: str) -> float:
+    values = gpuhunt.get(name)
+    if values is None or len(values) != 1 or not values[0] > 0:
+        raise KeyError(f"gpuhunt has no single memory figure for {name!r}: {values}")
+    return values[0]
+
+
+def _derive_power(records: list[dict[str, Any]]) -> None:
+    """Fill ``tdp_w``, its range and basis for the rows of :data:`DERIVED_POWER` and then
+    :data:`PEER_POWER` (in place), with sources and notes."""
+    by_name = {r["name"]: r for r in records}
+    for r in records:
+        r.update(tdp_low_w=np.nan, tdp_high_w=np.nan, tdp_basis="")
+    for entry in DERIVED_POWER:
+        row, base = by_name[entry["name"]], by_name[entry["base"]]
+        if not np.isnan(row["tdp_w"]):
+            raise ValueError(f"{entry['name']}: derived power would replace a sourced tdp_w")
+        value = base["tdp_w"] * entry["perf_ratio"] / entry["perf_per_watt_ratio"]
+        row["tdp_w"] = value
+        docs = [entry["doc"]]
+        note = (
+            f"tdp_w derived, not published: {entry['base']}'s {base['tdp_w']:g} W x "
+            f"{entry['perf_ratio']:g} / {entry['perf_per_watt_ratio']:g} = {value:.0f} W "
+            f"({entry['doc'][0]}: {entry['why']}); an estimate of chip power at peak, "
+            "with the base chip's uncertainty."
+        )
+        basis = (
+            f"{entry['base']}'s {base['tdp_w']:g} W x {entry['perf_ratio']:g} (peak) / "
+            f"{entry['perf_per_watt_ratio']:g} (performance per watt), ratios stated in "
+            f"{entry['doc'][0]}"
+        )
+        low = high = value
+        check = entry.get("check")
+        if check:
+            other = by_name[check["other"]]
+            peak, other_peak = row[check["peak"]], other[check["other_peak"]]
+            again = peak * check["ratio"] * other["tdp_w"] / other_peak
+            note += (
+                f" Cross-check: {row[check['peak']]:g} x {check['ratio']:g} x "
+                f"{check['other']}'s {other['tdp_w']:g} W / {other[check['other_peak']]:g} = "
+                f"{again:.0f} W ({check['doc'][0]}: {check['why']}; "
+                f"{100 * (again / value - 1):+.0f}%)."
+            )
+            if check["doc"] not in docs:
+                docs.append(check["doc"])
+            low, high = min(value, again), max(value, again)
+            note += f" Range {low:.0f}-{high:.0f} W: the derivation and its cross-check."
+            basis += f"; range: with the cross-check on peak FLOP/s ({again:.0f} W)"
+        row.update(tdp_low_w=low, tdp_high_w=high, tdp_basis=basis)
+        row["notes"] += " " + note
+        row["source"] += "".join(f"; {doc}" for doc, _ in docs)
+        row["source_url"] += "".join(f" ; {url}" for _, url in docs)
+    for entry in PEER_POWER:
+        row = by_name[entry["name"]]
+        if not np.isnan(row["tdp_w"]):
+            raise ValueError(f"{entry['name']}: derived power would replace a sourced tdp_w")
+        col = "peak_bf16_dense_tflop_per_s"
+        peak = row[col]
+        centrals, lows, highs, parts = [], [], [], []
+        for name in entry["peers"]:
+            peer = by_name[name]
+            if np.isnan(peer["tdp_w"]) or np.isnan(peer[col]):
+                raise ValueError(f"{entry['name']}: peer {name} has no power or BF16 peak")
+            per_watt = peer[col] / peer["tdp_w"]
+            centrals.append(peak / per_watt)
+            low_w = peer["tdp_w"] if np.isnan(peer["tdp_low_w"]) else peer["tdp_low_w"]
+            high_w = peer["tdp_w"] if np.isnan(peer["tdp_high_w"]) else peer["tdp_high_w"]
+            lows.append(peak * low_w / peer[col])
+            highs.append(peak * high_w / peer[col])
+            derived = " (itself derived)" if peer["tdp_basis"] else ""
+            parts.append(
+                f"{name}'s {peer[col]:g} / {peer['tdp_w']:g} W{derived} = {per_watt:.3g} "
+                f"-> {centrals[-1]:.0f} W"
+            )
+        value, low, high = float(np.median(centrals)), min(lows), max(highs)
+        peers = " and ".join(entry["peers"])
+        row.update(
+            tdp_w=value,
+            tdp_low_w=low,
+            tdp_high_w=high,
+            tdp_basis=(
+                f"its {peak:g} TFLOP/s dense BF16 peak at the TFLOP/s per watt of {peers} "
+                f"({entry['short']}; "
+                + ("the median, range their span)" if len(centrals) > 1 else "its range)")
+            ),
+        )
+        row["notes"] += (
+            f" tdp_w derived, not published: its {peak:g} TFLOP/s dense BF16 peak at the "
+            f"BF16 TFLOP/s per W of its peers ({'; '.join(parts)}); tdp_w is the median, "
+            f"{value:.0f} W, range {low:.0f}-{high:.0f} W ({entry['why']}). An estimate of "
+            "chip power at peak, with the peers' uncertainty."
+        )
+        doc = entry.get("doc")
+        if doc and doc[0] not in row["source"]:
+            row["source"] += f"; {doc[0]}"
+            row["source_url"] += f" ; {doc[1]}"
 
 
 def _epoch_values(epoch: pd.DataFrame, hw: str, bf16_from_fp16: bool) -> dict[str, Any]:
@@ -700,6 +993,7 @@ def build_table(sources: Path) -> pd.DataFrame:
     """Assemble and validate the accelerator table (no file is written)."""
     epoch = _read_epoch(sources)
     tables = _read_tdp_tables(sources)
+    gpuhunt = _read_gpuhunt(sources)
     overrides = _overrides_by_row()
     records = []
     for row in ROWS:
@@ -727,6 +1021,17 @@ def build_table(sources: Path) -> pd.DataFrame:
             notes.append(f"Override ({cols}) from {entry['doc'][0]}: {entry['why']}.")
         if inherited and (EPOCH_SOURCE, EPOCH_URL) not in sources_used:
             sources_used.append((EPOCH_SOURCE, EPOCH_URL))  # die facts only: cite last
+        if row.get("gpuhunt"):
+            memory = _gpuhunt_memory(gpuhunt, row["gpuhunt"])
+            if np.isnan(values["memory_gb"]):
+                values["memory_gb"] = memory
+                sources_used.append((GPUHUNT_SOURCE, GPUHUNT_URL))
+                notes.append(f"memory_gb from gpuhunt '{row['gpuhunt']}' ({memory:g}).")
+            else:
+                verdict = "agrees" if np.isclose(memory, values["memory_gb"]) else "differs"
+                notes.append(
+                    f"Memory cross-check: gpuhunt '{row['gpuhunt']}' {memory:g} ({verdict})."
+                )
         if not np.isnan(values["tdp_w"]):
             check = _tdp_check(row, values["tdp_w"], tables)
             if check:
@@ -745,10 +1050,12 @@ def build_table(sources: Path) -> pd.DataFrame:
                 "notes": " ".join(notes),
             }
         )
+    _derive_power(records)
     df = pd.DataFrame.from_records(records, columns=COLUMNS)
     for col in ("release_year", "process_nm"):
         df[col] = df[col].round().astype("Int64")
-    for col in ("tdp_w", "memory_gb", "memory_bandwidth_gb_per_s", "die_area_mm2"):
+    rounded = ("tdp_w", "tdp_low_w", "tdp_high_w", "memory_gb", "memory_bandwidth_gb_per_s")
+    for col in (*rounded, "die_area_mm2"):
         df[col] = df[col].round(2)
     _validate(df)
     return df
@@ -775,6 +1082,13 @@ def _validate(df: pd.DataFrame) -> None:
         bad = df[df[col].notna() & ~df[col].between(lo, hi)]
         for n, v in zip(bad["name"], bad[col], strict=True):
             problems.append(f"{n}: {col}={v} outside [{lo}, {hi}]")
+    problems += [f"{n}: no tdp_w (derive one)" for n in df["name"][df["tdp_w"].isna()]]
+    derived = df["tdp_basis"].ne("")
+    ranged = df["tdp_low_w"].notna() & df["tdp_high_w"].notna()
+    problems += [f"{n}: tdp range without a basis" for n in df["name"][ranged & ~derived]]
+    problems += [f"{n}: derived tdp_w without a range" for n in df["name"][derived & ~ranged]]
+    inside = df["tdp_low_w"].le(df["tdp_w"]) & df["tdp_w"].le(df["tdp_high_w"])
+    problems += [f"{n}: tdp_w outside its range" for n in df["name"][ranged & ~inside]]
     bf16, fp32 = df["peak_bf16_dense_tflop_per_s"], df["peak_fp32_tflop_per_s"]
     bad = df[bf16.notna() & fp32.notna() & (bf16 <= fp32)]
     problems += [f"{n}: BF16 <= FP32" for n in bad["name"]]

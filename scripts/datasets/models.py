@@ -64,6 +64,7 @@ MODEL_COLUMNS = [
     "release_year",
     "deployment_tps",
     "deployment_ttft_s",
+    "disclosure",
     "source",
     "source_url",
     "notes",
@@ -104,6 +105,30 @@ ECOLOGITS = (
     "(mlco2/ecologits 4a7b326f, MPL-2.0), flagged model-arch-not-released"
 )
 ECOLOGITS_URL = "https://github.com/mlco2/ecologits/blob/main/ecologits/data/models.json"
+LLAMA4 = (
+    "Meta Llama 4 model card; config.json facts via NVIDIA aiconfigurator "
+    "(ai-dynamo/aiconfigurator 095f58a, Apache-2.0)"
+)
+QWEN3 = "Qwen3 Technical Report (arXiv:2505.09388), model card and config.json"
+GPT_OSS = (
+    "OpenAI gpt-oss-120b & gpt-oss-20b model card (arXiv:2508.10925) and config.json; "
+    "parameter counts as in EcoLogits' models table (MPL-2.0)"
+)
+LLAMA4_NOTE = (
+    "Natively multimodal; {experts} routed experts (1 per token) plus a shared expert. "
+    "Chunked local attention in 3 of 4 layers; KV cache computed as if every layer were "
+    "global (upper bound)."
+)
+QWEN3_CONTEXT = "32,768 tokens native (config max_position_embeddings 40,960)"
+QWEN3_REPORT_ONLY = (
+    "Layers and heads from the technical report (Table 1); config not in the stored "
+    "sources. 128K with YaRN."
+)
+GPT_OSS_NOTE = (
+    "{experts} experts, 4 routed per token; expert weights released in MXFP4 (about 4.25 "
+    "bits), so bf16 memory overstates a replica. Alternates 128-token sliding-window and "
+    "full attention layers; KV cache computed as if every layer were full (upper bound)."
+)
 GEMMA_SWA = (
     "Interleaves sliding-window and global attention layers; KV cache computed as if every "
     "layer were global (upper bound)."
@@ -141,10 +166,27 @@ def _open(
         "context_tokens": context,
         "open_weights": True,
         "release_year": year,
+        "disclosure": "",
         "source": source,
         "source_url": HF + repo,
         "notes": notes,
     }
+
+
+#: A developer's own per-request energy figure (a preset of ``inference_presets.csv``) and
+#: what it covers: the one published anchor for its closed models' guessed sizes.
+DISCLOSURES: dict[str, tuple[str, str]] = {
+    "Google": (
+        "google-gemini-2025",
+        "Google's one per-request figure: 0.24 Wh per median Gemini Apps text prompt, "
+        "comprehensive boundary (Elsworth et al. 2025; model mix and tokens not stated)",
+    ),
+    "OpenAI": (
+        "openai-chatgpt-2025",
+        "OpenAI's one per-request figure: about 0.34 Wh per average ChatGPT query (Altman, "
+        "June 2025; model mix, tokens and boundary not stated)",
+    ),
+}
 
 
 def _closed(
@@ -160,6 +202,7 @@ def _closed(
     notes: str = "",
 ) -> dict[str, Any]:
     kind = "mixture-of-experts" if total is not None else "dense"
+    disclosure = DISCLOSURES.get(developer, ("", ""))
     return {
         "name": name,
         "aliases": aliases,
@@ -175,6 +218,7 @@ def _closed(
         "context_tokens": None,
         "open_weights": False,
         "release_year": year,
+        "disclosure": disclosure[0],
         "source": ECOLOGITS,
         "source_url": ECOLOGITS_URL,
         "notes": "; ".join(
@@ -183,6 +227,7 @@ def _closed(
                 [
                     f"{developer} publishes no parameter count; EcoLogits {kind} estimate "
                     "(active parameters as a range)",
+                    disclosure[1] or f"{developer} publishes no energy per request",
                     notes,
                 ],
             )
@@ -342,6 +387,38 @@ MODELS: list[dict[str, Any]] = [
         "Meta Llama 3.3 model card and config.json",
         "meta-llama/Llama-3.3-70B-Instruct",
     ),
+    # --- Meta Llama 4 (MoE) --------------------------------------------------------------
+    _open(
+        "llama-4-scout",
+        "Llama-4-Scout-17B-16E;Llama-4-Scout-17B-16E-Instruct;llama4-scout;Llama 4 Scout",
+        "Llama 4",
+        "Meta",
+        109,
+        48,
+        2 * 8 * 128,
+        10485760,
+        2025,
+        LLAMA4,
+        "meta-llama/Llama-4-Scout-17B-16E-Instruct",
+        active=17,
+        notes=LLAMA4_NOTE.format(experts=16) + " 10M-token context (config.json).",
+    ),
+    _open(
+        "llama-4-maverick",
+        "Llama-4-Maverick-17B-128E;Llama-4-Maverick-17B-128E-Instruct;llama4-maverick;"
+        "Llama 4 Maverick",
+        "Llama 4",
+        "Meta",
+        400,
+        48,
+        2 * 8 * 128,
+        1048576,
+        2025,
+        LLAMA4,
+        "meta-llama/Llama-4-Maverick-17B-128E-Instruct",
+        active=17,
+        notes=LLAMA4_NOTE.format(experts=128) + " 1M-token context (config.json).",
+    ),
     # --- Mistral AI ----------------------------------------------------------------------
     _open(
         "mistral-7b",
@@ -387,6 +464,24 @@ MODELS: list[dict[str, Any]] = [
         active=39.1,
         notes="8 experts, 2 active per token.",
     ),
+    _open(
+        "mistral-large-2",
+        "Mistral-Large-Instruct-2407;Mistral Large 2;mistral-large-2407;Mistral-Large-2407",
+        "Mistral Large",
+        "Mistral AI",
+        122.61,
+        88,
+        2 * 8 * 128,
+        131072,
+        2024,
+        "Mistral AI, 'Large Enough' (July 2024) and config.json; parameter count from "
+        "EcoLogits' models table (Hugging Face safetensors total, MPL-2.0)",
+        "mistralai/Mistral-Large-Instruct-2407",
+        notes="Dense, 88 layers, 8 KV heads of 128 (config.json). Not the API's "
+        "'mistral-large-latest', which now names a later mixture-of-experts model. "
+        "Mistral's lifecycle analysis of Mistral Large 2 (July 2025) is not in the "
+        "stored sources.",
+    ),
     # --- DeepSeek ------------------------------------------------------------------------
     _open(
         "deepseek-v3",
@@ -404,6 +499,24 @@ MODELS: list[dict[str, Any]] = [
         notes="Multi-head latent attention: 512 latent + 64 RoPE values cached per token "
         "and layer. Released with native FP8 weights. Trained on 14.8T tokens, "
         "2.788M H800 GPU-hours (technical report).",
+    ),
+    _open(
+        "deepseek-r1",
+        "DeepSeek-R1;deepseek-reasoner;DeepSeek-R1-0528",
+        "DeepSeek-R1",
+        "DeepSeek",
+        671,
+        61,
+        512 + 64,
+        131072,
+        2025,
+        "DeepSeek-R1 (arXiv:2501.12948) and config.json (same architecture as DeepSeek-V3)",
+        "deepseek-ai/DeepSeek-R1",
+        active=37,
+        notes="Reasoning model on the DeepSeek-V3 architecture (config.json: 61 layers, "
+        "256 routed experts, 8 per token, MLA with kv_lora_rank 512; max_position_embeddings "
+        "163,840, 128K as served). Its reasoning tokens are output tokens: count them in "
+        "--output-tokens.",
     ),
     # --- Qwen2.5 (Alibaba) ---------------------------------------------------------------
     _open(
@@ -500,6 +613,168 @@ MODELS: list[dict[str, Any]] = [
         QWEN,
         "Qwen/Qwen2.5-72B-Instruct",
         notes="128K context with YaRN scaling.",
+    ),
+    # --- Qwen3 (Alibaba) -----------------------------------------------------------------
+    _open(
+        "qwen3-0.6b",
+        "Qwen3-0.6B;Qwen/Qwen3-0.6B;qwen3:0.6b",
+        "Qwen3",
+        "Alibaba",
+        0.6,
+        28,
+        2 * 8 * 128,
+        32768,
+        2025,
+        QWEN3,
+        "Qwen/Qwen3-0.6B",
+        notes=QWEN3_CONTEXT + ". Tied input and output embeddings.",
+    ),
+    _open(
+        "qwen3-1.7b",
+        "Qwen3-1.7B;Qwen/Qwen3-1.7B;qwen3:1.7b",
+        "Qwen3",
+        "Alibaba",
+        1.7,
+        28,
+        2 * 8 * 128,
+        32768,
+        2025,
+        QWEN3,
+        "Qwen/Qwen3-1.7B",
+        notes=QWEN3_CONTEXT + ". Tied input and output embeddings.",
+    ),
+    _open(
+        "qwen3-4b",
+        "Qwen3-4B;Qwen/Qwen3-4B;qwen3:4b",
+        "Qwen3",
+        "Alibaba",
+        4.0,
+        36,
+        2 * 8 * 128,
+        32768,
+        2025,
+        QWEN3,
+        "Qwen/Qwen3-4B",
+        notes=QWEN3_CONTEXT + ". " + QWEN3_REPORT_ONLY,
+    ),
+    _open(
+        "qwen3-8b",
+        "Qwen3-8B;Qwen/Qwen3-8B;qwen3:8b",
+        "Qwen3",
+        "Alibaba",
+        8.2,
+        36,
+        2 * 8 * 128,
+        32768,
+        2025,
+        QWEN3,
+        "Qwen/Qwen3-8B",
+        notes=QWEN3_CONTEXT + ". 128K with YaRN.",
+    ),
+    _open(
+        "qwen3-14b",
+        "Qwen3-14B;Qwen/Qwen3-14B;qwen3:14b",
+        "Qwen3",
+        "Alibaba",
+        14.8,
+        40,
+        2 * 8 * 128,
+        32768,
+        2025,
+        QWEN3,
+        "Qwen/Qwen3-14B",
+        notes=QWEN3_CONTEXT + ". " + QWEN3_REPORT_ONLY,
+    ),
+    _open(
+        "qwen3-32b",
+        "Qwen3-32B;Qwen/Qwen3-32B;qwen3:32b",
+        "Qwen3",
+        "Alibaba",
+        32.8,
+        64,
+        2 * 8 * 128,
+        32768,
+        2025,
+        QWEN3,
+        "Qwen/Qwen3-32B",
+        notes=QWEN3_CONTEXT + ". 128K with YaRN.",
+    ),
+    _open(
+        "qwen3-30b-a3b",
+        "Qwen3-30B-A3B;Qwen/Qwen3-30B-A3B;qwen3:30b-a3b",
+        "Qwen3",
+        "Alibaba",
+        30.5,
+        48,
+        2 * 4 * 128,
+        32768,
+        2025,
+        QWEN3,
+        "Qwen/Qwen3-30B-A3B",
+        active=3.3,
+        notes=QWEN3_CONTEXT + ". 128 experts, 8 routed per token. 128K with YaRN.",
+    ),
+    _open(
+        "qwen3-235b-a22b",
+        "Qwen3-235B-A22B;Qwen/Qwen3-235B-A22B;qwen3:235b-a22b",
+        "Qwen3",
+        "Alibaba",
+        235,
+        94,
+        2 * 4 * 128,
+        32768,
+        2025,
+        QWEN3,
+        "Qwen/Qwen3-235B-A22B",
+        active=22,
+        notes=QWEN3_CONTEXT + ". 128 experts, 8 routed per token. 128K with YaRN.",
+    ),
+    # --- OpenAI open-weight (gpt-oss) ----------------------------------------------------
+    _open(
+        "gpt-oss-20b",
+        "openai/gpt-oss-20b;gpt-oss:20b",
+        "gpt-oss",
+        "OpenAI",
+        21,
+        24,
+        2 * 8 * 64,
+        131072,
+        2025,
+        GPT_OSS,
+        "openai/gpt-oss-20b",
+        active=3.6,
+        notes=GPT_OSS_NOTE.format(experts=32),
+    ),
+    _open(
+        "gpt-oss-120b",
+        "openai/gpt-oss-120b;gpt-oss:120b",
+        "gpt-oss",
+        "OpenAI",
+        117,
+        36,
+        2 * 8 * 64,
+        131072,
+        2025,
+        GPT_OSS,
+        "openai/gpt-oss-120b",
+        active=5.1,
+        notes=GPT_OSS_NOTE.format(experts=128),
+    ),
+    # --- Microsoft Phi -------------------------------------------------------------------
+    _open(
+        "phi-4",
+        "Phi-4;microsoft/phi-4",
+        "Phi-4",
+        "Microsoft",
+        14.7,
+        40,
+        2 * 10 * 128,
+        16384,
+        2024,
+        "Phi-4 Technical Report (Abdin et al. 2024, arXiv:2412.08905), model card and config.json",
+        "microsoft/phi-4",
+        notes="Dense, 40 layers, 10 KV heads of 128 (config.json; not in the stored "
+        "sources). Trained on 9.8T tokens with 1,920 H100-80G GPUs for 21 days (model card).",
     ),
     # --- Google Gemma 2 / 3 --------------------------------------------------------------
     _open(
@@ -941,13 +1216,22 @@ def _deployment(models: pd.DataFrame, sources: Path) -> pd.DataFrame:
     return out
 
 
+def _check_disclosures(models: pd.DataFrame, presets: pd.DataFrame) -> None:
+    known = set(presets["name"])
+    for name, preset in zip(models["name"], models["disclosure"], strict=True):
+        if preset and preset not in known:
+            raise ValueError(f"models.csv: {name}: disclosure {preset!r} is not a preset")
+
+
 def build(sources: Path, out: Path) -> list[Path]:
     """Write ``models.csv`` and ``inference_presets.csv``; return the written paths.
 
     Every value is a published fact cited on its row; closed models' serving speed comes
     from EcoLogits' models table (``../shared/sources/ecologits-models``).
     """
+    models, presets = build_models(), build_presets()
+    _check_disclosures(models, presets)
     return [
-        write_csv(_deployment(build_models(), sources), out / MODELS_OUTPUT),
-        write_csv(build_presets(), out / PRESETS_OUTPUT),
+        write_csv(_deployment(models, sources), out / MODELS_OUTPUT),
+        write_csv(presets, out / PRESETS_OUTPUT),
     ]

@@ -709,7 +709,7 @@ def _check_collisions(national: pd.DataFrame, sub: pd.DataFrame) -> None:
 # --- entry point ------------------------------------------------------------------------
 
 LICENSE_ODBL = """\
-# Licence of the files in `share-alike/`
+# Licence of the ODbL files in `share-alike/`
 
 `electricitymaps_yearly.csv` is a database derived from the **Electricity Maps** yearly
 zone averages (electricitymaps.com), as republished by CO2.js (The Green Web Foundation,
@@ -733,7 +733,11 @@ What was changed: JSON converted to CSV; percentages divided by 100 into fractio
 (`renewable_share`, `carbon_free_share`); columns `basis`, `dataset` and `source` added.
 Zone ids and values are unchanged.
 
-This licence applies to the files in this folder only. The rest of `footprint` (code: MIT;
+The Electricity Maps hourly series in `hourly/` are under the same licence; their origin,
+publication dates and changes are in `hourly/LICENSE-ODbL.md`.
+
+This licence applies to the ODbL files in this folder only (not `marginal_intensity.csv`:
+CC BY-SA 4.0, see `LICENSE-CC-BY-SA.md`). The rest of `footprint` (code: MIT;
 other tables under `datasets/`: see `datasets/SOURCES.md`) is not covered by it and does
 not depend on these files to run.
 """

@@ -32,6 +32,7 @@ from footprint.analyses.batch.steps import (
     timestamps,
 )
 from footprint.analyses.batch.sums import group_sums
+from footprint.catalogues.hardware import get_accelerator, tdp_note
 from footprint.core.accounting import embodied_rate
 from footprint.engine.evaluation import LoadTable, SiteTable, evaluate
 
@@ -130,10 +131,19 @@ def _process_chunk(chunk: RawChunk, plan: Plan, resolver: Resolver) -> ChunkResu
             before = part.sites.get(site.keys[j], (0, info))[0]
             part.sites[site.keys[j]] = (before + int(jobs_per_site[j]), info)
     part.groups, part.total = group_sums(results, plan.group_by, plan.sum_columns)
-    if hourly is not None:
-        part.notes = hourly.notes
+    part.notes = (*(hourly.notes if hourly is not None else ()), *derived_power_notes(results))
     part.job_ids, part.job_rows, part.id_texts = job_ids(results)
     return ChunkResult(results, rejects, part)
+
+
+def derived_power_notes(results: pd.DataFrame) -> tuple[str, ...]:
+    """The "power derived, not published" note of each accelerator whose derived TDP drew
+    an accepted row's power (a row with a utilization: TDP x it), in order of first row."""
+    if len(results) == 0 or not {"accelerator", "utilization"} <= set(results.columns):
+        return ()
+    used = results["accelerator"][results["utilization"].notna()].dropna()
+    notes = (tdp_note(get_accelerator(str(name))) for name in pd.unique(used))
+    return tuple(n for n in notes if n)
 
 
 #: Job ids whose text a summary part carries, when they repeat within the part.

@@ -16,6 +16,7 @@ from footprint.analyses.batch.compute import ID_EXAMPLES, SummaryPart
 from footprint.analyses.batch.options import SUM_COLUMNS, UNITS
 from footprint.analyses.batch.plan import Plan, SiteInfo
 from footprint.analyses.batch.sums import merge, plain, round_exact
+from footprint.catalogues.hardware import DERIVED_POWER
 from footprint.core.errors import InputError
 from footprint.core.escape import csv_frame, markdown_text
 from footprint.render.markdown import markdown_table
@@ -369,7 +370,8 @@ def render_summary(
     if summary.reasons:
         ranked = sorted(summary.reasons.items(), key=lambda kv: -kv[1])
         lines.append("rejected by reason: " + ", ".join(f"{c} {k:,}" for c, k in ranked))
-    for note in (summary.cost_note(), summary.duplicate_note()):
+    derived = [n for n in summary.notes if n.startswith(DERIVED_POWER)]
+    for note in (summary.cost_note(), summary.duplicate_note(), *derived):
         if note:
             lines.append(f"note: {_markdown_line(note) if fmt == 'markdown' else note}")
     for key, value in (outputs or {}).items():

@@ -41,7 +41,7 @@ SOLAR_KEYS = (
     "weather_format",
 )
 #: Keyword names that :func:`grid_options` adds to a command.
-GRID_KEYS = ("grid_zone", "grid_file", "grid_year", "timezone", "surplus")
+GRID_KEYS = ("grid_zone", "grid_file", "grid_year", "timezone", "surplus", "hourly_marginal")
 
 
 def _apply(f: F, decorators: list[Callable[[Any], Any]]) -> F:
@@ -102,9 +102,11 @@ def solar_options(f: F) -> F:
             ),
             click.option(
                 "--clearness",
-                help="Annual clear-sky index for clear-sky weather: a number in (0, 1] or a "
-                "site id of solar_clearness.csv (e.g. greensboro-nc, phoenix-az). Default: the "
-                "sourced row for the cloud region, else a reference site within 50 km.",
+                help="Clear-sky index for clear-sky weather: a number in (0, 1], a site id "
+                "of solar_clearness.csv (e.g. greensboro-nc) or a grid point of "
+                "solar_clearness_grid.csv (e.g. N51E012). Default: the station row for the "
+                "cloud region, else a station within 50 km, else the nearest point of the "
+                "global MERRA-2 grid (monthly indices; distance noted).",
             ),
             click.option(
                 "--weather-file",
@@ -129,8 +131,8 @@ def grid_options(f: F) -> F:
         [
             click.option(
                 "--grid-zone",
-                help="Zone with hourly grid data (US-CAL-CISO or CISO, PJM, ERCO...). "
-                "Default: the region's.",
+                help="Zone with hourly grid data (US-CAL-CISO or CISO, PJM, DE-LU, GB, JP-TK, "
+                "Cambium regions CAMX, ERCT...). Default: the region's.",
             ),
             click.option(
                 "--grid-file",
@@ -147,6 +149,13 @@ def grid_options(f: F) -> F:
                 "--timezone",
                 help="IANA time zone for naive times and local output (default: the "
                 "region's, e.g. America/Los_Angeles).",
+            ),
+            click.option(
+                "--marginal",
+                "hourly_marginal",  # not Site.marginal (the annual IFI factor of estimate)
+                is_flag=True,
+                help="Use hourly marginal emission rates (NREL Cambium long-run marginal, US "
+                "regions CAMX, ERCT...) instead of the average: for decisions, not inventories.",
             ),
             click.option(
                 "--surplus",

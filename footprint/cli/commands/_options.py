@@ -19,6 +19,8 @@ from footprint.core import units
 from footprint.core.accounting import BOUNDARIES
 from footprint.core.errors import FootprintError
 from footprint.places.facility import FACILITY_CLASSES
+from footprint.places.marginal import MARGINS
+from footprint.places.scarcity import read_water_scarcity
 from footprint.places.site import Site
 from footprint.workloads.job_rules import check_hours_inputs, check_power_inputs
 from footprint.workloads.jobs import GpuJob
@@ -329,7 +331,37 @@ def site_from_options(options: dict[str, Any]) -> Any:
     Options a command left out (:func:`site_options_except`) keep the Site defaults.
     """
 
-    return Site(**{k: options[k] for k in SITE_KEYS if k in options})
+    site = {k: options[k] for k in SITE_KEYS if k in options}
+    path = options.get("water_scarcity_factors")
+    if path is not None:  # the user's factor table: bad content is one line, exit code 2
+        site["water_scarcity"] = read_water_scarcity(path)
+    return Site(**site)
+
+
+def water_scarcity_option(f: F) -> F:
+    """``--water-scarcity-factors FILE`` (read by :func:`site_from_options`)."""
+    return click.option(
+        "--water-scarcity-factors",
+        "water_scarcity_factors",
+        type=FileNameType(),
+        help="CSV of water-scarcity factors (zone, month (optional), "
+        "factor_m3_world_eq_per_m3, e.g. AWARE 2.0 non-agricultural): adds the water "
+        "scarcity footprint in m3 world-eq (ISO 14046). footprint ships none (README).",
+    )(f)
+
+
+def marginal_option(f: F) -> F:
+    """``--marginal [combined|operating]`` (alone: combined), for ``Site.marginal``."""
+    return click.option(
+        "--marginal",
+        type=click.Choice(MARGINS),
+        is_flag=False,
+        flag_value=MARGINS[0],
+        default=None,
+        help="Marginal emission factor instead of the average intensity: for decisions "
+        "(adding or moving load), not inventories. IFI 2021 by country: combined margin "
+        "(default) or 'operating' margin.",
+    )(f)
 
 
 #: Keyword names that :func:`gpu_job_options` adds to a command.

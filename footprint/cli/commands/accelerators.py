@@ -8,6 +8,7 @@ from footprint.catalogues.hardware import accelerator_table, list_accelerators
 from footprint.cli import CliError
 from footprint.cli.commands._options import echo, format_option
 from footprint.core.errors import suggest
+from footprint.render.notes import note_lines
 from footprint.render.report import render_frame
 
 
@@ -23,4 +24,10 @@ def command(search: str | None, fmt: str) -> None:
         hint = suggest(search or "", names)
         extra = f"; did you mean {', '.join(hint)}?" if hint else ""
         raise CliError(f"--search: no accelerator matches {search!r}{extra}")
-    echo(render_frame(table, fmt, title=f"Accelerators ({len(table)})"))
+    if fmt in ("json", "csv"):
+        echo(render_frame(table, fmt, title=f"Accelerators ({len(table)})"))
+        return
+    # for people: the derivation of a derived TDP as a note under the table, not a column
+    notes = [n for n in table.pop("tdp_derivation") if n]
+    text = render_frame(table, fmt, title=f"Accelerators ({len(table)})").rstrip("\n")
+    echo("\n".join([text, *note_lines(notes, fmt)]))

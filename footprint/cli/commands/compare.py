@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 import click
 
 from footprint.analyses.compare import (
-    METRICS,
     compare,
     display_frame,
     grouped_notes,
@@ -36,9 +35,11 @@ from footprint.cli.commands._options import (
     embodied_options,
     gpu_job_from_options,
     gpu_job_options,
+    marginal_option,
     reused_params,
     site_from_options,
     site_options_except,
+    water_scarcity_option,
     with_params,
 )
 from footprint.cli.commands.infer import measured_service, parse_workload_options
@@ -46,7 +47,7 @@ from footprint.cli.commands.train import training_workload
 from footprint.core import units
 from footprint.core.escape import rich_text
 from footprint.places.equivalences import equivalences
-from footprint.render.compare_table import drop_order
+from footprint.render.compare_table import drop_order, metric_label
 from footprint.render.notes import note_lines
 from footprint.render.plots import ranked_bar_chart, save
 from footprint.render.report import fit_text, readable, render_frame, to_json
@@ -61,6 +62,7 @@ METRIC_CHOICES = (
     "water",
     "water_onsite",
     "water_offsite",
+    "water_scarcity",
     "facility_energy",
     "total_co2e",
     "cost",
@@ -84,6 +86,7 @@ COMPARISON_KEYS = (
     "plot",
     "equivalences",
     "fmt",
+    "marginal",
 )
 
 
@@ -99,7 +102,10 @@ def comparison_options(f: F) -> F:
         ),
         click.option("--all-countries", is_flag=True, help="Every country with data."),
         click.option("--kind", type=click.Choice(KINDS), help="Every region of this kind."),
-        click.option("--provider", help="Every cloud region of this provider (aws, gcp, azure)."),
+        click.option(
+            "--provider",
+            help="Every cloud region of this provider (aws, gcp, azure, oci, coreweave, lambda).",
+        ),
         click.option("--country", help="Only regions in this country (with --kind/--provider)."),
         click.option("--top", type=click.IntRange(min=1), help="Only the N best regions."),
         click.option("--bottom", type=click.IntRange(min=1), help="Only the N worst regions."),
@@ -136,7 +142,7 @@ def comparison_options(f: F) -> F:
             help="Output format; json and csv use canonical units (kWh, kgCO2e, L).",
         ),
     ]
-    f = site_options_except("region")(f)
+    f = marginal_option(water_scarcity_option(site_options_except("region")(f)))
     for decorator in reversed(decorators):
         f = decorator(f)
     return f
@@ -144,6 +150,19 @@ def comparison_options(f: F) -> F:
 
 def run_comparison(workload: Any, options: dict[str, Any]) -> None:
     """Compare ``workload`` with the values of :func:`comparison_options` and print it."""
+
+    opts = {k: options[k] for k in COMPARISON_KEYS}
+    df = comparison_frame(workload, options)
+    if opts["plot"]:
+        path = save(ranked_bar_chart(df, opts["metric"]), opts["plot"])
+        click.echo(f"wrote {path}", err=True)
+    echo(render_comparison(df, opts["fmt"], opts["equivalences"]))
+
+
+def comparison_frame(workload: Any, options: dict[str, Any]) -> Any:
+    """The comparison of ``workload`` with the values of :func:`comparison_options` (taken
+    out of ``options``), sorted as asked: the frame the command renders (also the web
+    calculator's)."""
 
     opts = {k: options.pop(k) for k in COMPARISON_KEYS}
     compute, embodied = compute_and_embodied_from_options(
@@ -170,15 +189,13 @@ def run_comparison(workload: Any, options: dict[str, Any]) -> None:
         bottom=opts["bottom"],
         embodied=embodied,
         compute=compute,
+        marginal=opts["marginal"],
     )
     if opts["sort"]:
         df = sort_comparison(df, opts["sort"], ascending=not opts["descending"])
     elif opts["descending"]:
         df = sort_comparison(df, opts["metric"], ascending=False)
-    if opts["plot"]:
-        path = save(ranked_bar_chart(df, opts["metric"]), opts["plot"])
-        click.echo(f"wrote {path}", err=True)
-    echo(_render(df, opts["fmt"], opts["equivalences"]))
+    return df
 
 
 def _spread(df: Any) -> dict[str, Any] | None:
@@ -208,12 +225,14 @@ def _equivalences(spread: dict[str, Any]) -> list[Any]:
 
     registry = units.get_registry()
     co2e = registry.Quantity(spread["co2e"].magnitude, spread["co2e"].units)
-    if co2e.magnitude <= 0:
+    if not co2e.magnitude > 0:  # also NaN: a zone without a marginal factor
         return []
     return equivalences(co2e=co2e, country=spread["worst"]["country"] or None)
 
 
-def _render(df: Any, fmt: str, with_equivalences: bool) -> str:
+def render_comparison(df: Any, fmt: str, with_equivalences: bool = False) -> str:
+    """A comparison (:func:`comparison_frame`) in ``fmt`` (table, json, csv, markdown), with
+    the best and worst regions and, asked for, the CO2e difference's equivalents."""
 
     metric = df.attrs.get("metric", "co2e")
     if fmt == "csv":
@@ -223,6 +242,7 @@ def _render(df: Any, fmt: str, with_equivalences: bool) -> str:
         out: dict[str, Any] = {
             "workload": df.attrs.get("workload"),
             "metric": metric,
+            **({"basis": df.attrs["basis"]} if "basis" in df.attrs else {}),
             "rows": to_records(df),
             "sources": df.attrs.get("sources", {}),
             "notes": df.attrs.get("notes", []),
@@ -236,7 +256,12 @@ def _render(df: Any, fmt: str, with_equivalences: bool) -> str:
             }
         return _json_text(out)
     n = len(df)
-    title = f"{METRICS[metric]}: {df.attrs.get('workload', '')}, {n} region{'s' if n != 1 else ''}"
+    basis = df.attrs.get("basis")
+    label = metric_label(metric, basis)
+    co2e_basis = (
+        f"marginal CO2e {basis.removeprefix('marginal ')}" if basis else "CO2e (location-based)"
+    )
+    title = f"{label}: {df.attrs.get('workload', '')}, {n} region{'s' if n != 1 else ''}"
     if fmt == "markdown":
         lines = [f"**{title}**", "", to_markdown(df).rstrip("\n")]
     else:
@@ -257,7 +282,6 @@ def _render(df: Any, fmt: str, with_equivalences: bool) -> str:
 
         tied = bool(best["rank"] == worst["rank"])
         if tied:
-            label = METRICS[metric]
             label = label if label[:2].isupper() else label[:1].lower() + label[1:]
             lines += ["", f"All ranked regions tie on {label}."]
         else:
@@ -275,7 +299,7 @@ def _render(df: Any, fmt: str, with_equivalences: bool) -> str:
                 f"{low}: {best['region']} ({best['name']}){ties(spread['best_ties'])}; {high}: "
                 f"{worst['region']} ({worst['name']}){ties(spread['worst_ties'])}{times}. In "
                 f"{best['region']} instead of {worst['region']}: "
-                f"{_diff(spread['co2e'], 'CO2e (location-based)', readable)}, "
+                f"{_diff(spread['co2e'], co2e_basis, readable, 'no marginal factor')}, "
                 f"{_diff(spread['water'], 'water', readable)}.",
             ]
         eqs = [] if tied else _equivalences(spread)
@@ -292,11 +316,13 @@ def _json_text(data: Any) -> str:
     return to_json(data)
 
 
-def _diff(value: Any, what: str, readable: Callable[[Any], str]) -> str:
+def _diff(
+    value: Any, what: str, readable: Callable[[Any], str], unknown: str = "no generation mix"
+) -> str:
     import pandas as pd
 
     if value is None or pd.isna(value):  # a zone without a generation mix: no water
-        return f"{what} not known (no generation mix)"
+        return f"{what} not known ({unknown})"
     q = _q(value)
     if q.magnitude == 0:
         return f"the same {what}"

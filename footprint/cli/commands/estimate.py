@@ -18,11 +18,13 @@ from footprint.cli.commands._options import (
     embodied_options,
     gpu_job_from_options,
     gpu_job_options,
+    marginal_option,
     result_format_option,
     site_from_options,
     site_options,
     uncertainty_from_options,
     uncertainty_options,
+    water_scarcity_option,
 )
 from footprint.render.report import render
 
@@ -30,6 +32,8 @@ from footprint.render.report import render
 @click.command("estimate")
 @gpu_job_options
 @site_options
+@marginal_option
+@water_scarcity_option
 @embodied_options
 @compute_cost_options
 @uncertainty_options
@@ -54,6 +58,7 @@ def command(fmt: str, breakdown: bool, **options: Any) -> None:
       footprint estimate -a V100 --gpu-hours 3.552e6 --power "330 W" --host-power "0 W" \\
           --pue 1.1 --intensity "429 g/kWh"
       footprint estimate -a A100-80GB --count 28936 --hours 24 --gpu-price "1 USD/h"
+      footprint estimate -a H100-SXM --gpu-hours 1e6 --region IN --marginal
     """
 
     job = gpu_job_from_options({k: options.pop(k) for k in GPU_JOB_KEYS})
@@ -67,5 +72,6 @@ def command(fmt: str, breakdown: bool, **options: Any) -> None:
         embodied=embodied,
         uncertainty=uncertainty,
         compute=compute,
+        marginal=options.pop("marginal"),
     )
     echo(render(result, fmt, breakdown=breakdown))

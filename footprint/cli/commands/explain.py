@@ -50,7 +50,10 @@ def command(region: str, fmt: str, **site: Any) -> None:
             sources.append(f"{row.factor}: {row.note}")
             continue
         dataset = str(row.dataset).strip() if isinstance(row.dataset, str) else ""
-        sources.append(f"{row.factor}: {row.source}" + (f" [{dataset}]" if dataset else ""))
+        vintage = f" ({row.vintage})" if row.vintage else ""  # newest year, dates
+        sources.append(
+            f"{row.factor}: {row.source}" + (f" [{dataset}]" if dataset else "") + vintage
+        )
     # Markdown: bullet lists (no command-line hints); the terminal: lines as they are
     lines += markdown_bullets(sources) if fmt == "markdown" else sources
     lines += note_lines(found.notes, fmt)

@@ -28,6 +28,7 @@ from footprint.cli.commands._options import (
     format_option,
     site_from_options,
     site_options,
+    water_scarcity_option,
 )
 from footprint.render.report import render, render_frame, to_json
 
@@ -51,6 +52,7 @@ from footprint.render.report import render, render_frame, to_json
 )
 @workload_options
 @site_options
+@water_scarcity_option
 @grid_options
 @solar_options
 @embodied_options
@@ -114,6 +116,7 @@ def command(
         timezone=tz_in,
         grid_year=options["grid_year"],
         embodied=embodied,
+        marginal=options["hourly_marginal"],
     )
     if fmt == "json":
         echo(to_json(result.to_dict(hourly=show_hours)))

@@ -139,6 +139,7 @@ def command(
         timezone=options["timezone"],
         grid_year=options["grid_year"],
         embodied=embodied,
+        marginal=options["hourly_marginal"],
     )
     data = result.to_dict(curve=curve)
     check_finite(data)  # every format: NaN or infinity is an error, not printed

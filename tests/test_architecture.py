@@ -247,6 +247,7 @@ LAYERS = (
     "render",
     "analyses",
     "cli",
+    "web",
 )
 
 
@@ -335,6 +336,8 @@ def test_cycle_checker() -> None:
 #: Libraries kept lazy for start-up speed: a footprint module that loads one of them at
 #: import time (itself or through its top-level imports) may be imported inside functions.
 HEAVY = {"pandas", "pint_pandas", "pvlib", "matplotlib", "pyarrow", "dask", "distributed", "rich"}
+#: The web extra's packages load only once `footprint serve` has checked they are installed.
+HEAVY |= {"starlette", "jinja2", "uvicorn"}
 #: Modules whose imports stay inside functions: the package's lazy public API, and the CLI
 #: root that `footprint --help` loads without any numeric library.
 LAZY_BY_DESIGN = {"footprint", "footprint.__main__", "footprint.cli"}

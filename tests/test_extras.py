@@ -20,7 +20,8 @@ OPTIONAL = PROJECT["optional-dependencies"]
 
 
 def _name(requirement: str) -> str:
-    return re.split(r"[\[<>=!~; ]", requirement, maxsplit=1)[0].lower()
+    """The import name of a requirement (python-multipart is imported as python_multipart)."""
+    return re.split(r"[\[<>=!~; ]", requirement, maxsplit=1)[0].lower().replace("-", "_")
 
 
 def test_distribution_name_is_the_projects():

@@ -43,6 +43,7 @@ from footprint.analyses.change_inputs import (
     Figure,
     RegionFigures,
     YearFigures,
+    parse_change_text,
     parse_years,
     read_change_file,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "YearTotal",
     "decompose_change",
     "decompose_file",
+    "decompose_text",
     "log_mean",
     "lmdi",
     "read_change_file",
@@ -503,7 +505,16 @@ def _notes(
 
 def decompose_file(path: Any) -> ChangeResult:
     """:func:`decompose_change` of a change file (TOML); errors name the file."""
-    data = read_change_file(path)
+    return _decompose(read_change_file(path), str(path))
+
+
+def decompose_text(text: str, name: str) -> ChangeResult:
+    """:func:`decompose_change` of a change file's text held in memory (the web calculator's
+    upload or pasted text), as :func:`decompose_file`; errors name ``name``."""
+    return _decompose(parse_change_text(text, name), name)
+
+
+def _decompose(data: ChangeInput, path: str) -> ChangeResult:
     try:
         return decompose_change(
             data.years, organisation=data.organisation, description=data.description

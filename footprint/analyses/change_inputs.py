@@ -49,6 +49,7 @@ __all__ = [
     "YearFigures",
     "ChangeInput",
     "parse_figure",
+    "parse_change_text",
     "parse_years",
     "read_change_file",
 ]
@@ -280,7 +281,14 @@ def parse_years(years: Any, where: str = "years") -> tuple[YearFigures, ...]:
 def read_change_file(path: Any) -> ChangeInput:
     """A change file (TOML) read and checked; every error is one line naming the file and key."""
     name = str(path)
-    text = read_text(path, name, max_bytes=MAX_FILE_BYTES)
+    return parse_change_text(read_text(path, name, max_bytes=MAX_FILE_BYTES), name)
+
+
+def parse_change_text(text: str, name: str) -> ChangeInput:
+    """A change file's ``text`` (TOML, held in memory: an upload of the web calculator) read
+    and checked as :func:`read_change_file` reads a file; errors name ``name``."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        raise InputError(f"{name}: larger than {MAX_FILE_BYTES:,} bytes")
     try:
         data = tomllib.loads(text)
     except RecursionError:

@@ -39,6 +39,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Measured energy logs (CodeCarbon, sacct, nvidia-smi) re-accounted.",
     ),
     "change": ("change", "Why an organisation's emissions changed: exact effects (LMDI)."),
+    # the layer above the command line (footprint.web), loaded by its module's full name
+    "serve": ("footprint.web.command", "The web calculator: a local web app on this machine."),
 }
 
 
@@ -88,7 +90,8 @@ class LazyGroup(click.Group):
         if cmd_name not in COMMANDS:
             return None
         _import_pint_lean()
-        module = importlib.import_module(f"footprint.cli.commands.{COMMANDS[cmd_name][0]}")
+        name = COMMANDS[cmd_name][0]  # a module of cli.commands, or a full module name
+        module = importlib.import_module(name if "." in name else f"footprint.cli.commands.{name}")
         command: click.Command = module.command
         return command
 

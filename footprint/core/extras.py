@@ -3,8 +3,9 @@
 The core install is what an estimate needs; features that need a large package more come
 as extras of the distribution (``pyproject.toml``): ``solar`` (pvlib, with SciPy and
 h5py: on-site PV in ``footprint solar``, ``hourly`` and ``schedule``), ``plots``
-(matplotlib: ``--plot`` charts and HTML reports), ``dask`` and ``duckdb`` (batch engines);
-``all`` installs every one. :func:`require` imports an extra's module, or raises
+(matplotlib: ``--plot`` charts and HTML reports), ``dask`` and ``duckdb`` (batch engines),
+``web`` (Starlette, Jinja2, uvicorn and python-multipart: ``footprint serve``); ``all``
+installs every one. :func:`require` imports an extra's module, or raises
 :class:`MissingExtraError` naming the extra and the command that installs it.
 """
 
@@ -30,6 +31,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "plots": ("matplotlib",),
     "dask": ("dask", "distributed"),
     "duckdb": ("duckdb",),
+    "web": ("starlette", "jinja2", "uvicorn", "python_multipart"),
 }
 
 

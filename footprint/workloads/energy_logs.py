@@ -49,7 +49,7 @@ from footprint.catalogues.hardware import get_accelerator
 from footprint.core import files
 from footprint.core.errors import FootprintError, InputError
 
-__all__ = ["LOG_FORMATS", "LogRow", "EnergyLog", "read_energy_log"]
+__all__ = ["LOG_FORMATS", "LogRow", "EnergyLog", "parse_energy_log", "read_energy_log"]
 
 LOG_FORMATS = ("codecarbon", "sacct-json", "nvidia-smi", "dcgm", "zeus", "boamps")
 
@@ -497,7 +497,13 @@ _READERS = {
 
 def read_energy_log(path: Any, fmt: str | None = None) -> EnergyLog:
     """The runs measured in the log at ``path`` (format detected unless ``fmt`` is given)."""
-    text = files.read_text(path, "energy log")
+    return parse_energy_log(files.read_text(path, "energy log"), fmt)
+
+
+def parse_energy_log(text: str, fmt: str | None = None) -> EnergyLog:
+    """The runs measured in a log's ``text`` (format detected unless ``fmt`` is given): a log
+    held in memory (an upload of the web calculator), read as :func:`read_energy_log` reads
+    a file."""
     if fmt is not None and fmt not in _READERS:
         raise InputError(f"format: expected one of {LOG_FORMATS}, got {fmt!r}")
     kind = fmt or _detect(text)

@@ -20,7 +20,8 @@ from footprint.render.report import render, render_frame
 from footprint.workloads.energy_logs import LOG_FORMATS, read_energy_log
 from footprint.workloads.measured import MeasuredRun
 
-_COLUMNS = (
+#: Columns of the runs table (terminal, Markdown, CSV; also the web calculator's).
+REACCOUNT_COLUMNS = (
     "run",
     "zone",
     "year",
@@ -94,12 +95,12 @@ def command(
     result = reaccount(energy_log, site, hourly=hourly, accelerator=accelerator)
     doc = result.to_dict()
     if compare_regions:
-        doc["compare"] = _compare(result, compare_regions, site)
+        doc["compare"] = in_regions(result, compare_regions, site)
     if fmt == "json":
         echo(to_json(doc))
         return
     frame = pd.DataFrame(result.rows)
-    frame = frame[[c for c in _COLUMNS if c in frame.columns]] if len(frame) else frame
+    frame = frame[[c for c in REACCOUNT_COLUMNS if c in frame.columns]] if len(frame) else frame
     if fmt != "csv":  # people read 4 significant digits; CSV keeps every digit
         frame = frame.apply(lambda col: col.map(_short) if col.dtype.kind == "f" else col)
     parts = [render_frame(frame, fmt, title=f"{result.format} log re-accounted")]
@@ -122,8 +123,9 @@ def _short(x: float) -> Any:
     return x if x != x else float(f"{x:.4g}")
 
 
-def _compare(result: Any, regions: str, site: Any) -> list[dict[str, Any]]:
-    """The log's accepted runs, summed, in each region."""
+def in_regions(result: Any, regions: str, site: Any) -> list[dict[str, Any]]:
+    """The log's accepted runs, summed, in each region of ``regions`` (``FR,DE``): its
+    ``--compare`` (also the web calculator's)."""
     by_basis: dict[str, float] = {}
     for row in result.rows:
         by_basis[row["basis"]] = by_basis.get(row["basis"], 0.0) + row["measured_energy"]

@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 #: demand, equivalences, prices and subnational read zones.csv (and subnational
 #: grid_intensity.csv) from grid; hourly reads cloud_regions.csv from facilities; power reads
 #: servers.csv and accelerators.csv (its reference systems); marginal reads zones.csv and
-#: zones_subnational.csv (from subnational). The others run in name order.
+#: zones_subnational.csv (from subnational), and hourly_series its eGRID subregions (the
+#: grid zones of Cambium's regions). The others run in name order.
 RUN_FIRST = ("grid", "facilities", "accelerators", "servers", "subnational")
 
 

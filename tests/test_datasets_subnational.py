@@ -29,7 +29,15 @@ TECHNOLOGIES = [
     "other_renewables",
 ]
 SHARES = [f"{t}_share" for t in TECHNOLOGIES]
-KINDS = {"us-state", "us-ba", "ca-province", "bidding-zone", "grid-region", "country"}
+KINDS = {
+    "us-state",
+    "us-ba",
+    "egrid-subregion",
+    "ca-province",
+    "bidding-zone",
+    "grid-region",
+    "country",
+}
 CONTINENTS = {"AFRICA", "ASIA", "EUROPE", "NORTH-AMERICA", "SOUTH-AMERICA", "OCEANIA"}
 EM_TABLE = "share-alike/electricitymaps_yearly"
 
@@ -131,7 +139,11 @@ def test_zone_codes_kinds_parents(zones, sub):
     regional = sub[sub.kind != "country"]
     assert regional.parent.isin(countries).all()
     assert regional.iso3.isna().all()
-    assert (regional.zone.str.split("-").str[0] == regional.parent).all()
+    # eGRID subregions keep eGRID's acronyms (CAMX), the ids of Cambium's hourly regions
+    prefixed = regional[regional.kind != "egrid-subregion"]
+    assert (prefixed.zone.str.split("-").str[0] == prefixed.parent).all()
+    egrid = regional[regional.kind == "egrid-subregion"].set_index("zone").parent
+    assert egrid.str.fullmatch("US|PR").all() and egrid["PRMS"] == "PR"
     extra = sub[sub.kind == "country"]
     assert extra.zone.str.fullmatch(r"[A-Z]{2}").all()
     assert extra.iso3.str.fullmatch(r"[A-Z]{3}").all() and extra.parent.isin(CONTINENTS).all()
@@ -230,6 +242,7 @@ def test_intensity_rows(intensity, sub, zones):
     assert set(direct.dataset) == {
         "egrid-2018-2021-comstock",
         "egrid-2023-codecarbon",
+        "egrid-subregion-2018-2021-comstock",
     }
     assert set(intensity.zone) <= set(sub.zone)  # countries stay in grid_intensity.csv
 

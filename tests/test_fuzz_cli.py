@@ -116,7 +116,8 @@ TRAIN = {
 }
 COMPARE = {
     "--regions": "regions",
-    "--kind": "choice:country|aggregate|us-state|us-ba|ca-province|bidding-zone|cloud",
+    "--kind": "choice:country|aggregate|us-state|us-ba|egrid-subregion|ca-province|"
+    "bidding-zone|cloud",
     "--provider": "choice:aws|gcp|azure",
     "--country": "region",
     "--top": "int",

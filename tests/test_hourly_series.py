@@ -110,12 +110,15 @@ def test_every_hourly_zone_is_listed_with_a_name_and_an_iana_zone():
         assert zones[code].basis == "lifecycle" and not zones[code].marginal
     for code in CAMBIUM:
         z = zones[code]
+        # a Cambium region stands for the eGRID subregion of its acronym (zones_subnational);
+        # NYST (New York State: eGRID's NYCW, NYLI and NYUP) is only a part of the US
         assert (z.years, z.dataset, z.grid_zone, z.covers) == (
             (2024,),
             "cambium-2022-midcase",
-            "US",
-            "part",
+            "US" if code == "NYST" else code,
+            "part" if code == "NYST" else "zone",
         )
+        assert z.name == all_zones()[z.grid_zone].name or code == "NYST"
         assert "projection" in z.note and "modelled year 2024" in z.source
         assert z.marginal.startswith("long-run marginal")
 
@@ -324,6 +327,7 @@ def test_grid_zone_names_find_the_series():
     assert find_hourly_zone("CISO").code == "US-CAL-CISO"
     assert find_hourly_zone("WECC California").code == "CAMX"
     # a Cambium region is a part of the US: the US never resolves to one
+    assert zone_for_region("CAMX") == (find_hourly_zone("CAMX"), "")  # eGRID's CAMX does
     with pytest.raises(MissingDataError, match="no hourly grid data for US"):
         zone_for_region("US")
 

@@ -274,10 +274,19 @@ def _intensity_values() -> dict[str, dict[int, list[float]]]:
 _MIN_SUBZONES = 10
 
 
+#: Sub-national zones left out of a within-country spread: eGRID subregions cover the same
+#: plants as the US states of the same years, which would count them twice.
+_SPREAD_SKIPS_KINDS = ("egrid-subregion",)
+
+
 @cache
 def _subzone_values() -> dict[str, dict[int, list[float]]]:
-    """Sub-national intensities by parent country and year."""
-    parents = {r["zone"]: r["parent"] for r in read_records("zones_subnational")}
+    """Sub-national intensities by parent country and year (each territory once)."""
+    parents = {
+        r["zone"]: r["parent"]
+        for r in read_records("zones_subnational")
+        if r["kind"] not in _SPREAD_SKIPS_KINDS
+    }
     out: dict[str, dict[int, list[float]]] = {}
     for row in read_records("grid_intensity_subnational"):
         value = optional_float(row.get("intensity_g_per_kwh", ""))

@@ -108,6 +108,7 @@ _KIND_WORDS = {
     "us-state": "the US state",
     "country": "the country",
     "us-ba": "the US balancing authority",
+    "egrid-subregion": "the eGRID subregion",
     "ca-province": "the Canadian province",
 }
 

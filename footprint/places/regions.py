@@ -6,7 +6,8 @@
   (``France``) or alias (``UK``, ``South Korea``);
 - an aggregate (``WORLD``, ``EU``, ``EUROPE``, ``OECD``...);
 - a sub-national zone: US state (``US-VA``, ``Virginia``), US balancing authority
-  (``US-CAL-CISO``), Canadian province (``CA-QC``), bidding zone (``SE-SE3``);
+  (``US-CAL-CISO``), US EPA eGRID subregion (``CAMX``, ``WECC California``), Canadian
+  province (``CA-QC``), bidding zone (``SE-SE3``);
 - a cloud region written ``provider:code`` (``aws:us-east-1``, ``gcp:europe-west1``,
   ``azure:westeurope``, ``oci:us-ashburn-1``, ``coreweave:us-east-04``,
   ``lambda:us-south-1``); a bare code (``us-east-1``) works when one of AWS, Google Cloud,
@@ -85,8 +86,8 @@ class Location:
     id : str
         Canonical id: a zone code (``FR``, ``US-VA``) or a cloud region (``aws:us-east-1``).
     kind : str
-        ``country``, ``aggregate``, ``us-state``, ``us-ba``, ``ca-province``,
-        ``bidding-zone`` or ``cloud``.
+        ``country``, ``aggregate``, ``us-state``, ``us-ba``, ``egrid-subregion``,
+        ``ca-province``, ``bidding-zone``, ``grid-region`` or ``cloud``.
     name : str
         Display name.
     zone : str
@@ -306,6 +307,7 @@ KINDS = (
     "aggregate",
     "us-state",
     "us-ba",
+    "egrid-subregion",
     "ca-province",
     "bidding-zone",
     "grid-region",

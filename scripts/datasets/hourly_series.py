@@ -21,7 +21,12 @@ Writes into ``datasets/``:
     + precombustion. A **projection**: the modelled year 2024 of the Cambium 2022 release,
     not a measurement.
 ``hourly/cambium/zones.csv``
-    The Cambium regions (eGRID subregion acronyms), names, IANA time zones.
+    The Cambium regions (eGRID subregion acronyms), names, IANA time zones. Each region
+    but NYST stands for the eGRID subregion of the same acronym (``grid_zone``, ``covers``
+    = ``zone``: ``-r CAMX`` takes the CAMX series, and its annual factors are eGRID's CAMX
+    rates from ``zones_subnational.csv``, built by ``subnational`` first); NYST (New York
+    State, whose eGRID subregions are NYCW, NYLI and NYUP) stays a part of the US, reached
+    by name (``--grid-zone NYST``).
 
 Sources:
 
@@ -413,6 +418,7 @@ def _cambium(sources: Path, out: Path, tab: dict[str, list[str]], tz_version: st
     written: list[Path] = []
     rows = []
     folder = out / "hourly" / "cambium"
+    subregions = _egrid_subregions(out)
     for region, (name, tz, _lon) in CAMBIUM_REGIONS.items():
         offset = _standard_offset_h(tz)
         utc = pd.DatetimeIndex(local) - pd.Timedelta(hours=offset)
@@ -428,13 +434,16 @@ def _cambium(sources: Path, out: Path, tab: dict[str, list[str]], tz_version: st
             _write_gz(frame, folder / f"{region}_{CAMBIUM_YEAR}.csv.gz", CAMBIUM_COLUMNS)
         )
         _check_tz(tz, "US", tab)
+        # a GEA region named after an eGRID subregion stands for it (its annual factors,
+        # and -r CAMX resolves to it); NYST is New York State, only a part of the US
+        own = region in subregions
+        if own and subregions[region] != name:
+            raise ValueError(f"Cambium {region} is {name!r}, eGRID {subregions[region]!r}")
         rows.append(
             {
                 "zone": region,
-                # a GEA region is part of the US: its annual factors are the US's, and no
-                # region name resolves to it (give --grid-zone)
-                "grid_zone": "US",
-                "covers": "part",
+                "grid_zone": region if own else "US",
+                "covers": "zone" if own else "part",
                 "name": name,
                 "country": "US",
                 "timezone": tz,
@@ -454,6 +463,16 @@ def _cambium(sources: Path, out: Path, tab: dict[str, list[str]], tz_version: st
     _check_timezones(zones.timezone)
     written.append(write_csv(zones, folder / "zones.csv"))
     return written
+
+
+def _egrid_subregions(out: Path) -> dict[str, str]:
+    """eGRID subregion acronym -> name, from the built ``zones_subnational.csv``."""
+    path = out / "zones_subnational.csv"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} missing: build 'subnational' first")
+    zones = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    rows = zones[zones.kind == "egrid-subregion"]
+    return dict(zip(rows.zone, rows.name, strict=True))
 
 
 def _standard_offset_h(tz: str) -> float:

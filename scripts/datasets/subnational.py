@@ -5,7 +5,9 @@ Writes into ``datasets/``:
 ``zones_subnational.csv``
     Zones below (or beside) the countries of ``zones.csv``, with the same columns: the 50
     US states and DC (``us-state``, ISO 3166-2 codes ``US-VA``), US balancing authorities
-    (``us-ba``, Electricity Maps ids such as ``US-CAL-CISO``), Canadian provinces and
+    (``us-ba``, Electricity Maps ids such as ``US-CAL-CISO``), the 27 US EPA eGRID
+    subregions (``egrid-subregion``: eGRID's acronyms ``CAMX``, ``ERCT``..., also the ids of
+    NREL Cambium's hourly regions; ``PRMS`` under Puerto Rico), Canadian provinces and
     territories (``ca-province``, ``CA-QC``), European bidding zones (``bidding-zone``:
     ``SE-SE1``..``SE-SE4``, ``NO-NO1``..``NO-NO5``, ``DK-DK1``/``DK-DK2``, the six Italian
     zones), other Electricity Maps sub-national regions (``grid-region``: Australian states,
@@ -18,6 +20,14 @@ Writes into ``datasets/``:
     * US states and DC, 2018-2021 and 2023: EPA eGRID state CO2e total output emission
       rates (STC2ERTA), as shipped by NREL ComStock and CodeCarbon 3.3.2 (lb/MWh converted
       to g/kWh). Basis ``direct`` (combustion, production-based).
+    * eGRID subregions, 2018-2021: EPA eGRID subregion CO2e total output emission rates
+      (SRC2ERTA) as shipped by NREL ComStock, lb/MWh to g/kWh; basis ``direct``
+      (combustion-only, at the subregion's generators). Left out: the ``US`` row (the US
+      country series is OWID/Ember's), ``NYST`` (not an eGRID subregion: New York State,
+      equal to the state file's NY rates, which the builder checks) and Puerto Rico's 2018
+      (ComStock repeats 2019's value: the builder checks it, footprint's nearest-year note
+      says so instead). No subregion or state to balancing-authority mapping: none was
+      found under an open licence (the eGRID plant file, PLNT sheet, would give one).
     * Canadian provinces and territories, 2023: CodeCarbon's generation shares times the
       lifecycle factors of ``LIFECYCLE_G_PER_KWH``. Basis ``lifecycle``.
     * Eight US balancing authorities, 2022: EIA-930 net generation by fuel (via HPE
@@ -91,7 +101,15 @@ EM_COLUMNS = [
     "dataset",
     "source",
 ]
-KINDS = ("us-state", "us-ba", "ca-province", "bidding-zone", "grid-region", "country")
+KINDS = (
+    "us-state",
+    "us-ba",
+    "egrid-subregion",
+    "ca-province",
+    "bidding-zone",
+    "grid-region",
+    "country",
+)
 EM_YEARS = range(2021, 2026)
 
 #: Pounds to kilograms (exact, by definition of the international avoirdupois pound).
@@ -125,6 +143,7 @@ FACTORS_TEXT = (
 
 DS_EGRID_COMSTOCK = "egrid-2018-2021-comstock"
 DS_EGRID_2023 = "egrid-2023-codecarbon"
+DS_EGRID_SUBREGION = "egrid-subregion-2018-2021-comstock"
 DS_CANADA = "codecarbon-canada-2023"
 DS_NORDIC = "codecarbon-nordic-2026"
 DS_EIA930 = "eia930-2022-hpe"
@@ -143,6 +162,14 @@ SRC_EGRID_2023 = (
     "data/private_infra/2023/usa_emissions.json (MIT); x 0.45359237 lb->kg = g/kWh. CO2e "
     "(CO2+CH4+N2O), combustion at in-state generators (production-based, no upstream, no "
     "imports)"
+)
+SRC_EGRID_SUBREGION = (
+    "US EPA eGRID{year} subregion annual CO2-equivalent total output emission rate (field "
+    "SRC2ERTA, lb/MWh; US public domain) as shipped in NREL ComStock "
+    "measures/emissions_reporting/resources/egrid/egrid_subregion_emissions_factors.csv "
+    "(@19a0d63, BSD-3); x 0.45359237 lb->kg = g/kWh. CO2e (CO2+CH4+N2O), combustion-only "
+    "at the subregion's generators (production-based: no upstream or fuel supply, no "
+    "imports, no line losses); all generation, not non-baseload or marginal"
 )
 SRC_CANADA = (
     "Generation shares by source 2023 from CodeCarbon 3.3.0 "
@@ -175,6 +202,7 @@ SRC_EM_PRELIMINARY = "; 2025 as available in Feb 2026, may be preliminary"
 
 F_US_COMSTOCK = ("egrid-nrel-comstock", "egrid_state_co2e_lb_per_mwh_2018_2021.csv")
 F_US_2023 = ("codecarbon-3.3.2-updates", "usa_emissions_2023.json")
+F_EGRID_SUBREGIONS = ("egrid-nrel-comstock", "egrid_subregion_co2e_lb_per_mwh_2018_2021.csv")
 F_CANADA = ("codecarbon", "canada_energy_mix_2023.json")
 F_NORDIC = ("codecarbon", "nordic_emissions.json")
 F_EIA930 = "eia930-hourly-us-ba"
@@ -244,6 +272,45 @@ _US_EXTRA_ALIASES = {
     "WA": ["Washington State"],
     "DC": ["Washington, D.C.", "Washington DC"],
 }
+
+#: US EPA eGRID subregions: acronym (eGRID field SUBRGN) -> (name, eGRID field SRNAME;
+#: parent zone). Puerto Rico's is under PR, a country of zones.csv (OWID; its state rates
+#: are not a zone here either). The 19 of the contiguous US other than New York's are NREL
+#: Cambium's hourly regions under the same acronyms and names
+#: (``datasets/hourly/cambium/zones.csv``, built by ``hourly_series``).
+_EGRID_SUBREGIONS = {
+    "AKGD": ("ASCC Alaska Grid", "US"),
+    "AKMS": ("ASCC Miscellaneous", "US"),
+    "AZNM": ("WECC Southwest", "US"),
+    "CAMX": ("WECC California", "US"),
+    "ERCT": ("ERCOT All", "US"),
+    "FRCC": ("FRCC All", "US"),
+    "HIMS": ("HICC Miscellaneous", "US"),
+    "HIOA": ("HICC Oahu", "US"),
+    "MROE": ("MRO East", "US"),
+    "MROW": ("MRO West", "US"),
+    "NEWE": ("NPCC New England", "US"),
+    "NWPP": ("WECC Northwest", "US"),
+    "NYCW": ("NPCC NYC/Westchester", "US"),
+    "NYLI": ("NPCC Long Island", "US"),
+    "NYUP": ("NPCC Upstate NY", "US"),
+    "PRMS": ("Puerto Rico Miscellaneous", "PR"),
+    "RFCE": ("RFC East", "US"),
+    "RFCM": ("RFC Michigan", "US"),
+    "RFCW": ("RFC West", "US"),
+    "RMPA": ("WECC Rockies", "US"),
+    "SPNO": ("SPP North", "US"),
+    "SPSO": ("SPP South", "US"),
+    "SRMV": ("SERC Mississippi Valley", "US"),
+    "SRMW": ("SERC Midwest", "US"),
+    "SRSO": ("SERC South", "US"),
+    "SRTV": ("SERC Tennessee Valley", "US"),
+    "SRVC": ("SERC Virginia/Carolina", "US"),
+}
+#: Rows of the ComStock subregion file that are not eGRID subregions: the national rate
+#: (the US country series comes from OWID) and New York State (Cambium's GEA region NYST,
+#: whose rates are the state file's NY rates).
+_EGRID_NOT_SUBREGIONS = ("US", "NYST")
 
 #: Canadian provinces and territories: ISO 3166-2 suffix -> (English name, extra aliases).
 _CA_PROVINCES = {
@@ -412,6 +479,48 @@ def _us_states_co2e(sources: Path) -> list[dict]:
             }
         )
     return rows
+
+
+def _egrid_subregions(sources: Path) -> pd.DataFrame:
+    """eGRID subregion CO2e output rates 2018-2021 (NREL ComStock), the eGRID subregions only.
+
+    Checks on the way: the file holds the 27 subregions, ``US`` and ``NYST``; ``NYST`` equals
+    the state file's New York rates every year (it is New York State, left out); Puerto
+    Rico's 2018 equals its 2019 (ComStock's stated fill, left out).
+    """
+    table = pd.read_csv(sources.joinpath(*F_EGRID_SUBREGIONS), dtype={"subregion": str})
+    years = ("2018", "2019", "2020", "2021")
+    if list(table.columns) != ["subregion", *years]:
+        raise ValueError(f"{F_EGRID_SUBREGIONS[1]}: unexpected columns {list(table.columns)}")
+    expected = set(_EGRID_SUBREGIONS) | set(_EGRID_NOT_SUBREGIONS)
+    if set(table.subregion) != expected or not table.subregion.is_unique:
+        got = set(table.subregion) ^ expected
+        raise ValueError(f"{F_EGRID_SUBREGIONS[1]}: subregions differ: {sorted(got)}")
+    by_code = table.set_index("subregion")
+    states = pd.read_csv(sources.joinpath(*F_US_COMSTOCK), dtype={"state": str}).set_index("state")
+    for year in years:
+        if float(by_code.at["NYST", year]) != float(states.at["NY", year]):
+            raise ValueError(f"{F_EGRID_SUBREGIONS[1]}: NYST {year} is not NY's state rate")
+    if float(by_code.at["PRMS", "2018"]) != float(by_code.at["PRMS", "2019"]):
+        raise ValueError(f"{F_EGRID_SUBREGIONS[1]}: PRMS 2018 no longer repeats 2019")
+    rows = []
+    for code in sorted(_EGRID_SUBREGIONS):
+        for year in years:
+            if code == "PRMS" and year == "2018":
+                continue  # ComStock's README: 2018 unavailable for PRMS, 2019's value used
+            lb_per_mwh = float(by_code.at[code, year])
+            rows.append(
+                {
+                    "zone": code,
+                    "year": int(year),
+                    "intensity_g_per_kwh": lb_per_mwh * KG_PER_LB,
+                    "basis": "direct",
+                    "dataset": DS_EGRID_SUBREGION,
+                    "source": f"{SRC_EGRID_SUBREGION.format(year=year)}; raw '{code}': "
+                    f"{lb_per_mwh:g} lb/MWh",
+                }
+            )
+    return pd.DataFrame(rows, columns=INTENSITY_COLUMNS)
 
 
 def _frames(intensity: list[dict], mix: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -586,6 +695,8 @@ def _electricitymaps(sources: Path) -> tuple[pd.DataFrame, dict[str, dict]]:
 
 
 def _kind(zone: str) -> str:
+    if zone in _EGRID_SUBREGIONS:
+        return "egrid-subregion"
     if zone in _BIDDING_ZONES:
         return "bidding-zone"
     if zone.startswith("US-"):
@@ -625,6 +736,16 @@ def _zones(em_meta: dict[str, dict], em_countries_known: set[str]) -> pd.DataFra
             "US",
             aliases,
             "US state or federal district, ISO 3166-2:US code",
+        )
+    for code, (name, parent) in _EGRID_SUBREGIONS.items():
+        add(
+            code,
+            name,
+            parent,
+            [f"eGRID {code}"],
+            "US EPA eGRID subregion: acronym (SUBRGN) and name (SRNAME) as in eGRID; plants "
+            "grouped by NERC region and power control area, not by state borders (no "
+            "subregion to state or balancing-authority mapping is shipped)",
         )
     for code, (name, extra) in _CA_PROVINCES.items():
         add(
@@ -752,7 +873,7 @@ def _summary(
     log: dict,
 ) -> str:
     kinds = zones.kind.value_counts().to_dict()
-    us = zones.zone[zones.kind.isin(["us-state", "us-ba"])]
+    us = zones.zone[zones.kind.isin(["us-state", "us-ba", "egrid-subregion"])]
     em_last = em.groupby("zone").year.max()
     owid_last = national.groupby("zone").year.max()
     shared = sorted(set(em_last.index) & set(owid_last.index))
@@ -788,10 +909,11 @@ def build(sources: Path, out: Path) -> list[Path]:
     log: dict = {}
 
     us = _us_states(sources)
+    subregions = _egrid_subregions(sources)
     ca_intensity, ca_mix = _canada(sources)
     ba_intensity, ba_mix = _eia930(sources, log)
     nordic = _nordic(sources, log)
-    intensity = pd.concat([us, ca_intensity, ba_intensity, nordic], ignore_index=True)
+    intensity = pd.concat([us, subregions, ca_intensity, ba_intensity, nordic], ignore_index=True)
     mix = pd.concat([ca_mix, ba_mix], ignore_index=True)
     em, em_meta = _electricitymaps(sources)
 

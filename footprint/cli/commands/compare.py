@@ -55,7 +55,16 @@ from footprint.workloads.inference import InferenceWorkload
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-KINDS = ("country", "aggregate", "us-state", "us-ba", "ca-province", "bidding-zone", "cloud")
+KINDS = (
+    "country",
+    "aggregate",
+    "us-state",
+    "us-ba",
+    "egrid-subregion",
+    "ca-province",
+    "bidding-zone",
+    "cloud",
+)
 METRIC_CHOICES = (
     "co2e",
     "co2e_market",

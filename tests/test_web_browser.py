@@ -105,6 +105,17 @@ def _wait(driver, by: str, value: str, timeout: float = 15):
     return WebDriverWait(driver, timeout).until(ec.presence_of_element_located((by, value)))
 
 
+def _submit(driver, press=None) -> None:
+    """Submit the form (click its button, or ``press`` a key in the focused field) and wait
+    until the browser has left the page, so that what is read next is the answer's."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    if press is None:
+        driver.find_element(By.ID, "submit").click()
+    else:
+        driver.switch_to.active_element.send_keys(press)
+    WebDriverWait(driver, 15).until(ec.staleness_of(page))
+
+
 def _type(driver, field: str, text: str) -> None:
     box = driver.find_element(By.ID, f"f-{field}")
     box.clear()
@@ -124,7 +135,7 @@ def test_fill_submit_and_read_the_librarys_result(driver, base_url):
     for field, text in {"accelerator": "H100-SXM", "gpu_hours": "1000", "region": "FR",
                         "year": "2022"}.items():
         _type(driver, field, text)
-    driver.find_element(By.ID, "submit").click()
+    _submit(driver)
     _wait(driver, By.ID, "results")
     ref = fp.estimate(fp.GpuJob("H100-SXM", gpu_hours="1000 h"), region="FR", year=2022)
     # OWID/Ember FR 2022 (78.55 gCO2e/kWh) x 1,121.8 kWh: 88.12 kgCO2e, as the terminal says
@@ -142,7 +153,7 @@ def test_invalid_unit_shows_the_field_error(driver, base_url):
     driver.get(f"{base_url}/training")
     _type(driver, "accelerator", "H100-SXM")
     _type(driver, "gpu_hours", "10 kg")
-    driver.find_element(By.ID, "submit").click()
+    _submit(driver)
     error = _wait(driver, By.ID, "f-gpu_hours-error")
     assert error.text == "--gpu-hours: expected time (e.g. h), got 10.0 kg with dimension [mass]"
     box = driver.find_element(By.ID, "f-gpu_hours")
@@ -184,7 +195,7 @@ def test_keyboard_alone_fills_and_submits_the_form(driver, base_url):
     driver.switch_to.active_element.send_keys("1e9 request/day")
     tab_to("output_tokens")
     driver.switch_to.active_element.send_keys("300")
-    driver.switch_to.active_element.send_keys(Keys.ENTER)  # implicit submission
+    _submit(driver, Keys.ENTER)  # implicit submission
     _wait(driver, By.ID, "results")
     ref = fp.estimate(fp.InferenceWorkload("llama-3.1-8b", requests="1e9 request/day",
                                            output_tokens=300))
@@ -201,7 +212,7 @@ def test_an_uploaded_log_is_reaccounted(driver, base_url):
         str(ROOT / "tests" / "data" / "logs" / "codecarbon_emissions.csv")
     )
     _type(driver, "region", "FR")
-    driver.find_element(By.ID, "submit").click()
+    _submit(driver)
     _wait(driver, By.ID, "runs")
     assert driver.find_element(By.ID, "command").text.startswith(
         "footprint reaccount codecarbon_emissions.csv --region FR"
